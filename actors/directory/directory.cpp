@@ -1,0 +1,68 @@
+#include "actors/directory/directory.hpp"
+
+#include <caf/all.hpp>
+
+#include <algorithm>
+
+#include "actors/runtime/atoms.hpp"
+#include "actors/runtime/caf_errc.hpp"
+#include "actors/runtime/census.hpp"
+
+namespace sb {
+
+std::string kind_of(const std::string& logical_id) {
+  return logical_id.substr(0, logical_id.find(':'));
+}
+
+caf::behavior directory_actor(caf::stateful_actor<directory_state>* self,
+                              std::map<std::string, activator> activators) {
+  static actor_census census{"directory"};
+  census.track(self);
+  self->state.activators = std::move(activators);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& st = self->state;
+    auto it = st.ids.find(dm.source);
+    if (it == st.ids.end()) return;
+    st.entries.erase(it->second);
+    st.ids.erase(it);
+  });
+  // On shutdown, registered actors go down with the directory that knows them.
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    for (auto& [id, a] : self->state.entries) self->send_exit(a, msg.reason);
+    self->quit(msg.reason);
+  });
+  auto add = [=](const std::string& id, const caf::actor& a) {
+    self->state.entries[id] = a;
+    self->state.ids[a.address()] = id;
+    self->monitor(a);
+  };
+  return {
+      [=](register_atom, const std::string& id, const caf::actor& a) {
+        census.on_message(self);
+        if (self->state.entries.count(id)) return false;
+        add(id, a);
+        return true;
+      },
+      [=](resolve_atom, const std::string& id) -> caf::result<caf::actor> {
+        census.on_message(self);
+        auto& st = self->state;
+        if (auto it = st.entries.find(id); it != st.entries.end()) return it->second;
+        auto act = st.activators.find(kind_of(id));
+        if (act == st.activators.end()) return caf::make_error(errc::not_found);
+        auto a = act->second(self->system(), id);
+        add(id, a);
+        return a;
+      },
+      [=](list_atom, const std::string& kind) {
+        census.on_message(self);
+        std::vector<std::string> out;
+        for (const auto& [id, a] : self->state.entries) {
+          if (kind_of(id) == kind) out.push_back(id);
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+      },
+  };
+}
+
+}  // namespace sb

@@ -1,0 +1,36 @@
+#include "actors/runtime/errc.hpp"
+
+#include <array>
+
+namespace sb {
+
+namespace {
+
+constexpr std::array kInfos = {
+    errc_info{"db_unavailable", 503, "Database unavailable"},
+    errc_info{"timeout", 504, "Request timed out"},
+    errc_info{"bad_request", 400, "Bad request"},
+    errc_info{"bad_json", 400, "Malformed JSON"},
+    errc_info{"unknown_type", 400, "Unknown message type"},
+    errc_info{"frame_too_large", 413, "Frame too large"},
+    errc_info{"payload_too_large", 413, "Payload too large"},
+    errc_info{"headers_too_large", 431, "Request header fields too large"},
+    errc_info{"not_found", 404, "Not found"},
+    errc_info{"method_not_allowed", 405, "Method not allowed"},
+    errc_info{"conflict", 409, "Conflict"},
+    errc_info{"too_many_requests", 429, "Too many requests"},
+    errc_info{"shutting_down", 503, "Server shutting down"},
+    errc_info{"internal", 500, "Internal error"},
+};
+
+static_assert(kInfos.size() == static_cast<size_t>(errc::internal));
+
+}  // namespace
+
+const errc_info& info(errc e) {
+  auto index = static_cast<size_t>(e);
+  if (index == 0 || index > kInfos.size()) return kInfos.back();
+  return kInfos[index - 1];
+}
+
+}  // namespace sb

@@ -1,0 +1,88 @@
+#include "actors/session/session_actor.hpp"
+
+#include <fmt/format.h>
+#include <caf/all.hpp>
+
+#include <functional>
+
+#include "actors/runtime/atoms.hpp"
+#include "actors/runtime/caf_errc.hpp"
+#include "actors/runtime/census.hpp"
+#include "actors/runtime/error_metrics.hpp"
+#include "persistence/notes.hpp"
+#include "protocols/native/adapter.hpp"
+#include "protocols/native/codec.hpp"
+
+namespace sb {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<session_state>*;
+
+void send_error(const session_deps& deps, std::string_view id, errc code,
+                std::string_view message) {
+  count_error(code);
+  deps.out->send(ws::text_frame(native::encode_error(id, code, message)));
+}
+
+void handle_echo(self_ptr self, const session_deps& deps, native::echo& req) {
+  auto& st = self->state;
+  if (deps.node->draining.load()) {
+    return send_error(deps, req.id, errc::shutting_down, "the server is shutting down");
+  }
+  if (st.inflight >= deps.max_inflight) {
+    return send_error(deps, req.id, errc::too_many_requests,
+                      fmt::format("more than {} requests unanswered", deps.max_inflight));
+  }
+  ++st.inflight;
+  deps.node->inflight.fetch_add(1);
+  auto done = [self, node = deps.node] {
+    --self->state.inflight;
+    node->inflight.fetch_sub(1);
+  };
+  // One shard per session keeps a session's notes in the order it sent them.
+  auto shard = std::hash<std::string>{}(st.id);
+  self->request(deps.store->route(shard), deps.store_timeout, store_atom::value,
+                persistence::insert_note_job(st.id, req.text))
+      .then(
+          [=, id = req.id, text = std::move(req.text)](int64_t note_id, int64_t created_at) {
+            done();
+            deps.out->send(ws::text_frame(native::encode_echo_ok(id, note_id, created_at, text)));
+          },
+          [=, id = req.id](caf::error& err) {
+            done();
+            auto code = persistence::store_errc(err);
+            send_error(deps, id, code,
+                       code == errc::db_unavailable ? "the database is unavailable, retry later"
+                                                    : "the note could not be stored");
+          });
+}
+
+}  // namespace
+
+caf::behavior session_actor(self_ptr self, session_deps deps) {
+  static actor_census census{"session"};
+  census.track(self);
+  self->state.id = fmt::format("session:{}", deps.out->id());
+  self->request(deps.directory, caf::infinite, register_atom::value, self->state.id,
+                caf::actor_cast<caf::actor>(self))
+      .then([](bool) {}, [](caf::error&) {});  // ids are unique per connection
+  return {
+      [=](inbound_atom, native::request& req) {
+        census.on_message(self);
+        std::visit(
+            [&](auto& r) {
+              using T = std::decay_t<decltype(r)>;
+              if constexpr (std::is_same_v<T, native::ping>) {
+                deps.out->send(ws::text_frame(native::encode_pong(r.id)));
+              } else {
+                handle_echo(self, deps, r);
+              }
+            },
+            req);
+      },
+      [=](closed_atom, uint16_t) { self->quit(); },
+  };
+}
+
+}  // namespace sb

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "actors/runtime/lifecycle.hpp"
+#include "config/node_config.hpp"
+#include "persistence/store.hpp"
+#include "protocols/ws/connection.hpp"
+
+namespace sb {
+
+/// What a session actor needs from its node.
+struct session_deps {
+  ws::outbound_ptr out;
+  persistence::store_ptr store;
+  caf::actor directory;
+  std::shared_ptr<lifecycle> node;
+  uint32_t max_inflight = 256;
+  std::chrono::milliseconds store_timeout{5000};
+};
+
+struct session_state {
+  std::string id;         ///< logical id "session:<connection id>"
+  uint32_t inflight = 0;  ///< requests waiting on the store
+  static inline const char* name = "session";
+};
+
+/// One actor per WebSocket connection. It handles decoded native requests: `ping` at once;
+/// `echo` by committing a note through the store and replying only after the commit. It
+/// registers in the directory as "session:<connection id>" and quits when the connection
+/// closes.
+///
+/// Messages: (inbound_atom, native::request); (closed_atom, uint16_t code).
+caf::behavior session_actor(caf::stateful_actor<session_state>* self, session_deps deps);
+
+}  // namespace sb

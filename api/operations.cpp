@@ -1,0 +1,109 @@
+#include "api/operations.hpp"
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <fstream>
+
+#include "actors/runtime/atoms.hpp"
+#include "actors/runtime/caf_errc.hpp"
+#include "actors/runtime/metrics.hpp"
+#include "persistence/notes.hpp"
+#include "protocols/http/problem.hpp"
+
+namespace sb::api {
+
+namespace {
+
+constexpr auto kHealthTimeout = std::chrono::seconds(2);
+
+std::string iso_timestamp() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
+}
+
+double uptime_seconds(const context& ctx) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
+}
+
+std::string json_string(std::string_view s) {
+  return boost::json::serialize(boost::json::string_view(s.data(), s.size()));
+}
+
+// The seed's health shape, plus version and database details. Built by hand because
+// Boost.JSON prints doubles in exponent form ("1.5E0"), and the seed's clients expect 120.5.
+http::response health_response(context& ctx, bool db_up, double latency_ms, errc error) {
+  auto dialect = config::dialect_name(ctx.store->dialect());
+  std::string db =
+      fmt::format(R"({{"status":"{}","dialect":"{}","workers":{},"workers_live":{},)",
+                  db_up ? "up" : "down", dialect, ctx.store->workers(), ctx.store->live_workers());
+  db += db_up ? fmt::format(R"("latency_ms":{:.3f}}})", latency_ms)
+              : fmt::format(R"("error":"{}"}})", code_string(error));
+  auto body =
+      fmt::format(R"({{"status":"{}","timestamp":"{}","uptime":{:.3f},"environment":{},"port":{},)"
+                  R"("version":"{}","database":{}}})",
+                  db_up ? "healthy" : "degraded", iso_timestamp(), uptime_seconds(ctx),
+                  json_string(ctx.cfg.environment), ctx.port.load(), SB_VERSION, db);
+  auto res = http::response::json(db_up ? 200 : 503, std::move(body));
+  if (!db_up) res.with_header("Retry-After", std::to_string(ctx.store->retry_after().count()));
+  res.with_header("Cache-Control", "no-store");
+  return res;
+}
+
+void health(context& ctx, http::responder respond) {
+  // A short-lived actor asks the store: handlers run on I/O threads and must not block.
+  ctx.sys.spawn([&ctx, respond](caf::event_based_actor* self) {
+    auto started = std::chrono::steady_clock::now();
+    self->request(ctx.store->route(0), kHealthTimeout, store_atom::value, persistence::ping_job())
+        .then(
+            [=, &ctx](int64_t) {
+              auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                                  started)
+                            .count();
+              respond(health_response(ctx, true, ms, errc::internal));
+              self->quit();
+            },
+            [=, &ctx](caf::error& err) {
+              respond(health_response(ctx, false, 0, persistence::store_errc(err)));
+              self->quit();
+            });
+  });
+}
+
+int64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  int64_t pages = 0;
+  int64_t resident = 0;
+  statm >> pages >> resident;
+  return resident * 4096;
+}
+
+}  // namespace
+
+void add_operations_routes(router& r, context& ctx) {
+  metrics::global().add_collector([&ctx](std::string& out) {
+    out += fmt::format(
+        "# HELP sb_uptime_seconds Seconds since the node started\n"
+        "# TYPE sb_uptime_seconds gauge\nsb_uptime_seconds {:.3f}\n"
+        "# HELP sb_process_resident_bytes Resident memory of the process\n"
+        "# TYPE sb_process_resident_bytes gauge\nsb_process_resident_bytes {}\n"
+        "# HELP sb_session_inflight Client requests waiting on the store\n"
+        "# TYPE sb_session_inflight gauge\nsb_session_inflight {}\n",
+        uptime_seconds(ctx), resident_bytes(), ctx.node->inflight.load());
+  });
+  r.add("GET", "/health",
+        [&ctx](http::request, path_params, http::responder respond) { health(ctx, respond); });
+  r.add("GET", "/metrics", [](http::request, path_params, http::responder respond) {
+    respond(http::response::text(200, metrics::global().render(),
+                                 "text/plain; version=0.0.4; charset=utf-8"));
+  });
+}
+
+}  // namespace sb::api

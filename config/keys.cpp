@@ -1,0 +1,241 @@
+#include "config/keys.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <initializer_list>
+#include <stdexcept>
+#include <vector>
+
+#include "config/database_url.hpp"
+
+namespace sb::config {
+
+namespace {
+
+uint64_t parse_uint(std::string_view v, uint64_t min, uint64_t max) {
+  uint64_t out = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (v.empty() || ec != std::errc{} || ptr != v.data() + v.size() || out < min || out > max) {
+    throw std::invalid_argument(
+        fmt::format("expected an integer between {} and {}, got '{}'", min, max, v));
+  }
+  return out;
+}
+
+bool parse_bool(std::string_view v) {
+  static constexpr std::string_view yes[] = {"true", "1", "yes", "on"};
+  static constexpr std::string_view no[] = {"false", "0", "no", "off"};
+  if (std::find(std::begin(yes), std::end(yes), v) != std::end(yes)) return true;
+  if (std::find(std::begin(no), std::end(no), v) != std::end(no)) return false;
+  throw std::invalid_argument(fmt::format("expected true or false, got '{}'", v));
+}
+
+std::string parse_choice(std::string_view v, std::initializer_list<std::string_view> choices) {
+  for (auto c : choices) {
+    if (c == v) return std::string(v);
+  }
+  throw std::invalid_argument(
+      fmt::format("expected one of {}, got '{}'", fmt::join(choices, ", "), v));
+}
+
+// Builders for the table: `Access` is a lambda returning a reference to the field.
+
+template <class Access>
+key_spec uint_key(std::string key, std::string env, std::string help, Access access, uint64_t min,
+                  uint64_t max) {
+  return {std::move(key), std::move(env), std::move(help),
+          [=](node_config& c, std::string_view v) {
+            using field = std::remove_reference_t<decltype(access(c))>;
+            access(c) = static_cast<field>(parse_uint(v, min, max));
+          },
+          [=](const node_config& c) { return std::to_string(access(c)); }};
+}
+
+template <class Access>
+key_spec ms_key(std::string key, std::string env, std::string help, Access access, uint64_t min,
+                uint64_t max) {
+  return {std::move(key), std::move(env), std::move(help),
+          [=](node_config& c, std::string_view v) {
+            access(c) = milliseconds(static_cast<int64_t>(parse_uint(v, min, max)));
+          },
+          [=](const node_config& c) { return std::to_string(access(c).count()); }};
+}
+
+template <class Access>
+key_spec string_key(std::string key, std::string env, std::string help, Access access,
+                    std::function<std::string(std::string_view)> parse) {
+  return {std::move(key), std::move(env), std::move(help),
+          [=](node_config& c, std::string_view v) { access(c) = parse(v); },
+          [=](const node_config& c) { return access(c); }};
+}
+
+template <class Access>
+key_spec bool_key(std::string key, std::string env, std::string help, Access access) {
+  return {std::move(key), std::move(env), std::move(help),
+          [=](node_config& c, std::string_view v) { access(c) = parse_bool(v); },
+          [=](const node_config& c) { return std::string(access(c) ? "true" : "false"); }};
+}
+
+std::string any_string(std::string_view v) {
+  return std::string(v);
+}
+
+constexpr uint64_t kMaxBytes = uint64_t{1} << 32;  // 4 GiB: more is surely a typo
+constexpr uint64_t kMaxMs = 24ull * 3600 * 1000;   // one day
+
+std::vector<key_spec> build_table() {
+  std::vector<key_spec> t;
+  t.push_back(string_key(
+      "server.host", "HOST", "address to listen on", [](auto& x) -> auto& { return x.host; },
+      any_string));
+  t.push_back(uint_key(
+      "server.port", "PORT", "TCP port to listen on (0 = any free port)",
+      [](auto& x) -> auto& { return x.port; }, 0, 65535));
+  t.push_back(string_key(
+      "server.port_file", "PORT_FILE",
+      "file to write the bound port to once listening (empty = none)",
+      [](auto& x) -> auto& { return x.port_file; }, any_string));
+  t.push_back(uint_key(
+      "server.io_threads", "IO_THREADS", "threads running network I/O (0 = one per core)",
+      [](auto& x) -> auto& { return x.io_threads; }, 0, 256));
+  t.push_back(string_key(
+      "server.environment", "NODE_ENV", "development, test, sandbox or production",
+      [](auto& x) -> auto& { return x.environment; },
+      [](std::string_view v) {
+        return parse_choice(v, {"development", "test", "sandbox", "production"});
+      }));
+  t.push_back(ms_key(
+      "server.shutdown_timeout_ms", "SHUTDOWN_TIMEOUT",
+      "longest a graceful shutdown waits for clients and the store",
+      [](auto& x) -> auto& { return x.shutdown_timeout; }, 0, kMaxMs));
+  t.push_back(uint_key(
+      "http.body_limit", "HTTP_BODY_LIMIT", "largest request body in bytes",
+      [](auto& x) -> auto& { return x.http.body_limit; }, 0, kMaxBytes));
+  t.push_back(uint_key(
+      "http.header_limit", "HTTP_HEADER_LIMIT", "largest request line plus headers in bytes",
+      [](auto& x) -> auto& { return x.http.header_limit; }, 256, 1024 * 1024));
+  t.push_back(ms_key(
+      "http.request_timeout_ms", "HTTP_REQUEST_TIMEOUT",
+      "time allowed to receive one request, and to idle between requests",
+      [](auto& x) -> auto& { return x.http.request_timeout; }, 100, kMaxMs));
+  t.push_back(uint_key(
+      "ws.max_message_bytes", "WS_MAX_MESSAGE_BYTES", "largest inbound WebSocket message in bytes",
+      [](auto& x) -> auto& { return x.ws.max_message_bytes; }, 125, kMaxBytes));
+  t.push_back(uint_key(
+      "ws.outbound_queue_bytes", "WS_OUTBOUND_QUEUE_BYTES",
+      "bytes queued for one client before it is closed as too slow (4001)",
+      [](auto& x) -> auto& { return x.ws.outbound_queue_bytes; }, 1024, kMaxBytes));
+  t.push_back(uint_key(
+      "ws.droppable_queue_bytes", "WS_DROPPABLE_QUEUE_BYTES",
+      "bytes queued above which droppable frames (audio) are dropped",
+      [](auto& x) -> auto& { return x.ws.droppable_queue_bytes; }, 0, kMaxBytes));
+  t.push_back(ms_key(
+      "ws.ping_interval_ms", "PING_INTERVAL", "period of server pings",
+      [](auto& x) -> auto& { return x.ws.ping_interval; }, 10, kMaxMs));
+  t.push_back(ms_key(
+      "ws.idle_timeout_ms", "WS_IDLE_TIMEOUT",
+      "close a connection that sent nothing (not even a pong) for this long",
+      [](auto& x) -> auto& { return x.ws.idle_timeout; }, 20, kMaxMs));
+  t.push_back(ms_key(
+      "ws.close_timeout_ms", "WS_CLOSE_TIMEOUT",
+      "wait this long for the peer's close frame before dropping the TCP socket",
+      [](auto& x) -> auto& { return x.ws.close_timeout; }, 10, kMaxMs));
+  t.push_back(uint_key(
+      "ws.max_inflight", "WS_MAX_INFLIGHT",
+      "requests one connection may have unanswered before too_many_requests",
+      [](auto& x) -> auto& { return x.ws.max_inflight; }, 1, 1'000'000));
+  t.push_back(string_key(
+      "database.url", "DATABASE_URL", "sqlite:PATH or postgresql://user:pass@host:port/db",
+      [](auto& x) -> auto& { return x.database.url; },
+      [](std::string_view v) {
+        parse_database_url(v);  // throws std::invalid_argument with the reason
+        return std::string(v);
+      }));
+  t.push_back(uint_key(
+      "database.workers", "DATABASE_WORKERS",
+      "store worker actors, one connection each (0 = 1 on SQLite, 2 on PG)",
+      [](auto& x) -> auto& { return x.database.workers; }, 0, 64));
+  t.push_back(uint_key(
+      "database.max_batch", "DATABASE_MAX_BATCH", "most requests one group commit takes",
+      [](auto& x) -> auto& { return x.database.max_batch; }, 1, 100'000));
+  t.push_back(ms_key(
+      "database.request_timeout_ms", "DATABASE_REQUEST_TIMEOUT",
+      "longest a caller waits for the store before answering timeout",
+      [](auto& x) -> auto& { return x.database.request_timeout; }, 10, kMaxMs));
+  t.push_back(uint_key(
+      "database.connect_timeout_s", "DATABASE_CONNECT_TIMEOUT",
+      "seconds allowed to open one database connection",
+      [](auto& x) -> auto& { return x.database.connect_timeout_s; }, 1, 600));
+  t.push_back(ms_key(
+      "database.backoff_initial_ms", "DATABASE_BACKOFF_INITIAL",
+      "first delay before restarting a failed store worker",
+      [](auto& x) -> auto& { return x.database.backoff_initial; }, 1, kMaxMs));
+  t.push_back(ms_key(
+      "database.backoff_max_ms", "DATABASE_BACKOFF_MAX",
+      "longest delay between store worker restarts",
+      [](auto& x) -> auto& { return x.database.backoff_max; }, 1, kMaxMs));
+  t.push_back(ms_key(
+      "database.ping_interval_ms", "DATABASE_PING_INTERVAL",
+      "an idle store worker checks its connection this often",
+      [](auto& x) -> auto& { return x.database.ping_interval; }, 10, kMaxMs));
+  t.push_back(ms_key(
+      "database.startup_timeout_ms", "DATABASE_STARTUP_TIMEOUT",
+      "how long start-up retries an unreachable database before giving up",
+      [](auto& x) -> auto& { return x.database.startup_timeout; }, 0, kMaxMs));
+  t.push_back(string_key(
+      "database.sqlite_synchronous", "SQLITE_SYNCHRONOUS",
+      "SQLite PRAGMA synchronous: full (durable on power loss) or normal",
+      [](auto& x) -> auto& { return x.database.sqlite_synchronous; },
+      [](std::string_view v) {
+        return parse_choice(v, {"full", "normal"});
+      }));
+  t.push_back(uint_key(
+      "actors.scheduler_threads", "SCHEDULER_THREADS", "CAF scheduler threads (0 = one per core)",
+      [](auto& x) -> auto& { return x.actors.scheduler_threads; }, 0, 256));
+  t.push_back(uint_key(
+      "actors.max_throughput", "SCHEDULER_MAX_THROUGHPUT",
+      "messages an actor handles before yielding its thread",
+      [](auto& x) -> auto& { return x.actors.max_throughput; }, 1, 1'000'000));
+  t.push_back(string_key(
+      "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",
+      [](auto& x) -> auto& { return x.log.level; },
+      [](std::string_view v) {
+        return parse_choice(v, {"trace", "debug", "info", "warn", "error", "off"});
+      }));
+  t.push_back(bool_key(
+      "log.json", "JSON_LOGS", "one JSON object per log line",
+      [](auto& x) -> auto& { return x.log.json; }));
+  return t;
+}
+
+}  // namespace
+
+std::string key_spec::flag() const {
+  std::string out = "--" + key;
+  std::replace(out.begin() + 2, out.end(), '.', '-');
+  std::replace(out.begin() + 2, out.end(), '_', '-');
+  return out;
+}
+
+std::span<const key_spec> all_keys() {
+  static const std::vector<key_spec> table = build_table();
+  return table;
+}
+
+const key_spec* find_key(std::string_view key) {
+  for (const auto& k : all_keys()) {
+    if (k.key == key) return &k;
+  }
+  return nullptr;
+}
+
+const key_spec* find_flag(std::string_view flag) {
+  for (const auto& k : all_keys()) {
+    if (k.flag() == flag) return &k;
+  }
+  return nullptr;
+}
+
+}  // namespace sb::config

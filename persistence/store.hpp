@@ -1,0 +1,66 @@
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "actors/runtime/errc.hpp"
+#include "config/database_url.hpp"
+#include "config/node_config.hpp"
+
+namespace sb::persistence {
+
+/// The thread-safe front of the store: maps a shard key to the worker actor that owns it.
+/// Requests for one key always reach the same worker, so they commit in the order sent.
+/// While a worker is down (restarting, database unreachable) its key routes to the supervisor,
+/// which answers db_unavailable at once: requests fail fast instead of waiting.
+class store {
+ public:
+  store(config::database_target target, size_t workers);
+
+  /// The actor to send `(store_atom, store_job_ptr)` to for `shard_key`.
+  caf::actor route(uint64_t shard_key) const;
+
+  const config::database_target& target() const noexcept { return target_; }
+  config::dialect dialect() const noexcept { return target_.kind; }
+  size_t workers() const noexcept { return workers_.size(); }
+  size_t live_workers() const;
+
+  /// Seconds a client should wait before retrying after db_unavailable (HTTP Retry-After).
+  std::chrono::seconds retry_after() const;
+
+  /// The supervisor actor (for drain requests).
+  caf::actor supervisor() const;
+
+  // -- used by the supervisor --
+  void publish(size_t index, caf::actor worker);
+  void withdraw(size_t index);
+  void set_supervisor(caf::actor supervisor);
+  void set_retry_after(std::chrono::milliseconds delay);
+
+ private:
+  config::database_target target_;
+  mutable std::mutex mutex_;
+  std::vector<caf::actor> workers_;
+  caf::actor supervisor_;
+  std::atomic<int64_t> retry_after_ms_{1000};
+};
+
+using store_ptr = std::shared_ptr<store>;
+
+/// Spawns the supervisor and its workers. Workers connect on their own threads; until one is
+/// ready its shard answers db_unavailable.
+store_ptr start_store(caf::actor_system& sys, const config::database_target& target,
+                      const config::database_config& cfg);
+
+/// Maps a failed store request to the public vocabulary: a worker that died while holding the
+/// request means the database went away.
+errc store_errc(const caf::error& err);
+
+}  // namespace sb::persistence

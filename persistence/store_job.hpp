@@ -1,0 +1,48 @@
+#pragma once
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/message.hpp>
+
+#include <memory>
+#include <string_view>
+#include <utility>
+
+namespace soci {
+class session;
+}
+
+namespace sb::persistence {
+
+/// A unit of database work, run by a store worker inside a group-commit transaction. Its
+/// reply (the returned message) reaches the requester only after the transaction commits.
+///
+/// A job may run more than once: if another job of the same batch fails, the transaction is
+/// rolled back and the rest re-run. So `execute` must not have effects outside the database.
+/// To fail on purpose, throw store_error (persistence/connection.hpp).
+class store_job {
+ public:
+  virtual ~store_job() = default;
+  virtual caf::message execute(soci::session& sql) = 0;
+  /// Short name for logs and metrics, e.g. "insert_note".
+  virtual std::string_view name() const = 0;
+};
+
+using store_job_ptr = std::shared_ptr<store_job>;
+
+/// Wraps a callable `caf::message(soci::session&)` as a job.
+template <class F>
+store_job_ptr make_job(std::string_view name, F fn) {
+  struct impl final : store_job {
+    impl(std::string_view n, F f) : name_(n), fn_(std::move(f)) {}
+    caf::message execute(soci::session& sql) override { return fn_(sql); }
+    std::string_view name() const override { return name_; }
+    std::string_view name_;
+    F fn_;
+  };
+  return std::make_shared<impl>(name, std::move(fn));
+}
+
+}  // namespace sb::persistence
+
+// Jobs never leave the process: each node has its own store workers.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::persistence::store_job_ptr)

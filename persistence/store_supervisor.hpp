@@ -1,0 +1,34 @@
+#pragma once
+
+#include <caf/event_based_actor.hpp>
+#include <caf/fwd.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <vector>
+
+#include "config/node_config.hpp"
+#include "persistence/store.hpp"
+
+namespace sb::persistence {
+
+struct supervisor_state {
+  struct slot {
+    caf::actor worker;
+    uint32_t failures = 0;  ///< consecutive failures since the last successful connect
+  };
+  std::vector<slot> slots;
+  bool stopping = false;
+  static inline const char* name = "store_supervisor";
+};
+
+/// One-for-one supervisor of the store workers. A worker that dies (database lost, crash) is
+/// withdrawn from routing at once and restarted after an exponential backoff
+/// (database.backoff_initial_ms doubling up to database.backoff_max_ms). It never gives up:
+/// a node without its database keeps serving everything else and recovers when it returns.
+///
+/// Messages: (store_atom, job) → db_unavailable (it is the route while a worker is down);
+/// (drain_atom) → unit once every live worker has committed what it had queued.
+caf::behavior store_supervisor(caf::stateful_actor<supervisor_state>* self, store_ptr store,
+                               config::database_config cfg);
+
+}  // namespace sb::persistence

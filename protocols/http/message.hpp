@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sb::http {
+
+/// An HTTP request as the API layer sees it: parsed, size-checked, independent of Beast.
+struct request {
+  std::string method;                                        ///< upper case, e.g. "GET"
+  std::string target;                                        ///< as sent: path plus query
+  std::string path;                                          ///< target up to '?'
+  std::string query;                                         ///< after '?', undecoded
+  std::vector<std::pair<std::string, std::string>> headers;  ///< names in lower case
+  std::string body;
+  std::string remote_address;
+
+  /// The first header named `name` (lower case), or "" when absent.
+  std::string_view header(std::string_view name) const;
+
+  /// The percent-decoded value of query parameter `name`, if present.
+  std::optional<std::string> query_param(std::string_view name) const;
+};
+
+/// An HTTP response to send.
+struct response {
+  uint16_t status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  /// A response with a JSON body and `Content-Type: application/json`.
+  static response json(uint16_t status, std::string body);
+  /// A response with a plain-text body of the given content type.
+  static response text(uint16_t status, std::string body, std::string content_type);
+
+  response& with_header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+/// Completes a request. Call exactly once, from any thread.
+using responder = std::function<void(response)>;
+
+/// Decodes %XX escapes and '+' (as space); invalid escapes are kept as they are.
+std::string percent_decode(std::string_view s);
+
+}  // namespace sb::http

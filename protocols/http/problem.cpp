@@ -1,0 +1,22 @@
+#include "protocols/http/problem.hpp"
+
+#include <boost/json.hpp>
+
+#include "actors/runtime/error_metrics.hpp"
+
+namespace sb::http {
+
+response problem(errc code, std::string_view detail, std::string_view instance) {
+  const auto& i = info(code);
+  boost::json::object body;
+  body["type"] = "https://switchboard.dev/problems/" + std::string(i.code);
+  body["title"] = i.title;
+  body["status"] = i.http_status;
+  body["detail"] = detail;
+  body["code"] = i.code;
+  if (!instance.empty()) body["instance"] = instance;
+  count_error(code);
+  return response::text(i.http_status, boost::json::serialize(body), "application/problem+json");
+}
+
+}  // namespace sb::http

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "actors/runtime/errc.hpp"
+#include "protocols/http/message.hpp"
+
+namespace sb::http {
+
+/// An RFC 9457 problem+json response for `code`:
+/// {"type":"https://switchboard.dev/problems/<code>","title":…,"status":…,"detail":…,
+///  "code":"<code>","instance":…}. Counts the error in sb_errors_total.
+response problem(errc code, std::string_view detail, std::string_view instance = {});
+
+}  // namespace sb::http

@@ -1,0 +1,40 @@
+#include "protocols/native/adapter.hpp"
+
+#include <fmt/format.h>
+#include <caf/send.hpp>
+
+#include "actors/runtime/atoms.hpp"
+#include "actors/runtime/error_metrics.hpp"
+
+namespace sb::native {
+
+adapter::adapter(caf::actor session, ws::outbound_ptr out, uint64_t max_message_bytes)
+    : session_(std::move(session)), out_(std::move(out)), max_message_bytes_(max_message_bytes) {}
+
+void adapter::reply_error(std::string_view id, errc code, std::string_view message) {
+  count_error(code);
+  out_->send(ws::text_frame(encode_error(id, code, message)));
+}
+
+void adapter::on_message(ws::opcode op, std::string payload) {
+  if (op != ws::opcode::text) {
+    return reply_error({}, errc::bad_request, "the native protocol uses text frames only");
+  }
+  auto decoded = decode(payload);
+  if (auto* failure = std::get_if<decode_failure>(&decoded)) {
+    return reply_error(failure->id, failure->code, failure->detail);
+  }
+  caf::anon_send(session_, inbound_atom::value, std::move(std::get<request>(decoded)));
+}
+
+void adapter::on_oversized(ws::opcode, uint64_t size) {
+  reply_error(
+      {}, errc::frame_too_large,
+      fmt::format("message of {} bytes exceeds the limit of {} bytes", size, max_message_bytes_));
+}
+
+void adapter::on_closed(uint16_t code) {
+  caf::anon_send(session_, closed_atom::value, code);
+}
+
+}  // namespace sb::native

@@ -1,0 +1,92 @@
+#include "protocols/native/codec.hpp"
+
+#include <boost/json.hpp>
+
+namespace sb::native {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr size_t kMaxIdBytes = 128;
+
+// Starts `{"type":"<type>"` and appends `,"id":<id>` when there is one.
+std::string open_envelope(std::string_view type, std::string_view id) {
+  std::string out;
+  out.reserve(64);
+  out += R"({"type":)";
+  out += json::serialize(json::string_view(type.data(), type.size()));
+  if (!id.empty()) {
+    out += R"(,"id":)";
+    out += id;
+  }
+  return out;
+}
+
+void append_string_field(std::string& out, std::string_view name, std::string_view value) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  out += json::serialize(json::string_view(value.data(), value.size()));
+}
+
+}  // namespace
+
+std::variant<request, decode_failure> decode(std::string_view text) {
+  json::error_code ec;
+  json::value doc = json::parse(json::string_view(text.data(), text.size()), ec);
+  if (ec) return decode_failure{{}, errc::bad_json, "message is not valid JSON: " + ec.message()};
+  auto* obj = doc.if_object();
+  if (!obj) return decode_failure{{}, errc::bad_json, "message must be a JSON object"};
+
+  std::string id;
+  if (auto* v = obj->if_contains("id")) {
+    if (auto* s = v->if_string(); s && s->size() <= kMaxIdBytes) {
+      id = json::serialize(*v);
+    } else if (v->is_int64() || v->is_uint64()) {
+      id = json::serialize(*v);
+    } else {
+      return decode_failure{
+          {}, errc::bad_request, "id must be a string of up to 128 bytes or an integer"};
+    }
+  }
+  auto* type_value = obj->if_contains("type");
+  auto* type = type_value ? type_value->if_string() : nullptr;
+  if (!type) return decode_failure{id, errc::bad_request, "type must be a string"};
+
+  if (*type == "ping") return request{ping{id}};
+  if (*type == "echo") {
+    auto* t = obj->if_contains("text");
+    auto* s = t ? t->if_string() : nullptr;
+    if (!s) return decode_failure{id, errc::bad_request, "echo needs a string field text"};
+    return request{echo{id, std::string(s->data(), s->size())}};
+  }
+  return decode_failure{id, errc::unknown_type,
+                        "unknown message type " + json::serialize(*type_value)};
+}
+
+std::string encode_pong(std::string_view id) {
+  return open_envelope("pong", id) + "}";
+}
+
+std::string encode_echo_ok(std::string_view id, int64_t note_id, int64_t created_at_us,
+                           std::string_view text) {
+  auto out = open_envelope("echo.ok", id);
+  out += R"(,"note_id":)";
+  out += std::to_string(note_id);
+  out += R"(,"created_at_us":)";
+  out += std::to_string(created_at_us);
+  append_string_field(out, "text", text);
+  out += '}';
+  return out;
+}
+
+std::string encode_error(std::string_view id, errc code, std::string_view message) {
+  auto out = open_envelope("error", id);
+  append_string_field(out, "code", code_string(code));
+  append_string_field(out, "message", message);
+  out += '}';
+  return out;
+}
+
+}  // namespace sb::native

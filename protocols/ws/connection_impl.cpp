@@ -1,0 +1,256 @@
+#include "protocols/ws/connection_impl.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+#include <atomic>
+
+#include "actors/runtime/metrics.hpp"
+
+namespace sb::ws {
+
+namespace net = boost::asio;
+
+namespace {
+
+struct ws_metrics {
+  metrics::gauge& open = metrics::global().get_gauge("sb_connections", "Open client connections",
+                                                     {{"protocol", "websocket"}});
+  metrics::counter& messages_in =
+      metrics::global().get_counter("sb_ws_messages_in_total", "WebSocket messages received");
+  metrics::counter& frames_out =
+      metrics::global().get_counter("sb_ws_frames_out_total", "WebSocket frames written");
+  metrics::counter& writes = metrics::global().get_counter(
+      "sb_ws_writes_total", "Gather writes issued (frames_out / writes = frames per syscall)");
+  metrics::counter& dropped = metrics::global().get_counter(
+      "sb_ws_frames_dropped_total", "Droppable frames not sent because the client was slow");
+  metrics::counter& slow = metrics::global().get_counter(
+      "sb_ws_slow_consumer_closes_total", "Connections closed for exceeding their queue budget");
+  metrics::histogram& batch = metrics::global().get_histogram(
+      "sb_ws_write_batch_frames", "Frames per gather write", metrics::size_bounds());
+};
+
+ws_metrics& wsm() {
+  static ws_metrics m;
+  return m;
+}
+
+std::atomic<uint64_t> next_serial{1};
+
+constexpr uint16_t kAbnormal = 1006;  // never sent: reported when TCP dropped without a close
+
+}  // namespace
+
+connection::connection(net::ip::tcp::socket socket, const config::ws_config& cfg,
+                       std::shared_ptr<connection_registry> registry)
+    : socket_(std::move(socket)),
+      cfg_(cfg),
+      registry_(std::move(registry)),
+      serial_(next_serial.fetch_add(1)),
+      id_("ws-" + std::to_string(serial_)),
+      reader_(cfg.max_message_bytes),
+      ping_timer_(socket_.get_executor()),
+      close_timer_(socket_.get_executor()),
+      queue_(cfg.outbound_queue_bytes, cfg.droppable_queue_bytes) {
+  wsm().open.add(1);
+}
+
+connection::~connection() {
+  wsm().open.add(-1);
+}
+
+void connection::start(std::string handshake_response, std::string leftover, attach_fn attach) {
+  registry_->add(serial_, weak_from_this());
+  last_rx_ = std::chrono::steady_clock::now();
+  push_control(std::make_shared<const std::string>(std::move(handshake_response)));
+  handler_ = attach(shared_from_this());
+  if (!leftover.empty()) process(leftover);
+  arm_ping();
+  if (!terminated_) do_read();
+}
+
+void connection::schedule_write_locked(bool& kick) {
+  kick = !write_active_;
+  write_active_ = true;
+}
+
+bool connection::send(frame_ptr frame, delivery d) {
+  bool kick = false;
+  outbound_queue::push_result result;
+  {
+    std::lock_guard guard{mutex_};
+    if (closing_) return false;
+    result = queue_.push(std::move(frame), d);
+    if (result == outbound_queue::push_result::queued) schedule_write_locked(kick);
+  }
+  switch (result) {
+    case outbound_queue::push_result::queued:
+      if (kick)
+        net::post(socket_.get_executor(), [self = shared_from_this()] { self->do_write(); });
+      return true;
+    case outbound_queue::push_result::dropped:
+      wsm().dropped.inc();
+      return false;
+    case outbound_queue::push_result::overflow:
+      // A reliable frame does not fit: this client cannot keep up, and must not hold memory.
+      wsm().slow.inc();
+      begin_close(close_code::slow_consumer, "slow consumer", true);
+      return false;
+  }
+  return false;
+}
+
+void connection::close(uint16_t code, std::string reason) {
+  begin_close(code, reason, false);
+}
+
+void connection::begin_close(uint16_t code, std::string_view reason, bool discard_queued) {
+  bool kick = false;
+  {
+    std::lock_guard guard{mutex_};
+    if (closing_) return;
+    closing_ = true;
+    close_code_ = code;
+    if (discard_queued) queue_.clear();
+    auto frame = close_frame(code, reason);
+    close_frame_ = frame.get();
+    queue_.push_control(std::move(frame));
+    schedule_write_locked(kick);
+  }
+  net::post(socket_.get_executor(), [self = shared_from_this(), kick] {
+    if (self->terminated_) return;
+    self->close_timer_.expires_after(self->cfg_.close_timeout);
+    self->close_timer_.async_wait([self](boost::system::error_code ec) {
+      if (!ec) self->terminate(self->close_code_);
+    });
+    if (kick) self->do_write();
+  });
+}
+
+void connection::push_control(frame_ptr frame) {
+  bool kick = false;
+  {
+    std::lock_guard guard{mutex_};
+    if (closing_) return;
+    queue_.push_control(std::move(frame));
+    schedule_write_locked(kick);
+  }
+  if (kick) net::post(socket_.get_executor(), [self = shared_from_this()] { self->do_write(); });
+}
+
+void connection::do_write() {
+  writing_.clear();
+  {
+    std::lock_guard guard{mutex_};
+    queue_.take_all(writing_);
+    if (writing_.empty() || terminated_) {
+      write_active_ = false;
+      return;
+    }
+  }
+  buffers_.clear();
+  for (const auto& f : writing_) {
+    buffers_.emplace_back(f->data(), f->size());
+    if (f.get() == close_frame_) close_sent_ = true;
+  }
+  wsm().batch.observe(static_cast<double>(writing_.size()));
+  net::async_write(socket_, buffers_,
+                   [self = shared_from_this()](boost::system::error_code ec, size_t bytes) {
+                     self->on_write(ec, bytes);
+                   });
+}
+
+void connection::on_write(boost::system::error_code ec, size_t bytes) {
+  {
+    std::lock_guard guard{mutex_};
+    queue_.written(bytes);
+  }
+  wsm().writes.inc();
+  wsm().frames_out.inc(writing_.size());
+  if (ec) return terminate(kAbnormal);
+  if (close_sent_ && peer_closed_) return terminate(close_code_);
+  do_write();
+}
+
+void connection::do_read() {
+  socket_.async_read_some(
+      net::buffer(read_buf_), [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+        if (ec) return self->terminate(self->close_sent_ ? self->close_code_ : kAbnormal);
+        self->last_rx_ = std::chrono::steady_clock::now();
+        self->process(std::string_view(self->read_buf_.data(), n));
+        if (!self->terminated_) self->do_read();
+      });
+}
+
+void connection::process(std::string_view bytes) {
+  events_.clear();
+  reader_.feed(bytes, events_);
+  for (auto& ev : events_) {
+    if (terminated_) return;
+    switch (ev.what) {
+      case inbound_event::kind::message:
+        wsm().messages_in.inc();
+        if (!peer_closed_) handler_->on_message(ev.op, std::move(ev.payload));
+        break;
+      case inbound_event::kind::oversized:
+        handler_->on_oversized(ev.op, ev.size);
+        break;
+      case inbound_event::kind::ping:
+        push_control(make_frame(opcode::pong, ev.payload));
+        break;
+      case inbound_event::kind::pong:
+        break;
+      case inbound_event::kind::close:
+        peer_closed_ = true;
+        if (close_sent_) return terminate(close_code_);
+        // Echo the peer's code, as RFC 6455 §5.5.1 asks; then drop TCP once it is written.
+        begin_close(ev.code == close_code::no_status ? close_code::normal : ev.code, "", true);
+        break;
+      case inbound_event::kind::error:
+        spdlog::debug("{}: protocol error: {}", id_, ev.payload);
+        begin_close(ev.code, ev.payload, true);
+        break;
+    }
+  }
+}
+
+void connection::arm_ping() {
+  ping_timer_.expires_after(cfg_.ping_interval);
+  ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->on_ping_timer();
+  });
+}
+
+void connection::on_ping_timer() {
+  if (terminated_) return;
+  if (std::chrono::steady_clock::now() - last_rx_ >= cfg_.idle_timeout) {
+    begin_close(close_code::idle_timeout, "idle timeout", true);
+    return;
+  }
+  push_control(make_frame(opcode::ping, {}));
+  arm_ping();
+}
+
+void connection::terminate(uint16_t code) {
+  if (terminated_) return;
+  terminated_ = true;
+  ping_timer_.cancel();
+  close_timer_.cancel();
+  boost::system::error_code ignored;
+  socket_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  {
+    std::lock_guard guard{mutex_};
+    closing_ = true;
+    queue_.clear();
+  }
+  registry_->remove(serial_);
+  if (handler_) {
+    // Reset first: the handler may hold the last reference to the session actor.
+    auto h = std::move(handler_);
+    h->on_closed(code);
+  }
+}
+
+}  // namespace sb::ws

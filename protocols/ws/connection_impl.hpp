@@ -1,0 +1,83 @@
+#pragma once
+
+// Private to protocols/: the Asio implementation of a WebSocket connection.
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <array>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "config/node_config.hpp"
+#include "protocols/ws/connection.hpp"
+#include "protocols/ws/connection_registry.hpp"
+#include "protocols/ws/message_reader.hpp"
+#include "protocols/ws/outbound_queue.hpp"
+
+namespace sb::ws {
+
+/// One WebSocket connection after the HTTP upgrade. Framing is our own (message_reader and
+/// encode_frame) rather than beast::websocket::stream, so that every outbound byte (data,
+/// pongs, pings, close) goes through one queue and leaves in one gather write per turn; see
+/// docs/architecture.md. Everything but `send` and `close` runs on the socket's strand.
+class connection final : public outbound, public std::enable_shared_from_this<connection> {
+ public:
+  using attach_fn = std::function<handler_ptr(outbound_ptr)>;
+
+  connection(boost::asio::ip::tcp::socket socket, const config::ws_config& cfg,
+             std::shared_ptr<connection_registry> registry);
+  ~connection() override;
+
+  /// Queues the handshake response, attaches the handler and starts reading, beginning with
+  /// `leftover` (bytes the HTTP parser read past the upgrade request).
+  void start(std::string handshake_response, std::string leftover, attach_fn attach);
+
+  bool send(frame_ptr frame, delivery d) override;
+  void close(uint16_t code, std::string reason) override;
+  std::string_view id() const override { return id_; }
+
+ private:
+  void begin_close(uint16_t code, std::string_view reason, bool discard_queued);
+  void push_control(frame_ptr frame);
+  void schedule_write_locked(bool& kick);
+  void do_write();
+  void on_write(boost::system::error_code ec, size_t bytes);
+  void do_read();
+  void process(std::string_view bytes);
+  void arm_ping();
+  void on_ping_timer();
+  void terminate(uint16_t code);
+
+  boost::asio::ip::tcp::socket socket_;
+  config::ws_config cfg_;
+  std::shared_ptr<connection_registry> registry_;
+  uint64_t serial_;
+  std::string id_;
+
+  // Strand only.
+  message_reader reader_;
+  std::array<char, 16 * 1024> read_buf_{};
+  std::vector<inbound_event> events_;
+  boost::asio::steady_timer ping_timer_;
+  boost::asio::steady_timer close_timer_;
+  std::chrono::steady_clock::time_point last_rx_;
+  handler_ptr handler_;
+  std::vector<frame_ptr> writing_;
+  std::vector<boost::asio::const_buffer> buffers_;
+  bool close_sent_ = false;
+  bool peer_closed_ = false;
+  bool terminated_ = false;
+
+  // Guarded by mutex_: touched by any thread through send() and close().
+  std::mutex mutex_;
+  outbound_queue queue_;
+  bool write_active_ = false;
+  bool closing_ = false;  ///< our close frame is queued: nothing more may be
+  const std::string* close_frame_ = nullptr;
+  uint16_t close_code_ = 0;
+};
+
+}  // namespace sb::ws

@@ -1,0 +1,92 @@
+#include "protocols/ws/frame.hpp"
+
+namespace sb::ws {
+
+std::string encode_frame(opcode op, std::string_view payload, bool fin) {
+  std::string out;
+  uint64_t len = payload.size();
+  out.reserve(payload.size() + 10);
+  out.push_back(static_cast<char>((fin ? 0x80 : 0x00) | static_cast<uint8_t>(op)));
+  if (len < 126) {
+    out.push_back(static_cast<char>(len));
+  } else if (len <= 0xFFFF) {
+    out.push_back(static_cast<char>(126));
+    out.push_back(static_cast<char>((len >> 8) & 0xFF));
+    out.push_back(static_cast<char>(len & 0xFF));
+  } else {
+    out.push_back(static_cast<char>(127));
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      out.push_back(static_cast<char>((len >> shift) & 0xFF));
+    }
+  }
+  out.append(payload);
+  return out;
+}
+
+frame_ptr make_frame(opcode op, std::string_view payload) {
+  return std::make_shared<const std::string>(encode_frame(op, payload));
+}
+
+frame_ptr close_frame(uint16_t code, std::string_view reason) {
+  std::string payload;
+  payload.push_back(static_cast<char>(code >> 8));
+  payload.push_back(static_cast<char>(code & 0xFF));
+  reason = reason.substr(0, 123);
+  // Do not cut a multi-byte character in half.
+  while (!reason.empty() && !is_valid_utf8(reason)) reason.remove_suffix(1);
+  payload.append(reason);
+  return make_frame(opcode::close, payload);
+}
+
+bool is_valid_utf8(std::string_view s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t extra = 0;
+    uint32_t cp = 0;
+    uint32_t min = 0;
+    if ((c & 0xE0) == 0xC0) {
+      extra = 1, cp = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2, cp = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3, cp = c & 0x07, min = 0x10000;
+    } else {
+      return false;
+    }
+    if (i + extra >= n) return false;
+    for (size_t k = 1; k <= extra; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+bool is_valid_close_code(uint16_t code) {
+  if (code >= 3000 && code <= 4999) return true;
+  switch (code) {
+    case 1000:
+    case 1001:
+    case 1002:
+    case 1003:
+    case 1007:
+    case 1008:
+    case 1009:
+    case 1010:
+    case 1011:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace sb::ws

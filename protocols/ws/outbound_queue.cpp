@@ -1,0 +1,29 @@
+#include "protocols/ws/outbound_queue.hpp"
+
+namespace sb::ws {
+
+outbound_queue::push_result outbound_queue::push(frame_ptr frame, delivery d) {
+  uint64_t after = bytes_ + frame->size();
+  if (d == delivery::droppable && after > droppable_limit_) return push_result::dropped;
+  if (after > hard_limit_) return push_result::overflow;
+  bytes_ = after;
+  frames_.push_back(std::move(frame));
+  return push_result::queued;
+}
+
+void outbound_queue::push_control(frame_ptr frame) {
+  bytes_ += frame->size();
+  frames_.push_back(std::move(frame));
+}
+
+void outbound_queue::take_all(std::vector<frame_ptr>& out) {
+  for (auto& f : frames_) out.push_back(std::move(f));
+  frames_.clear();
+}
+
+void outbound_queue::clear() {
+  for (const auto& f : frames_) bytes_ -= f->size();
+  frames_.clear();
+}
+
+}  // namespace sb::ws

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "protocols/ws/frame.hpp"
+
+namespace sb::ws {
+
+/// How a frame behaves when its recipient is slow.
+enum class delivery {
+  reliable,   ///< must arrive; if it cannot be queued the client is closed as too slow
+  droppable,  ///< may be skipped (live audio) once the queue holds more than the soft limit
+};
+
+/// The byte-bounded outbound queue of one connection (not thread-safe: the connection guards
+/// it). Bytes count from push until the write that carried them completes.
+class outbound_queue {
+ public:
+  outbound_queue(uint64_t hard_limit, uint64_t droppable_limit)
+      : hard_limit_(hard_limit), droppable_limit_(droppable_limit) {}
+
+  enum class push_result { queued, dropped, overflow };
+
+  /// Queues `frame` unless it would break a limit: a droppable frame above the soft limit is
+  /// `dropped`; any frame above the hard limit is `overflow` (the caller closes the client).
+  push_result push(frame_ptr frame, delivery d);
+
+  /// Queues a control frame (pong, close, the handshake response) regardless of limits.
+  void push_control(frame_ptr frame);
+
+  /// Moves everything queued into `out` (appending); it stays counted until `written`.
+  void take_all(std::vector<frame_ptr>& out);
+
+  /// A write of `bytes` completed.
+  void written(uint64_t bytes) { bytes_ -= bytes < bytes_ ? bytes : bytes_; }
+
+  /// Drops everything not yet taken.
+  void clear();
+
+  bool empty() const noexcept { return frames_.empty(); }
+  uint64_t bytes() const noexcept { return bytes_; }
+
+ private:
+  uint64_t hard_limit_;
+  uint64_t droppable_limit_;
+  uint64_t bytes_ = 0;
+  std::deque<frame_ptr> frames_;
+};
+
+}  // namespace sb::ws

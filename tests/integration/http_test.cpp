@@ -1,0 +1,106 @@
+#include <catch2/catch.hpp>
+
+#include <regex>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/server_process.hpp"
+#include "tests/support/test_database.hpp"
+#include "tests/support/ws_client.hpp"
+
+using namespace sb::test;
+
+namespace {
+
+void check_problem(const http_reply& r, unsigned status, const std::string& code) {
+  CHECK(r.status == status);
+  CHECK(r.header("content-type") == "application/problem+json");
+  auto body = r.json().as_object();
+  CHECK(body.at("status").as_int64() == status);
+  CHECK(body.at("code").as_string() == code);
+  CHECK(body.at("type").as_string() == "https://switchboard.dev/problems/" + code);
+  CHECK(body.contains("title"));
+  CHECK(body.contains("detail"));
+}
+
+}  // namespace
+
+TEST_CASE("GET /health reports the node and its database", "[http]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}, {"NODE_ENV", "test"}});
+  auto r = http_request(server.port(), "GET", "/health");
+  CHECK(r.status == 200);
+  CHECK(r.header("content-type") == "application/json");
+  auto body = r.json().as_object();
+  CHECK(body.at("status").as_string() == "healthy");
+  CHECK(std::regex_match(std::string(body.at("timestamp").as_string()),
+                         std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
+  CHECK(body.at("uptime").is_number());
+  CHECK(body.at("environment").as_string() == "test");
+  CHECK(body.at("port").as_int64() == server.port());
+  CHECK(body.at("version").is_string());
+  auto database = body.at("database").as_object();
+  CHECK(database.at("status").as_string() == "up");
+  CHECK(database.at("dialect").as_string() ==
+        (db.dialect() == sb::config::dialect::sqlite ? "sqlite" : "postgresql"));
+  CHECK(database.at("workers_live") == database.at("workers"));
+}
+
+TEST_CASE("GET /metrics exposes Prometheus text with the node's instruments", "[http]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}});
+  ws_client client(server.port());
+  client.send_text(R"({"type":"echo","id":1,"text":"m"})");
+  REQUIRE(client.read_json().at("type") == "echo.ok");
+  http_request(server.port(), "GET", "/nowhere");
+  auto r = http_request(server.port(), "GET", "/metrics");
+  CHECK(r.status == 200);
+  CHECK(r.header("content-type") == "text/plain; version=0.0.4; charset=utf-8");
+  for (const char* line :
+       {"sb_connections{protocol=\"websocket\"} 1", "sb_actors{kind=\"session\"} 1",
+        "# TYPE sb_actor_mailbox_depth histogram", "sb_actor_messages_total{kind=\"session\"} ",
+        "sb_store_queue_depth{worker=\"0\"} ", "sb_store_batch_size_bucket{le=\"1\"} ",
+        "# TYPE sb_store_commit_seconds histogram", "sb_store_worker_restarts_total 0",
+        "sb_store_workers_live ", "sb_errors_total{code=\"not_found\"} 1",
+        "sb_http_requests_total{class=\"4xx\"} 1", "sb_uptime_seconds ",
+        "sb_ws_frames_out_total "}) {
+    INFO(line);
+    CHECK(r.body.find(line) != std::string::npos);
+  }
+}
+
+TEST_CASE("unknown routes and wrong methods are problem+json 404 and 405", "[http]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}});
+  check_problem(http_request(server.port(), "GET", "/api/v1/nothing"), 404, "not_found");
+  auto wrong = http_request(server.port(), "DELETE", "/health");
+  check_problem(wrong, 405, "method_not_allowed");
+  CHECK(wrong.header("allow") == "GET");
+  check_problem(http_request(server.port(), "GET", "/other"), 404, "not_found");
+}
+
+TEST_CASE("request bodies and headers have size limits", "[http]") {
+  test_database db;
+  server_process server(
+      {{"DATABASE_URL", db.url()}, {"HTTP_BODY_LIMIT", "1024"}, {"HTTP_HEADER_LIMIT", "2048"}});
+  check_problem(http_request(server.port(), "POST", "/health", std::string(4096, 'x')), 413,
+                "payload_too_large");
+  auto big_header = raw_exchange(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                                    std::string(4096, 'h') + "\r\n\r\n");
+  CHECK(big_header.starts_with("HTTP/1.1 431 "));
+  CHECK(big_header.find("\"code\":\"headers_too_large\"") != std::string::npos);
+  auto garbage = raw_exchange(server.port(), "HELLO THERE\r\n\r\n");
+  CHECK(garbage.starts_with("HTTP/1.1 400 "));
+  CHECK(garbage.find("\"code\":\"bad_request\"") != std::string::npos);
+  // The server is unharmed.
+  CHECK(http_request(server.port(), "GET", "/health").status == 200);
+}
+
+TEST_CASE("keep-alive connections serve several requests", "[http]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}});
+  auto two = raw_exchange(server.port(),
+                          "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                          "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  CHECK(two.starts_with("HTTP/1.1 200 "));
+  CHECK(two.find("HTTP/1.1 404 ") != std::string::npos);
+}

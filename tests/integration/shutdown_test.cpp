@@ -1,0 +1,73 @@
+#include <soci/soci.h>
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <thread>
+
+#include "tests/integration/echo_pump.hpp"
+#include "tests/support/server_process.hpp"
+#include "tests/support/test_database.hpp"
+
+using namespace sb::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Every acknowledged note must be in the database with the text that was acknowledged.
+void check_all_acked_present(test_database& db, const echo_pump& pump) {
+  auto sql = db.connect();
+  for (const auto& [id, text] : pump.acked()) {
+    std::string body;
+    long long key = id;
+    *sql << "SELECT body FROM notes WHERE id = :id", soci::use(key), soci::into(body);
+    INFO("note " << id);
+    CHECK(body == text);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("SIGTERM closes WebSockets with 1001, exits 0 and loses nothing acknowledged",
+          "[shutdown]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}});
+  std::vector<std::unique_ptr<echo_pump>> pumps;
+  for (int i = 0; i < 4; ++i)
+    pumps.push_back(std::make_unique<echo_pump>(server.port(), "p" + std::to_string(i)));
+  std::this_thread::sleep_for(700ms);
+  CHECK(server.stop(SIGTERM) == 0);
+  size_t acked = 0;
+  for (auto& p : pumps) {
+    p->stop();
+    CHECK(p->closed_with() == 1001);
+    acked += p->acked().size();
+    check_all_acked_present(db, *p);
+  }
+  CHECK(acked > 0);
+  CHECK(server.log().find("shutdown complete") != std::string::npos);
+}
+
+TEST_CASE("a killed server loses nothing it acknowledged", "[durability]") {
+  test_database db;
+  std::vector<std::unique_ptr<echo_pump>> pumps;
+  {
+    server_process server({{"DATABASE_URL", db.url()}});
+    for (int i = 0; i < 4; ++i)
+      pumps.push_back(std::make_unique<echo_pump>(server.port(), "k" + std::to_string(i)));
+    std::this_thread::sleep_for(700ms);
+    server.stop(SIGKILL);
+  }
+  size_t acked = 0;
+  for (auto& p : pumps) {
+    p->stop();
+    acked += p->acked().size();
+    check_all_acked_present(db, *p);
+  }
+  CHECK(acked > 0);
+  // A restarted node opens the same database and serves again.
+  server_process again({{"DATABASE_URL", db.url()}});
+  echo_pump after(again.port(), "after", 1);
+  std::this_thread::sleep_for(200ms);
+  after.stop();
+  CHECK_FALSE(after.acked().empty());
+}

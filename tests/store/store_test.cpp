@@ -1,0 +1,142 @@
+#include <soci/soci.h>
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "actors/runtime/atoms.hpp"
+#include "actors/runtime/metrics.hpp"
+#include "persistence/notes.hpp"
+#include "tests/store/store_fixture.hpp"
+
+using namespace sb;
+using namespace sb::persistence;
+using namespace std::chrono_literals;
+
+namespace {
+
+int count_notes(test::test_database& db) {
+  auto sql = db.connect();
+  int n = 0;
+  *sql << "SELECT COUNT(*) FROM notes", soci::into(n);
+  return n;
+}
+
+struct outcome {
+  bool ok = false;
+  int64_t id = 0;
+  errc code = errc::internal;
+};
+
+// Sends every job at once from one actor, then collects the answers in order.
+std::vector<outcome> run_pipelined(test::store_fixture& f, const std::vector<store_job_ptr>& jobs) {
+  caf::scoped_actor self{f.sys};
+  using handle_t = decltype(self->request(f.store->route(0), 10s, store_atom::value, jobs[0]));
+  std::vector<handle_t> handles;
+  for (const auto& job : jobs) {
+    handles.push_back(self->request(f.store->route(0), 10s, store_atom::value, job));
+  }
+  std::vector<outcome> out(jobs.size());
+  for (size_t i = 0; i < handles.size(); ++i) {
+    handles[i].receive(
+        [&](int64_t id, int64_t) {
+          out[i].ok = true;
+          out[i].id = id;
+        },
+        [&](caf::error& e) { out[i].code = store_errc(e); });
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("pipelined writes are group-committed and all answered", "[store]") {
+  test::store_fixture f;
+  auto& batches =
+      metrics::global().get_histogram("sb_store_batch_size", "", metrics::size_bounds());
+  auto before = batches.count();
+  std::vector<store_job_ptr> jobs;
+  for (int i = 0; i < 500; ++i) jobs.push_back(insert_note_job("s1", "note " + std::to_string(i)));
+  auto results = run_pipelined(f, jobs);
+  std::set<int64_t> ids;
+  for (const auto& r : results) {
+    CHECK(r.ok);
+    ids.insert(r.id);
+  }
+  CHECK(ids.size() == 500);
+  auto commits = batches.count() - before;
+  INFO("commits for 500 writes: " << commits);
+  CHECK(commits < 500);  // more than one write per transaction
+  CHECK(count_notes(f.db) == 500);
+}
+
+TEST_CASE("a failing job fails alone; its batch neighbours commit", "[store]") {
+  test::store_fixture f;
+  auto refusing = make_job("refuse", [](soci::session&) -> caf::message {
+    throw store_error(errc::conflict, "refused on purpose");
+  });
+  auto bad_sql = make_job("bad_sql", [](soci::session& sql) -> caf::message {
+    sql << "INSERT INTO no_such_table VALUES (1)";
+    return caf::make_message(int64_t{0}, int64_t{0});
+  });
+  auto duplicate = make_job("duplicate", [](soci::session& sql) -> caf::message {
+    // Two rows with one primary key: the second violates the constraint.
+    for (int i = 0; i < 2; ++i) {
+      sql << "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES (4242, 'x', 0)";
+    }
+    return caf::make_message(int64_t{4242}, int64_t{0});
+  });
+  auto results = run_pipelined(f, {insert_note_job("s", "first"), refusing, bad_sql, duplicate,
+                                   insert_note_job("s", "last")});
+  CHECK(results[0].ok);
+  CHECK_FALSE(results[1].ok);
+  CHECK(results[1].code == errc::conflict);
+  CHECK_FALSE(results[2].ok);
+  CHECK(results[2].code == errc::internal);
+  CHECK_FALSE(results[3].ok);
+  CHECK(results[3].code == errc::conflict);
+  CHECK(results[4].ok);
+  CHECK(count_notes(f.db) == 2);
+  // The duplicate job's first insert was rolled back with it.
+  auto sql = f.db.connect();
+  int leftovers = -1;
+  *sql << "SELECT COUNT(*) FROM schema_migrations WHERE version = 4242", soci::into(leftovers);
+  CHECK(leftovers == 0);
+}
+
+TEST_CASE("drain answers once everything queued before it is committed", "[store]") {
+  test::store_fixture f;
+  caf::scoped_actor self{f.sys};
+  for (int i = 0; i < 300; ++i) {
+    self->send(f.store->route(0), store_atom::value, insert_note_job("s", "n"));
+  }
+  bool drained = false;
+  self->request(f.store->supervisor(), 10s, drain_atom::value)
+      .receive([&] { drained = true; }, [&](caf::error&) {});
+  CHECK(drained);
+  CHECK(count_notes(f.db) == 300);
+}
+
+TEST_CASE("the store fails fast while PostgreSQL is down and recovers when it returns",
+          "[store][pg_restart]") {
+  REQUIRE(test::dialect_under_test() == config::dialect::postgresql);
+  test::store_fixture f;
+  auto& restarts = metrics::global().get_counter("sb_store_worker_restarts_total", "");
+  auto restarts_before = restarts.value();
+  CHECK(run_pipelined(f, {insert_note_job("s", "before")})[0].ok);
+
+  test::stop_postgres();
+  auto down = run_pipelined(f, {insert_note_job("s", "while down")});
+  CHECK_FALSE(down[0].ok);
+  CHECK(down[0].code == errc::db_unavailable);  // not a timeout: it failed fast
+  CHECK(test::store_fixture::wait_for([&] { return f.store->live_workers() == 0; }));
+  auto again = run_pipelined(f, {insert_note_job("s", "still down")});
+  CHECK(again[0].code == errc::db_unavailable);
+  CHECK(f.store->retry_after() >= 1s);
+
+  test::start_postgres();
+  CHECK(
+      test::store_fixture::wait_for([&] { return f.store->live_workers() == f.store->workers(); }));
+  CHECK(run_pipelined(f, {insert_note_job("s", "after")})[0].ok);
+  CHECK(restarts.value() > restarts_before);
+  CHECK(count_notes(f.db) == 2);
+}

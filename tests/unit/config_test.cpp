@@ -1,0 +1,119 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+
+#include "config/config_error.hpp"
+#include "config/keys.hpp"
+#include "config/load.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace sb::config;
+
+namespace {
+
+env_lookup fake_env(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+std::string error_of(const std::vector<std::string>& args, std::map<std::string, std::string> env) {
+  try {
+    load(args, fake_env(std::move(env)));
+  } catch (const config_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("defaults apply when nothing is configured", "[config]") {
+  auto inv = load({}, fake_env({}));
+  CHECK(inv.command == "serve");
+  CHECK(inv.config.port == 8080);
+  CHECK(inv.config.database.url == "sqlite:switchboard.db");
+  CHECK(inv.config.log.level == "info");
+  CHECK_FALSE(inv.config.log.json);
+}
+
+TEST_CASE("a TOML file, then the environment, then flags take precedence", "[config]") {
+  sb::test::temp_dir dir;
+  auto path = dir.file("node.toml");
+  std::ofstream(path) << "[server]\nport = 9000\nenvironment = \"sandbox\"\n"
+                         "[log]\nlevel = \"warn\"\njson = true\n"
+                         "[ws]\nmax_inflight = 7\n";
+  auto from_file = load({"--config", path}, fake_env({}));
+  CHECK(from_file.config.port == 9000);
+  CHECK(from_file.config.environment == "sandbox");
+  CHECK(from_file.config.log.level == "warn");
+  CHECK(from_file.config.log.json);
+  CHECK(from_file.config.ws.max_inflight == 7);
+
+  auto with_env = load({"--config=" + path}, fake_env({{"PORT", "9100"}, {"JSON_LOGS", "no"}}));
+  CHECK(with_env.config.port == 9100);
+  CHECK_FALSE(with_env.config.log.json);
+  CHECK(with_env.config.log.level == "warn");
+
+  auto with_flag =
+      load({"--config", path, "--server-port", "9200", "migrate"}, fake_env({{"PORT", "9100"}}));
+  CHECK(with_flag.config.port == 9200);
+  CHECK(with_flag.command == "migrate");
+
+  auto via_env_file = load({}, fake_env({{"SWITCHBOARD_CONFIG", path}}));
+  CHECK(via_env_file.config.port == 9000);
+}
+
+TEST_CASE("a bad value names its key and where it came from", "[config]") {
+  CHECK(error_of({}, {{"PORT", "80a"}}) ==
+        "server.port (environment variable PORT): expected an integer between 0 and 65535, "
+        "got '80a'");
+  CHECK(error_of({"--server-port=70000"}, {}) ==
+        "server.port (option --server-port): expected an integer between 0 and 65535, got "
+        "'70000'");
+  CHECK(error_of({}, {{"LOG_LEVEL", "loud"}})
+            .starts_with("log.level (environment variable "
+                         "LOG_LEVEL): expected one of trace"));
+  CHECK(error_of({}, {{"JSON_LOGS", "maybe"}}).starts_with("log.json (environment variable"));
+  CHECK(error_of({}, {{"DATABASE_URL", "mysql://x"}})
+            .starts_with("database.url (environment variable DATABASE_URL): expected sqlite:"));
+}
+
+TEST_CASE("secrets in a rejected DATABASE_URL are not echoed", "[config]") {
+  auto err = error_of({}, {{"DATABASE_URL", "mysql://u:hunter2@h/db"}});
+  CHECK(err.find("hunter2") == std::string::npos);
+  CHECK(err.find("***") != std::string::npos);
+}
+
+TEST_CASE("unknown keys, options and commands are refused", "[config]") {
+  sb::test::temp_dir dir;
+  auto path = dir.file("bad.toml");
+  std::ofstream(path) << "[server]\nprot = 1\n";
+  CHECK(error_of({"--config", path}, {}) == "server.prot (config file " + path + "): unknown key");
+  CHECK(error_of({"--no-such-thing", "1"}, {}) == "unknown option --no-such-thing (see --help)");
+  CHECK(error_of({"launch"}, {}) == "unknown command or argument 'launch' (see --help)");
+  CHECK(error_of({"--server-port"}, {}) == "--server-port: missing value");
+  std::ofstream(path) << "[server\n";
+  CHECK(error_of({"--config", path}, {}).starts_with("config file " + path + ":"));
+  CHECK(error_of({"--config", dir.file("missing.toml")}, {}).starts_with("config file "));
+}
+
+TEST_CASE("rules across keys are checked", "[config]") {
+  CHECK(error_of({}, {{"PING_INTERVAL", "1000"}, {"WS_IDLE_TIMEOUT", "1000"}})
+            .starts_with("ws.idle_timeout_ms: must be longer than ws.ping_interval_ms"));
+  CHECK(error_of({}, {{"WS_OUTBOUND_QUEUE_BYTES", "2048"}, {"WS_DROPPABLE_QUEUE_BYTES", "4096"}})
+            .starts_with("ws.droppable_queue_bytes: must not exceed"));
+}
+
+TEST_CASE("--help documents every key with its variable and flag", "[config]") {
+  auto text = help_text();
+  for (const auto& key : all_keys()) {
+    CHECK(text.find(key.key) != std::string::npos);
+    CHECK(text.find(key.env) != std::string::npos);
+    CHECK(text.find(key.flag()) != std::string::npos);
+  }
+  CHECK(load({"--help"}, fake_env({{"PORT", "bad"}})).help);
+}

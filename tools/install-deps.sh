@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Switchboard needs, skipping those already present.
+# Usage: tools/install-deps.sh [--test]   (--test adds what the test suite needs)
+set -euo pipefail
+
+packages=(build-essential cmake ninja-build pkg-config
+          libcaf-dev libboost1.81-dev libboost-json1.81-dev libsoci-dev libsqlite3-dev libpq-dev
+          libfmt-dev libspdlog-dev libtomlplusplus-dev libssl-dev)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(catch2 postgresql util-linux)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=""
+[[ "$(id -u)" -ne 0 ]] && sudo="sudo"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,193 @@
+#include "tools/switchboard/node.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <caf/all.hpp>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "actors/directory/directory.hpp"
+#include "actors/runtime/atoms.hpp"
+#include "actors/runtime/caf_errc.hpp"
+#include "api/context.hpp"
+#include "api/operations.hpp"
+#include "api/router.hpp"
+#include "api/websocket_endpoint.hpp"
+#include "protocols/server.hpp"
+#include "protocols/ws/frame.hpp"
+#include "tools/switchboard/database_startup.hpp"
+
+namespace sb {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+unsigned threads_or_cores(uint32_t configured) {
+  return configured ? configured : std::max(1u, std::thread::hardware_concurrency());
+}
+
+void write_port_file(const std::string& path, uint16_t port) {
+  auto tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+  }
+  std::filesystem::rename(tmp, path);  // readers never see a half-written file
+}
+
+template <class Pred>
+bool wait_until(clock::time_point deadline, Pred done) {
+  while (!done()) {
+    if (clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+bool drain_store(caf::actor_system& sys, const persistence::store_ptr& store,
+                 clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+  caf::scoped_actor self{sys};
+  bool ok = false;
+  self->request(store->supervisor(), std::max(left, std::chrono::milliseconds(1)),
+                drain_atom::value)
+      .receive(
+          [&] { ok = true; },
+          [&](caf::error& err) { spdlog::warn("store drain incomplete: {}", sys.render(err)); });
+  return ok;
+}
+
+// Stop accepting, answer what is in flight, close WebSockets with 1001, drain the store.
+void graceful_shutdown(const config::node_config& cfg, caf::actor_system& sys,
+                       protocols::server& server, const persistence::store_ptr& store,
+                       lifecycle& node) {
+  auto deadline = clock::now() + cfg.shutdown_timeout;
+  server.stop_accepting();
+  node.draining.store(true);
+  drain_store(sys, store, deadline);
+  if (!wait_until(deadline, [&] { return node.inflight.load() == 0; })) {
+    spdlog::warn("{} requests still unanswered at shutdown", node.inflight.load());
+  }
+  server.close_websockets(ws::close_code::going_away, "server shutting down");
+  if (!wait_until(deadline, [&] { return server.websocket_count() == 0; })) {
+    spdlog::warn("{} WebSockets did not finish closing", server.websocket_count());
+  }
+  drain_store(sys, store, deadline);
+}
+
+void run_io(boost::asio::io_context& ioc) {
+  for (;;) {
+    try {
+      ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("I/O thread: unhandled exception: {}", e.what());
+    }
+  }
+}
+
+}  // namespace
+
+int run_migrate(const config::node_config& cfg) {
+  auto target = config::parse_database_url(cfg.database.url);
+  try {
+    auto report = migrate_with_retry(target, cfg.database);
+    spdlog::info("database {} is at schema version {} ({} migrations applied)", target.display,
+                 report.to_version, report.applied.size());
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::error("migration of {} failed: {}", target.display, e.what());
+    return 1;
+  }
+}
+
+int run_node(const config::node_config& cfg) {
+  auto target = config::parse_database_url(cfg.database.url);
+  spdlog::info("switchboard {} starting ({} environment, database {})", SB_VERSION, cfg.environment,
+               target.display);
+  try {
+    auto report = migrate_with_retry(target, cfg.database);
+    spdlog::info("database schema version {} ({} migrations applied)", report.to_version,
+                 report.applied.size());
+  } catch (const std::exception& e) {
+    spdlog::error("cannot prepare database {}: {}", target.display, e.what());
+    return 1;
+  }
+
+  // Declared first so it is destroyed last: connections held by actors close their sockets
+  // while the actor system shuts down.
+  boost::asio::io_context ioc{static_cast<int>(threads_or_cores(cfg.io_threads))};
+  caf::actor_system_config actor_cfg;
+  actor_cfg.set("scheduler.max-threads", threads_or_cores(cfg.actors.scheduler_threads));
+  actor_cfg.set("scheduler.max-throughput", cfg.actors.max_throughput);
+  actor_cfg.add_error_category(caf::atom("sb"),
+                               [](uint8_t code, caf::atom_value, const caf::message&) {
+                                 return std::string(code_string(static_cast<errc>(code)));
+                               });
+  caf::actor_system sys{actor_cfg};
+
+  auto node = std::make_shared<lifecycle>();
+  auto store = persistence::start_store(sys, target, cfg.database);
+  if (!wait_until(clock::now() + cfg.database.startup_timeout,
+                  [&] { return store->live_workers() == store->workers(); })) {
+    spdlog::warn("store workers not connected yet; serving degraded");
+  }
+  auto directory = sys.spawn(directory_actor, std::map<std::string, activator>{});
+  api::context ctx{sys, cfg, store, directory, node};
+  api::router router;
+  api::add_operations_routes(router, ctx);
+  protocols::server server{
+      ioc, cfg.http, cfg.ws,
+      protocols::server_handlers{[&](http::request req, http::responder respond) {
+                                   router.dispatch(std::move(req), std::move(respond));
+                                 },
+                                 [&](http::request req, protocols::upgrade_responder respond) {
+                                   api::handle_upgrade(ctx, std::move(req), std::move(respond));
+                                 }}};
+
+  auto stop_actors = [&] {
+    caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
+  };
+  try {
+    ctx.port = server.listen(cfg.host, cfg.port);
+    if (!cfg.port_file.empty()) write_port_file(cfg.port_file, ctx.port);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot listen on {}:{}: {}", cfg.host, cfg.port, e.what());
+    stop_actors();
+    return 1;
+  }
+
+  std::promise<int> stop;
+  boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (!ec) stop.set_value(sig);
+  });
+  auto work = boost::asio::make_work_guard(ioc);
+  std::vector<std::thread> io_threads;
+  for (unsigned i = 0; i < threads_or_cores(cfg.io_threads); ++i) {
+    io_threads.emplace_back([&] { run_io(ioc); });
+  }
+  spdlog::info("listening on {}:{}", cfg.host, ctx.port.load());
+
+  int sig = stop.get_future().get();
+  spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  graceful_shutdown(cfg, sys, server, store, *node);
+  work.reset();
+  ioc.stop();
+  for (auto& t : io_threads) t.join();
+  stop_actors();
+  spdlog::info("shutdown complete");
+  return 0;
+}
+
+}  // namespace sb
