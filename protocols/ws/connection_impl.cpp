@@ -62,6 +62,8 @@ connection::~connection() {
 
 void connection::start(std::string handshake_response, std::string leftover, attach_fn attach) {
   registry_->add(serial_, weak_from_this());
+  boost::system::error_code ignored;
+  socket_.non_blocking(true, ignored);
   last_rx_ = std::chrono::steady_clock::now();
   push_control(std::make_shared<const std::string>(std::move(handshake_response)));
   handler_ = attach(shared_from_this());
@@ -174,13 +176,29 @@ void connection::on_write(boost::system::error_code ec, size_t bytes) {
 }
 
 void connection::do_read() {
-  socket_.async_read_some(
-      net::buffer(read_buf_), [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-        if (ec) return self->terminate(self->close_sent_ ? self->close_code_ : kAbnormal);
-        self->last_rx_ = std::chrono::steady_clock::now();
-        self->process(std::string_view(self->read_buf_.data(), n));
-        if (!self->terminated_) self->do_read();
-      });
+  // Wait for readability, then read into a per-thread buffer: an idle connection holds no
+  // read buffer of its own (see docs/architecture.md).
+  socket_.async_wait(net::socket_base::wait_read,
+                     [self = shared_from_this()](boost::system::error_code ec) {
+                       if (ec)
+                         return self->terminate(self->close_sent_ ? self->close_code_ : kAbnormal);
+                       self->read_available();
+                     });
+}
+
+void connection::read_available() {
+  thread_local std::array<char, 64 * 1024> buffer;
+  // Bounded per turn, so one flooding client cannot monopolize an I/O thread.
+  for (int turn = 0; turn < 4 && !terminated_; ++turn) {
+    boost::system::error_code ec;
+    size_t n = socket_.read_some(net::buffer(buffer), ec);
+    if (ec == net::error::would_block) break;
+    if (ec) return terminate(close_sent_ ? close_code_ : kAbnormal);
+    last_rx_ = std::chrono::steady_clock::now();
+    process(std::string_view(buffer.data(), n));
+    if (n < buffer.size()) break;
+  }
+  if (!terminated_) do_read();
 }
 
 void connection::process(std::string_view bytes) {

@@ -46,6 +46,7 @@ class connection final : public outbound, public std::enable_shared_from_this<co
   void do_write();
   void on_write(boost::system::error_code ec, size_t bytes);
   void do_read();
+  void read_available();
   void process(std::string_view bytes);
   void arm_ping();
   void on_ping_timer();
@@ -59,7 +60,6 @@ class connection final : public outbound, public std::enable_shared_from_this<co
 
   // Strand only.
   message_reader reader_;
-  std::array<char, 16 * 1024> read_buf_{};
   std::vector<inbound_event> events_;
   boost::asio::steady_timer ping_timer_;
   boost::asio::steady_timer close_timer_;

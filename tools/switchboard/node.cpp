@@ -6,6 +6,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <caf/all.hpp>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -84,6 +86,17 @@ void graceful_shutdown(const config::node_config& cfg, caf::actor_system& sys,
   drain_store(sys, store, deadline);
 }
 
+// Every connection is a file descriptor: use all the hard limit allows.
+void raise_fd_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  if (lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+  spdlog::info("file descriptor limit {}", lim.rlim_cur);
+}
+
 void run_io(boost::asio::io_context& ioc) {
   for (;;) {
     try {
@@ -123,6 +136,7 @@ int run_node(const config::node_config& cfg) {
     return 1;
   }
 
+  raise_fd_limit();
   // Declared first so it is destroyed last: connections held by actors close their sockets
   // while the actor system shuts down.
   boost::asio::io_context ioc{static_cast<int>(threads_or_cores(cfg.io_threads))};

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Prints the figures recorded in docs/performance.md: echo (committed) and ping round trips on
+# SQLite and PostgreSQL, and the memory cost of idle sessions. Needs the test dependencies.
+# Usage: tools/bench.sh [seconds per run, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+tools/install-deps.sh --test
+tools/build.sh >/dev/null
+source tools/lib/temp_postgres.sh
+temp_postgres_start
+work=$(mktemp -d /tmp/sb-bench-XXXXXX)
+server_pid=""
+stop_server() { [[ -n "$server_pid" ]] && kill "$server_pid" && wait "$server_pid" || true; server_pid=""; }
+trap 'stop_server; rm -rf "$work"; temp_postgres_cleanup' EXIT
+
+start_server() {  # $1 = DATABASE_URL
+  rm -f "$work/port"
+  DATABASE_URL="$1" PORT=0 PORT_FILE="$work/port" LOG_LEVEL=warn \
+    build/tools/switchboard >"$work/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.1; done
+  port=$(cat "$work/port")
+}
+
+rss() { curl -s "localhost:$port/metrics" | awk '/^sb_process_resident_bytes/ {print $2}'; }
+
+echo "== machine: $(nproc) cores, $(uname -r); loadgen and server share them"
+for db in sqlite postgresql; do
+  if [[ $db == sqlite ]]; then url="sqlite:$work/bench.db"; else
+    psql -h "$SB_TEST_PG_HOST" -p "$SB_TEST_PG_PORT" -U sb -d postgres -qc "CREATE DATABASE bench" 
+    url=$(temp_postgres_url bench)
+  fi
+  start_server "$url"
+  echo "== $db: echo (each reply after its commit), 100 sessions, window 4, ${secs} s"
+  build/tools/loadgen --port "$port" --sessions 100 --window 4 --echo 1 --duration "$secs"
+  echo "== $db: ping, 100 sessions, window 4, ${secs} s"
+  build/tools/loadgen --port "$port" --sessions 100 --window 4 --echo 0 --duration "$secs"
+  stop_server
+done
+
+start_server "sqlite:$work/idle.db"
+before=$(rss)
+echo "== idle sessions: 10000 held open for 3 s"
+build/tools/loadgen --port "$port" --sessions 10000 --rate 1 --duration 3 &
+lg=$!
+sleep 2.5
+during=$(rss)
+wait $lg
+echo "resident memory: $before bytes before, $during with 10000 sessions:" \
+     "$(( (during - before) / 10000 )) bytes per session (server side)"
