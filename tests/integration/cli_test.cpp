@@ -1,7 +1,10 @@
 #include <soci/soci.h>
 #include <catch2/catch.hpp>
 
+#include <boost/json.hpp>
+
 #include <fstream>
+#include <sstream>
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/server_process.hpp"
@@ -76,4 +79,22 @@ TEST_CASE("file, environment and flags configure a running node in that order", 
   CHECK(environment_of({{"NODE_ENV", "test"}}, {"--config", path}) == "test");
   CHECK(environment_of({{"NODE_ENV", "test"}},
                        {"--config", path, "--server-environment", "production"}) == "production");
+}
+
+TEST_CASE("JSON_LOGS writes one JSON object per line", "[cli]") {
+  test_database db;
+  auto r = run_switchboard({"migrate"}, {{"DATABASE_URL", db.url()}, {"JSON_LOGS", "true"}});
+  CHECK(r.exit_code == 0);
+  std::istringstream lines(r.output);
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    INFO(line);
+    auto obj = boost::json::parse(line).as_object();
+    CHECK(obj.at("level").is_string());
+    CHECK(obj.at("msg").is_string());
+    CHECK(obj.at("ts").as_string().ends_with("Z"));
+    ++count;
+  }
+  CHECK(count >= 1);
 }

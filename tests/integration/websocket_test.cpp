@@ -76,6 +76,24 @@ TEST_CASE("malformed messages get an error with the request id and a stable code
   CHECK(client.read() == R"({"type":"pong","id":"still here"})");
 }
 
+TEST_CASE("the examples of docs/protocol.md are byte-exact", "[ws]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}});
+  ws_client client(server.port());
+  client.send_text("{not json");
+  CHECK(
+      client.read() ==
+      R"({"type":"error","code":"bad_json","message":"message is not valid JSON: syntax error"})");
+  client.send_text(R"({"type":"fly","id":"7"})");
+  CHECK(
+      client.read() ==
+      R"({"type":"error","id":"7","code":"unknown_type","message":"unknown message type \"fly\""})");
+  client.send_text(R"({"type":"echo","id":8})");
+  CHECK(
+      client.read() ==
+      R"({"type":"error","id":8,"code":"bad_request","message":"echo needs a string field text"})");
+}
+
 TEST_CASE("invalid UTF-8 closes the connection with 1007", "[ws]") {
   test_database db;
   server_process server({{"DATABASE_URL", db.url()}});

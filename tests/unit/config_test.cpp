@@ -117,3 +117,14 @@ TEST_CASE("--help documents every key with its variable and flag", "[config]") {
   }
   CHECK(load({"--help"}, fake_env({{"PORT", "bad"}})).help);
 }
+
+TEST_CASE("docs/operations.md documents every key", "[config][docs]") {
+  std::ifstream in(std::string(SB_SOURCE_DIR) + "/docs/operations.md");
+  std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE_FALSE(doc.empty());
+  for (const auto& key : all_keys()) {
+    INFO(key.key);
+    CHECK(doc.find("| `" + key.key + "` | `" + key.env + "` | `" + key.flag() + "` |") !=
+          std::string::npos);
+  }
+}
