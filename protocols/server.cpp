@@ -280,6 +280,10 @@ void server::close_websockets(uint16_t code, const std::string& reason) {
   for (auto& conn : impl_->registry->snapshot()) conn->close(code, reason);
 }
 
+void server::abort_websockets() {
+  for (auto& conn : impl_->registry->snapshot()) conn->abort();
+}
+
 size_t server::websocket_count() const {
   return impl_->registry->size();
 }

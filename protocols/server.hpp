@@ -58,6 +58,9 @@ class server {
   /// Starts the closing handshake on every WebSocket, after what is already queued for it.
   void close_websockets(uint16_t code, const std::string& reason);
 
+  /// Drops every WebSocket still open, without a closing handshake.
+  void abort_websockets();
+
   /// Open WebSocket connections.
   size_t websocket_count() const;
 

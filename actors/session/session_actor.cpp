@@ -30,19 +30,17 @@ void handle_echo(self_ptr self, const session_deps& deps, native::echo& req) {
   if (deps.node->draining.load()) {
     return send_error(deps, req.id, errc::shutting_down, "the server is shutting down");
   }
-  if (st.inflight >= deps.max_inflight) {
+  if (*st.inflight >= deps.max_inflight) {
     return send_error(deps, req.id, errc::too_many_requests,
                       fmt::format("more than {} requests unanswered", deps.max_inflight));
   }
-  ++st.inflight;
+  ++*st.inflight;
   deps.node->inflight.fetch_add(1);
-  auto done = [self, node = deps.node] {
-    --self->state.inflight;
+  auto done = [count = st.inflight, node = deps.node] {
+    --*count;
     node->inflight.fetch_sub(1);
   };
-  // One shard per session keeps a session's notes in the order it sent them.
-  auto shard = std::hash<std::string>{}(st.id);
-  self->request(deps.store->route(shard), deps.store_timeout, store_atom::value,
+  self->request(deps.store->route(st.shard), deps.store_timeout, store_atom::value,
                 persistence::insert_note_job(st.id, req.text))
       .then(
           [=, id = req.id, text = std::move(req.text)](int64_t note_id, int64_t created_at) {
@@ -64,6 +62,13 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
   static actor_census census{"session"};
   census.track(self);
   self->state.id = fmt::format("session:{}", deps.out->id());
+  // One shard per session keeps a session's notes in the order it sent them.
+  self->state.shard = std::hash<std::string>{}(self->state.id);
+  // Replies to a dead actor are dropped: hand its unanswered requests back to the node count,
+  // or shutdown would wait for them in vain.
+  self->attach_functor([count = self->state.inflight, node = deps.node](const caf::error&) {
+    node->inflight.fetch_sub(*count);
+  });
   self->request(deps.directory, caf::infinite, register_atom::value, self->state.id,
                 caf::actor_cast<caf::actor>(self))
       .then([](bool) {}, [](caf::error&) {});  // ids are unique per connection

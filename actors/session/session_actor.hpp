@@ -26,8 +26,10 @@ struct session_deps {
 };
 
 struct session_state {
-  std::string id;         ///< logical id "session:<connection id>"
-  uint32_t inflight = 0;  ///< requests waiting on the store
+  std::string id;      ///< logical id "session:<connection id>"
+  uint64_t shard = 0;  ///< store shard key, fixed per session
+  /// Requests waiting on the store; shared so that the exit hook can still read it.
+  std::shared_ptr<uint32_t> inflight = std::make_shared<uint32_t>(0);
   static inline const char* name = "session";
 };
 

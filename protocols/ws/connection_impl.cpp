@@ -107,6 +107,11 @@ void connection::close(uint16_t code, std::string reason) {
   begin_close(code, reason, false);
 }
 
+void connection::abort() {
+  net::post(socket_.get_executor(),
+            [self = shared_from_this()] { self->terminate(close_code::going_away); });
+}
+
 void connection::begin_close(uint16_t code, std::string_view reason, bool discard_queued) {
   bool kick = false;
   {

@@ -37,6 +37,10 @@ class connection final : public outbound, public std::enable_shared_from_this<co
 
   bool send(frame_ptr frame, delivery d) override;
   void close(uint16_t code, std::string reason) override;
+
+  /// Drops the TCP connection without a closing handshake (end of a graceful shutdown, for
+  /// clients that did not answer the close frame).
+  void abort();
   std::string_view id() const override { return id_; }
 
  private:

@@ -1,8 +1,10 @@
 #include "protocols/ws/connection_registry.hpp"
 
+#include "protocols/ws/connection_impl.hpp"
+
 namespace sb::ws {
 
-void connection_registry::add(uint64_t serial, std::weak_ptr<outbound> conn) {
+void connection_registry::add(uint64_t serial, std::weak_ptr<connection> conn) {
   std::lock_guard guard{mutex_};
   conns_.emplace(serial, std::move(conn));
 }
@@ -12,9 +14,9 @@ void connection_registry::remove(uint64_t serial) {
   conns_.erase(serial);
 }
 
-std::vector<outbound_ptr> connection_registry::snapshot() const {
+std::vector<std::shared_ptr<connection>> connection_registry::snapshot() const {
   std::lock_guard guard{mutex_};
-  std::vector<outbound_ptr> out;
+  std::vector<std::shared_ptr<connection>> out;
   out.reserve(conns_.size());
   for (const auto& [serial, weak] : conns_) {
     if (auto c = weak.lock()) out.push_back(std::move(c));

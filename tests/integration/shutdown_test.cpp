@@ -5,8 +5,10 @@
 #include <thread>
 
 #include "tests/integration/echo_pump.hpp"
+#include "tests/support/raw_ws.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/test_database.hpp"
+#include "tests/support/ws_client.hpp"
 
 using namespace sb::test;
 using namespace std::chrono_literals;
@@ -70,4 +72,21 @@ TEST_CASE("a killed server loses nothing it acknowledged", "[durability]") {
   std::this_thread::sleep_for(200ms);
   after.stop();
   CHECK_FALSE(after.acked().empty());
+}
+
+TEST_CASE("requests of clients that left do not hold up shutdown", "[shutdown]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}, {"SHUTDOWN_TIMEOUT", "60000"}});
+  std::vector<std::string> echoes;
+  for (int i = 0; i < 200; ++i) {
+    echoes.push_back(R"({"type":"echo","id":)" + std::to_string(i) + R"(,"text":"bye"})");
+  }
+  // Handshake and 200 requests in one write, then hang up at once: the session ends with
+  // most of its requests still waiting on the store.
+  for (int c = 0; c < 3; ++c) blast_and_hang_up(server.port(), echoes);
+  std::this_thread::sleep_for(300ms);
+  auto started = std::chrono::steady_clock::now();
+  CHECK(server.stop(SIGTERM, std::chrono::seconds(20)) == 0);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+  CHECK(server.log().find("still unanswered") == std::string::npos);
 }

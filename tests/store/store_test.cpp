@@ -140,3 +140,18 @@ TEST_CASE("the store fails fast while PostgreSQL is down and recovers when it re
   CHECK(restarts.value() > restarts_before);
   CHECK(count_notes(f.db) == 2);
 }
+
+TEST_CASE("a crashed worker is restarted by its supervisor", "[store]") {
+  test::store_fixture f;
+  auto& restarts = metrics::global().get_counter("sb_store_worker_restarts_total", "");
+  auto before = restarts.value();
+  auto worker = f.store->route(0);
+  REQUIRE(worker != f.store->supervisor());
+  caf::anon_send_exit(worker, caf::exit_reason::kill);
+  CHECK(test::store_fixture::wait_for([&] { return f.store->route(0) != worker; }));
+  CHECK(test::store_fixture::wait_for([&] {
+    return f.store->live_workers() == f.store->workers() && f.store->route(0) != worker;
+  }));
+  CHECK(restarts.value() == before + 1);
+  CHECK(run_pipelined(f, {insert_note_job("s", "after restart")})[0].ok);
+}

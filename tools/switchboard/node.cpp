@@ -81,7 +81,10 @@ void graceful_shutdown(const config::node_config& cfg, caf::actor_system& sys,
   }
   server.close_websockets(ws::close_code::going_away, "server shutting down");
   if (!wait_until(deadline, [&] { return server.websocket_count() == 0; })) {
-    spdlog::warn("{} WebSockets did not finish closing", server.websocket_count());
+    spdlog::warn("{} WebSockets did not finish closing; dropping them", server.websocket_count());
+    server.abort_websockets();
+    wait_until(clock::now() + std::chrono::seconds(1),
+               [&] { return server.websocket_count() == 0; });
   }
   drain_store(sys, store, deadline);
 }
@@ -200,6 +203,8 @@ int run_node(const config::node_config& cfg) {
   ioc.stop();
   for (auto& t : io_threads) t.join();
   stop_actors();
+  // Before ctx and router go out of scope: short-lived request actors refer to them.
+  sys.await_all_actors_done();
   spdlog::info("shutdown complete");
   return 0;
 }
