@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+
 #include "actors/runtime/caf_errc.hpp"
 #include "persistence/store_supervisor.hpp"
 

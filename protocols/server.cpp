@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <optional>
 
@@ -39,16 +40,19 @@ struct http_metrics {
       "sb_http_request_seconds", "Time from a complete request to its response",
       metrics::latency_bounds());
 
-  metrics::counter& requests(unsigned status) {
-    // Status classes keep the label set small: 2xx, 3xx, 4xx, 5xx.
-    static metrics::counter* by_class[6] = {};
-    unsigned cls = std::min(status / 100, 5u);
-    if (!by_class[cls]) {
-      by_class[cls] = &metrics::global().get_counter("sb_http_requests_total",
-                                                     "HTTP responses sent, by status class",
-                                                     {{"class", std::to_string(cls) + "xx"}});
+  // Status classes keep the label set small: 1xx to 5xx (index 0 is unused).
+  std::array<metrics::counter*, 6> by_class = [] {
+    std::array<metrics::counter*, 6> out{};
+    for (unsigned cls = 1; cls < out.size(); ++cls) {
+      out[cls] = &metrics::global().get_counter("sb_http_requests_total",
+                                                "HTTP responses sent, by status class",
+                                                {{"class", std::to_string(cls) + "xx"}});
     }
-    return *by_class[cls];
+    return out;
+  }();
+
+  metrics::counter& requests(unsigned status) {
+    return *by_class[std::clamp(status / 100, 1u, 5u)];
   }
 };
 
