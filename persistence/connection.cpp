@@ -68,7 +68,7 @@ failure classify_current_exception() {
   try {
     throw;
   } catch (const store_error& e) {
-    return {scope::job, e.code(), e.what()};
+    return {scope::job, e.code(), e.what(), true};
   } catch (const soci::postgresql_soci_error& e) {
     std::string state = e.sqlstate();
     if (e.get_error_category() == soci::soci_error::connection_error ||

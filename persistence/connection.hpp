@@ -20,7 +20,9 @@ namespace sb::persistence {
 std::unique_ptr<soci::session> open_session(const config::database_target& target,
                                             const config::database_config& cfg);
 
-/// A failure raised by a job on purpose, e.g. "not found": it fails that job alone.
+/// A failure raised by a job on purpose, e.g. "not found": it fails that job alone. Its message
+/// is written for clients and reaches them (as the error's context); other failures' messages
+/// stay in the log.
 class store_error : public std::runtime_error {
  public:
   store_error(errc code, const std::string& what) : std::runtime_error(what), code_(code) {}
@@ -39,8 +41,9 @@ enum class failure_scope {
 /// How a store worker must react to an exception from the database.
 struct failure {
   failure_scope scope;
-  errc code;            ///< what the requester is told
-  std::string message;  ///< for the log only: may contain SQL, never sent to clients
+  errc code;                 ///< what the requester is told
+  std::string message;       ///< for the log; may contain SQL
+  bool client_safe = false;  ///< `message` may be shown to the client (store_error only)
 };
 
 /// Classifies the exception currently being handled (call inside a catch block). A plain

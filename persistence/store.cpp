@@ -63,6 +63,12 @@ store_ptr start_store(caf::actor_system& sys, const config::database_target& tar
   return s;
 }
 
+std::string store_error_message(const caf::error& err) {
+  const auto& ctx = err.context();
+  if (ctx.size() == 1 && ctx.match_element<std::string>(0)) return ctx.get_as<std::string>(0);
+  return {};
+}
+
 errc store_errc(const caf::error& err) {
   if (err == caf::sec::request_receiver_down) return errc::db_unavailable;
   return to_errc(err);

@@ -63,4 +63,7 @@ store_ptr start_store(caf::actor_system& sys, const config::database_target& tar
 /// request means the database went away.
 errc store_errc(const caf::error& err);
 
+/// The client-safe message a job attached to its failure (store_error), or "".
+std::string store_error_message(const caf::error& err);
+
 }  // namespace sb::persistence

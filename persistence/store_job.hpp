@@ -4,7 +4,9 @@
 #include <caf/message.hpp>
 
 #include <memory>
+#include <optional>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace soci {
@@ -29,6 +31,16 @@ class store_job {
 
 using store_job_ptr = std::shared_ptr<store_job>;
 
+/// A job whose result is a C++ value rather than a message: the worker replies with an empty
+/// message after the commit, and the requester reads `value`. The mailbox hand-off orders the
+/// worker's write before the requester's read. If the batch re-runs the job, the last run,
+/// the committed one, wins.
+template <class T>
+struct result_job {
+  store_job_ptr job;
+  std::shared_ptr<std::optional<T>> value;
+};
+
 /// Wraps a callable `caf::message(soci::session&)` as a job.
 template <class F>
 store_job_ptr make_job(std::string_view name, F fn) {
@@ -40,6 +52,19 @@ store_job_ptr make_job(std::string_view name, F fn) {
     F fn_;
   };
   return std::make_shared<impl>(name, std::move(fn));
+}
+
+/// Wraps a callable `T(soci::session&)` as a result_job<T>.
+template <class F>
+auto make_result_job(std::string_view name, F fn)
+    -> result_job<std::decay_t<std::invoke_result_t<F&, soci::session&>>> {
+  using T = std::decay_t<std::invoke_result_t<F&, soci::session&>>;
+  auto slot = std::make_shared<std::optional<T>>();
+  auto job = make_job(name, [slot, fn = std::move(fn)](soci::session& sql) mutable {
+    slot->emplace(fn(sql));
+    return caf::message{};
+  });
+  return {std::move(job), std::move(slot)};
 }
 
 }  // namespace sb::persistence

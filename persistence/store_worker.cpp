@@ -58,7 +58,7 @@ bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
   auto items = std::move(st.batch);
   st.batch.clear();
   std::vector<std::optional<caf::message>> results(items.size());
-  std::vector<std::optional<errc>> failures(items.size());
+  std::vector<std::optional<caf::error>> failures(items.size());
   auto started = std::chrono::steady_clock::now();
   for (;;) {
     size_t current = items.size();
@@ -84,14 +84,15 @@ bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
         spdlog::warn("store worker {}: batch of {} failed: {}", args.index, items.size(),
                      f.message);
         for (size_t i = 0; i < items.size(); ++i) {
-          items[i].promise.deliver(caf::make_error(failures[i] ? *failures[i] : f.code));
+          items[i].promise.deliver(failures[i] ? *failures[i] : caf::make_error(f.code));
         }
         m.jobs_failed.inc(items.size());
         return f.scope != failure_scope::connection;
       }
       spdlog::warn("store worker {}: job {} failed ({}): {}", args.index,
                    items[current].job->name(), code_string(f.code), f.message);
-      failures[current] = f.code;
+      failures[current] =
+          f.client_safe ? caf::make_error(f.code, f.message) : caf::make_error(f.code);
       for (auto& r : results) r.reset();
     }
   }
@@ -100,7 +101,7 @@ bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
   m.batch_size.observe(static_cast<double>(items.size()));
   for (size_t i = 0; i < items.size(); ++i) {
     if (failures[i]) {
-      items[i].promise.deliver(caf::make_error(*failures[i]));
+      items[i].promise.deliver(*failures[i]);
       m.jobs_failed.inc();
     } else {
       items[i].promise.deliver(std::move(*results[i]));

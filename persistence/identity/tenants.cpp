@@ -1,0 +1,76 @@
+#include "persistence/identity/tenants.hpp"
+
+#include <soci/soci.h>
+
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/crypto.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/rows.hpp"
+
+namespace sb::persistence {
+
+namespace {
+
+std::vector<tenant_record> read_tenants(soci::rowset<soci::row>& rows) {
+  std::vector<tenant_record> out;
+  for (const auto& r : rows) {
+    row_reader in(r);
+    out.push_back({in.str("id"), in.str("name"), in.str("status"), in.i64("created_at_us"),
+                   in.i64("updated_at_us")});
+  }
+  return out;
+}
+
+}  // namespace
+
+tenant_record create_tenant(soci::session& sql, const std::string& name) {
+  tenant_record t{crypto::random_uuid(), name, "active", now_us(), 0};
+  t.updated_at_us = t.created_at_us;
+  long long at = t.created_at_us;
+  sql << "INSERT INTO tenants (id, name, status, created_at_us, updated_at_us) "
+         "VALUES (:id, :n, :s, :c, :u)",
+      soci::use(t.id), soci::use(t.name), soci::use(t.status), soci::use(at), soci::use(at);
+  return t;
+}
+
+std::optional<tenant_record> find_tenant(soci::session& sql, const std::string& id) {
+  if (!crypto::is_uuid(id)) return std::nullopt;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, name, status, created_at_us, updated_at_us FROM tenants "
+                      "WHERE id = :id AND deleted_at_us IS NULL",
+       soci::use(id));
+  auto list = read_tenants(rows);
+  if (list.empty()) return std::nullopt;
+  return list.front();
+}
+
+tenant_page list_tenants(soci::session& sql, int64_t page, int64_t limit) {
+  tenant_page out;
+  long long total = 0;
+  sql << "SELECT COUNT(*) FROM tenants WHERE deleted_at_us IS NULL", soci::into(total);
+  out.total = total;
+  long long lim = limit;
+  long long off = (page - 1) * limit;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, name, status, created_at_us, updated_at_us FROM tenants "
+                      "WHERE deleted_at_us IS NULL ORDER BY created_at_us, id LIMIT :l OFFSET :o",
+       soci::use(lim), soci::use(off));
+  out.items = read_tenants(rows);
+  return out;
+}
+
+tenant_record update_tenant(soci::session& sql, const std::string& id,
+                            const std::optional<std::string>& name,
+                            const std::optional<std::string>& status) {
+  auto t = find_tenant(sql, id);
+  if (!t) throw store_error(errc::not_found, "no such tenant");
+  if (name) t->name = *name;
+  if (status) t->status = *status;
+  t->updated_at_us = now_us();
+  long long at = t->updated_at_us;
+  sql << "UPDATE tenants SET name = :n, status = :s, updated_at_us = :u WHERE id = :id",
+      soci::use(t->name), soci::use(t->status), soci::use(at), soci::use(t->id);
+  return *t;
+}
+
+}  // namespace sb::persistence

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <soci/soci-backend.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace soci {
+class row;
+}
+
+namespace sb::persistence {
+
+/// Reads columns of a soci::row by name, the same way on both backends: NULL becomes
+/// nullopt (or ""/0), and integers are read whatever width the backend reports.
+class row_reader {
+ public:
+  explicit row_reader(const soci::row& r) : row_(r) {}
+
+  std::string str(const std::string& col) const;
+  std::optional<std::string> opt_str(const std::string& col) const;
+  int64_t i64(const std::string& col) const;
+  std::optional<int64_t> opt_i64(const std::string& col) const;
+  bool flag(const std::string& col) const { return i64(col) != 0; }
+
+ private:
+  const soci::row& row_;
+};
+
+/// A nullable value to bind: soci needs a value and an indicator that outlive the statement.
+struct nullable_text {
+  explicit nullable_text(const std::optional<std::string>& v);
+  std::string value;
+  soci::indicator indicator;
+};
+
+}  // namespace sb::persistence
