@@ -7,7 +7,10 @@
 #include <chrono>
 #include <memory>
 
+#include "actors/identity/authenticator.hpp"
+#include "actors/identity/password_hasher.hpp"
 #include "actors/runtime/lifecycle.hpp"
+#include "actors/runtime/rate_limiter.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store.hpp"
 
@@ -21,6 +24,10 @@ struct context {
   persistence::store_ptr store;
   caf::actor directory;
   std::shared_ptr<lifecycle> node;
+  authenticator& auth;
+  password_hasher& hasher;
+  rate_limiter& limiter;
+  caf::actor mailer;  ///< nudged after mail is queued; invalid when SMTP is off
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<uint16_t> port{0};  ///< the bound port, known once listening
 };

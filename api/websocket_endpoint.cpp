@@ -3,11 +3,66 @@
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/runtime/crypto.hpp"
 #include "actors/session/session_actor.hpp"
+#include "api/effects.hpp"
 #include "protocols/http/problem.hpp"
 #include "protocols/native/adapter.hpp"
 
 namespace sb::api {
+
+namespace {
+
+struct ws_credentials {
+  std::string api_key;
+  std::string token;
+  std::string subprotocol;  ///< echoed when the token came as the first subprotocol
+};
+
+ws_credentials credentials_of(const http::request& req) {
+  ws_credentials c;
+  c.api_key = req.query_param("api_key").value_or(std::string(req.header("x-app-api-key")));
+  if (!c.api_key.empty()) return c;
+  auto auth = req.header("authorization");
+  if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
+    c.token = std::string(auth.substr(7));
+  } else if (auto q = req.query_param("access_token")) {
+    c.token = *q;
+  } else if (auto protocols = req.header("sec-websocket-protocol"); !protocols.empty()) {
+    // Browsers cannot set headers on a WebSocket: they offer the token as a subprotocol, and
+    // the server must select (echo) one of the offered entries.
+    auto first = protocols.substr(0, protocols.find(','));
+    while (!first.empty() && first.back() == ' ') first.remove_suffix(1);
+    c.token = c.subprotocol = std::string(first);
+  }
+  return c;
+}
+
+void accept(context& ctx, const http::request& req, principal who, const ws_credentials& creds,
+            protocols::upgrade_responder respond) {
+  std::vector<std::string> tags{who.tag(), "tenant:" + who.tenant_id};
+  if (!creds.api_key.empty()) tags.push_back(key_tag(crypto::sha256_hex(creds.api_key)));
+  protocols::ws_accept accept;
+  accept.subprotocol = creds.subprotocol;
+  accept.attach = [&ctx, who, tags](ws::outbound_ptr out) -> ws::handler_ptr {
+    session_deps deps{out,
+                      who,
+                      tags,
+                      ctx.store,
+                      ctx.directory,
+                      ctx.node,
+                      ctx.cfg.ws.max_inflight,
+                      ctx.cfg.database.request_timeout};
+    auto session = ctx.sys.spawn(session_actor, std::move(deps));
+    uint32_t limit = ctx.cfg.rate_limit.enabled ? ctx.cfg.rate_limit.ws_messages : 0;
+    return std::make_shared<native::adapter>(std::move(session), std::move(out),
+                                             ctx.cfg.ws.max_message_bytes, &ctx.limiter, limit);
+  };
+  (void)req;
+  respond(std::move(accept));
+}
+
+}  // namespace
 
 void handle_upgrade(context& ctx, http::request req, protocols::upgrade_responder respond) {
   if (req.path != "/ws") {
@@ -17,19 +72,21 @@ void handle_upgrade(context& ctx, http::request req, protocols::upgrade_responde
   if (ctx.node->draining.load()) {
     return respond(http::problem(errc::shutting_down, "the server is shutting down", req.path));
   }
-  protocols::ws_accept accept;
-  accept.attach = [&ctx](ws::outbound_ptr out) -> ws::handler_ptr {
-    session_deps deps{out,
-                      ctx.store,
-                      ctx.directory,
-                      ctx.node,
-                      ctx.cfg.ws.max_inflight,
-                      ctx.cfg.database.request_timeout};
-    auto session = ctx.sys.spawn(session_actor, std::move(deps));
-    return std::make_shared<native::adapter>(std::move(session), std::move(out),
-                                             ctx.cfg.ws.max_message_bytes);
+  auto creds = credentials_of(req);
+  auto on_result = [&ctx, req, creds, respond](auth_result r) {
+    if (auto* who = std::get_if<principal>(&r)) return accept(ctx, req, *who, creds, respond);
+    auto code = std::get<errc>(r);
+    auto problem =
+        http::problem(code,
+                      code == errc::unauthorized ? "a WebSocket needs an access token or an API key"
+                                                 : "credentials could not be checked; retry later",
+                      req.path);
+    if (code == errc::unauthorized) problem.with_header("WWW-Authenticate", "Bearer");
+    respond(std::move(problem));
   };
-  respond(std::move(accept));
+  if (!creds.api_key.empty()) return ctx.auth.api_key(creds.api_key, on_result);
+  if (!creds.token.empty()) return ctx.auth.user_token(creds.token, on_result);
+  on_result(errc::unauthorized);
 }
 
 }  // namespace sb::api

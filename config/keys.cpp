@@ -199,6 +199,118 @@ std::vector<key_spec> build_table() {
       "messages an actor handles before yielding its thread",
       [](auto& x) -> auto& { return x.actors.max_throughput; }, 1, 1'000'000));
   t.push_back(string_key(
+      "auth.jwt_secret", "JWT_SECRET",
+      "HS256 secret of access tokens (at least 32 characters in production; "
+      "empty = random per process)",
+      [](auto& x) -> auto& { return x.auth.jwt_secret; }, any_string));
+  t.push_back(uint_key(
+      "auth.access_token_ttl_s", "ACCESS_TOKEN_TTL", "lifetime of access tokens in seconds",
+      [](auto& x) -> auto& { return x.auth.access_token_ttl_s; }, 30, 86400));
+  t.push_back(uint_key(
+      "auth.refresh_token_ttl_s", "REFRESH_TOKEN_TTL", "lifetime of refresh tokens in seconds",
+      [](auto& x) -> auto& { return x.auth.refresh_token_ttl_s; }, 60, 366 * 86400));
+  t.push_back(string_key(
+      "auth.internal_api_secret", "INTERNAL_API_SECRET",
+      "bearer secret of the /internal API (at least 32 characters in "
+      "production; empty = /internal refuses everyone)",
+      [](auto& x) -> auto& { return x.auth.internal_api_secret; }, any_string));
+  t.push_back(string_key(
+      "auth.cookie_secure", "SESSION_COOKIE_SECURE",
+      "Secure flag of session cookies: auto (on in production), true or false",
+      [](auto& x) -> auto& { return x.auth.cookie_secure; },
+      [](std::string_view v) {
+        return parse_choice(v, {"auto", "true", "false"});
+      }));
+  t.push_back(uint_key(
+      "auth.password_hash_ops", "PASSWORD_HASH_OPS", "argon2id passes per password hash",
+      [](auto& x) -> auto& { return x.auth.password_hash_ops; }, 1, 32));
+  t.push_back(uint_key(
+      "auth.password_hash_memory_kib", "PASSWORD_HASH_MEMORY_KIB",
+      "argon2id memory per password hash in KiB",
+      [](auto& x) -> auto& { return x.auth.password_hash_memory_kib; }, 8, 4 * 1024 * 1024));
+  t.push_back(uint_key(
+      "auth.hasher_threads", "PASSWORD_HASH_THREADS",
+      "threads hashing passwords (0 = one per core)",
+      [](auto& x) -> auto& { return x.auth.hasher_threads; }, 0, 64));
+  t.push_back(uint_key(
+      "auth.reset_token_ttl_s", "PASSWORD_RESET_TTL", "lifetime of password reset links in seconds",
+      [](auto& x) -> auto& { return x.auth.reset_token_ttl_s; }, 60, 86400));
+  t.push_back(uint_key(
+      "auth.invite_ttl_s", "INVITE_TTL", "default lifetime of invites in seconds",
+      [](auto& x) -> auto& { return x.auth.invite_ttl_s; }, 60, 366 * 86400));
+  t.push_back(string_key(
+      "auth.bootstrap_admin_email", "BOOTSTRAP_ADMIN_EMAIL",
+      "on an empty database, create this administrator (with the password "
+      "below)",
+      [](auto& x) -> auto& { return x.auth.bootstrap_admin_email; }, any_string));
+  t.push_back(string_key(
+      "auth.bootstrap_admin_password", "BOOTSTRAP_ADMIN_PASSWORD",
+      "password of the bootstrap administrator",
+      [](auto& x) -> auto& { return x.auth.bootstrap_admin_password; }, any_string));
+  t.push_back(string_key(
+      "auth.bootstrap_tenant_name", "BOOTSTRAP_TENANT_NAME",
+      "name of the tenant created for the bootstrap administrator",
+      [](auto& x) -> auto& { return x.auth.bootstrap_tenant_name; }, any_string));
+  t.push_back(string_key(
+      "auth.web_base_url", "WEB_BASE_URL", "base URL of the web client, for links in e-mails",
+      [](auto& x) -> auto& { return x.auth.web_base_url; }, any_string));
+  t.push_back(string_key(
+      "smtp.host", "SMTP_HOST", "SMTP server for outgoing mail (empty = mail stays in the outbox)",
+      [](auto& x) -> auto& { return x.smtp.host; }, any_string));
+  t.push_back(uint_key(
+      "smtp.port", "SMTP_PORT", "SMTP port", [](auto& x) -> auto& { return x.smtp.port; }, 1,
+      65535));
+  t.push_back(string_key(
+      "smtp.user", "SMTP_USER", "SMTP user name (empty = no AUTH)",
+      [](auto& x) -> auto& { return x.smtp.user; }, any_string));
+  t.push_back(string_key(
+      "smtp.password", "SMTP_PASS", "SMTP password",
+      [](auto& x) -> auto& { return x.smtp.password; }, any_string));
+  t.push_back(string_key(
+      "smtp.from", "SMTP_FROM", "sender address of outgoing mail",
+      [](auto& x) -> auto& { return x.smtp.from; }, any_string));
+  t.push_back(string_key(
+      "smtp.tls", "SMTP_TLS",
+      "auto (STARTTLS when offered), required (STARTTLS or fail), implicit (TLS from the first "
+      "byte, port 465) or none",
+      [](auto& x) -> auto& { return x.smtp.tls; },
+      [](std::string_view v) {
+        return parse_choice(v, {"auto", "required", "implicit", "none"});
+      }));
+  t.push_back(ms_key(
+      "smtp.timeout_ms", "SMTP_TIMEOUT", "timeout of each SMTP exchange",
+      [](auto& x) -> auto& { return x.smtp.timeout; }, 100, kMaxMs));
+  t.push_back(uint_key(
+      "smtp.max_attempts", "SMTP_MAX_ATTEMPTS",
+      "attempts before a message is given up (with backoff between them)",
+      [](auto& x) -> auto& { return x.smtp.max_attempts; }, 1, 100));
+  t.push_back(bool_key(
+      "rate_limit.enabled", "RATE_LIMIT_ENABLED", "enforce the limits below",
+      [](auto& x) -> auto& { return x.rate_limit.enabled; }));
+  t.push_back(uint_key(
+      "rate_limit.webhooks_per_min", "RATE_LIMIT_WEBHOOKS", "webhook deliveries per minute per app",
+      [](auto& x) -> auto& { return x.rate_limit.webhooks; }, 1, 10'000'000));
+  t.push_back(uint_key(
+      "rate_limit.calls_api_per_min", "RATE_LIMIT_CALLS_API",
+      "Calls API requests per minute per principal",
+      [](auto& x) -> auto& { return x.rate_limit.calls_api; }, 1, 10'000'000));
+  t.push_back(uint_key(
+      "rate_limit.internal_api_per_min", "RATE_LIMIT_INTERNAL_API",
+      "/internal requests per minute per client IP",
+      [](auto& x) -> auto& { return x.rate_limit.internal_api; }, 1, 10'000'000));
+  t.push_back(uint_key(
+      "rate_limit.login_per_min", "RATE_LIMIT_LOGIN",
+      "login attempts per minute per account and IP",
+      [](auto& x) -> auto& { return x.rate_limit.login; }, 1, 10'000'000));
+  t.push_back(uint_key(
+      "rate_limit.api_per_min", "RATE_LIMIT_API",
+      "other /api requests per minute per principal (or IP)",
+      [](auto& x) -> auto& { return x.rate_limit.api; }, 1, 10'000'000));
+  t.push_back(uint_key(
+      "rate_limit.ws_messages_per_min", "RATE_LIMIT_WS_MESSAGES",
+      "WebSocket messages per minute per connection",
+      [](auto& x) -> auto& { return x.rate_limit.ws_messages; }, 1, 10'000'000));
+  t.push_back(string_key(
       "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",
       [](auto& x) -> auto& { return x.log.level; },
       [](std::string_view v) {

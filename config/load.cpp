@@ -36,6 +36,22 @@ void validate(const node_config& cfg) {
   if (cfg.database.backoff_initial > cfg.database.backoff_max) {
     throw config_error("database.backoff_initial_ms: must not exceed database.backoff_max_ms");
   }
+  if (cfg.environment == "production") {
+    // Short or missing secrets are guessable; a production node refuses to run with them.
+    if (cfg.auth.jwt_secret.size() < 32) {
+      throw config_error("auth.jwt_secret (JWT_SECRET): production needs at least 32 characters");
+    }
+    if (cfg.auth.internal_api_secret.size() < 32) {
+      throw config_error(
+          "auth.internal_api_secret (INTERNAL_API_SECRET): production needs at least 32 "
+          "characters");
+    }
+  }
+  if (cfg.auth.bootstrap_admin_email.empty() != cfg.auth.bootstrap_admin_password.empty()) {
+    throw config_error(
+        "auth.bootstrap_admin_email: BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD go "
+        "together");
+  }
 }
 
 // Splits "--key=value" or "--key value"; advances `i` past a consumed value.

@@ -45,6 +45,47 @@ struct actors_config {
   uint32_t max_throughput = 100;   ///< messages an actor handles before yielding its thread
 };
 
+/// Authentication and tokens.
+struct auth_config {
+  std::string jwt_secret;  ///< HS256 key of access tokens; empty = random per process
+  uint32_t access_token_ttl_s = 900;
+  uint32_t refresh_token_ttl_s = 30 * 24 * 3600;
+  std::string internal_api_secret;     ///< bearer secret of /internal; empty = /internal disabled
+  std::string cookie_secure = "auto";  ///< auto (= production), true, false
+  uint32_t password_hash_ops = 2;      ///< argon2id passes
+  uint32_t password_hash_memory_kib = 65536;  ///< argon2id memory
+  uint32_t hasher_threads = 0;                ///< 0 = one per core
+  uint32_t reset_token_ttl_s = 1800;
+  uint32_t invite_ttl_s = 7 * 24 * 3600;
+  std::string bootstrap_admin_email;
+  std::string bootstrap_admin_password;
+  std::string bootstrap_tenant_name = "Default";
+  std::string web_base_url = "http://localhost:8080";
+};
+
+/// Outgoing mail.
+struct smtp_config {
+  std::string host;  ///< empty = mail is kept in the outbox, not sent
+  uint16_t port = 587;
+  std::string user;
+  std::string password;
+  std::string from = "no-reply@switchboard.local";
+  std::string tls = "auto";  ///< auto (STARTTLS when offered), required, implicit, none
+  milliseconds timeout{10'000};
+  uint32_t max_attempts = 8;
+};
+
+/// Requests per minute per principal (or per IP when anonymous), by route class.
+struct rate_limit_config {
+  bool enabled = true;
+  uint32_t webhooks = 1000;
+  uint32_t calls_api = 300;
+  uint32_t internal_api = 100;
+  uint32_t login = 10;  ///< per account and IP
+  uint32_t api = 600;   ///< everything else under /api
+  uint32_t ws_messages = 6000;
+};
+
 struct log_config {
   std::string level = "info";
   bool json = false;
@@ -64,6 +105,9 @@ struct node_config {
   database_config database;
   actors_config actors;
   log_config log;
+  auth_config auth;
+  smtp_config smtp;
+  rate_limit_config rate_limit;
 };
 
 }  // namespace sb::config

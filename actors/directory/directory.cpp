@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "actors/identity/identity_atoms.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
@@ -23,7 +24,14 @@ caf::behavior directory_actor(caf::stateful_actor<directory_state>* self,
     auto& st = self->state;
     auto it = st.ids.find(dm.source);
     if (it == st.ids.end()) return;
-    st.entries.erase(it->second);
+    const auto& id = it->second;
+    for (const auto& tag : st.tags_of[id]) {
+      auto& members = st.ids_by_tag[tag];
+      members.erase(id);
+      if (members.empty()) st.ids_by_tag.erase(tag);
+    }
+    st.tags_of.erase(id);
+    st.entries.erase(id);
     st.ids.erase(it);
   });
   // On shutdown, registered actors go down with the directory that knows them.
@@ -31,17 +39,37 @@ caf::behavior directory_actor(caf::stateful_actor<directory_state>* self,
     for (auto& [id, a] : self->state.entries) self->send_exit(a, msg.reason);
     self->quit(msg.reason);
   });
-  auto add = [=](const std::string& id, const caf::actor& a) {
-    self->state.entries[id] = a;
-    self->state.ids[a.address()] = id;
+  auto add = [=](const std::string& id, const caf::actor& a, const std::vector<std::string>& tags) {
+    auto& st = self->state;
+    st.entries[id] = a;
+    st.ids[a.address()] = id;
+    st.tags_of[id] = tags;
+    for (const auto& tag : tags) st.ids_by_tag[tag].insert(id);
     self->monitor(a);
   };
   return {
       [=](register_atom, const std::string& id, const caf::actor& a) {
         census.on_message(self);
         if (self->state.entries.count(id)) return false;
-        add(id, a);
+        add(id, a, {});
         return true;
+      },
+      [=](register_atom, const std::string& id, const caf::actor& a,
+          const std::vector<std::string>& tags) {
+        census.on_message(self);
+        if (self->state.entries.count(id)) return false;
+        add(id, a, tags);
+        return true;
+      },
+      [=](kick_atom, const std::string& tag, uint16_t code, const std::string& reason) {
+        census.on_message(self);
+        auto& st = self->state;
+        auto it = st.ids_by_tag.find(tag);
+        if (it == st.ids_by_tag.end()) return size_t{0};
+        for (const auto& id : it->second) {
+          self->send(st.entries[id], kick_atom::value, code, reason);
+        }
+        return it->second.size();
       },
       [=](resolve_atom, const std::string& id) -> caf::result<caf::actor> {
         census.on_message(self);
@@ -50,7 +78,7 @@ caf::behavior directory_actor(caf::stateful_actor<directory_state>* self,
         auto act = st.activators.find(kind_of(id));
         if (act == st.activators.end()) return caf::make_error(errc::not_found);
         auto a = act->second(self->system(), id);
-        add(id, a);
+        add(id, a, {});
         return a;
       },
       [=](list_atom, const std::string& kind) {

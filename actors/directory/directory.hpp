@@ -7,8 +7,10 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace sb {
 
@@ -19,7 +21,9 @@ using activator = std::function<caf::actor(caf::actor_system&, const std::string
 struct directory_state {
   std::unordered_map<std::string, caf::actor> entries;
   std::unordered_map<caf::actor_addr, std::string> ids;
-  std::map<std::string, activator> activators;  // by kind
+  std::unordered_map<std::string, std::vector<std::string>> tags_of;  // id → tags
+  std::unordered_map<std::string, std::set<std::string>> ids_by_tag;  // tag → ids
+  std::map<std::string, activator> activators;                        // by kind
   static inline const char* name = "directory";
 };
 
@@ -30,6 +34,10 @@ struct directory_state {
 ///
 /// Messages:
 ///  (register_atom, id, actor) → bool: false if a live actor already holds `id`
+///  (register_atom, id, actor, std::vector<std::string> tags) → bool: the same, tagged
+///                               (sessions are tagged with their principal, "user:<id>")
+///  (kick_atom, tag, uint16_t code, std::string reason) → size_t: sends
+///                               (kick_atom, code, reason) to every actor with the tag
 ///  (resolve_atom, id)         → actor: activates it through its kind's activator if needed;
 ///                               errc::not_found when nothing is registered for the kind
 ///  (list_atom, kind)          → std::vector<std::string>: live ids of that kind, sorted

@@ -20,6 +20,8 @@ constexpr std::array kInfos = {
     errc_info{"conflict", 409, "Conflict"},
     errc_info{"too_many_requests", 429, "Too many requests"},
     errc_info{"shutting_down", 503, "Server shutting down"},
+    errc_info{"unauthorized", 401, "Unauthorized"},
+    errc_info{"forbidden", 403, "Forbidden"},
     errc_info{"internal", 500, "Internal error"},
 };
 

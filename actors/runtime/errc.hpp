@@ -22,6 +22,8 @@ enum class errc : uint8_t {
   conflict,
   too_many_requests,
   shutting_down,
+  unauthorized,
+  forbidden,
   internal,
 };
 

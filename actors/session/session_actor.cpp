@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "actors/identity/identity_atoms.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
@@ -70,7 +71,7 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
     node->inflight.fetch_sub(*count);
   });
   self->request(deps.directory, caf::infinite, register_atom::value, self->state.id,
-                caf::actor_cast<caf::actor>(self))
+                caf::actor_cast<caf::actor>(self), deps.tags)
       .then([](bool) {}, [](caf::error&) {});  // ids are unique per connection
   return {
       [=](inbound_atom, native::request& req) {
@@ -87,6 +88,10 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
             req);
       },
       [=](closed_atom, uint16_t) { self->quit(); },
+      [=](kick_atom, uint16_t code, const std::string& reason) {
+        census.on_message(self);
+        deps.out->close(code, reason);
+      },
   };
 }
 

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "actors/identity/principal.hpp"
 #include "actors/runtime/lifecycle.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store.hpp"
@@ -18,6 +20,8 @@ namespace sb {
 /// What a session actor needs from its node.
 struct session_deps {
   ws::outbound_ptr out;
+  principal who;                  ///< authenticated at the upgrade
+  std::vector<std::string> tags;  ///< directory tags: principal, tenant, API key
   persistence::store_ptr store;
   caf::actor directory;
   std::shared_ptr<lifecycle> node;
@@ -33,12 +37,14 @@ struct session_state {
   static inline const char* name = "session";
 };
 
-/// One actor per WebSocket connection. It handles decoded native requests: `ping` at once;
-/// `echo` by committing a note through the store and replying only after the commit. It
-/// registers in the directory as "session:<connection id>" and quits when the connection
-/// closes.
+/// One actor per WebSocket connection, acting for the principal that authenticated the
+/// upgrade. It handles decoded native requests: `ping` at once; `echo` by committing a note
+/// through the store and replying only after the commit. It registers in the directory as
+/// "session:<connection id>", tagged with its principal, so that revoking the principal closes
+/// it; it quits when the connection closes.
 ///
-/// Messages: (inbound_atom, native::request); (closed_atom, uint16_t code).
+/// Messages: (inbound_atom, native::request); (closed_atom, uint16_t code);
+/// (kick_atom, uint16_t code, std::string reason): close the connection.
 caf::behavior session_actor(caf::stateful_actor<session_state>* self, session_deps deps);
 
 }  // namespace sb

@@ -114,6 +114,13 @@ app_record update_app(soci::session& sql, const std::string& id,
 
 issued_key issue_api_key(soci::session& sql, const std::string& app_id, int64_t grace_seconds) {
   auto app = require_app(sql, app_id);
+  std::optional<std::string> previous;
+  {
+    std::string old;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT api_key_hash FROM apps WHERE id = :id", soci::use(app_id), soci::into(old, ind);
+    if (ind == soci::i_ok) previous = old;
+  }
   std::string key = generate_api_key();
   std::string hash = crypto::sha256_hex(key);
   std::string hint = key_hint(key);
@@ -134,7 +141,7 @@ issued_key issue_api_key(soci::session& sql, const std::string& app_id, int64_t 
       soci::use(hash), soci::use(hint), soci::use(at), soci::use(at), soci::use(app_id);
   audit_key(sql, app, rotating ? "rotated" : "created", app.api_key_hint, hint,
             rotating && grace_seconds > 0 ? std::optional<int64_t>(grace_seconds) : std::nullopt);
-  return {key, require_app(sql, app_id)};
+  return {key, require_app(sql, app_id), previous};
 }
 
 void revoke_api_key(soci::session& sql, const std::string& app_id) {

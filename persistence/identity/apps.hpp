@@ -42,6 +42,7 @@ struct audit_page {
 struct issued_key {
   std::string key;
   app_record app;
+  std::optional<std::string> previous_hash;  ///< the hash of the key it replaced, if any
 };
 
 /// The principal an API key stands for.

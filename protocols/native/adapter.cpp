@@ -4,12 +4,18 @@
 #include <caf/send.hpp>
 
 #include "actors/runtime/atoms.hpp"
+#include "actors/runtime/clock.hpp"
 #include "actors/runtime/error_metrics.hpp"
 
 namespace sb::native {
 
-adapter::adapter(caf::actor session, ws::outbound_ptr out, uint64_t max_message_bytes)
-    : session_(std::move(session)), out_(std::move(out)), max_message_bytes_(max_message_bytes) {}
+adapter::adapter(caf::actor session, ws::outbound_ptr out, uint64_t max_message_bytes,
+                 rate_limiter* limiter, uint32_t messages_per_min)
+    : session_(std::move(session)),
+      out_(std::move(out)),
+      max_message_bytes_(max_message_bytes),
+      limiter_(limiter),
+      messages_per_min_(messages_per_min) {}
 
 void adapter::reply_error(std::string_view id, errc code, std::string_view message) {
   count_error(code);
@@ -23,6 +29,15 @@ void adapter::on_message(ws::opcode op, std::string payload) {
   auto decoded = decode(payload);
   if (auto* failure = std::get_if<decode_failure>(&decoded)) {
     return reply_error(failure->id, failure->code, failure->detail);
+  }
+  if (limiter_ && messages_per_min_ > 0) {
+    auto d = limiter_->hit(out_->id(), messages_per_min_, now_us());
+    if (!d.allowed) {
+      auto id = std::visit([](const auto& r) { return r.id; }, std::get<request>(decoded));
+      return reply_error(id, errc::too_many_requests,
+                         fmt::format("more than {} messages per minute; retry in {} s",
+                                     messages_per_min_, d.reset_s));
+    }
   }
   caf::anon_send(session_, inbound_atom::value, std::move(std::get<request>(decoded)));
 }

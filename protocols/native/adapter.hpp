@@ -3,6 +3,7 @@
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 
+#include "actors/runtime/rate_limiter.hpp"
 #include "protocols/native/codec.hpp"
 #include "protocols/ws/connection.hpp"
 
@@ -17,7 +18,10 @@ namespace sb::native {
 /// becomes `(closed_atom, uint16_t code)`.
 class adapter final : public ws::handler {
  public:
-  adapter(caf::actor session, ws::outbound_ptr out, uint64_t max_message_bytes);
+  /// Limits the connection to `messages_per_min` messages (0 = unlimited), counted in
+  /// `limiter` under `limit_key`.
+  adapter(caf::actor session, ws::outbound_ptr out, uint64_t max_message_bytes,
+          rate_limiter* limiter = nullptr, uint32_t messages_per_min = 0);
 
   void on_message(ws::opcode op, std::string payload) override;
   void on_oversized(ws::opcode op, uint64_t size) override;
@@ -29,6 +33,8 @@ class adapter final : public ws::handler {
   caf::actor session_;
   ws::outbound_ptr out_;
   uint64_t max_message_bytes_;
+  rate_limiter* limiter_;
+  uint32_t messages_per_min_;
 };
 
 }  // namespace sb::native

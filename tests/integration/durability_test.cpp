@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "tests/integration/echo_pump.hpp"
+#include "tests/support/auth.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/test_database.hpp"
@@ -30,12 +31,14 @@ TEST_CASE("stopping PostgreSQL under load: fail fast, report degraded, recover, 
   REQUIRE(dialect_under_test() == sb::config::dialect::postgresql);
   test_database db;
   server_process server({{"DATABASE_URL", db.url()},
+                         {"RATE_LIMIT_WS_MESSAGES", kUnlimited},
                          {"DATABASE_BACKOFF_INITIAL", "50"},
                          {"DATABASE_BACKOFF_MAX", "1000"},
                          {"DATABASE_PING_INTERVAL", "200"}});
   std::vector<std::unique_ptr<echo_pump>> pumps;
   for (int i = 0; i < 4; ++i) {
-    pumps.push_back(std::make_unique<echo_pump>(server.port(), "d" + std::to_string(i)));
+    pumps.push_back(
+        std::make_unique<echo_pump>(server.port(), authed(server), "d" + std::to_string(i)));
   }
   std::this_thread::sleep_for(500ms);
   stop_postgres();

@@ -11,12 +11,15 @@
 
 namespace sb::test {
 
+/// A per-connection message limit no pump reaches: pumps run at full speed on purpose.
+inline constexpr const char* kUnlimited = "10000000";
+
 /// Drives one WebSocket session with a window of `echo` requests until stopped or the server
 /// closes it, recording every acknowledged note (id → text) and every error code seen.
 class echo_pump {
  public:
-  echo_pump(uint16_t port, std::string tag, int window = 8)
-      : client_(port), tag_(std::move(tag)), window_(window) {
+  echo_pump(uint16_t port, ws_client::options opts, std::string tag, int window = 8)
+      : client_(port, std::move(opts)), tag_(std::move(tag)), window_(window) {
     thread_ = std::thread([this] { run(); });
   }
   ~echo_pump() { stop(); }

@@ -2,6 +2,7 @@
 
 #include <regex>
 
+#include "tests/support/auth.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/test_database.hpp"
@@ -48,7 +49,7 @@ TEST_CASE("GET /health reports the node and its database", "[http]") {
 TEST_CASE("GET /metrics exposes Prometheus text with the node's instruments", "[http]") {
   test_database db;
   server_process server({{"DATABASE_URL", db.url()}});
-  ws_client client(server.port());
+  ws_client client(server.port(), authed(server));
   client.send_text(R"({"type":"echo","id":1,"text":"m"})");
   REQUIRE(client.read_json().at("type") == "echo.ok");
   http_request(server.port(), "GET", "/nowhere");

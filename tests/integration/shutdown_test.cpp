@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "tests/integration/echo_pump.hpp"
+#include "tests/support/auth.hpp"
 #include "tests/support/raw_ws.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/test_database.hpp"
@@ -32,10 +33,11 @@ void check_all_acked_present(test_database& db, const echo_pump& pump) {
 TEST_CASE("SIGTERM closes WebSockets with 1001, exits 0 and loses nothing acknowledged",
           "[shutdown]") {
   test_database db;
-  server_process server({{"DATABASE_URL", db.url()}});
+  server_process server({{"DATABASE_URL", db.url()}, {"RATE_LIMIT_WS_MESSAGES", kUnlimited}});
   std::vector<std::unique_ptr<echo_pump>> pumps;
   for (int i = 0; i < 4; ++i)
-    pumps.push_back(std::make_unique<echo_pump>(server.port(), "p" + std::to_string(i)));
+    pumps.push_back(
+        std::make_unique<echo_pump>(server.port(), authed(server), "p" + std::to_string(i)));
   std::this_thread::sleep_for(700ms);
   CHECK(server.stop(SIGTERM) == 0);
   size_t acked = 0;
@@ -53,9 +55,10 @@ TEST_CASE("a killed server loses nothing it acknowledged", "[durability]") {
   test_database db;
   std::vector<std::unique_ptr<echo_pump>> pumps;
   {
-    server_process server({{"DATABASE_URL", db.url()}});
+    server_process server({{"DATABASE_URL", db.url()}, {"RATE_LIMIT_WS_MESSAGES", kUnlimited}});
     for (int i = 0; i < 4; ++i)
-      pumps.push_back(std::make_unique<echo_pump>(server.port(), "k" + std::to_string(i)));
+      pumps.push_back(
+          std::make_unique<echo_pump>(server.port(), authed(server), "k" + std::to_string(i)));
     std::this_thread::sleep_for(700ms);
     server.stop(SIGKILL);
   }
@@ -67,8 +70,8 @@ TEST_CASE("a killed server loses nothing it acknowledged", "[durability]") {
   }
   CHECK(acked > 0);
   // A restarted node opens the same database and serves again.
-  server_process again({{"DATABASE_URL", db.url()}});
-  echo_pump after(again.port(), "after", 1);
+  server_process again({{"DATABASE_URL", db.url()}, {"RATE_LIMIT_WS_MESSAGES", kUnlimited}});
+  echo_pump after(again.port(), authed(again), "after", 1);
   std::this_thread::sleep_for(200ms);
   after.stop();
   CHECK_FALSE(after.acked().empty());
@@ -83,7 +86,8 @@ TEST_CASE("requests of clients that left do not hold up shutdown", "[shutdown]")
   }
   // Handshake and 200 requests in one write, then hang up at once: the session ends with
   // most of its requests still waiting on the store.
-  for (int c = 0; c < 3; ++c) blast_and_hang_up(server.port(), echoes);
+  auto token = admin_token(server);
+  for (int c = 0; c < 3; ++c) blast_and_hang_up(server.port(), token, echoes);
   std::this_thread::sleep_for(300ms);
   auto started = std::chrono::steady_clock::now();
   CHECK(server.stop(SIGTERM, std::chrono::seconds(20)) == 0);

@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include "tests/support/auth.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/test_database.hpp"
@@ -14,7 +15,7 @@ using namespace std::chrono_literals;
 TEST_CASE("ping is answered with pong and the same id", "[ws]") {
   test_database db;
   server_process server({{"DATABASE_URL", db.url()}});
-  ws_client client(server.port());
+  ws_client client(server.port(), authed(server));
   client.send_text(R"({"type":"ping","id":"1"})");
   CHECK(client.read() == R"({"type":"pong","id":"1"})");
   client.send_text(R"({"type":"ping","id":99})");
@@ -26,7 +27,7 @@ TEST_CASE("ping is answered with pong and the same id", "[ws]") {
 TEST_CASE("echo is answered only once its note is committed", "[ws]") {
   test_database db;
   server_process server({{"DATABASE_URL", db.url()}});
-  ws_client client(server.port());
+  ws_client client(server.port(), authed(server));
   client.send_text(R"({"type":"echo","id":"e1","text":"hello, store"})");
   auto reply = client.read_json().as_object();
   CHECK(reply.at("type") == "echo.ok");
@@ -46,7 +47,7 @@ TEST_CASE("echo is answered only once its note is committed", "[ws]") {
 TEST_CASE("malformed messages get an error with the request id and a stable code", "[ws]") {
   test_database db;
   server_process server({{"DATABASE_URL", db.url()}, {"WS_MAX_MESSAGE_BYTES", "1024"}});
-  ws_client client(server.port());
+  ws_client client(server.port(), authed(server));
   client.send_text("{not json");
   auto bad_json = client.read_json().as_object();
   CHECK(bad_json.at("type") == "error");
@@ -79,7 +80,7 @@ TEST_CASE("malformed messages get an error with the request id and a stable code
 TEST_CASE("the examples of docs/protocol.md are byte-exact", "[ws]") {
   test_database db;
   server_process server({{"DATABASE_URL", db.url()}});
-  ws_client client(server.port());
+  ws_client client(server.port(), authed(server));
   client.send_text("{not json");
   CHECK(
       client.read() ==
@@ -98,7 +99,7 @@ TEST_CASE("invalid UTF-8 closes the connection with 1007", "[ws]") {
   test_database db;
   server_process server({{"DATABASE_URL", db.url()}});
   // Beast's client does not validate outgoing text, so it can send the bad bytes.
-  ws_client client(server.port());
+  ws_client client(server.port(), authed(server));
   client.send_text("\xff\xfe");
   CHECK(client.wait_closed() == 1007);
 }
@@ -106,7 +107,7 @@ TEST_CASE("invalid UTF-8 closes the connection with 1007", "[ws]") {
 TEST_CASE("upgrades to unknown paths or with a bad handshake are refused", "[ws]") {
   test_database db;
   server_process server({{"DATABASE_URL", db.url()}});
-  ws_client::options opts;
+  auto opts = authed(server);
   opts.target = "/elsewhere";
   CHECK_THROWS(ws_client(server.port(), opts));
   auto old = raw_exchange(server.port(),
@@ -121,10 +122,10 @@ TEST_CASE("a silent client is closed with 4000; one answering pings stays", "[ws
   test_database db;
   server_process server(
       {{"DATABASE_URL", db.url()}, {"PING_INTERVAL", "100"}, {"WS_IDLE_TIMEOUT", "400"}});
-  ws_client::options silent_opts;
+  auto silent_opts = authed(server);
   silent_opts.reading = false;  // never reads, so never answers the server's pings
   ws_client silent(server.port(), silent_opts);
-  ws_client lively(server.port());  // Beast answers pings while it reads
+  ws_client lively(server.port(), authed(server));  // Beast answers pings while it reads
   std::this_thread::sleep_for(1200ms);
   silent.start_reading();
   CHECK(silent.wait_closed() == 4000);
@@ -139,11 +140,11 @@ TEST_CASE("a client too slow to read is closed with 4001 without slowing others"
                          {"WS_DROPPABLE_QUEUE_BYTES", "65536"},
                          {"WS_CLOSE_TIMEOUT", "20000"},
                          {"WS_MAX_INFLIGHT", "1000"}});
-  ws_client::options slow_opts;
+  auto slow_opts = authed(server);
   slow_opts.reading = false;
   slow_opts.receive_buffer_bytes = 4096;
   ws_client slow(server.port(), slow_opts);
-  ws_client fast(server.port());
+  ws_client fast(server.port(), authed(server));
   std::string text(30000, 's');
   // About 12 MB of replies: far more than socket buffers plus the 128 KiB budget.
   for (int i = 0; i < 400; ++i) {
@@ -162,7 +163,7 @@ TEST_CASE("a client too slow to read is closed with 4001 without slowing others"
 TEST_CASE("a session may not leave too many requests unanswered", "[ws]") {
   test_database db;
   server_process server({{"DATABASE_URL", db.url()}, {"WS_MAX_INFLIGHT", "1"}});
-  ws_client client(server.port());
+  ws_client client(server.port(), authed(server));
   int too_many = 0;
   int ok = 0;
   for (int i = 0; i < 50; ++i) {

@@ -24,13 +24,16 @@ std::string masked_text_frame(const std::string& payload) {
   return out;
 }
 
-void blast_and_hang_up(uint16_t port, const std::vector<std::string>& messages) {
+void blast_and_hang_up(uint16_t port, const std::string& token,
+                       const std::vector<std::string>& messages) {
   net::io_context ioc;
   net::ip::tcp::socket sock(ioc);
   sock.connect({net::ip::make_address("127.0.0.1"), port});
   std::string bytes =
       "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+      "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+      "Authorization: Bearer " +
+      token + "\r\n\r\n";
   for (const auto& m : messages) bytes += masked_text_frame(m);
   net::write(sock, net::buffer(bytes));
   sock.close();

@@ -58,6 +58,7 @@ server_process::server_process(env_map env, std::vector<std::string> args) {
   env["PORT_FILE"] = dir_.file("port");
   env.emplace("HOST", "127.0.0.1");
   env.emplace("LOG_LEVEL", "debug");
+  for (const auto& [k, v] : test_identity_env()) env.emplace(k, v);
   pid_ = spawn(args, env, dir_.file("log"));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -109,6 +110,16 @@ int server_process::stop(int sig, std::chrono::seconds timeout) {
 
 std::string server_process::log() const {
   return read_file(dir_.file("log"));
+}
+
+env_map test_identity_env() {
+  return {{"BOOTSTRAP_ADMIN_EMAIL", kAdminEmail},
+          {"BOOTSTRAP_ADMIN_PASSWORD", kAdminPassword},
+          {"JWT_SECRET", "test-jwt-secret-0123456789abcdef0123456789"},
+          {"INTERNAL_API_SECRET", kInternalSecret},
+          // Cheap argon2id: the tests check behaviour, the benchmark measures cost.
+          {"PASSWORD_HASH_OPS", "1"},
+          {"PASSWORD_HASH_MEMORY_KIB", "8192"}};
 }
 
 run_result run_switchboard(std::vector<std::string> args, env_map env) {

@@ -16,12 +16,20 @@ namespace sb::test {
 /// the tests control every setting.
 using env_map = std::map<std::string, std::string>;
 
+/// The bootstrap administrator and operator secret every test server starts with.
+inline constexpr const char* kAdminEmail = "admin@test.local";
+inline constexpr const char* kAdminPassword = "correct-Horse-battery-9";
+inline constexpr const char* kInternalSecret = "test-internal-secret-0123456789abcdef";
+
+/// The identity settings added to every test server unless the test sets them itself.
+env_map test_identity_env();
+
 /// Runs the real `switchboard` binary as a child process on an ephemeral port, with its
 /// output in a log file. The destructor kills it if it still runs.
 class server_process {
  public:
-  /// Starts `switchboard serve` with `env` (PORT=0 and PORT_FILE are added) and waits until
-  /// it listens. Throws with the server's log when it does not come up.
+  /// Starts `switchboard serve` with `env` (PORT=0, PORT_FILE and test_identity_env() are
+  /// added) and waits until it listens. Throws with the server's log when it does not come up.
   explicit server_process(env_map env, std::vector<std::string> args = {});
   ~server_process();
   server_process(const server_process&) = delete;

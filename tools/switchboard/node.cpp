@@ -17,14 +17,25 @@
 #include <thread>
 
 #include "actors/directory/directory.hpp"
+#include "actors/identity/auth_cache.hpp"
+#include "actors/identity/authenticator.hpp"
+#include "actors/identity/mailer.hpp"
+#include "actors/identity/password_hasher.hpp"
+#include "actors/identity/token_service.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
+#include "actors/runtime/crypto.hpp"
+#include "actors/runtime/rate_limiter.hpp"
+#include "api/auth_routes.hpp"
 #include "api/context.hpp"
+#include "api/internal_routes.hpp"
 #include "api/operations.hpp"
 #include "api/router.hpp"
+#include "api/user_routes.hpp"
 #include "api/websocket_endpoint.hpp"
 #include "protocols/server.hpp"
 #include "protocols/ws/frame.hpp"
+#include "tools/switchboard/bootstrap.hpp"
 #include "tools/switchboard/database_startup.hpp"
 
 namespace sb {
@@ -158,10 +169,49 @@ int run_node(const config::node_config& cfg) {
                   [&] { return store->live_workers() == store->workers(); })) {
     spdlog::warn("store workers not connected yet; serving degraded");
   }
+  try {
+    bootstrap_admin(sys, store, cfg);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
+    return 1;
+  }
   auto directory = sys.spawn(directory_actor, std::map<std::string, activator>{});
-  api::context ctx{sys, cfg, store, directory, node};
+
+  auth_cache cache;
+  std::string jwt_secret = cfg.auth.jwt_secret;
+  if (jwt_secret.empty()) {
+    jwt_secret = crypto::random_hex(32);
+    spdlog::warn(
+        "JWT_SECRET is not set: access tokens are signed with a random key and stop "
+        "working when the node restarts");
+  }
+  if (cfg.auth.internal_api_secret.empty()) {
+    spdlog::warn("INTERNAL_API_SECRET is not set: /internal refuses every request");
+  }
+  token_service tokens{jwt_secret, cfg.auth.access_token_ttl_s};
+  authenticator auth{
+      sys, store, cache, tokens, cfg.auth.internal_api_secret, cfg.database.request_timeout};
+  password_hasher hasher{
+      sys,
+      {cfg.auth.password_hash_ops, size_t{cfg.auth.password_hash_memory_kib} * 1024},
+      threads_or_cores(cfg.auth.hasher_threads)};
+  rate_limiter limiter;
+  caf::actor mailer;
+  if (cfg.smtp.host.empty()) {
+    spdlog::warn("SMTP_HOST is not set: mail is kept in the outbox, not sent");
+  } else {
+    mailer = sys.spawn<caf::detached>(mailer_actor, store, cfg.smtp, cfg.database.request_timeout);
+  }
+  api::context ctx{sys, cfg, store, directory, node, auth, hasher, limiter, mailer};
   api::router router;
   api::add_operations_routes(router, ctx);
+  api::add_auth_routes(router, ctx);
+  api::add_user_routes(router, ctx);
+  api::add_tenant_routes(router, ctx);
+  api::add_audit_routes(router, ctx);
+  api::add_invite_routes(router, ctx);
+  api::add_internal_routes(router, ctx);
   protocols::server server{
       ioc, cfg.http, cfg.ws,
       protocols::server_handlers{[&](http::request req, http::responder respond) {
@@ -173,6 +223,8 @@ int run_node(const config::node_config& cfg) {
 
   auto stop_actors = [&] {
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
+    if (mailer) caf::anon_send_exit(mailer, caf::exit_reason::user_shutdown);
+    hasher.stop();
     caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
   };
   try {

@@ -1,0 +1,109 @@
+#include "actors/identity/authenticator.hpp"
+
+#include <caf/all.hpp>
+
+#include <chrono>
+
+#include "actors/runtime/caf_errc.hpp"
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/crypto.hpp"
+#include "persistence/identity/apps.hpp"
+#include "persistence/identity/tenants.hpp"
+#include "persistence/identity/users.hpp"
+#include "persistence/store_ask.hpp"
+
+namespace sb {
+
+namespace {
+
+auth_result check_user(const access_claims& claims, const user_state& state) {
+  if (!state.exists || state.status != "active" || state.token_version != claims.version ||
+      state.tenant_id != claims.tenant_id) {
+    return errc::unauthorized;
+  }
+  return principal{principal::kind::user, claims.user_id, state.tenant_id, state.role,
+                   state.superadmin};
+}
+
+auth_result check_key(const std::optional<persistence::app_key_owner>& owner) {
+  if (!owner || !owner->is_active) return errc::unauthorized;
+  return principal{principal::kind::app, owner->app_id, owner->tenant_id, "app", false};
+}
+
+uint64_t shard_of(const std::string& s) {
+  return std::hash<std::string>{}(s);
+}
+
+bool tenant_active(soci::session& sql, const std::string& tenant_id) {
+  auto t = persistence::find_tenant(sql, tenant_id);
+  return t && t->status == "active";
+}
+
+}  // namespace
+
+user_state load_user_state(soci::session& sql, const std::string& user_id) {
+  auto user = persistence::find_user_any_tenant(sql, user_id);
+  if (!user) return user_state{{}, {}, {}, 0, false, false};
+  user_state s{user->tenant_id,     user->role,       user->status,
+               user->token_version, user->superadmin, true};
+  if (!tenant_active(sql, user->tenant_id)) s.status = "tenant_suspended";
+  return s;
+}
+
+std::optional<persistence::app_key_owner> load_key_owner(soci::session& sql,
+                                                         const std::string& key_hash,
+                                                         int64_t now_us) {
+  auto owner = persistence::find_key_owner(sql, key_hash, now_us);
+  if (owner && !tenant_active(sql, owner->tenant_id)) owner->is_active = false;
+  return owner;
+}
+
+authenticator::authenticator(caf::actor_system& sys, persistence::store_ptr store,
+                             auth_cache& cache, const token_service& tokens,
+                             std::string internal_secret, std::chrono::milliseconds store_timeout)
+    : sys_(sys),
+      store_(std::move(store)),
+      cache_(cache),
+      tokens_(tokens),
+      internal_secret_(std::move(internal_secret)),
+      store_timeout_(store_timeout) {}
+
+void authenticator::user_token(std::string_view token, done_fn done) {
+  auto claims = tokens_.verify(token, now_us() / 1'000'000);
+  if (!claims) return done(errc::unauthorized);
+  if (auto state = cache_.user(claims->user_id)) return done(check_user(*claims, *state));
+  auto generation = cache_.generation();
+  auto job = persistence::make_result_job(
+      "find_user", [id = claims->user_id](soci::session& sql) { return load_user_state(sql, id); });
+  persistence::ask_store(
+      sys_, store_, shard_of(claims->user_id), job, store_timeout_,
+      [this, claims = *claims, done, generation](user_state& state) {
+        cache_.put_user(claims.user_id, state, generation);
+        done(check_user(claims, state));
+      },
+      [done](const caf::error& err) { done(persistence::store_errc(err)); });
+}
+
+void authenticator::api_key(std::string_view key, done_fn done) {
+  auto hash = crypto::sha256_hex(key);
+  auto now = now_us();
+  if (auto hit = cache_.key(hash, now)) return done(check_key(hit->owner));
+  auto generation = cache_.generation();
+  auto job = persistence::make_result_job(
+      "find_key_owner", [hash, now](soci::session& sql) { return load_key_owner(sql, hash, now); });
+  persistence::ask_store(
+      sys_, store_, shard_of(hash), job, store_timeout_,
+      [this, hash, now, done, generation](std::optional<persistence::app_key_owner>& owner) {
+        cache_.put_key(hash, owner, now, generation);
+        done(check_key(owner));
+      },
+      [done](const caf::error& err) { done(persistence::store_errc(err)); });
+}
+
+bool authenticator::internal_secret(std::string_view presented) const {
+  if (internal_secret_.empty()) return false;
+  return crypto::constant_time_equal(crypto::sha256_hex(presented),
+                                     crypto::sha256_hex(internal_secret_));
+}
+
+}  // namespace sb

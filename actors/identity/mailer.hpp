@@ -1,0 +1,24 @@
+#pragma once
+
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "config/node_config.hpp"
+#include "persistence/store.hpp"
+
+namespace sb {
+
+struct mailer_state {
+  bool busy = false;
+  static inline const char* name = "mailer";
+};
+
+/// Drains the e-mail outbox over SMTP. Runs detached (SMTP is blocking I/O). Every
+/// `poll interval` (and whenever it gets a tick_atom, e.g. right after mail was queued) it
+/// takes the due messages from the store, sends each, and records the outcome: sent; retried
+/// with backoff (30 s doubling, at most an hour) after a temporary failure; given up after a
+/// permanent one or smtp.max_attempts.
+caf::behavior mailer_actor(caf::stateful_actor<mailer_state>* self, persistence::store_ptr store,
+                           config::smtp_config cfg, std::chrono::milliseconds store_timeout);
+
+}  // namespace sb

@@ -1,0 +1,376 @@
+#include "api/auth_routes.hpp"
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+#include <caf/all.hpp>
+
+#include "actors/identity/identity_atoms.hpp"
+#include "actors/runtime/clock.hpp"
+#include "api/effects.hpp"
+#include "api/guard.hpp"
+#include "api/input.hpp"
+#include "api/output.hpp"
+#include "api/session_tokens.hpp"
+#include "api/store_call.hpp"
+#include "persistence/audit.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/identity/tenants.hpp"
+#include "persistence/identity/tokens.hpp"
+#include "persistence/outbox.hpp"
+#include "protocols/http/problem.hpp"
+
+namespace sb::api {
+
+namespace json = boost::json;
+using persistence::user_record;
+
+namespace {
+
+http::response bad_credentials(const http::request& req) {
+  auto r = http::problem(errc::unauthorized, "invalid email or password", req.path);
+  r.with_header("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+// Checks `password` against each candidate in turn (normally one), in a hasher actor; with no
+// candidate, against the decoy hash, so unknown accounts take as long as known ones.
+void find_matching(caf::event_based_actor* self, context& ctx, std::vector<user_record> candidates,
+                   std::string password, size_t index,
+                   std::function<void(std::optional<user_record>)> done) {
+  if (candidates.empty() || index >= candidates.size()) {
+    if (!candidates.empty()) return done(std::nullopt);
+    self->request(ctx.hasher.next(), caf::infinite, verify_atom::value, ctx.hasher.decoy_hash(),
+                  password)
+        .then([done](bool) { done(std::nullopt); }, [done](caf::error&) { done(std::nullopt); });
+    return;
+  }
+  auto hash = candidates[index].password_hash.value_or(ctx.hasher.decoy_hash());
+  self->request(ctx.hasher.next(), caf::infinite, verify_atom::value, hash, password)
+      .then(
+          [self, &ctx, candidates, password, index, done](bool ok) mutable {
+            if (ok && candidates[index].password_hash) return done(candidates[index]);
+            find_matching(self, ctx, std::move(candidates), std::move(password), index + 1, done);
+          },
+          [done](caf::error&) { done(std::nullopt); });
+}
+
+void login(context& ctx, http::request req, http::responder respond) {
+  auto parsed = fields::from_body(req);
+  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
+  auto& in = std::get<fields>(parsed);
+  in.reject_unknown({"email", "password", "tenantId", "cookie"});
+  auto email = in.email("email", true);
+  auto password = in.text("password", {true, 256, 1, false});
+  auto tenant = in.text("tenantId", {false, 64});
+  bool cookie_mode = in.boolean("cookie", false).value_or(false);
+  if (!in.ok()) return respond(in.problem(req.path));
+  // Per account and address: password guessing against one account is throttled either way.
+  if (!admit(ctx, rate_class::login, *email + "|" + req.remote_address, req, respond)) return;
+
+  ctx.sys.spawn([&ctx, req, respond, email = *email, password = *password, tenant,
+                 cookie_mode](caf::event_based_actor* self) {
+    store_step(
+        self, ctx, req.path, email, "login_candidates",
+        [email, tenant](soci::session& sql) {
+          auto all = persistence::login_candidates(sql, email);
+          std::erase_if(all,
+                        [&](const user_record& u) { return tenant && u.tenant_id != *tenant; });
+          return all;
+        },
+        respond,
+        [self, &ctx, req, respond, password, cookie_mode](std::vector<user_record>& candidates) {
+          find_matching(
+              self, ctx, candidates, password, 0,
+              [self, &ctx, req, respond, cookie_mode](std::optional<user_record> user) {
+                if (!user) {
+                  respond(bad_credentials(req));
+                  return self->quit();
+                }
+                if (user->status != "active") {
+                  respond(
+                      http::problem(errc::forbidden, "the account is " + user->status, req.path));
+                  return self->quit();
+                }
+                auto ttl = refresh_ttl_us(ctx);
+                store_step(
+                    self, ctx, req.path, user->id, "login",
+                    [u = *user, ttl](soci::session& sql) {
+                      auto t = persistence::find_tenant(sql, u.tenant_id);
+                      if (!t || t->status != "active") return std::string{};
+                      persistence::record_login(sql, u.id, now_us());
+                      return persistence::issue_refresh_token(sql, u, "", ttl);
+                    },
+                    respond,
+                    [self, &ctx, req, respond, user = *user, cookie_mode](std::string& refresh) {
+                      if (refresh.empty()) {
+                        respond(http::problem(errc::forbidden, "the account's tenant is suspended",
+                                              req.path));
+                      } else {
+                        respond(session_response(ctx, user, refresh, cookie_mode));
+                      }
+                      self->quit();
+                    });
+              });
+        });
+  });
+}
+
+std::optional<std::string> presented_refresh_token(const http::request& req, fields& in) {
+  auto token = in.text("refreshToken", {false, 512});
+  if (token) return token;
+  auto c = cookie(req, kRefreshCookie);
+  if (!c.empty()) return c;
+  return std::nullopt;
+}
+
+void refresh(context& ctx, http::request req, http::responder respond) {
+  auto parsed = fields::from_body(req);
+  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
+  auto& in = std::get<fields>(parsed);
+  in.reject_unknown({"refreshToken"});
+  auto token = presented_refresh_token(req, in);
+  if (!in.ok()) return respond(in.problem(req.path));
+  if (!token) return respond(invalid_fields({{"refreshToken", "is required"}}, req.path));
+  bool from_cookie = !in.has("refreshToken");
+  auto ttl = refresh_ttl_us(ctx);
+  answer_from_store(
+      ctx, req, *token, "refresh",
+      [token = *token, ttl](soci::session& sql) {
+        return persistence::rotate_refresh_token(sql, token, ttl);
+      },
+      respond,
+      [&ctx, req, from_cookie](persistence::refresh_result& r) {
+        using outcome = persistence::refresh_result::outcome;
+        if (r.result == outcome::rotated)
+          return session_response(ctx, *r.user, r.token, from_cookie);
+        auto problem = http::problem(
+            errc::unauthorized,
+            r.result == outcome::reused
+                ? "refresh token already used: every session of that login was revoked"
+                : "invalid or expired refresh token",
+            req.path);
+        return from_cookie ? clear_cookies(ctx, std::move(problem)) : problem;
+      });
+}
+
+void logout(context& ctx, http::request req, http::responder respond) {
+  auto parsed = fields::from_body(req);
+  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
+  auto& in = std::get<fields>(parsed);
+  in.reject_unknown({"refreshToken"});
+  auto token = presented_refresh_token(req, in);
+  if (!in.ok()) return respond(in.problem(req.path));
+  auto done = [&ctx] {
+    return clear_cookies(ctx, api_response(json::object{{"message", "logged out"}}));
+  };
+  if (!token) return respond(done());
+  answer_from_store(
+      ctx, req, *token, "logout",
+      [token = *token](soci::session& sql) {
+        persistence::revoke_refresh_family(sql, token);
+        return true;
+      },
+      respond, [done](bool) { return done(); });
+}
+
+void me(context& ctx, http::request req, principal who, http::responder respond) {
+  answer_from_store(
+      ctx, req, who.id, "me",
+      [who](soci::session& sql) {
+        auto u = persistence::find_user(sql, persistence::tenant_scope(who.tenant_id), who.id);
+        if (!u) throw persistence::store_error(errc::not_found, "no such user");
+        return *u;
+      },
+      respond, [](user_record& u) { return api_response(user_json(u)); });
+}
+
+void change_password(context& ctx, http::request req, principal who, http::responder respond) {
+  auto parsed = fields::from_body(req);
+  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
+  auto& in = std::get<fields>(parsed);
+  in.reject_unknown({"currentPassword", "newPassword"});
+  auto current = in.text("currentPassword", {true, 256, 1, false});
+  auto next = in.new_password("newPassword", true);
+  if (!in.ok()) return respond(in.problem(req.path));
+  ctx.sys.spawn(
+      [&ctx, req, who, respond, current = *current, next = *next](caf::event_based_actor* self) {
+        persistence::tenant_scope scope(who.tenant_id);
+        store_step(
+            self, ctx, req.path, who.id, "find_user",
+            [scope, who](soci::session& sql) {
+              auto u = persistence::find_user(sql, scope, who.id);
+              if (!u) throw persistence::store_error(errc::not_found, "no such user");
+              return *u;
+            },
+            respond,
+            [self, &ctx, req, who, respond, scope, current, next](user_record& user) {
+              auto hash = user.password_hash.value_or(ctx.hasher.decoy_hash());
+              self->request(ctx.hasher.next(), caf::infinite, verify_atom::value, hash, current)
+                  .then(
+                      [self, &ctx, req, who, respond, scope, next](bool ok) {
+                        if (!ok) {
+                          respond(invalid_fields({{"currentPassword", "is incorrect"}}, req.path));
+                          return self->quit();
+                        }
+                        self->request(ctx.hasher.next(), caf::infinite, hash_atom::value, next)
+                            .then(
+                                [self, &ctx, req, who, respond, scope](std::string& hash) {
+                                  auto ttl = refresh_ttl_us(ctx);
+                                  auto audit =
+                                      audit_of(who, req, "user.password_changed", "user", who.id);
+                                  store_step(
+                                      self, ctx, req.path, who.id, "change_password",
+                                      [scope, who, hash, ttl, audit](soci::session& sql) {
+                                        persistence::set_password(sql, scope, who.id, hash, true);
+                                        persistence::append_audit(sql, audit);
+                                        auto u = *persistence::find_user(sql, scope, who.id);
+                                        return std::make_pair(
+                                            u, persistence::issue_refresh_token(sql, u, "", ttl));
+                                      },
+                                      respond,
+                                      [self, &ctx, who,
+                                       respond](std::pair<user_record, std::string>& r) {
+                                        // Every other session of the user ends with the old
+                                        // password.
+                                        revoke_user_sessions(ctx, who.id, "password changed");
+                                        respond(session_response(ctx, r.first, r.second, false));
+                                        self->quit();
+                                      });
+                                },
+                                [self, respond, req](caf::error&) {
+                                  respond(http::problem(errc::internal,
+                                                        "could not hash the password", req.path));
+                                  self->quit();
+                                });
+                      },
+                      [self, respond, req](caf::error&) {
+                        respond(http::problem(errc::internal, "could not check the password",
+                                              req.path));
+                        self->quit();
+                      });
+            });
+      });
+}
+
+void forgot_password(context& ctx, http::request req, http::responder respond) {
+  auto parsed = fields::from_body(req);
+  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
+  auto& in = std::get<fields>(parsed);
+  in.reject_unknown({"email"});
+  auto email = in.email("email", true);
+  if (!in.ok()) return respond(in.problem(req.path));
+  if (!admit(ctx, rate_class::login, *email + "|" + req.remote_address, req, respond)) return;
+  auto ttl = int64_t{ctx.cfg.auth.reset_token_ttl_s} * 1'000'000;
+  auto base = ctx.cfg.auth.web_base_url;
+  auto minutes = ctx.cfg.auth.reset_token_ttl_s / 60;
+  answer_from_store(
+      ctx, req, *email, "forgot_password",
+      [email = *email, ttl, base, minutes](soci::session& sql) {
+        int sent = 0;
+        for (const auto& u : persistence::login_candidates(sql, email)) {
+          if (u.status != "active") continue;
+          auto token = persistence::create_password_reset(sql, u, ttl);
+          persistence::enqueue_email(
+              sql, u.tenant_id, u.email, "Reset your Switchboard password",
+              fmt::format(
+                  "Someone asked to reset the password of {}.\r\n\r\n"
+                  "To choose a new password, open this link within {} minutes:\r\n"
+                  "{}/reset-password?token={}\r\n\r\n"
+                  "If it was not you, ignore this message; your password stays as it is.\r\n",
+                  u.email, minutes, base, token));
+          ++sent;
+        }
+        return sent;
+      },
+      respond,
+      [&ctx](int sent) {
+        if (sent > 0) nudge_mailer(ctx);
+        // The same answer whether or not the address is known.
+        return api_response(json::object{
+            {"message", "If an account uses this address, a reset link has been sent to it."}});
+      });
+}
+
+void reset_password(context& ctx, http::request req, http::responder respond) {
+  auto parsed = fields::from_body(req);
+  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
+  auto& in = std::get<fields>(parsed);
+  in.reject_unknown({"token", "password"});
+  auto token = in.text("token", {true, 512});
+  auto password = in.new_password("password", true);
+  if (!in.ok()) return respond(in.problem(req.path));
+  if (!admit(ctx, rate_class::login, "reset|" + req.remote_address, req, respond)) return;
+  ctx.sys.spawn([&ctx, req, respond, token = *token,
+                 password = *password](caf::event_based_actor* self) {
+    self->request(ctx.hasher.next(), caf::infinite, hash_atom::value, password)
+        .then(
+            [self, &ctx, req, respond, token](std::string& hash) {
+              store_step(
+                  self, ctx, req.path, token, "reset_password",
+                  [token, hash, req](soci::session& sql) -> std::optional<user_record> {
+                    auto user = persistence::consume_password_reset(sql, token);
+                    if (!user) return std::nullopt;
+                    persistence::tenant_scope scope(user->tenant_id);
+                    persistence::set_password(sql, scope, user->id, hash, true);
+                    principal who{principal::kind::user, user->id, user->tenant_id, user->role};
+                    persistence::append_audit(
+                        sql, audit_of(who, req, "user.password_reset", "user", user->id));
+                    return user;
+                  },
+                  respond,
+                  [self, &ctx, req, respond](std::optional<user_record>& user) {
+                    if (!user) {
+                      respond(invalid_fields({{"token", "is invalid, used or expired"}}, req.path));
+                    } else {
+                      revoke_user_sessions(ctx, user->id, "password reset");
+                      respond(api_response(json::object{{"message", "password changed"}}));
+                    }
+                    self->quit();
+                  });
+            },
+            [self, respond, req](caf::error&) {
+              respond(http::problem(errc::internal, "could not hash the password", req.path));
+              self->quit();
+            });
+  });
+}
+
+}  // namespace
+
+void add_auth_routes(router& r, context& ctx) {
+  auto any_user = access{access::who::user, {}, false, rate_class::api};
+  r.add("POST", "/api/v1/auth/login",
+        [&ctx](http::request req, path_params, http::responder respond) {
+          login(ctx, std::move(req), std::move(respond));
+        });
+  r.add("POST", "/api/v1/auth/refresh",
+        limited(ctx, rate_class::api,
+                [&ctx](http::request req, path_params, http::responder respond) {
+                  refresh(ctx, std::move(req), std::move(respond));
+                }));
+  r.add("POST", "/api/v1/auth/logout",
+        limited(ctx, rate_class::api,
+                [&ctx](http::request req, path_params, http::responder respond) {
+                  logout(ctx, std::move(req), std::move(respond));
+                }));
+  r.add("GET", "/api/v1/auth/me",
+        guarded(ctx, any_user,
+                [&ctx](http::request req, path_params, principal who, http::responder respond) {
+                  me(ctx, std::move(req), std::move(who), std::move(respond));
+                }));
+  r.add("POST", "/api/v1/auth/change-password",
+        guarded(ctx, any_user,
+                [&ctx](http::request req, path_params, principal who, http::responder respond) {
+                  change_password(ctx, std::move(req), std::move(who), std::move(respond));
+                }));
+  r.add("POST", "/api/v1/auth/forgot-password",
+        [&ctx](http::request req, path_params, http::responder respond) {
+          forgot_password(ctx, std::move(req), std::move(respond));
+        });
+  r.add("POST", "/api/v1/auth/reset-password",
+        [&ctx](http::request req, path_params, http::responder respond) {
+          reset_password(ctx, std::move(req), std::move(respond));
+        });
+}
+
+}  // namespace sb::api

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <string>
+
+#include "actors/identity/principal.hpp"
+#include "api/context.hpp"
+#include "persistence/audit.hpp"
+#include "protocols/http/message.hpp"
+
+namespace sb::api {
+
+// What a committed identity change must do on the node, right after the commit: forget what
+// the auth cache knew, and close the WebSockets that the change took the right to exist from
+// (close code 4401).
+
+void revoke_user_sessions(context& ctx, const std::string& user_id, const std::string& reason);
+void revoke_app_sessions(context& ctx, const std::string& app_id, const std::string& reason);
+void revoke_tenant_sessions(context& ctx, const std::string& tenant_id, const std::string& reason);
+/// Closes the sessions opened with one API key, now or after a grace period.
+void revoke_key_sessions(context& ctx, const std::string& key_hash, std::chrono::seconds after,
+                         const std::string& reason);
+
+/// Tells the mailer that mail is waiting (no-op when SMTP is off).
+void nudge_mailer(context& ctx);
+
+/// An audit row for a change made by `who` through `req`. `summary` must hold no secrets.
+persistence::audit_entry audit_of(const principal& who, const http::request& req,
+                                  std::string action, std::string target_kind,
+                                  std::string target_id, boost::json::object summary = {});
+
+/// The directory tag of the sessions opened with an API key.
+std::string key_tag(const std::string& key_hash);
+
+}  // namespace sb::api

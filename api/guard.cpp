@@ -1,0 +1,157 @@
+#include "api/guard.hpp"
+
+#include <algorithm>
+
+#include "actors/runtime/clock.hpp"
+#include "protocols/http/problem.hpp"
+
+namespace sb::api {
+
+namespace {
+
+uint32_t limit_of(const context& ctx, rate_class c) {
+  const auto& r = ctx.cfg.rate_limit;
+  switch (c) {
+    case rate_class::api:
+      return r.api;
+    case rate_class::calls_api:
+      return r.calls_api;
+    case rate_class::internal_api:
+      return r.internal_api;
+    case rate_class::webhooks:
+      return r.webhooks;
+    case rate_class::login:
+      return r.login;
+  }
+  return r.api;
+}
+
+const char* name_of(rate_class c) {
+  switch (c) {
+    case rate_class::api:
+      return "api";
+    case rate_class::calls_api:
+      return "calls";
+    case rate_class::internal_api:
+      return "internal";
+    case rate_class::webhooks:
+      return "webhooks";
+    case rate_class::login:
+      return "login";
+  }
+  return "api";
+}
+
+std::string bearer(const http::request& req) {
+  auto h = req.header("authorization");
+  if (h.size() > 7 && (h.substr(0, 7) == "Bearer " || h.substr(0, 7) == "bearer ")) {
+    return std::string(h.substr(7));
+  }
+  return {};
+}
+
+http::response unauthorized(const http::request& req, std::string_view detail) {
+  auto r = http::problem(errc::unauthorized, detail, req.path);
+  r.with_header("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+}  // namespace
+
+std::string cookie(const http::request& req, std::string_view name) {
+  std::string_view all = req.header("cookie");
+  while (!all.empty()) {
+    auto semi = all.find(';');
+    auto pair = all.substr(0, semi);
+    all = semi == std::string_view::npos ? std::string_view{} : all.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      return std::string(pair.substr(eq + 1));
+    }
+  }
+  return {};
+}
+
+bool may_act_in(const principal& p, const std::string& tenant) {
+  return p.superadmin || p.tenant_id == tenant;
+}
+
+bool admit(context& ctx, rate_class c, const std::string& key, const http::request& req,
+           http::responder& respond) {
+  if (!ctx.cfg.rate_limit.enabled) return true;
+  auto d = ctx.limiter.hit(std::string(name_of(c)) + ":" + key, limit_of(ctx, c), now_us());
+  auto add_headers = [d](http::response& r) {
+    r.with_header("RateLimit-Limit", std::to_string(d.limit));
+    r.with_header("RateLimit-Remaining", std::to_string(d.remaining));
+    r.with_header("RateLimit-Reset", std::to_string(d.reset_s));
+  };
+  if (!d.allowed) {
+    auto r = http::problem(
+        errc::too_many_requests,
+        "rate limit of " + std::to_string(d.limit) + " requests per minute exceeded", req.path);
+    add_headers(r);
+    r.with_header("Retry-After", std::to_string(d.reset_s));
+    respond(std::move(r));
+    return false;
+  }
+  respond = [inner = std::move(respond), add_headers](http::response r) mutable {
+    add_headers(r);
+    inner(std::move(r));
+  };
+  return true;
+}
+
+handler limited(context& ctx, rate_class c, handler h) {
+  return [&ctx, c, h](http::request req, path_params params, http::responder respond) {
+    if (!admit(ctx, c, "ip:" + req.remote_address, req, respond)) return;
+    h(std::move(req), std::move(params), std::move(respond));
+  };
+}
+
+handler guarded(context& ctx, access a, authed_handler h) {
+  return [&ctx, a, h](http::request req, path_params params, http::responder respond) {
+    // After authentication: authorize, count, and run the handler.
+    auto proceed = [&ctx, a, h, params](http::request req, principal who,
+                                        http::responder respond) mutable {
+      if (a.superadmin_only && !who.superadmin) {
+        return respond(http::problem(errc::forbidden, "operators only", req.path));
+      }
+      if (who.type == principal::kind::user && !a.roles.empty() && !who.superadmin &&
+          std::find(a.roles.begin(), a.roles.end(), who.role) == a.roles.end()) {
+        return respond(http::problem(errc::forbidden, "your role may not do this", req.path));
+      }
+      auto key = who.type == principal::kind::internal ? "ip:" + req.remote_address : who.tag();
+      if (!admit(ctx, a.limit, key, req, respond)) return;
+      h(std::move(req), std::move(params), std::move(who), std::move(respond));
+    };
+    auto on_result = [proceed, req, respond](auth_result r) mutable {
+      if (auto* who = std::get_if<principal>(&r)) return proceed(req, *who, respond);
+      auto code = std::get<errc>(r);
+      if (code == errc::unauthorized) return respond(unauthorized(req, "invalid credentials"));
+      respond(http::problem(code, "credentials could not be checked; retry later", req.path));
+    };
+
+    if (a.allowed == access::who::internal) {
+      auto token = bearer(req);
+      if (token.empty() || !ctx.auth.internal_secret(token)) {
+        return respond(unauthorized(req, "the internal API needs Authorization: Bearer <secret>"));
+      }
+      return proceed(std::move(req), principal{principal::kind::internal, "internal", "", "", true},
+                     std::move(respond));
+    }
+    auto key = std::string(req.header("x-app-api-key"));
+    if (!key.empty() && a.allowed != access::who::user) {
+      return ctx.auth.api_key(key, on_result);
+    }
+    if (a.allowed == access::who::app) {
+      return respond(unauthorized(req, "this API needs an x-app-api-key header"));
+    }
+    auto token = bearer(req);
+    if (token.empty()) token = cookie(req, "sb_access");
+    if (token.empty()) return respond(unauthorized(req, "missing credentials"));
+    ctx.auth.user_token(token, on_result);
+  };
+}
+
+}  // namespace sb::api

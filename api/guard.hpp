@@ -1,0 +1,52 @@
+#pragma once
+
+#include <functional>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "actors/identity/principal.hpp"
+#include "api/context.hpp"
+#include "api/router.hpp"
+
+namespace sb::api {
+
+/// Which per-minute budget a route draws from (config rate_limit.*).
+enum class rate_class { api, calls_api, internal_api, webhooks, login };
+
+/// Who may call a route.
+struct access {
+  enum class who {
+    user,         ///< access token (Authorization: Bearer, or the sb_access cookie)
+    app,          ///< x-app-api-key
+    user_or_app,  ///< either; an API key wins when both are sent
+    internal,     ///< Authorization: Bearer <INTERNAL_API_SECRET>
+  };
+  who allowed = who::user;
+  std::vector<std::string> roles;  ///< for users: the roles allowed; empty = any role
+  bool superadmin_only = false;
+  rate_class limit = rate_class::api;
+};
+
+using authed_handler = std::function<void(http::request, path_params, principal, http::responder)>;
+
+/// Wraps `h`: authenticate (401 unauthorized), authorize (403 forbidden), count against the
+/// principal's budget (429 too_many_requests with Retry-After), then call `h`. Every answer
+/// carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset.
+handler guarded(context& ctx, access a, authed_handler h);
+
+/// Wraps an unauthenticated route with the client IP's budget of class `c`.
+handler limited(context& ctx, rate_class c, handler h);
+
+/// Counts one hit for `key` against class `c`; on refusal answers 429 and returns false,
+/// otherwise returns a responder that adds the RateLimit headers.
+bool admit(context& ctx, rate_class c, const std::string& key, const http::request& req,
+           http::responder& respond);
+
+/// The value of a cookie in the request, or "".
+std::string cookie(const http::request& req, std::string_view name);
+
+/// A user principal may act in `tenant`: its own, or any for a superadmin.
+bool may_act_in(const principal& p, const std::string& tenant);
+
+}  // namespace sb::api

@@ -1,0 +1,280 @@
+#include "api/internal_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "api/effects.hpp"
+#include "api/guard.hpp"
+#include "api/input.hpp"
+#include "api/output.hpp"
+#include "api/store_call.hpp"
+#include "persistence/audit.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/identity/apps.hpp"
+#include "persistence/identity/tenants.hpp"
+#include "protocols/http/problem.hpp"
+
+namespace sb::api {
+
+namespace json = boost::json;
+using persistence::app_record;
+
+namespace {
+
+const principal kOperator{principal::kind::internal, "internal", "", "", true};
+
+// App changes are recorded in the app's tenant, so the tenant's admins can see them too.
+persistence::audit_entry app_audit(const http::request& req, const app_record& app,
+                                   std::string action, json::object summary = {}) {
+  auto e = audit_of(kOperator, req, std::move(action), "app", app.id, std::move(summary));
+  e.tenant_id = app.tenant_id;
+  return e;
+}
+
+app_record require_app(soci::session& sql, const std::string& id) {
+  auto app = persistence::find_app(sql, id);
+  if (!app) throw persistence::store_error(errc::not_found, "no such app");
+  return *app;
+}
+
+http::response key_issued(const persistence::issued_key& k) {
+  json::object body{{"success", true},
+                    {"api_key", k.key},
+                    {"app_id", k.app.id},
+                    {"app_name", k.app.name},
+                    {"key_hint", *k.app.api_key_hint},
+                    {"rotated_at", iso_time_or_null(k.app.api_key_rotated_at_us)},
+                    {"note", "Store this key in your .env file. It will never be shown again."}};
+  return http::response::json(200, json::serialize(body));
+}
+
+void create_app(context& ctx, http::request req, http::responder respond) {
+  auto parsed = fields::from_body(req);
+  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
+  auto& in = std::get<fields>(parsed);
+  in.reject_unknown({"name", "tenant_id"});
+  auto name = in.text("name", {true, 200});
+  auto tenant = in.text("tenant_id", {false, 64});
+  if (!in.ok()) return respond(in.problem(req.path));
+  answer_from_store(
+      ctx, req, "apps", "create_app",
+      [name = *name, tenant, req](soci::session& sql) {
+        std::string tenant_id;
+        if (tenant) {
+          if (!persistence::find_tenant(sql, *tenant)) {
+            throw persistence::store_error(errc::not_found, "tenant_id: no such tenant");
+          }
+          tenant_id = *tenant;
+        } else {
+          // An app of its own: a new tenant named after it.
+          tenant_id = persistence::create_tenant(sql, name).id;
+        }
+        auto app = persistence::create_app(sql, tenant_id, name);
+        persistence::append_audit(sql, app_audit(req, app, "app.created", {{"name", name}}));
+        return app;
+      },
+      respond,
+      [](app_record& app) {
+        auto body = app_json(app);
+        body["success"] = true;
+        return http::response::json(201, json::serialize(body));
+      });
+}
+
+void update_app(context& ctx, http::request req, path_params params, http::responder respond) {
+  std::string id(params.get("app_id"));
+  auto parsed = fields::from_body(req);
+  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
+  auto& in = std::get<fields>(parsed);
+  in.reject_unknown({"name", "is_active", "webhook_secret"});
+  auto name = in.text("name", {false, 200, 1});
+  auto active = in.boolean("is_active", false);
+  auto secret = in.nullable_text("webhook_secret", {false, 512, 0, false});
+  if (!in.ok()) return respond(in.problem(req.path));
+  json::object summary;
+  if (name) summary["name"] = *name;
+  if (active) summary["is_active"] = *active;
+  if (secret) summary["webhook_secret"] = *secret ? "set" : "cleared";  // never the value
+  answer_from_store(
+      ctx, req, id, "update_app",
+      [id, name, active, secret, summary, req](soci::session& sql) {
+        auto app = persistence::update_app(sql, id, name, active, secret);
+        persistence::append_audit(sql, app_audit(req, app, "app.updated", summary));
+        return app;
+      },
+      respond,
+      [&ctx](app_record& app) {
+        if (!app.is_active) revoke_app_sessions(ctx, app.id, "app deactivated");
+        auto body = app_json(app);
+        body["success"] = true;
+        return http::response::json(200, json::serialize(body));
+      });
+}
+
+// POST …/api-key (generate or rotate) and POST …/api-key/rotate (rotate only).
+void issue_key(context& ctx, http::request req, path_params params, http::responder respond,
+               bool rotate_only) {
+  std::string id(params.get("app_id"));
+  auto parsed = fields::from_body(req);
+  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
+  auto& in = std::get<fields>(parsed);
+  in.reject_unknown({"grace_period_seconds"});
+  auto grace = in.integer("grace_period_seconds", 0, 30 * 86400, false).value_or(0);
+  if (!in.ok()) return respond(in.problem(req.path));
+  answer_from_store(
+      ctx, req, id, "issue_api_key",
+      [id, grace, rotate_only, req](soci::session& sql) {
+        auto app = require_app(sql, id);
+        if (rotate_only && !app.api_key_hint) {
+          throw persistence::store_error(errc::not_found, "the app has no API key to rotate");
+        }
+        auto issued = persistence::issue_api_key(sql, id, grace);
+        json::object summary{{"new_key_hint", *issued.app.api_key_hint}};
+        if (app.api_key_hint) summary["old_key_hint"] = *app.api_key_hint;
+        if (grace > 0) summary["grace_period_seconds"] = grace;
+        persistence::append_audit(
+            sql, app_audit(req, issued.app,
+                           app.api_key_hint ? "api_key.rotated" : "api_key.created", summary));
+        return issued;
+      },
+      respond,
+      [&ctx, grace](persistence::issued_key& issued) {
+        ctx.auth.cache().forget_app(issued.app.id);
+        if (issued.previous_hash) {
+          revoke_key_sessions(ctx, *issued.previous_hash, std::chrono::seconds(grace),
+                              "API key rotated");
+        }
+        return key_issued(issued);
+      });
+}
+
+void revoke_key(context& ctx, http::request req, path_params params, http::responder respond) {
+  std::string id(params.get("app_id"));
+  answer_from_store(
+      ctx, req, id, "revoke_api_key",
+      [id, req](soci::session& sql) {
+        auto app = require_app(sql, id);
+        persistence::revoke_api_key(sql, id);
+        persistence::append_audit(
+            sql, app_audit(req, app, "api_key.revoked", {{"old_key_hint", *app.api_key_hint}}));
+        return require_app(sql, id);
+      },
+      respond,
+      [&ctx](app_record& app) {
+        revoke_app_sessions(ctx, app.id, "API key revoked");
+        return http::response::json(
+            200, json::serialize(json::object{{"success", true},
+                                              {"app_id", app.id},
+                                              {"message", "API key revoked"},
+                                              {"revoked_at", iso_time(app.updated_at_us)}}));
+      });
+}
+
+void key_status(context& ctx, http::request req, path_params params, http::responder respond) {
+  std::string id(params.get("app_id"));
+  answer_from_store(
+      ctx, req, id, "key_status", [id](soci::session& sql) { return require_app(sql, id); },
+      respond,
+      [](app_record& app) {
+        return http::response::json(
+            200, json::serialize(json::object{
+                     {"success", true},
+                     {"app_id", app.id},
+                     {"key_hint", app.api_key_hint ? json::value(*app.api_key_hint) : nullptr},
+                     {"rotated_at", iso_time_or_null(app.api_key_rotated_at_us)},
+                     {"is_active", app.is_active && app.api_key_hint.has_value()}}));
+      });
+}
+
+void key_audit(context& ctx, http::request req, path_params params, http::responder respond) {
+  std::string id(params.get("app_id"));
+  auto q = fields::from_query(req);
+  auto limit = q.integer("limit", 1, 200, false).value_or(50);
+  auto offset = q.integer("offset", 0, 1'000'000'000, false).value_or(0);
+  if (!q.ok()) return respond(q.problem(req.path));
+  answer_from_store(
+      ctx, req, id, "key_audit",
+      [id, limit, offset](soci::session& sql) {
+        return persistence::api_key_audit(sql, id, limit, offset);
+      },
+      respond,
+      [limit, offset](persistence::audit_page& page) {
+        json::array data;
+        for (const auto& e : page.items) {
+          json::object row{
+              {"id", e.id},
+              {"action", e.action},
+              {"old_key_hint", e.old_key_hint ? json::value(*e.old_key_hint) : nullptr},
+              {"new_key_hint", e.new_key_hint ? json::value(*e.new_key_hint) : nullptr},
+              {"performed_at", iso_time(e.performed_at_us)}};
+          if (e.grace_seconds) row["grace_period_seconds"] = *e.grace_seconds;
+          data.push_back(std::move(row));
+        }
+        json::object body{{"success", true},
+                          {"data", std::move(data)},
+                          {"pagination", json::object{{"limit", limit},
+                                                      {"offset", offset},
+                                                      {"total", page.total},
+                                                      {"has_more", offset + limit < page.total}}}};
+        return http::response::json(200, json::serialize(body));
+      });
+}
+
+}  // namespace
+
+void add_internal_routes(router& r, context& ctx) {
+  auto ops = access{access::who::internal, {}, false, rate_class::internal_api};
+  auto route = [&](const char* method, const char* path,
+                   std::function<void(http::request, path_params, http::responder)> fn) {
+    r.add(method, path,
+          guarded(ctx, ops,
+                  [fn](http::request req, path_params params, principal, http::responder respond) {
+                    fn(std::move(req), std::move(params), std::move(respond));
+                  }));
+  };
+  route("POST", "/internal/apps", [&ctx](auto req, auto, auto respond) {
+    create_app(ctx, std::move(req), std::move(respond));
+  });
+  route("GET", "/internal/apps", [&ctx](auto req, auto, auto respond) {
+    answer_from_store(
+        ctx, req, "apps", "list_apps",
+        [](soci::session& sql) { return persistence::list_apps(sql); }, respond,
+        [](std::vector<app_record>& apps) {
+          json::array data;
+          for (const auto& a : apps) data.push_back(app_json(a));
+          return http::response::json(
+              200, json::serialize(json::object{{"success", true}, {"data", std::move(data)}}));
+        });
+  });
+  route("GET", "/internal/apps/:app_id", [&ctx](auto req, auto params, auto respond) {
+    std::string id(params.get("app_id"));
+    answer_from_store(
+        ctx, req, id, "get_app", [id](soci::session& sql) { return require_app(sql, id); }, respond,
+        [](app_record& app) {
+          return http::response::json(
+              200, json::serialize(json::object{{"success", true}, {"data", app_json(app)}}));
+        });
+  });
+  route("PATCH", "/internal/apps/:app_id", [&ctx](auto req, auto params, auto respond) {
+    update_app(ctx, std::move(req), std::move(params), std::move(respond));
+  });
+  route("POST", "/internal/apps/:app_id/api-key", [&ctx](auto req, auto params, auto respond) {
+    issue_key(ctx, std::move(req), std::move(params), std::move(respond), false);
+  });
+  route("POST", "/internal/apps/:app_id/api-key/rotate",
+        [&ctx](auto req, auto params, auto respond) {
+          issue_key(ctx, std::move(req), std::move(params), std::move(respond), true);
+        });
+  route("POST", "/internal/apps/:app_id/api-key/revoke",
+        [&ctx](auto req, auto params, auto respond) {
+          revoke_key(ctx, std::move(req), std::move(params), std::move(respond));
+        });
+  route("GET", "/internal/apps/:app_id/api-key/status",
+        [&ctx](auto req, auto params, auto respond) {
+          key_status(ctx, std::move(req), std::move(params), std::move(respond));
+        });
+  route("GET", "/internal/apps/:app_id/api-key/audit", [&ctx](auto req, auto params, auto respond) {
+    key_audit(ctx, std::move(req), std::move(params), std::move(respond));
+  });
+}
+
+}  // namespace sb::api

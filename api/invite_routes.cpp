@@ -1,0 +1,154 @@
+#include <fmt/format.h>
+#include <boost/json.hpp>
+#include <caf/all.hpp>
+
+#include "actors/identity/identity_atoms.hpp"
+#include "actors/runtime/clock.hpp"
+#include "api/effects.hpp"
+#include "api/guard.hpp"
+#include "api/input.hpp"
+#include "api/output.hpp"
+#include "api/session_tokens.hpp"
+#include "api/store_call.hpp"
+#include "api/user_routes.hpp"
+#include "persistence/audit.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/identity/tokens.hpp"
+#include "persistence/outbox.hpp"
+#include "protocols/http/problem.hpp"
+
+namespace sb::api {
+
+namespace json = boost::json;
+
+namespace {
+
+void create_invite(context& ctx, http::request req, principal who, http::responder respond) {
+  auto parsed = fields::from_body(req);
+  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
+  auto& in = std::get<fields>(parsed);
+  in.reject_unknown({"email", "role", "expiresInSeconds", "maxUses"});
+  auto email = in.email("email", false);
+  auto role = in.choice("role", {"admin", "manager", "dispatcher", "user"}, false).value_or("user");
+  auto ttl =
+      in.integer("expiresInSeconds", 60, 366 * 86400, false).value_or(ctx.cfg.auth.invite_ttl_s);
+  auto max_uses = in.integer("maxUses", 0, 100'000, false).value_or(1);
+  // Managers may bring in users and dispatchers, not more managers or administrators.
+  if (who.role == "manager" && !who.superadmin && (role == "admin" || role == "manager")) {
+    in.fail("role", "managers may invite users and dispatchers only");
+  }
+  if (!in.ok()) return respond(in.problem(req.path));
+  auto audit = audit_of(
+      who, req, "invite.created", "invite", "",
+      json::object{
+          {"role", role}, {"maxUses", max_uses}, {"email", email ? json::value(*email) : nullptr}});
+  auto base = ctx.cfg.auth.web_base_url;
+  answer_from_store(
+      ctx, req, who.tenant_id, "create_invite",
+      [scope = persistence::tenant_scope(who.tenant_id), email, role, ttl, max_uses, who, audit,
+       base](soci::session& sql) mutable {
+        auto issued =
+            persistence::create_invite(sql, scope, email, role, ttl * 1'000'000, max_uses, who.id);
+        audit.target_id = issued.invite.id;
+        persistence::append_audit(sql, audit);
+        if (email) {
+          persistence::enqueue_email(
+              sql, scope.tenant_id(), *email, "You are invited to Switchboard",
+              fmt::format("You have been invited to join Switchboard.\r\n\r\n"
+                          "Accept the invitation here:\r\n{}/accept-invite?token={}\r\n",
+                          base, issued.token));
+        }
+        return issued;
+      },
+      respond,
+      [&ctx, base](persistence::issued_invite& issued) {
+        if (issued.invite.email) nudge_mailer(ctx);
+        return api_response(json::object{{"id", issued.invite.id},
+                                         {"token", issued.token},
+                                         {"url", base + "/accept-invite?token=" + issued.token},
+                                         {"role", issued.invite.role},
+                                         {"maxUses", issued.invite.max_uses},
+                                         {"expiresAt", iso_time(issued.invite.expires_at_us)}},
+                            201);
+      });
+}
+
+void accept_invite(context& ctx, http::request req, http::responder respond) {
+  auto parsed = fields::from_body(req);
+  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
+  auto& in = std::get<fields>(parsed);
+  in.reject_unknown({"token", "email", "password", "firstName", "lastName", "displayName"});
+  auto token = in.text("token", {true, 512});
+  auto email = in.email("email", true);
+  auto password = in.new_password("password", true);
+  auto first = in.text("firstName", {true, 100});
+  auto last = in.text("lastName", {true, 100});
+  auto display = in.text("displayName", {false, 200});
+  if (!in.ok()) return respond(in.problem(req.path));
+  if (!admit(ctx, rate_class::login, "invite|" + req.remote_address, req, respond)) return;
+  persistence::user_record u;
+  u.email = *email;
+  u.first_name = *first;
+  u.last_name = *last;
+  u.display_name = display.value_or(*first + " " + *last);
+  u.status = "active";
+  auto ttl = refresh_ttl_us(ctx);
+  ctx.sys.spawn([&ctx, req, respond, token = *token, password = *password, u,
+                 ttl](caf::event_based_actor* self) mutable {
+    self->request(ctx.hasher.next(), caf::infinite, hash_atom::value, password)
+        .then(
+            [self, &ctx, req, respond, token, u, ttl](std::string& hash) mutable {
+              u.password_hash = hash;
+              store_step(
+                  self, ctx, req.path, token, "accept_invite",
+                  [token, u, ttl, req](soci::session& sql) mutable
+                  -> std::optional<std::pair<persistence::user_record, std::string>> {
+                    auto invite = persistence::use_invite(sql, token, u.email);
+                    if (!invite) return std::nullopt;
+                    u.role = invite->role;
+                    persistence::tenant_scope scope(invite->tenant_id);
+                    auto created = persistence::create_user(sql, scope, u);
+                    principal who{principal::kind::user, created.id, created.tenant_id,
+                                  created.role};
+                    persistence::append_audit(
+                        sql, audit_of(who, req, "invite.accepted", "user", created.id,
+                                      json::object{{"inviteId", invite->id}}));
+                    return std::make_pair(created,
+                                          persistence::issue_refresh_token(sql, created, "", ttl));
+                  },
+                  respond,
+                  [self, &ctx, req,
+                   respond](std::optional<std::pair<persistence::user_record, std::string>>& r) {
+                    if (!r) {
+                      respond(invalid_fields(
+                          {{"token", "is invalid, expired, used up, or for another address"}},
+                          req.path));
+                    } else {
+                      respond(session_response(ctx, r->first, r->second, false, 201));
+                    }
+                    self->quit();
+                  });
+            },
+            [self, respond, req](caf::error&) {
+              respond(http::problem(errc::internal, "could not hash the password", req.path));
+              self->quit();
+            });
+  });
+}
+
+}  // namespace
+
+void add_invite_routes(router& r, context& ctx) {
+  auto staff = access{access::who::user, {"admin", "manager"}, false, rate_class::api};
+  r.add("POST", "/api/v1/invites",
+        guarded(ctx, staff,
+                [&ctx](http::request req, path_params, principal who, http::responder respond) {
+                  create_invite(ctx, std::move(req), std::move(who), std::move(respond));
+                }));
+  r.add("POST", "/api/v1/invites/accept",
+        [&ctx](http::request req, path_params, http::responder respond) {
+          accept_invite(ctx, std::move(req), std::move(respond));
+        });
+}
+
+}  // namespace sb::api

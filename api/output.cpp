@@ -1,0 +1,109 @@
+#include "api/output.hpp"
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+
+#include <ctime>
+
+namespace sb::api {
+
+namespace json = boost::json;
+
+namespace {
+
+json::value text_or_null(const std::optional<std::string>& s) {
+  return s ? json::value(*s) : json::value(nullptr);
+}
+
+}  // namespace
+
+std::string iso_time(int64_t epoch_us) {
+  std::time_t secs = static_cast<std::time_t>(epoch_us / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (epoch_us / 1000) % 1000);
+}
+
+json::value iso_time_or_null(const std::optional<int64_t>& epoch_us) {
+  return epoch_us ? json::value(iso_time(*epoch_us)) : json::value(nullptr);
+}
+
+json::object user_json(const persistence::user_record& u) {
+  json::error_code ec;
+  auto prefs = json::parse(u.preferences, ec);
+  return json::object{
+      {"id", u.id},
+      {"tenantId", u.tenant_id},
+      {"customerId", u.tenant_id},  // Voxera's name for the tenant
+      {"email", u.email},
+      {"firstName", u.first_name},
+      {"lastName", u.last_name},
+      {"displayName", u.display_name},
+      {"phone", text_or_null(u.phone)},
+      {"extension", text_or_null(u.extension)},
+      {"role", u.role},
+      {"status", u.status},
+      {"preferences", ec || !prefs.is_object() ? json::value(json::object{}) : prefs},
+      {"department", text_or_null(u.department)},
+      {"employeeId", text_or_null(u.employee_id)},
+      {"superadmin", u.superadmin},
+      {"mustChangePassword", u.must_change_password},
+      {"lastLoginAt", iso_time_or_null(u.last_login_at_us)},
+      {"createdAt", iso_time(u.created_at_us)},
+      {"updatedAt", iso_time(u.updated_at_us)},
+      {"createdBy", text_or_null(u.created_by)},
+  };
+}
+
+json::object tenant_json(const persistence::tenant_record& t) {
+  return json::object{{"id", t.id},
+                      {"name", t.name},
+                      {"status", t.status},
+                      {"createdAt", iso_time(t.created_at_us)},
+                      {"updatedAt", iso_time(t.updated_at_us)}};
+}
+
+json::object app_json(const persistence::app_record& a) {
+  return json::object{{"app_id", a.id},
+                      {"tenant_id", a.tenant_id},
+                      {"name", a.name},
+                      {"is_active", a.is_active},
+                      {"webhook_secret_set", a.webhook_secret_set},
+                      {"key_hint", text_or_null(a.api_key_hint)},
+                      {"rotated_at", iso_time_or_null(a.api_key_rotated_at_us)},
+                      {"created_at", iso_time(a.created_at_us)},
+                      {"updated_at", iso_time(a.updated_at_us)}};
+}
+
+json::object audit_json(const persistence::audit_entry& e) {
+  json::error_code ec;
+  auto summary = json::parse(e.summary, ec);
+  return json::object{{"id", e.id},
+                      {"tenantId", text_or_null(e.tenant_id)},
+                      {"actorKind", e.actor_kind},
+                      {"actorId", text_or_null(e.actor_id)},
+                      {"action", e.action},
+                      {"targetKind", text_or_null(e.target_kind)},
+                      {"targetId", text_or_null(e.target_id)},
+                      {"summary", ec ? json::value(json::object{}) : summary},
+                      {"ip", text_or_null(e.ip)},
+                      {"createdAt", iso_time(e.created_at_us)}};
+}
+
+http::response api_response(json::value data, uint16_t status) {
+  return http::response::json(status,
+                              json::serialize(json::object{{"success", true}, {"data", data}}));
+}
+
+http::response list_response(json::array items, int64_t page, int64_t limit, int64_t total) {
+  int64_t pages = limit > 0 ? (total + limit - 1) / limit : 0;
+  json::object body{
+      {"success", true},
+      {"data", std::move(items)},
+      {"pagination",
+       json::object{{"page", page}, {"limit", limit}, {"total", total}, {"totalPages", pages}}}};
+  return http::response::json(200, json::serialize(body));
+}
+
+}  // namespace sb::api

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "persistence/audit.hpp"
+#include "persistence/identity/apps.hpp"
+#include "persistence/identity/tenants.hpp"
+#include "persistence/identity/users.hpp"
+#include "protocols/http/message.hpp"
+
+namespace sb::api {
+
+/// ISO 8601 UTC with milliseconds, "2026-01-28T12:00:00.000Z" (the seeds' Date form).
+std::string iso_time(int64_t epoch_us);
+boost::json::value iso_time_or_null(const std::optional<int64_t>& epoch_us);
+
+/// A user in the Voxera shape (camelCase). Never includes the password hash.
+boost::json::object user_json(const persistence::user_record& u);
+boost::json::object tenant_json(const persistence::tenant_record& t);
+boost::json::object app_json(const persistence::app_record& a);
+boost::json::object audit_json(const persistence::audit_entry& e);
+
+/// 200 (or `status`) {"success":true,"data":…}: Voxera's ApiResponse<T>.
+http::response api_response(boost::json::value data, uint16_t status = 200);
+
+/// {"success":true,"data":[…],"pagination":{"page","limit","total","totalPages"}}:
+/// Voxera's ListResponse<T>.
+http::response list_response(boost::json::array items, int64_t page, int64_t limit, int64_t total);
+
+}  // namespace sb::api

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+#include "api/context.hpp"
+#include "persistence/identity/users.hpp"
+#include "protocols/http/message.hpp"
+
+namespace sb::api {
+
+/// The session cookies: an access token for every path, a refresh token for /api/v1/auth.
+inline constexpr const char* kAccessCookie = "sb_access";
+inline constexpr const char* kRefreshCookie = "sb_refresh";
+
+/// Refresh-token lifetime in microseconds.
+int64_t refresh_ttl_us(const context& ctx);
+
+/// The answer to a successful login, refresh, password change or accepted invite:
+/// {"success":true,"data":{"accessToken","refreshToken","tokenType","expiresIn","user"}}, or,
+/// for browsers that asked, the tokens as HttpOnly; SameSite=Lax cookies instead.
+http::response session_response(context& ctx, const persistence::user_record& user,
+                                const std::string& refresh_token, bool as_cookies,
+                                uint16_t status = 200);
+
+/// Adds headers that expire both session cookies.
+http::response clear_cookies(const context& ctx, http::response r);
+
+}  // namespace sb::api

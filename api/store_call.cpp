@@ -1,0 +1,33 @@
+#include "api/store_call.hpp"
+
+#include "protocols/http/problem.hpp"
+
+namespace sb::api {
+
+http::response store_problem(const context& ctx, const caf::error& err, std::string_view instance) {
+  auto code = persistence::store_errc(err);
+  auto message = persistence::store_error_message(err);
+  if (message.empty()) {
+    switch (code) {
+      case errc::db_unavailable:
+        message = "the database is unavailable; retry later";
+        break;
+      case errc::timeout:
+        message = "the database did not answer in time";
+        break;
+      case errc::conflict:
+        message = "the change conflicts with existing data";
+        break;
+      default:
+        message = "the request could not be completed";
+        break;
+    }
+  }
+  auto r = http::problem(code, message, instance);
+  if (code == errc::db_unavailable) {
+    r.with_header("Retry-After", std::to_string(ctx.store->retry_after().count()));
+  }
+  return r;
+}
+
+}  // namespace sb::api

@@ -1,0 +1,64 @@
+#include "tools/switchboard/bootstrap.hpp"
+
+#include <spdlog/spdlog.h>
+#include <caf/all.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "actors/runtime/atoms.hpp"
+#include "actors/runtime/caf_errc.hpp"
+#include "actors/runtime/crypto.hpp"
+#include "api/input.hpp"
+#include "persistence/audit.hpp"
+#include "persistence/identity/tenants.hpp"
+#include "persistence/identity/users.hpp"
+#include "persistence/store_job.hpp"
+
+namespace sb {
+
+void bootstrap_admin(caf::actor_system& sys, const persistence::store_ptr& store,
+                     const config::node_config& cfg) {
+  const auto& a = cfg.auth;
+  if (a.bootstrap_admin_email.empty()) return;
+  std::string email = a.bootstrap_admin_email;
+  std::transform(email.begin(), email.end(), email.begin(), ::tolower);
+  if (!api::is_email(email))
+    throw std::runtime_error("BOOTSTRAP_ADMIN_EMAIL is not an email address");
+  if (auto why = api::password_weakness(a.bootstrap_admin_password); !why.empty()) {
+    throw std::runtime_error("BOOTSTRAP_ADMIN_PASSWORD " + why);
+  }
+  auto hash = crypto::hash_password(
+      a.bootstrap_admin_password, {a.password_hash_ops, size_t{a.password_hash_memory_kib} * 1024});
+  auto job = persistence::make_result_job("bootstrap_admin", [=](soci::session& sql) {
+    if (persistence::count_users(sql) > 0) return false;
+    auto tenant = persistence::create_tenant(sql, a.bootstrap_tenant_name);
+    persistence::user_record u;
+    u.email = email;
+    u.password_hash = hash;
+    u.first_name = "Admin";
+    u.display_name = "Administrator";
+    u.role = "admin";
+    u.status = "active";
+    u.superadmin = true;
+    u.must_change_password = true;
+    auto created = persistence::create_user(sql, persistence::tenant_scope(tenant.id), u);
+    persistence::audit_entry e;
+    e.tenant_id = tenant.id;
+    e.actor_kind = "system";
+    e.action = "user.bootstrapped";
+    e.target_kind = "user";
+    e.target_id = created.id;
+    persistence::append_audit(sql, e);
+    return true;
+  });
+  caf::scoped_actor self{sys};
+  bool created = false;
+  std::string failure;
+  self->request(store->route(0), cfg.database.request_timeout, store_atom::value, job.job)
+      .receive([&] { created = **job.value; }, [&](caf::error& err) { failure = sys.render(err); });
+  if (!failure.empty()) throw std::runtime_error("bootstrap failed: " + failure);
+  if (created) spdlog::info("bootstrap administrator {} created", email);
+}
+
+}  // namespace sb

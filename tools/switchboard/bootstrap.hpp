@@ -1,0 +1,18 @@
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include "config/node_config.hpp"
+#include "persistence/store.hpp"
+
+namespace sb {
+
+/// On a database without users, creates the administrator named by BOOTSTRAP_ADMIN_EMAIL and
+/// BOOTSTRAP_ADMIN_PASSWORD: a superadmin (operator) and admin of a new tenant
+/// (BOOTSTRAP_TENANT_NAME), who must change the password. Does nothing when users exist or
+/// the settings are empty. Runs on the main thread at start-up (it may block). Throws on a
+/// weak password or a store failure.
+void bootstrap_admin(caf::actor_system& sys, const persistence::store_ptr& store,
+                     const config::node_config& cfg);
+
+}  // namespace sb
