@@ -103,6 +103,8 @@ void update_app(context& ctx, http::request req, path_params params, http::respo
       },
       respond,
       [&ctx](app_record& app) {
+        // Reactivation too: the cache may know the key as belonging to an inactive app.
+        ctx.auth.cache().forget_app(app.id);
         if (!app.is_active) revoke_app_sessions(ctx, app.id, "app deactivated");
         auto body = app_json(app);
         body["success"] = true;

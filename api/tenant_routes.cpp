@@ -71,24 +71,35 @@ void add_tenant_routes(router& r, context& ctx) {
                       },
                       respond, [](tenant_record& t) { return api_response(tenant_json(t), 201); });
                 }));
+  auto members = access{access::who::user, {}, false, rate_class::api};
   r.add("GET", "/api/v1/tenants/:id",
-        guarded(ctx, operators,
-                [&ctx](http::request req, path_params params, principal, http::responder respond) {
-                  std::string id(params.get("id"));
-                  answer_from_store(
-                      ctx, req, id, "get_tenant",
-                      [id](soci::session& sql) {
-                        auto t = persistence::find_tenant(sql, id);
-                        if (!t) throw persistence::store_error(errc::not_found, "no such tenant");
-                        return *t;
-                      },
-                      respond, [](tenant_record& t) { return api_response(tenant_json(t)); });
-                }));
-  r.add("PATCH", "/api/v1/tenants/:id",
         guarded(
-            ctx, operators,
+            ctx, members,
             [&ctx](http::request req, path_params params, principal who, http::responder respond) {
               std::string id(params.get("id"));
+              // Members see their own tenant; every other tenant does not exist for them.
+              if (!may_act_in(who, id))
+                return respond(http::problem(errc::not_found, "no such tenant", req.path));
+              answer_from_store(
+                  ctx, req, id, "get_tenant",
+                  [id](soci::session& sql) {
+                    auto t = persistence::find_tenant(sql, id);
+                    if (!t) throw persistence::store_error(errc::not_found, "no such tenant");
+                    return *t;
+                  },
+                  respond, [](tenant_record& t) { return api_response(tenant_json(t)); });
+            }));
+  r.add("PATCH", "/api/v1/tenants/:id",
+        guarded(
+            ctx, members,
+            [&ctx](http::request req, path_params params, principal who, http::responder respond) {
+              std::string id(params.get("id"));
+              if (!may_act_in(who, id)) {
+                return respond(http::problem(errc::not_found, "no such tenant", req.path));
+              }
+              if (!who.superadmin) {
+                return respond(http::problem(errc::forbidden, "operators only", req.path));
+              }
               auto parsed = fields::from_body(req);
               if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
               auto& in = std::get<fields>(parsed);
@@ -112,6 +123,7 @@ void add_tenant_routes(router& r, context& ctx) {
                   },
                   respond,
                   [&ctx](tenant_record& t) {
+                    ctx.auth.cache().forget_tenant(t.id);  // reactivation too
                     if (t.status != "active") revoke_tenant_sessions(ctx, t.id, "tenant suspended");
                     return api_response(tenant_json(t));
                   });

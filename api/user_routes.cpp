@@ -255,6 +255,7 @@ void set_status(context& ctx, http::request req, path_params params, principal w
       },
       respond,
       [&ctx](user_record& u) {
+        ctx.auth.cache().forget_user(u.id);  // reactivation too
         if (u.status != "active") revoke_user_sessions(ctx, u.id, "account " + u.status);
         return api_response(user_json(u));
       });

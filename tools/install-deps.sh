@@ -7,7 +7,7 @@ packages=(build-essential cmake ninja-build pkg-config
           libcaf-dev libboost1.81-dev libboost-json1.81-dev libsoci-dev libsqlite3-dev libpq-dev
           libfmt-dev libspdlog-dev libtomlplusplus-dev libssl-dev libsodium-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(catch2 postgresql util-linux curl)
+  packages+=(catch2 postgresql util-linux curl python3-aiosmtpd)
 fi
 
 missing=()

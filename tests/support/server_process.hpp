@@ -1,20 +1,15 @@
 #pragma once
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace sb::test {
-
-/// Environment for a server under test: a fresh environment (nothing inherited but PATH), so
-/// the tests control every setting.
-using env_map = std::map<std::string, std::string>;
 
 /// The bootstrap administrator and operator secret every test server starts with.
 inline constexpr const char* kAdminEmail = "admin@test.local";
@@ -31,9 +26,6 @@ class server_process {
   /// Starts `switchboard serve` with `env` (PORT=0, PORT_FILE and test_identity_env() are
   /// added) and waits until it listens. Throws with the server's log when it does not come up.
   explicit server_process(env_map env, std::vector<std::string> args = {});
-  ~server_process();
-  server_process(const server_process&) = delete;
-  server_process& operator=(const server_process&) = delete;
 
   uint16_t port() const { return port_; }
 
@@ -41,16 +33,15 @@ class server_process {
   int stop(int sig, std::chrono::seconds timeout = std::chrono::seconds(30));
 
   /// True while the process runs.
-  bool running();
+  bool running() { return child_->running(); }
 
   /// Everything the server wrote to stdout and stderr so far.
-  std::string log() const;
+  std::string log() const { return read_file(dir_.file("log")); }
 
  private:
   temp_dir dir_;
-  pid_t pid_ = -1;
+  std::unique_ptr<child_process> child_;
   uint16_t port_ = 0;
-  int exit_code_ = -1;
 };
 
 /// Runs the binary to completion (e.g. --help, migrate); returns exit code and output.
