@@ -12,6 +12,8 @@
 namespace sb::persistence {
 
 struct supervisor_state {
+  supervisor_state() = default;  // not an aggregate, see mailer_state
+
   struct slot {
     caf::actor worker;
     uint32_t failures = 0;  ///< consecutive failures since the last successful connect

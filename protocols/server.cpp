@@ -157,6 +157,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
     auto& in = parser_->get();
     bool keep_alive = in.keep_alive();
     auto req = to_request(in, remote_);
+    // For the access log: the path only. Query strings may carry credentials (?api_key=).
+    log_method_ = req.method;
+    log_path_ = req.path;
     if (ws::is_upgrade(req)) return upgrade(std::move(req));
     auto self = shared_from_this();
     server_->handlers.on_request(std::move(req), [self, keep_alive](http::response res) {
@@ -181,6 +184,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   }
 
   void accept_websocket(const std::string& key, ws_accept accept) {
+    spdlog::debug("{} {} {} 101", remote_, log_method_, log_path_);
     stream_.expires_never();
     auto data = buffer_.data();
     std::string leftover(static_cast<const char*>(data.data()), data.size());
@@ -194,8 +198,11 @@ class http_session : public std::enable_shared_from_this<http_session> {
     if (server_->stopping.load()) keep_alive = false;
     hm().requests(res.status).inc();
     if (started_) {
-      hm().latency.observe(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - *started_).count());
+      auto seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - *started_).count();
+      hm().latency.observe(seconds);
+      spdlog::debug("{} {} {} {} {:.2f}ms", remote_, log_method_, log_path_, res.status,
+                    seconds * 1000);
       started_.reset();
     }
     auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
@@ -225,6 +232,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::shared_ptr<server::impl> server_;
   std::string remote_;
   std::optional<std::chrono::steady_clock::time_point> started_;
+  std::string log_method_;
+  std::string log_path_;
 };
 
 }  // namespace

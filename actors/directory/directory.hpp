@@ -19,6 +19,8 @@ namespace sb {
 using activator = std::function<caf::actor(caf::actor_system&, const std::string& logical_id)>;
 
 struct directory_state {
+  directory_state() = default;  // not an aggregate, see mailer_state
+
   std::unordered_map<std::string, caf::actor> entries;
   std::unordered_map<caf::actor_addr, std::string> ids;
   std::unordered_map<std::string, std::vector<std::string>> tags_of;  // id → tags

@@ -9,6 +9,10 @@
 namespace sb {
 
 struct mailer_state {
+  // Not an aggregate: CAF 0.17 builds states with State(self) when that compiles, and C++20
+  // would aggregate-initialise the first member from the actor pointer (docs/architecture.md).
+  mailer_state() = default;
+
   bool busy = false;
   static inline const char* name = "mailer";
 };

@@ -1,6 +1,7 @@
 #include "actors/session/session_actor.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <caf/all.hpp>
 
 #include <functional>
@@ -63,6 +64,7 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
   static actor_census census{"session"};
   census.track(self);
   self->state.id = fmt::format("session:{}", deps.out->id());
+  spdlog::debug("{} opened by {}", self->state.id, deps.who.tag());
   // One shard per session keeps a session's notes in the order it sent them.
   self->state.shard = std::hash<std::string>{}(self->state.id);
   // Replies to a dead actor are dropped: hand its unanswered requests back to the node count,
@@ -87,7 +89,10 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
             },
             req);
       },
-      [=](closed_atom, uint16_t) { self->quit(); },
+      [=](closed_atom, uint16_t code) {
+        spdlog::debug("{} closed ({})", self->state.id, code);
+        self->quit();
+      },
       [=](kick_atom, uint16_t code, const std::string& reason) {
         census.on_message(self);
         deps.out->close(code, reason);

@@ -30,6 +30,8 @@ struct session_deps {
 };
 
 struct session_state {
+  session_state() = default;  // not an aggregate, see mailer_state
+
   std::string id;      ///< logical id "session:<connection id>"
   uint64_t shard = 0;  ///< store shard key, fixed per session
   /// Requests waiting on the store; shared so that the exit hook can still read it.

@@ -1,0 +1,209 @@
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <regex>
+
+#include "tests/integration/api_calls.hpp"
+#include "tests/support/server_process.hpp"
+#include "tests/support/smtp_sink.hpp"
+#include "tests/support/test_database.hpp"
+#include "tests/support/ws_client.hpp"
+
+using namespace sb::test;
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+namespace {
+
+// The token in a mailed link ("…?token=XYZ").
+std::string token_in(const std::string& mail) {
+  std::smatch m;
+  REQUIRE(std::regex_search(mail, m, std::regex(R"(token=([A-Za-z0-9_-]+))")));
+  return m[1];
+}
+
+}  // namespace
+
+TEST_CASE("requests over the budget get 429 with RateLimit headers", "[limits]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}, {"RATE_LIMIT_API", "3"}});
+  auto token = admin_token(server);
+  for (int i = 0; i < 3; ++i) {
+    auto ok = call(server.port(), "GET", "/api/v1/auth/me", token);
+    CHECK(ok.status == 200);
+    CHECK(ok.header("ratelimit-limit") == "3");
+    CHECK(ok.header("ratelimit-remaining") == std::to_string(2 - i));
+  }
+  auto refused = call(server.port(), "GET", "/api/v1/auth/me", token);
+  CHECK(refused.status == 429);
+  CHECK(refused.json().at("code") == "too_many_requests");
+  CHECK(refused.header("ratelimit-remaining") == "0");
+  CHECK(std::stoi(refused.header("retry-after")) >= 1);
+  CHECK(std::stoi(refused.header("retry-after")) <= 60);
+}
+
+TEST_CASE("login attempts are limited per account and address", "[limits]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}, {"RATE_LIMIT_LOGIN", "3"}});
+  auto attempt = [&](const std::string& email) {
+    return call(server.port(), "POST", "/api/v1/auth/login", {},
+                json::object{{"email", email}, {"password", "guess-guess-guess"}})
+        .status;
+  };
+  for (int i = 0; i < 3; ++i) CHECK(attempt(kAdminEmail) == 401);
+  CHECK(attempt(kAdminEmail) == 429);
+  CHECK(attempt("someone.else@test.local") == 401);  // another account has its own budget
+}
+
+TEST_CASE("WebSocket messages are limited per connection", "[limits]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}, {"RATE_LIMIT_WS_MESSAGES", "3"}});
+  ws_client client(server.port(), authed(server));
+  for (int i = 0; i < 3; ++i) {
+    client.send_text(R"({"type":"ping","id":)" + std::to_string(i) + "}");
+    CHECK(client.read_json().at("type") == "pong");
+  }
+  client.send_text(R"({"type":"ping","id":"over"})");
+  auto refused = client.read_json().as_object();
+  CHECK(refused.at("type") == "error");
+  CHECK(refused.at("id") == "over");
+  CHECK(refused.at("code") == "too_many_requests");
+}
+
+TEST_CASE("password reset goes out over SMTP and works once", "[mail]") {
+  smtp_sink smtp;
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()},
+                         {"SMTP_HOST", "127.0.0.1"},
+                         {"SMTP_PORT", std::to_string(smtp.port())},
+                         {"SMTP_FROM", "switchboard@test.local"},
+                         {"WEB_BASE_URL", "https://app.test"}});
+  auto known = call(server.port(), "POST", "/api/v1/auth/forgot-password", {},
+                    json::object{{"email", kAdminEmail}});
+  auto unknown = call(server.port(), "POST", "/api/v1/auth/forgot-password", {},
+                      json::object{{"email", "nobody@test.local"}});
+  CHECK(known.status == 200);
+  CHECK(known.body == unknown.body);  // nothing tells whether the address exists
+
+  auto mail = smtp.wait_for("To: " + std::string(kAdminEmail));
+  REQUIRE(mail);
+  CHECK(mail->find("From: switchboard@test.local") != std::string::npos);
+  CHECK(mail->find("Subject: Reset your Switchboard password") != std::string::npos);
+  CHECK(mail->find("https://app.test/reset-password?token=") != std::string::npos);
+  auto token = token_in(*mail);
+
+  auto weak = call(server.port(), "POST", "/api/v1/auth/reset-password", {},
+                   json::object{{"token", token}, {"password", "qwerty123456"}});
+  CHECK(weak.status == 400);
+  CHECK(weak.json().at("errors").at(0).at("field") == "password");
+  auto reset = call(server.port(), "POST", "/api/v1/auth/reset-password", {},
+                    json::object{{"token", token}, {"password", "brand-new-passphrase-7"}});
+  CHECK(reset.status == 200);
+  auto reuse = call(server.port(), "POST", "/api/v1/auth/reset-password", {},
+                    json::object{{"token", token}, {"password", "another-new-passphrase"}});
+  CHECK(reuse.status == 400);
+  CHECK(reuse.json().at("detail") == "token: is invalid, used or expired");
+  CHECK(login(server.port(), kAdminEmail, "brand-new-passphrase-7").size() > 20);
+  CHECK(smtp.messages().size() == 1);  // nothing was sent for the unknown address
+}
+
+TEST_CASE("invites are mailed, joined once, and land in the inviter's tenant", "[mail]") {
+  smtp_sink smtp;
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()},
+                         {"SMTP_HOST", "127.0.0.1"},
+                         {"SMTP_PORT", std::to_string(smtp.port())}});
+  auto admin = admin_token(server);
+  auto created = call(server.port(), "POST", "/api/v1/invites", admin,
+                      json::object{{"email", "new@test.local"}, {"role", "dispatcher"}});
+  REQUIRE(created.status == 201);
+  auto mail = smtp.wait_for("To: new@test.local");
+  REQUIRE(mail);
+  auto token = token_in(*mail);
+  CHECK(std::string(data_of(created).at("token").as_string()) == token);
+
+  auto wrong_address = call(server.port(), "POST", "/api/v1/invites/accept", {},
+                            json::object{{"token", token},
+                                         {"email", "other@test.local"},
+                                         {"password", "joining-passphrase-1"},
+                                         {"firstName", "N"},
+                                         {"lastName", "U"}});
+  CHECK(wrong_address.status == 400);
+  auto joined = call(server.port(), "POST", "/api/v1/invites/accept", {},
+                     json::object{{"token", token},
+                                  {"email", "new@test.local"},
+                                  {"password", "joining-passphrase-1"},
+                                  {"firstName", "N"},
+                                  {"lastName", "U"}});
+  REQUIRE(joined.status == 201);
+  auto user = data_of(joined).at("user").as_object();
+  CHECK(user.at("role") == "dispatcher");
+  auto me = data_of(call(server.port(), "GET", "/api/v1/auth/me", admin));
+  CHECK(user.at("tenantId") == me.at("tenantId"));
+  auto again = call(server.port(), "POST", "/api/v1/invites/accept", {},
+                    json::object{{"token", token},
+                                 {"email", "new@test.local"},
+                                 {"password", "joining-passphrase-1"},
+                                 {"firstName", "N"},
+                                 {"lastName", "U"}});
+  CHECK(again.status == 400);  // max uses 1
+}
+
+TEST_CASE("no password, token, key or secret reaches the log at any level", "[mail][limits]") {
+  smtp_sink smtp;
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()},
+                         {"LOG_LEVEL", "trace"},
+                         {"SMTP_HOST", "127.0.0.1"},
+                         {"SMTP_PORT", std::to_string(smtp.port())}});
+  std::vector<std::string> secrets{kAdminPassword, kInternalSecret,
+                                   test_identity_env().at("JWT_SECRET")};
+  auto login_r = data_of(call(server.port(), "POST", "/api/v1/auth/login", {},
+                              json::object{{"email", kAdminEmail}, {"password", kAdminPassword}}));
+  std::string access(login_r.at("accessToken").as_string());
+  std::string refresh(login_r.at("refreshToken").as_string());
+  secrets.push_back(access);
+  secrets.push_back(refresh);
+  auto rotated = data_of(call(server.port(), "POST", "/api/v1/auth/refresh", {},
+                              json::object{{"refreshToken", refresh}}));
+  secrets.emplace_back(rotated.at("refreshToken").as_string());
+  call(server.port(), "POST", "/api/v1/auth/login", {},
+       json::object{{"email", kAdminEmail}, {"password", "a-wrong-password-xyz"}});
+  secrets.push_back("a-wrong-password-xyz");
+  auto app = internal(server.port(), "POST", "/internal/apps", json::object{{"name", "A"}});
+  std::string app_id(app.json().at("app_id").as_string());
+  auto key_reply = internal(server.port(), "POST", "/internal/apps/" + app_id + "/api-key");
+  std::string key(key_reply.json().at("api_key").as_string());
+  secrets.push_back(key);
+  internal(server.port(), "PATCH", "/internal/apps/" + app_id,
+           json::object{{"webhook_secret", "whsec-very-secret-value"}});
+  secrets.push_back("whsec-very-secret-value");
+  ws_client ws(server.port(), ws_client::options{"/ws?api_key=" + key, {}, true, 0});
+  call(server.port(), "POST", "/api/v1/auth/forgot-password", {},
+       json::object{{"email", kAdminEmail}});
+  auto mail = smtp.wait_for("reset-password?token=");
+  REQUIRE(mail);
+  std::smatch m;
+  REQUIRE(std::regex_search(*mail, m, std::regex(R"(token=([A-Za-z0-9_-]+))")));
+  secrets.push_back(m[1]);
+  call(server.port(), "POST", "/api/v1/auth/reset-password", {},
+       json::object{{"token", std::string(m[1])}, {"password", "the-next-passphrase-9"}});
+  secrets.push_back("the-next-passphrase-9");
+  auto fresh =
+      login(server.port(), kAdminEmail, "the-next-passphrase-9");  // reset revoked `access`
+  secrets.push_back(fresh);
+  auto invite =
+      call(server.port(), "POST", "/api/v1/invites", fresh, json::object{{"role", "user"}});
+  secrets.emplace_back(data_of(invite).at("token").as_string());
+
+  server.stop(SIGTERM);
+  auto log = server.log();
+  // The log did capture detail: the access log and the WebSocket session.
+  CHECK(log.find("POST /api/v1/auth/login 200") != std::string::npos);
+  CHECK(log.find("GET /ws") != std::string::npos);
+  CHECK(log.find("opened by app:" + app_id) != std::string::npos);
+  for (const auto& s : secrets) {
+    INFO("secret " << s.substr(0, 6) << "…");
+    CHECK(log.find(s) == std::string::npos);
+  }
+}
