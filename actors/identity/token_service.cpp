@@ -11,11 +11,14 @@ std::string token_service::issue(const persistence::user_record& user, int64_t n
       {"sub", user.id},        {"tenant", user.tenant_id},  {"role", user.role},
       {"sa", user.superadmin}, {"ver", user.token_version}, {"iat", now_s},
       {"exp", now_s + ttl_s_}};
-  return jwt::sign_hs256(claims, secret_);
+  return jwt::sign_hs256(claims, key_);
 }
 
 std::optional<access_claims> token_service::verify(std::string_view token, int64_t now_s) const {
-  auto result = jwt::verify_hs256(token, secret_, {now_s, 30, true});
+  // Claims are parsed into a stack arena: no heap allocation for the JSON on the hot path.
+  unsigned char arena[2048];
+  boost::json::monotonic_resource mr(arena, sizeof arena);
+  auto result = jwt::verify_hs256(token, key_, {now_s, 30, true}, &mr);
   auto* claims = std::get_if<boost::json::object>(&result);
   if (!claims) return std::nullopt;
   auto str = [&](const char* name) -> const boost::json::string* {

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "actors/runtime/crypto.hpp"
 #include "persistence/identity/users.hpp"
 
 namespace sb {
@@ -25,7 +26,7 @@ struct access_claims {
 /// checked against the user's current state (status, token version) by the authenticator.
 class token_service {
  public:
-  token_service(std::string secret, int64_t ttl_s) : secret_(std::move(secret)), ttl_s_(ttl_s) {}
+  token_service(std::string_view secret, int64_t ttl_s) : key_(secret), ttl_s_(ttl_s) {}
 
   std::string issue(const persistence::user_record& user, int64_t now_s) const;
   /// The claims of a well-signed, unexpired token with the expected claims; else nullopt.
@@ -33,7 +34,7 @@ class token_service {
   int64_t ttl_s() const { return ttl_s_; }
 
  private:
-  std::string secret_;
+  crypto::hmac_sha256_key key_;
   int64_t ttl_s_;
 };
 

@@ -22,6 +22,24 @@ bool is_uuid(std::string_view s);
 /// SHA-256 of `data` as 64 lower-case hex characters: how tokens and API keys are stored.
 std::string sha256_hex(std::string_view data);
 
+/// An HMAC-SHA-256 key with its inner and outer hash states computed once, so that each MAC
+/// costs two short SHA-256 runs (OpenSSL, which uses the CPU's SHA instructions): about 7×
+/// faster than keying anew. Thread-safe: `mac` only reads the precomputed states.
+class hmac_sha256_key {
+ public:
+  explicit hmac_sha256_key(std::string_view key);
+  ~hmac_sha256_key();
+  hmac_sha256_key(const hmac_sha256_key&) = delete;
+  hmac_sha256_key& operator=(const hmac_sha256_key&) = delete;
+
+  /// The 32-byte MAC of `message`.
+  std::string mac(std::string_view message) const;
+
+ private:
+  void* inner_;  // EVP_MD_CTX*, kept out of this header
+  void* outer_;
+};
+
 /// HMAC-SHA-256 of `message` under `key`, as 32 raw bytes.
 std::string hmac_sha256(std::string_view key, std::string_view message);
 
@@ -30,6 +48,8 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 
 std::string hex_encode(std::string_view bytes);
 std::string base64url_encode(std::string_view bytes);  ///< no padding
+/// Decodes unpadded base64url. Table-driven, not constant-time: use it for public data (JWT
+/// segments), never to decode a secret an attacker could time.
 std::optional<std::string> base64url_decode(std::string_view text);
 
 /// Cost of argon2id password hashing (libsodium units).

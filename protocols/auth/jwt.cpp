@@ -18,11 +18,11 @@ const std::string& canonical_header() {
   return h;
 }
 
-std::optional<json::object> decode_object(std::string_view segment) {
+std::optional<json::object> decode_object(std::string_view segment, json::storage_ptr sp = {}) {
   auto raw = crypto::base64url_decode(segment);
   if (!raw) return std::nullopt;
   json::error_code ec;
-  auto v = json::parse(*raw, ec);
+  auto v = json::parse(*raw, ec, std::move(sp));
   if (ec || !v.is_object()) return std::nullopt;
   return std::move(v.as_object());
 }
@@ -57,18 +57,29 @@ std::string_view describe(failure f) {
   return "invalid token";
 }
 
-std::string sign_hs256(const json::object& claims, std::string_view secret) {
+std::string sign_hs256(const json::object& claims, const crypto::hmac_sha256_key& key) {
   std::string out = canonical_header();
   out += '.';
   out += crypto::base64url_encode(json::serialize(claims));
-  auto mac = crypto::hmac_sha256(secret, out);
+  auto mac = key.mac(out);
   out += '.';
   out += crypto::base64url_encode(mac);
   return out;
 }
 
+std::string sign_hs256(const json::object& claims, std::string_view secret) {
+  return sign_hs256(claims, crypto::hmac_sha256_key(secret));
+}
+
 std::variant<json::object, failure> verify_hs256(std::string_view token, std::string_view secret,
                                                  const verify_options& opts) {
+  return verify_hs256(token, crypto::hmac_sha256_key(secret), opts);
+}
+
+std::variant<json::object, failure> verify_hs256(std::string_view token,
+                                                 const crypto::hmac_sha256_key& key,
+                                                 const verify_options& opts,
+                                                 json::storage_ptr storage) {
   auto first = token.find('.');
   auto second = first == std::string_view::npos ? first : token.find('.', first + 1);
   if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
@@ -85,10 +96,10 @@ std::variant<json::object, failure> verify_hs256(std::string_view token, std::st
   }
   auto signature = crypto::base64url_decode(token.substr(second + 1));
   if (!signature) return failure::malformed;
-  if (!crypto::constant_time_equal(*signature, crypto::hmac_sha256(secret, signing_input))) {
+  if (!crypto::constant_time_equal(*signature, key.mac(signing_input))) {
     return failure::bad_signature;
   }
-  auto claims = decode_object(token.substr(first + 1, second - first - 1));
+  auto claims = decode_object(token.substr(first + 1, second - first - 1), std::move(storage));
   if (!claims) return failure::malformed;
   auto exp = numeric_date(*claims, "exp");
   auto nbf = numeric_date(*claims, "nbf");

@@ -1,11 +1,16 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
+
+namespace sb::crypto {
+class hmac_sha256_key;
+}
 
 namespace sb::jwt {
 
@@ -27,10 +32,16 @@ struct verify_options {
 };
 
 /// Signs `claims` as a compact JWT with header {"alg":"HS256","typ":"JWT"}.
+std::string sign_hs256(const boost::json::object& claims, const crypto::hmac_sha256_key& key);
 std::string sign_hs256(const boost::json::object& claims, std::string_view secret);
 
 /// Verifies an HS256 compact JWT (RFC 7519): the algorithm is fixed by us, never taken from the
-/// token; the signature is compared in constant time. Returns the claims.
+/// token; the signature is compared in constant time. Returns the claims, allocated from
+/// `storage` (pass a stack arena on hot paths).
+std::variant<boost::json::object, failure> verify_hs256(std::string_view token,
+                                                        const crypto::hmac_sha256_key& key,
+                                                        const verify_options& opts,
+                                                        boost::json::storage_ptr storage = {});
 std::variant<boost::json::object, failure> verify_hs256(std::string_view token,
                                                         std::string_view secret,
                                                         const verify_options& opts);

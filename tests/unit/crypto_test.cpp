@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include "actors/runtime/crypto.hpp"
 
 using namespace sb::crypto;
@@ -9,6 +11,18 @@ TEST_CASE("hashes and MACs match published test vectors", "[crypto]") {
   // RFC 4231 test case 2.
   CHECK(hex_encode(hmac_sha256("Jefe", "what do ya want for nothing?")) ==
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // RFC 4231 test case 6: a key longer than the block is hashed first.
+  hmac_sha256_key long_key(std::string(131, '\xaa'));
+  CHECK(hex_encode(long_key.mac("Test Using Larger Than Block-Size Key - Hash Key First")) ==
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  // The same key object gives the same MAC every time, from any thread.
+  hmac_sha256_key jefe("Jefe");
+  auto once = jefe.mac("what do ya want for nothing?");
+  std::string other;
+  std::thread t([&] { other = jefe.mac("what do ya want for nothing?"); });
+  t.join();
+  CHECK(once == other);
+  CHECK(once == hmac_sha256("Jefe", "what do ya want for nothing?"));
 }
 
 TEST_CASE("base64url round-trips without padding and rejects junk", "[crypto]") {
@@ -16,6 +30,12 @@ TEST_CASE("base64url round-trips without padding and rejects junk", "[crypto]") 
   CHECK(base64url_decode("-_8") == std::string("\xfb\xff"));
   CHECK(base64url_decode("abc$") == std::nullopt);
   CHECK(base64url_decode("-_8=") == std::nullopt);
+  CHECK(base64url_decode("-_9") == std::nullopt);  // non-canonical: stray low bits
+  CHECK(base64url_decode("QQ") == std::string("A"));
+  CHECK(base64url_decode("QR") == std::nullopt);
+  CHECK(base64url_decode("QUJD") == std::string("ABC"));
+  CHECK(base64url_decode("QUJDR") == std::nullopt);  // 4n+1 characters cannot be valid
+  CHECK(base64url_decode("") == std::string());
   std::string all;
   for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
   CHECK(base64url_decode(base64url_encode(all)) == all);

@@ -46,6 +46,7 @@ struct options {
   double echo_fraction = 1.0;
   size_t text_bytes = 32;
   int connect_parallelism = 200;
+  std::string token;  ///< access token (Authorization: Bearer) or, starting with app_, an API key
 };
 
 struct stats {
@@ -74,7 +75,15 @@ class session : public std::enable_shared_from_this<session> {
       if (ec) return self->failed(done);
       beast::get_lowest_layer(self->ws_).expires_never();
       self->ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-      self->ws_.async_handshake(self->opts_.host, "/ws", [self, done](beast::error_code ec2) {
+      auto target = std::string("/ws");
+      if (self->opts_.token.starts_with("app_")) {
+        target += "?api_key=" + self->opts_.token;
+      } else if (!self->opts_.token.empty()) {
+        self->ws_.set_option(websocket::stream_base::decorator([t = self->opts_.token](auto& req) {
+          req.set(beast::http::field::authorization, "Bearer " + t);
+        }));
+      }
+      self->ws_.async_handshake(self->opts_.host, target, [self, done](beast::error_code ec2) {
         if (ec2) return self->failed(done);
         ++self->st_.connected;
         self->open_ = true;
@@ -274,7 +283,8 @@ options parse(int argc, char** argv) {
       o.text_bytes = static_cast<size_t>(std::stoul(next()));
     else if (a == "--help" || a == "-h") {
       std::cout << "loadgen [--host H] [--port P] [--sessions N] [--duration S] [--rate R]\n"
-                   "        [--window W] [--echo FRACTION] [--text-bytes B]\n";
+                   "        [--window W] [--echo FRACTION] [--text-bytes B] [--token T]\n"
+                   "--token: an access token, or an app API key (app_…)\n";
       std::exit(0);
     } else {
       throw std::invalid_argument("unknown option " + a);
