@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints the figures recorded in docs/performance.md: echo (committed) and ping round trips on
-# SQLite and PostgreSQL, and the memory cost of idle sessions. Needs the test dependencies.
+# SQLite and PostgreSQL, the memory cost of idle sessions, the cost of checking a token, and
+# login throughput. Needs the test dependencies.
 # Usage: tools/bench.sh [seconds per run, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,13 +15,24 @@ server_pid=""
 stop_server() { [[ -n "$server_pid" ]] && kill "$server_pid" && wait "$server_pid" || true; server_pid=""; }
 trap 'stop_server; rm -rf "$work"; temp_postgres_cleanup' EXIT
 
-start_server() {  # $1 = DATABASE_URL
+admin_email=bench@switchboard.local
+admin_password=bench-admin-passphrase-1
+
+start_server() {  # $1 = DATABASE_URL; further arguments are extra environment settings
   rm -f "$work/port"
-  DATABASE_URL="$1" PORT=0 PORT_FILE="$work/port" LOG_LEVEL=warn \
+  local url=$1
+  shift
+  # Throughput runs measure the node, not its per-connection message limit.
+  env DATABASE_URL="$url" PORT=0 PORT_FILE="$work/port" LOG_LEVEL=warn RATE_LIMIT_ENABLED=false \
+    BOOTSTRAP_ADMIN_EMAIL=$admin_email BOOTSTRAP_ADMIN_PASSWORD=$admin_password \
+    JWT_SECRET=bench-jwt-secret-0123456789abcdef0123 "$@" \
     build/tools/switchboard >"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.1; done
   port=$(cat "$work/port")
+  token=$(curl -s -X POST "localhost:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$admin_email\",\"password\":\"$admin_password\"}" |
+    sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
 }
 
 rss() { curl -s "localhost:$port/metrics" | awk '/^sb_process_resident_bytes/ {print $2}'; }
@@ -33,19 +45,26 @@ for db in sqlite postgresql; do
   fi
   start_server "$url"
   echo "== $db: echo (each reply after its commit), 100 sessions, window 4, ${secs} s"
-  build/tools/loadgen --port "$port" --sessions 100 --window 4 --echo 1 --duration "$secs"
+  build/tools/loadgen --port "$port" --token "$token" --sessions 100 --window 4 --echo 1 --duration "$secs"
   echo "== $db: ping, 100 sessions, window 4, ${secs} s"
-  build/tools/loadgen --port "$port" --sessions 100 --window 4 --echo 0 --duration "$secs"
+  build/tools/loadgen --port "$port" --token "$token" --sessions 100 --window 4 --echo 0 --duration "$secs"
   stop_server
 done
 
 start_server "sqlite:$work/idle.db"
 before=$(rss)
 echo "== idle sessions: 10000 held open for 3 s"
-build/tools/loadgen --port "$port" --sessions 10000 --rate 1 --duration 3 &
+build/tools/loadgen --port "$port" --token "$token" --sessions 10000 --rate 1 --duration 3 &
 lg=$!
 sleep 2.5
 during=$(rss)
 wait $lg
 echo "resident memory: $before bytes before, $during with 10000 sessions:" \
      "$(( (during - before) / 10000 )) bytes per session (server side)"
+stop_server
+
+echo "== authentication: token check on the request path, argon2id at the default cost"
+build/tools/authbench
+echo "== logins over HTTP at the default argon2id cost (ops 2, 64 MiB), 4 clients, ${secs} s"
+start_server "sqlite:$work/login.db"
+build/tools/authbench --login "$port" "$admin_email" "$admin_password" 4 "$secs"

@@ -27,7 +27,6 @@ constexpr uint16_t invalid_payload = 1007;  ///< text that is not UTF-8
 constexpr uint16_t internal_error = 1011;
 constexpr uint16_t idle_timeout = 4000;   ///< nothing received for ws.idle_timeout_ms
 constexpr uint16_t slow_consumer = 4001;  ///< outbound queue over ws.outbound_queue_bytes
-constexpr uint16_t rate_limited = 4029;   ///< far over the message rate limit
 constexpr uint16_t revoked = 4401;        ///< credentials revoked, user disabled, app inactive
 }  // namespace close_code
 

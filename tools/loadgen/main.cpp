@@ -281,6 +281,8 @@ options parse(int argc, char** argv) {
       o.echo_fraction = std::stod(next());
     else if (a == "--text-bytes")
       o.text_bytes = static_cast<size_t>(std::stoul(next()));
+    else if (a == "--token")
+      o.token = next();
     else if (a == "--help" || a == "-h") {
       std::cout << "loadgen [--host H] [--port P] [--sessions N] [--duration S] [--rate R]\n"
                    "        [--window W] [--echo FRACTION] [--text-bytes B] [--token T]\n"
