@@ -8,6 +8,7 @@
 #include "actors/runtime/clock.hpp"
 #include "api/effects.hpp"
 #include "api/guard.hpp"
+#include "api/hasher_calls.hpp"
 #include "api/input.hpp"
 #include "api/output.hpp"
 #include "api/session_tokens.hpp"
@@ -55,9 +56,9 @@ void find_matching(caf::event_based_actor* self, context& ctx, std::vector<user_
 }
 
 void login(context& ctx, http::request req, http::responder respond) {
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   in.reject_unknown({"email", "password", "tenantId", "cookie"});
   auto email = in.email("email", true);
   auto password = in.text("password", {true, 256, 1, false});
@@ -124,9 +125,9 @@ std::optional<std::string> presented_refresh_token(const http::request& req, fie
 }
 
 void refresh(context& ctx, http::request req, http::responder respond) {
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   in.reject_unknown({"refreshToken"});
   auto token = presented_refresh_token(req, in);
   if (!in.ok()) return respond(in.problem(req.path));
@@ -154,9 +155,9 @@ void refresh(context& ctx, http::request req, http::responder respond) {
 }
 
 void logout(context& ctx, http::request req, http::responder respond) {
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   in.reject_unknown({"refreshToken"});
   auto token = presented_refresh_token(req, in);
   if (!in.ok()) return respond(in.problem(req.path));
@@ -185,77 +186,62 @@ void me(context& ctx, http::request req, principal who, http::responder respond)
 }
 
 void change_password(context& ctx, http::request req, principal who, http::responder respond) {
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   in.reject_unknown({"currentPassword", "newPassword"});
   auto current = in.text("currentPassword", {true, 256, 1, false});
   auto next = in.new_password("newPassword", true);
   if (!in.ok()) return respond(in.problem(req.path));
-  ctx.sys.spawn(
-      [&ctx, req, who, respond, current = *current, next = *next](caf::event_based_actor* self) {
-        persistence::tenant_scope scope(who.tenant_id);
-        store_step(
-            self, ctx, req.path, who.id, "find_user",
-            [scope, who](soci::session& sql) {
-              auto u = persistence::find_user(sql, scope, who.id);
-              if (!u) throw persistence::store_error(errc::not_found, "no such user");
-              return *u;
-            },
-            respond,
-            [self, &ctx, req, who, respond, scope, current, next](user_record& user) {
-              auto hash = user.password_hash.value_or(ctx.hasher.decoy_hash());
-              self->request(ctx.hasher.next(), caf::infinite, verify_atom::value, hash, current)
-                  .then(
-                      [self, &ctx, req, who, respond, scope, next](bool ok) {
-                        if (!ok) {
+  ctx.sys.spawn([&ctx, req, who, respond, current = *current,
+                 next = *next](caf::event_based_actor* self) {
+    persistence::tenant_scope scope(who.tenant_id);
+    // Step 3: store the new hash, revoke every token, and log the user in afresh.
+    auto commit = [self, &ctx, req, who, respond, scope](const std::string& hash) {
+      auto ttl = refresh_ttl_us(ctx);
+      auto audit = audit_of(who, req, "user.password_changed", "user", who.id);
+      store_step(
+          self, ctx, req.path, who.id, "change_password",
+          [scope, who, hash, ttl, audit](soci::session& sql) {
+            persistence::set_password(sql, scope, who.id, hash, true);
+            persistence::append_audit(sql, audit);
+            auto u = *persistence::find_user(sql, scope, who.id);
+            return std::make_pair(u, persistence::issue_refresh_token(sql, u, "", ttl));
+          },
+          respond,
+          [self, &ctx, who, respond](std::pair<user_record, std::string>& r) {
+            // Every other session of the user ends with the old password.
+            revoke_user_sessions(ctx, who.id, "password changed");
+            respond(session_response(ctx, r.first, r.second, false));
+            self->quit();
+          });
+    };
+    // Step 1: the current hash; step 2: check the current password, hash the new one.
+    store_step(
+        self, ctx, req.path, who.id, "find_user",
+        [scope, who](soci::session& sql) {
+          auto u = persistence::find_user(sql, scope, who.id);
+          if (!u) throw persistence::store_error(errc::not_found, "no such user");
+          return *u;
+        },
+        respond,
+        [self, &ctx, req, respond, current, next, commit](user_record& user) {
+          verify_step(self, ctx, req.path, user.password_hash.value_or(ctx.hasher.decoy_hash()),
+                      current, respond, [self, &ctx, req, respond, next, commit](bool matches) {
+                        if (!matches) {
                           respond(invalid_fields({{"currentPassword", "is incorrect"}}, req.path));
                           return self->quit();
                         }
-                        self->request(ctx.hasher.next(), caf::infinite, hash_atom::value, next)
-                            .then(
-                                [self, &ctx, req, who, respond, scope](std::string& hash) {
-                                  auto ttl = refresh_ttl_us(ctx);
-                                  auto audit =
-                                      audit_of(who, req, "user.password_changed", "user", who.id);
-                                  store_step(
-                                      self, ctx, req.path, who.id, "change_password",
-                                      [scope, who, hash, ttl, audit](soci::session& sql) {
-                                        persistence::set_password(sql, scope, who.id, hash, true);
-                                        persistence::append_audit(sql, audit);
-                                        auto u = *persistence::find_user(sql, scope, who.id);
-                                        return std::make_pair(
-                                            u, persistence::issue_refresh_token(sql, u, "", ttl));
-                                      },
-                                      respond,
-                                      [self, &ctx, who,
-                                       respond](std::pair<user_record, std::string>& r) {
-                                        // Every other session of the user ends with the old
-                                        // password.
-                                        revoke_user_sessions(ctx, who.id, "password changed");
-                                        respond(session_response(ctx, r.first, r.second, false));
-                                        self->quit();
-                                      });
-                                },
-                                [self, respond, req](caf::error&) {
-                                  respond(http::problem(errc::internal,
-                                                        "could not hash the password", req.path));
-                                  self->quit();
-                                });
-                      },
-                      [self, respond, req](caf::error&) {
-                        respond(http::problem(errc::internal, "could not check the password",
-                                              req.path));
-                        self->quit();
+                        hash_step(self, ctx, req.path, next, respond, commit);
                       });
-            });
-      });
+        });
+  });
 }
 
 void forgot_password(context& ctx, http::request req, http::responder respond) {
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   in.reject_unknown({"email"});
   auto email = in.email("email", true);
   if (!in.ok()) return respond(in.problem(req.path));
@@ -292,19 +278,19 @@ void forgot_password(context& ctx, http::request req, http::responder respond) {
 }
 
 void reset_password(context& ctx, http::request req, http::responder respond) {
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   in.reject_unknown({"token", "password"});
   auto token = in.text("token", {true, 512});
   auto password = in.new_password("password", true);
   if (!in.ok()) return respond(in.problem(req.path));
   if (!admit(ctx, rate_class::login, "reset|" + req.remote_address, req, respond)) return;
-  ctx.sys.spawn([&ctx, req, respond, token = *token,
-                 password = *password](caf::event_based_actor* self) {
-    self->request(ctx.hasher.next(), caf::infinite, hash_atom::value, password)
-        .then(
-            [self, &ctx, req, respond, token](std::string& hash) {
+  ctx.sys.spawn(
+      [&ctx, req, respond, token = *token, password = *password](caf::event_based_actor* self) {
+        hash_step(
+            self, ctx, req.path, password, respond,
+            [self, &ctx, req, respond, token](const std::string& hash) {
               store_step(
                   self, ctx, req.path, token, "reset_password",
                   [token, hash, req](soci::session& sql) -> std::optional<user_record> {
@@ -327,12 +313,8 @@ void reset_password(context& ctx, http::request req, http::responder respond) {
                     }
                     self->quit();
                   });
-            },
-            [self, respond, req](caf::error&) {
-              respond(http::problem(errc::internal, "could not hash the password", req.path));
-              self->quit();
             });
-  });
+      });
 }
 
 }  // namespace

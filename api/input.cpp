@@ -59,6 +59,15 @@ std::variant<fields, http::response> fields::from_body(const http::request& req)
   return fields(std::move(v.as_object()), false);
 }
 
+std::optional<fields> read_body(const http::request& req, http::responder& respond) {
+  auto parsed = fields::from_body(req);
+  if (auto* r = std::get_if<http::response>(&parsed)) {
+    respond(std::move(*r));
+    return std::nullopt;
+  }
+  return std::move(std::get<fields>(parsed));
+}
+
 fields fields::from_query(const http::request& req) {
   json::object obj;
   std::string_view rest = req.query;

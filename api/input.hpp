@@ -79,6 +79,9 @@ class fields {
   std::vector<field_error> errors_;
 };
 
+/// The request body as fields, or nullopt after answering with the 400 to send.
+std::optional<fields> read_body(const http::request& req, http::responder& respond);
+
 /// Why a new password is refused, or "" when it is acceptable.
 std::string password_weakness(std::string_view password);
 

@@ -48,9 +48,9 @@ http::response key_issued(const persistence::issued_key& k) {
 }
 
 void create_app(context& ctx, http::request req, http::responder respond) {
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   in.reject_unknown({"name", "tenant_id"});
   auto name = in.text("name", {true, 200});
   auto tenant = in.text("tenant_id", {false, 64});
@@ -82,9 +82,9 @@ void create_app(context& ctx, http::request req, http::responder respond) {
 
 void update_app(context& ctx, http::request req, path_params params, http::responder respond) {
   std::string id(params.get("app_id"));
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   in.reject_unknown({"name", "is_active", "webhook_secret"});
   auto name = in.text("name", {false, 200, 1});
   auto active = in.boolean("is_active", false);
@@ -116,9 +116,9 @@ void update_app(context& ctx, http::request req, path_params params, http::respo
 void issue_key(context& ctx, http::request req, path_params params, http::responder respond,
                bool rotate_only) {
   std::string id(params.get("app_id"));
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   in.reject_unknown({"grace_period_seconds"});
   auto grace = in.integer("grace_period_seconds", 0, 30 * 86400, false).value_or(0);
   if (!in.ok()) return respond(in.problem(req.path));

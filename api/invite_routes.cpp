@@ -6,6 +6,7 @@
 #include "actors/runtime/clock.hpp"
 #include "api/effects.hpp"
 #include "api/guard.hpp"
+#include "api/hasher_calls.hpp"
 #include "api/input.hpp"
 #include "api/output.hpp"
 #include "api/session_tokens.hpp"
@@ -24,9 +25,9 @@ namespace json = boost::json;
 namespace {
 
 void create_invite(context& ctx, http::request req, principal who, http::responder respond) {
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   in.reject_unknown({"email", "role", "expiresInSeconds", "maxUses"});
   auto email = in.email("email", false);
   auto role = in.choice("role", {"admin", "manager", "dispatcher", "user"}, false).value_or("user");
@@ -74,9 +75,9 @@ void create_invite(context& ctx, http::request req, principal who, http::respond
 }
 
 void accept_invite(context& ctx, http::request req, http::responder respond) {
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   in.reject_unknown({"token", "email", "password", "firstName", "lastName", "displayName"});
   auto token = in.text("token", {true, 512});
   auto email = in.email("email", true);
@@ -95,44 +96,39 @@ void accept_invite(context& ctx, http::request req, http::responder respond) {
   auto ttl = refresh_ttl_us(ctx);
   ctx.sys.spawn([&ctx, req, respond, token = *token, password = *password, u,
                  ttl](caf::event_based_actor* self) mutable {
-    self->request(ctx.hasher.next(), caf::infinite, hash_atom::value, password)
-        .then(
-            [self, &ctx, req, respond, token, u, ttl](std::string& hash) mutable {
-              u.password_hash = hash;
-              store_step(
-                  self, ctx, req.path, token, "accept_invite",
-                  [token, u, ttl, req](soci::session& sql) mutable
-                  -> std::optional<std::pair<persistence::user_record, std::string>> {
-                    auto invite = persistence::use_invite(sql, token, u.email);
-                    if (!invite) return std::nullopt;
-                    u.role = invite->role;
-                    persistence::tenant_scope scope(invite->tenant_id);
-                    auto created = persistence::create_user(sql, scope, u);
-                    principal who{principal::kind::user, created.id, created.tenant_id,
-                                  created.role};
-                    persistence::append_audit(
-                        sql, audit_of(who, req, "invite.accepted", "user", created.id,
-                                      json::object{{"inviteId", invite->id}}));
-                    return std::make_pair(created,
-                                          persistence::issue_refresh_token(sql, created, "", ttl));
-                  },
-                  respond,
-                  [self, &ctx, req,
-                   respond](std::optional<std::pair<persistence::user_record, std::string>>& r) {
-                    if (!r) {
-                      respond(invalid_fields(
-                          {{"token", "is invalid, expired, used up, or for another address"}},
-                          req.path));
-                    } else {
-                      respond(session_response(ctx, r->first, r->second, false, 201));
-                    }
-                    self->quit();
-                  });
-            },
-            [self, respond, req](caf::error&) {
-              respond(http::problem(errc::internal, "could not hash the password", req.path));
-              self->quit();
-            });
+    hash_step(
+        self, ctx, req.path, password, respond,
+        [self, &ctx, req, respond, token, u, ttl](const std::string& hash) mutable {
+          u.password_hash = hash;
+          store_step(
+              self, ctx, req.path, token, "accept_invite",
+              [token, u, ttl, req](soci::session& sql) mutable
+              -> std::optional<std::pair<persistence::user_record, std::string>> {
+                auto invite = persistence::use_invite(sql, token, u.email);
+                if (!invite) return std::nullopt;
+                u.role = invite->role;
+                persistence::tenant_scope scope(invite->tenant_id);
+                auto created = persistence::create_user(sql, scope, u);
+                principal who{principal::kind::user, created.id, created.tenant_id, created.role};
+                persistence::append_audit(sql,
+                                          audit_of(who, req, "invite.accepted", "user", created.id,
+                                                   json::object{{"inviteId", invite->id}}));
+                return std::make_pair(created,
+                                      persistence::issue_refresh_token(sql, created, "", ttl));
+              },
+              respond,
+              [self, &ctx, req,
+               respond](std::optional<std::pair<persistence::user_record, std::string>>& r) {
+                if (!r) {
+                  respond(invalid_fields(
+                      {{"token", "is invalid, expired, used up, or for another address"}},
+                      req.path));
+                } else {
+                  respond(session_response(ctx, r->first, r->second, false, 201));
+                }
+                self->quit();
+              });
+        });
   });
 }
 

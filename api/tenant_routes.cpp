@@ -53,9 +53,9 @@ void add_tenant_routes(router& r, context& ctx) {
   r.add("POST", "/api/v1/tenants",
         guarded(ctx, operators,
                 [&ctx](http::request req, path_params, principal who, http::responder respond) {
-                  auto parsed = fields::from_body(req);
-                  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-                  auto& in = std::get<fields>(parsed);
+                  auto body = read_body(req, respond);
+                  if (!body) return;
+                  auto& in = *body;
                   in.reject_unknown({"name"});
                   auto name = in.text("name", {true, 200});
                   if (!in.ok()) return respond(in.problem(req.path));
@@ -100,9 +100,9 @@ void add_tenant_routes(router& r, context& ctx) {
               if (!who.superadmin) {
                 return respond(http::problem(errc::forbidden, "operators only", req.path));
               }
-              auto parsed = fields::from_body(req);
-              if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-              auto& in = std::get<fields>(parsed);
+              auto body = read_body(req, respond);
+              if (!body) return;
+              auto& in = *body;
               in.reject_unknown({"name", "status"});
               auto name = in.text("name", {false, 200, 1});
               auto status = in.choice("status", {"active", "suspended"}, false);

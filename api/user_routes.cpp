@@ -6,6 +6,7 @@
 #include "actors/identity/identity_atoms.hpp"
 #include "api/effects.hpp"
 #include "api/guard.hpp"
+#include "api/hasher_calls.hpp"
 #include "api/input.hpp"
 #include "api/output.hpp"
 #include "api/store_call.hpp"
@@ -99,9 +100,9 @@ void get(context& ctx, http::request req, path_params params, principal who,
 void create(context& ctx, http::request req, principal who, http::responder respond) {
   auto scope = scope_for(who, req, respond);
   if (!scope) return;
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   in.reject_unknown({"email", "firstName", "lastName", "displayName", "phone", "extension", "role",
                      "status", "password", "preferences", "department", "employeeId",
                      "superadmin"});
@@ -159,16 +160,11 @@ void create(context& ctx, http::request req, principal who, http::responder resp
   };
   ctx.sys.spawn([&ctx, respond, req, u, password, commit](caf::event_based_actor* self) mutable {
     if (!password) return commit(self, std::move(u));
-    self->request(ctx.hasher.next(), caf::infinite, hash_atom::value, *password)
-        .then(
-            [self, u, commit](std::string& hash) mutable {
-              u.password_hash = hash;
-              commit(self, std::move(u));
-            },
-            [self, respond, req](caf::error&) {
-              respond(http::problem(errc::internal, "could not hash the password", req.path));
-              self->quit();
-            });
+    hash_step(self, ctx, req.path, *password, respond,
+              [self, u, commit](const std::string& hash) mutable {
+                u.password_hash = hash;
+                commit(self, std::move(u));
+              });
   });
 }
 
@@ -182,9 +178,9 @@ void update(context& ctx, http::request req, path_params params, principal who,
   }
   auto scope = scope_for(who, req, respond);
   if (!scope) return;
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   // Users may edit their own profile; role, email and extension are for administrators.
   if (is_admin) {
     in.reject_unknown({"email", "firstName", "lastName", "displayName", "phone", "extension",
@@ -234,9 +230,9 @@ void set_status(context& ctx, http::request req, path_params params, principal w
   std::string id(params.get("id"));
   auto scope = scope_for(who, req, respond);
   if (!scope) return;
-  auto parsed = fields::from_body(req);
-  if (auto* r = std::get_if<http::response>(&parsed)) return respond(std::move(*r));
-  auto& in = std::get<fields>(parsed);
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
   in.reject_unknown({"status"});
   auto status = in.choice("status", kStatuses, true);
   if (status && id == who.id && *status != "active") {
