@@ -38,7 +38,7 @@ ws_credentials credentials_of(const http::request& req) {
   return c;
 }
 
-void accept(context& ctx, const http::request& req, principal who, const ws_credentials& creds,
+void accept(context& ctx, principal who, const ws_credentials& creds,
             protocols::upgrade_responder respond) {
   std::vector<std::string> tags{who.tag(), "tenant:" + who.tenant_id};
   if (!creds.api_key.empty()) tags.push_back(key_tag(crypto::sha256_hex(creds.api_key)));
@@ -58,7 +58,6 @@ void accept(context& ctx, const http::request& req, principal who, const ws_cred
     return std::make_shared<native::adapter>(std::move(session), std::move(out),
                                              ctx.cfg.ws.max_message_bytes, &ctx.limiter, limit);
   };
-  (void)req;
   respond(std::move(accept));
 }
 
@@ -74,7 +73,7 @@ void handle_upgrade(context& ctx, http::request req, protocols::upgrade_responde
   }
   auto creds = credentials_of(req);
   auto on_result = [&ctx, req, creds, respond](auth_result r) {
-    if (auto* who = std::get_if<principal>(&r)) return accept(ctx, req, *who, creds, respond);
+    if (auto* who = std::get_if<principal>(&r)) return accept(ctx, *who, creds, respond);
     auto code = std::get<errc>(r);
     auto problem =
         http::problem(code,
