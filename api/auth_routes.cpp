@@ -116,23 +116,43 @@ void login(context& ctx, http::request req, http::responder respond) {
   });
 }
 
-std::optional<std::string> presented_refresh_token(const http::request& req, fields& in) {
-  auto token = in.text("refreshToken", {false, 512});
-  if (token) return token;
-  auto c = cookie(req, kRefreshCookie);
-  if (!c.empty()) return c;
-  return std::nullopt;
+/// A refresh token as presented: in the body, or else the sb_refresh cookie.
+struct presented_token {
+  std::optional<std::string> token;
+  bool from_cookie = false;
+};
+
+/// Reads the body of refresh and logout; nullopt after answering its 400.
+std::optional<presented_token> read_refresh_token(const http::request& req,
+                                                  http::responder& respond) {
+  auto body = read_body(req, respond);
+  if (!body) return std::nullopt;
+  auto& in = *body;
+  in.reject_unknown({"refreshToken"});
+  presented_token out;
+  out.token = in.text("refreshToken", {false, 512});
+  if (!in.ok()) {
+    respond(in.problem(req.path));
+    return std::nullopt;
+  }
+  if (!out.token) {
+    auto c = cookie(req, kRefreshCookie);
+    if (!c.empty()) {
+      out.token = c;
+      out.from_cookie = true;
+    }
+  }
+  return out;
 }
 
 void refresh(context& ctx, http::request req, http::responder respond) {
-  auto body = read_body(req, respond);
-  if (!body) return;
-  auto& in = *body;
-  in.reject_unknown({"refreshToken"});
-  auto token = presented_refresh_token(req, in);
-  if (!in.ok()) return respond(in.problem(req.path));
-  if (!token) return respond(invalid_fields({{"refreshToken", "is required"}}, req.path));
-  bool from_cookie = !in.has("refreshToken");
+  auto presented = read_refresh_token(req, respond);
+  if (!presented) return;
+  if (!presented->token) {
+    return respond(invalid_fields({{"refreshToken", "is required"}}, req.path));
+  }
+  const auto& token = presented->token;
+  bool from_cookie = presented->from_cookie;
   auto ttl = refresh_ttl_us(ctx);
   answer_from_store(
       ctx, req, *token, "refresh",
@@ -155,12 +175,9 @@ void refresh(context& ctx, http::request req, http::responder respond) {
 }
 
 void logout(context& ctx, http::request req, http::responder respond) {
-  auto body = read_body(req, respond);
-  if (!body) return;
-  auto& in = *body;
-  in.reject_unknown({"refreshToken"});
-  auto token = presented_refresh_token(req, in);
-  if (!in.ok()) return respond(in.problem(req.path));
+  auto presented = read_refresh_token(req, respond);
+  if (!presented) return;
+  const auto& token = presented->token;
   auto done = [&ctx] {
     return clear_cookies(ctx, api_response(json::object{{"message", "logged out"}}));
   };
