@@ -310,6 +310,42 @@ std::vector<key_spec> build_table() {
       "rate_limit.ws_messages_per_min", "RATE_LIMIT_WS_MESSAGES",
       "WebSocket messages per minute per connection",
       [](auto& x) -> auto& { return x.rate_limit.ws_messages; }, 1, 10'000'000));
+  t.push_back(ms_key(
+      "ptt.max_idle_ms", "MAXIMUM_IDLE_DURATION",
+      "a floor whose holder sent no audio this long may be taken over",
+      [](auto& x) -> auto& { return x.ptt.max_idle; }, 10, kMaxMs));
+  t.push_back(ms_key(
+      "ptt.max_audio_ms", "MAXIMUM_AUDIO_DURATION",
+      "longest talk burst; then the floor is released and the holder told",
+      [](auto& x) -> auto& { return x.ptt.max_audio; }, 10, kMaxMs));
+  t.push_back(ms_key(
+      "ptt.busy_timeout_ms", "GROUP_BUSY_TIMEOUT",
+      "a floor held this long without STOP is released and the holder told",
+      [](auto& x) -> auto& { return x.ptt.busy_timeout; }, 10, kMaxMs));
+  t.push_back(ms_key(
+      "ptt.group_idle_ms", "GROUP_IDLE_TIMEOUT",
+      "a talk group with nobody online leaves memory after this long",
+      [](auto& x) -> auto& { return x.ptt.group_idle; }, 10, kMaxMs));
+  t.push_back(string_key(
+      "ptt.recordings_dir", "RECORDINGS_DIR",
+      "directory for recorded talk bursts (created if missing)",
+      [](auto& x) -> auto& { return x.ptt.recordings_dir; }, any_string));
+  t.push_back(uint_key(
+      "ptt.retention_days", "RECORDING_RETENTION_DAYS",
+      "delete recordings older than this many days (0 = keep forever)",
+      [](auto& x) -> auto& { return x.ptt.retention_days; }, 0, 36500));
+  t.push_back(string_key(
+      "ptt.router_jwt_secret", "ROUTER_JWT_SECRET",
+      "HS256 secret of router tokens (empty = JWT_SECRET)",
+      [](auto& x) -> auto& { return x.ptt.router_jwt_secret; }, any_string));
+  t.push_back(uint_key(
+      "ptt.voiceping_port", "VOICEPING_PORT",
+      "port of the VoicePing-compatible listener (0 = none)",
+      [](auto& x) -> auto& { return x.ptt.voiceping_port; }, 0, 65535));
+  t.push_back(bool_key(
+      "ptt.legacy_join", "LEGACY_JOIN_ENABLED",
+      "VoicePing: accept a token that is not a JWT as the user id",
+      [](auto& x) -> auto& { return x.ptt.legacy_join; }));
   t.push_back(string_key(
       "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",
       [](auto& x) -> auto& { return x.log.level; },

@@ -86,6 +86,19 @@ struct rate_limit_config {
   uint32_t ws_messages = 6000;
 };
 
+/// Push-to-talk: floor timers (the VoicePing seed's names), recordings, the VoicePing listener.
+struct ptt_config {
+  milliseconds max_idle{3'000};       ///< a silent holder's floor may be taken over after this
+  milliseconds max_audio{90'000};     ///< longest talk burst; then the floor is released
+  milliseconds busy_timeout{95'000};  ///< a floor held this long without STOP is released
+  milliseconds group_idle{60'000};    ///< a talk group with nobody online passivates after this
+  std::string recordings_dir = "recordings";
+  uint32_t retention_days = 30;    ///< 0 = keep recordings forever
+  std::string router_jwt_secret;   ///< router tokens; empty = the access-token secret
+  uint16_t voiceping_port = 3000;  ///< 0 = no VoicePing listener
+  bool legacy_join = false;        ///< VoicePing: a token that is not a JWT is the user id
+};
+
 struct log_config {
   std::string level = "info";
   bool json = false;
@@ -108,6 +121,7 @@ struct node_config {
   auth_config auth;
   smtp_config smtp;
   rate_limit_config rate_limit;
+  ptt_config ptt;
 };
 
 }  // namespace sb::config

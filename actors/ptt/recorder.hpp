@@ -1,0 +1,31 @@
+#pragma once
+
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <cstdio>
+#include <map>
+#include <string>
+
+namespace sb {
+
+struct recorder_state {
+  recorder_state() = default;  // not an aggregate (docs/architecture.md)
+  ~recorder_state();
+  std::map<std::string, std::FILE*> open;  ///< burst key → temporary file
+  static inline const char* name = "recorder";
+};
+
+/// Writes talk bursts to disk: Opus packets as received, concatenated (VoicePing's format),
+/// under <dir>/audio/<message id>. Detached, because file I/O may block. Deletes recordings
+/// older than `retention_days` once an hour (0 keeps them forever).
+///
+/// Messages: (rec_open_atom, key); (rec_append_atom, key, audio_bytes);
+/// (rec_close_atom, key, std::string message_id) → int64_t bytes written (0: nothing recorded).
+caf::behavior recorder_actor(caf::stateful_actor<recorder_state>* self, std::string dir,
+                             uint32_t retention_days);
+
+/// Where a recording lives, for serving it; "" when `message_id` is not a plausible name.
+std::string recording_path(const std::string& dir, const std::string& message_id);
+
+}  // namespace sb

@@ -1,0 +1,387 @@
+#include "actors/ptt/talk_group.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <caf/all.hpp>
+
+#include <algorithm>
+
+#include "actors/runtime/atoms.hpp"
+#include "actors/runtime/caf_errc.hpp"
+#include "actors/runtime/census.hpp"
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/metrics.hpp"
+#include "persistence/ptt/control_plane.hpp"
+#include "persistence/ptt/messages.hpp"
+#include "persistence/store_job.hpp"
+
+namespace sb {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<talk_group_state>*;
+using clock_type = std::chrono::steady_clock;
+using kind = ptt::talk_event::kind;
+
+struct ptt_metrics {
+  metrics::counter& frames_in = metrics::global().get_counter(
+      "sb_ptt_audio_frames_in_total", "Audio frames received from floor holders");
+  metrics::counter& frames_out = metrics::global().get_counter("sb_ptt_audio_frames_out_total",
+                                                               "Audio frames queued for listeners");
+  metrics::counter& frames_dropped =
+      metrics::global().get_counter("sb_ptt_audio_frames_dropped_total",
+                                    "Audio frames not queued for a listener that was too slow");
+  metrics::counter& frames_refused = metrics::global().get_counter(
+      "sb_ptt_audio_frames_refused_total", "Audio frames from someone without the floor");
+  metrics::counter& granted = metrics::global().get_counter(
+      "sb_ptt_floor_requests_total", "Floor requests, by answer", {{"answer", "granted"}});
+  metrics::counter& busy = metrics::global().get_counter(
+      "sb_ptt_floor_requests_total", "Floor requests, by answer", {{"answer", "busy"}});
+  metrics::counter& not_member = metrics::global().get_counter(
+      "sb_ptt_floor_requests_total", "Floor requests, by answer", {{"answer", "not_member"}});
+};
+
+ptt_metrics& pm() {
+  static ptt_metrics m;
+  return m;
+}
+
+uint64_t shard_of(const std::string& s) {
+  return std::hash<std::string>{}(s);
+}
+
+/// Queues `e` for every listener except the connections of `except_user`, encoding it once per
+/// wire protocol in use.
+void fan_out(self_ptr self, const ptt::talk_event& e, const std::string& except_user) {
+  const auto& deps = self->state.deps;
+  std::array<ws::frame_ptr, kWires> frames{};
+  std::array<bool, kWires> encoded{};
+  auto delivery = ptt::encoder::delivery_of(e);
+  bool audio = e.what == kind::audio;
+  for (const auto& l : self->state.listeners) {
+    if (l.user_id == except_user) continue;
+    auto i = static_cast<size_t>(l.protocol);
+    if (!encoded[i]) {
+      encoded[i] = true;
+      frames[i] = deps.encoders[i] ? deps.encoders[i]->encode(e) : nullptr;
+    }
+    if (!frames[i]) continue;
+    bool queued = l.out->send(frames[i], delivery);
+    if (audio) (queued ? pm().frames_out : pm().frames_dropped).inc();
+  }
+}
+
+/// Sends `e` to the connections of one user only.
+void tell_user(self_ptr self, const ptt::talk_event& e, const std::string& user_id) {
+  const auto& deps = self->state.deps;
+  for (const auto& l : self->state.listeners) {
+    if (l.user_id != user_id) continue;
+    auto* enc = deps.encoders[static_cast<size_t>(l.protocol)];
+    if (auto frame = enc ? enc->encode(e) : nullptr) l.out->send(frame, ws::delivery::reliable);
+  }
+}
+
+ptt::talk_event event_of(self_ptr self, kind what, const std::string& from) {
+  ptt::talk_event e;
+  e.what = what;
+  e.type = ptt::channel_type::group;
+  e.target = self->state.channel_id;
+  e.from = from;
+  e.at_ms = now_us() / 1000;
+  return e;
+}
+
+/// Ends the current burst: closes its recording, stores it, tells the listeners, and calls
+/// `done(message id, duration)` once the burst is committed ("" and 0 when nothing was
+/// recorded). The floor is free as soon as this is called.
+void end_burst(self_ptr self, std::function<void(std::string, int64_t)> done) {
+  auto& st = self->state;
+  const auto& deps = st.deps;
+  auto floor = *st.floor;
+  st.floor.reset();
+  auto now_ms = now_us() / 1000;
+  int64_t duration = now_ms - floor.started_ms;
+  auto id = fmt::format("0_3_{}_{}_{}_{}ms.opus", st.channel_id, floor.user_id, now_ms, duration);
+  auto key = fmt::format("{}-{}", st.channel_id, floor.burst);
+  auto finish = [self, floor, done](std::string message_id, int64_t ms) {
+    auto e = event_of(self, kind::ended, floor.user_id);
+    e.message_id = message_id;
+    e.duration_ms = ms;
+    fan_out(self, e, floor.user_id);
+    done(std::move(message_id), ms);
+  };
+  persistence::ptt_message m{
+      id, st.tenant_id, 0, st.channel_id,          floor.user_id, "audio", std::nullopt,
+      id, duration,     0, floor.started_ms * 1000};
+  self->request(deps.recorder, caf::infinite, rec_close_atom::value, key, id)
+      .then(
+          [self, m, finish](int64_t size) mutable {
+            if (size == 0) return finish({}, m.duration_ms);
+            m.size_bytes = size;
+            auto job = persistence::make_job("store_burst", [m](soci::session& sql) {
+              persistence::insert_ptt_message(sql, m);
+              return caf::message{};
+            });
+            const auto& d = self->state.deps;
+            self->request(d.store->route(shard_of(m.target)), d.store_timeout, store_atom::value,
+                          job)
+                .then([m, finish]() { finish(m.id, m.duration_ms); },
+                      [self, m, finish](caf::error& err) {
+                        spdlog::warn("burst {} not stored: {}", m.id, self->system().render(err));
+                        finish({}, m.duration_ms);
+                      });
+          },
+          [finish, duration](caf::error&) { finish({}, duration); });
+}
+
+/// Takes the floor from its holder without a STOP: the holder is told why.
+void release(self_ptr self, ptt::release_reason reason) {
+  auto holder = self->state.floor->user_id;
+  auto e = event_of(self, kind::released, holder);
+  e.reason = reason;
+  tell_user(self, e, holder);
+  end_burst(self, [](std::string, int64_t) {});
+}
+
+void grant(self_ptr self, const std::string& session_id, const std::string& user_id,
+           bool dispatcher, int64_t start_payload) {
+  auto& st = self->state;
+  const auto& deps = st.deps;
+  auto now = clock_type::now();
+  auto now_ms = now_us() / 1000;
+  st.floor = talk_group_state::floor_state{user_id, session_id, dispatcher, now,
+                                           now,     now_ms,     now_ms,     ++st.bursts};
+  st.last_audio_ms = now_ms;
+  st.last_talker = user_id;
+  auto burst = st.floor->burst;
+  self->send(deps.recorder, rec_open_atom::value, fmt::format("{}-{}", st.channel_id, burst));
+  self->delayed_send(self, deps.cfg.max_audio, floor_timer_atom::value, burst,
+                     static_cast<uint8_t>(ptt::release_reason::max_duration));
+  self->delayed_send(self, deps.cfg.busy_timeout, floor_timer_atom::value, burst,
+                     static_cast<uint8_t>(ptt::release_reason::busy_timeout));
+  auto e = event_of(self, kind::started, user_id);
+  e.dispatcher = dispatcher;
+  e.start_payload = start_payload;
+  fan_out(self, e, user_id);
+}
+
+void schedule_idle_check(self_ptr self) {
+  auto& st = self->state;
+  const auto& deps = st.deps;
+  if (!st.listeners.empty() || st.floor) return;
+  self->delayed_send(self, deps.cfg.group_idle, caf::timeout_atom::value, ++st.idle_generation);
+}
+
+void remove_listeners(self_ptr self, const std::function<bool(const listener&)>& gone,
+                      ptt::release_reason reason) {
+  auto& st = self->state;
+  bool holder_gone = false;
+  std::erase_if(st.listeners, [&](const listener& l) {
+    if (!gone(l)) return false;
+    if (st.floor && st.floor->session_id == l.session_id) holder_gone = true;
+    return true;
+  });
+  if (holder_gone) release(self, reason);
+  schedule_idle_check(self);
+}
+
+caf::behavior running(self_ptr self) {
+  static actor_census census{"talk_group"};
+  return {
+      [=](subscribe_atom, listener& l) {
+        census.on_message(self);
+        auto& st = self->state;
+        if (!st.members.count(l.user_id)) return false;
+        std::erase_if(st.listeners, [&](const auto& x) { return x.session_id == l.session_id; });
+        self->monitor(l.session);
+        st.listeners.push_back(std::move(l));
+        return true;
+      },
+      [=](unsubscribe_atom, const std::string& session_id) {
+        census.on_message(self);
+        remove_listeners(
+            self, [&](const listener& l) { return l.session_id == session_id; },
+            ptt::release_reason::disconnected);
+      },
+      [=](talk_start_atom, const std::string& session_id, const std::string& user_id,
+          bool dispatcher, int64_t start_payload) {
+        census.on_message(self);
+        auto& st = self->state;
+        if (!st.members.count(user_id)) {
+          pm().not_member.inc();
+          return static_cast<uint8_t>(floor_answer::not_member);
+        }
+        if (st.floor && st.floor->user_id != user_id) {
+          auto idle = clock_type::now() - st.floor->last_audio;
+          if (dispatcher && !st.floor->dispatcher) {
+            release(self, ptt::release_reason::preempted);
+          } else if (idle >= st.deps.cfg.max_idle) {
+            release(self, ptt::release_reason::taken_over);
+          } else {
+            pm().busy.inc();
+            return static_cast<uint8_t>(floor_answer::busy);
+          }
+        }
+        if (!st.floor) {
+          grant(self, session_id, user_id, dispatcher, start_payload);
+        } else {
+          st.floor->session_id = session_id;  // the holder re-started, maybe from a new device
+        }
+        pm().granted.inc();
+        return static_cast<uint8_t>(floor_answer::granted);
+      },
+      [=](talk_stop_atom, const std::string&,
+          const std::string& user_id) -> caf::result<std::string, int64_t> {
+        census.on_message(self);
+        auto& st = self->state;
+        // Only the holder's STOP frees the floor (the original let anyone's STOP clear it).
+        if (!st.floor || st.floor->user_id != user_id) {
+          return {std::string{}, int64_t{0}};
+        }
+        auto rp = self->make_response_promise<std::string, int64_t>();
+        end_burst(self, [rp](std::string id, int64_t ms) mutable { rp.deliver(id, ms); });
+        return rp;
+      },
+      [=](audio_atom, const std::string& session_id, const std::string& user_id,
+          const audio_bytes& opus) {
+        census.on_message(self);
+        auto& st = self->state;
+        // Audio only from the holder's own connection: the floor is enforced here.
+        if (!st.floor || st.floor->user_id != user_id || st.floor->session_id != session_id) {
+          pm().frames_refused.inc();
+          return;
+        }
+        pm().frames_in.inc();
+        st.floor->last_audio = clock_type::now();
+        st.floor->last_audio_ms = st.last_audio_ms = now_us() / 1000;
+        self->send(st.deps.recorder, rec_append_atom::value,
+                   fmt::format("{}-{}", st.channel_id, st.floor->burst), opus);
+        auto e = event_of(self, kind::audio, user_id);
+        e.payload = opus;
+        fan_out(self, e, user_id);
+      },
+      [=](text_atom, const std::string&, const std::string& user_id,
+          const std::string& text) -> caf::result<std::string> {
+        census.on_message(self);
+        auto& st = self->state;
+        if (!st.members.count(user_id)) return caf::make_error(errc::forbidden);
+        auto now = now_us();
+        auto id = fmt::format("0_17_{}_{}_{}.txt", st.channel_id, user_id, now / 1000);
+        persistence::ptt_message m{id,      st.tenant_id,
+                                   0,       st.channel_id,
+                                   user_id, "text",
+                                   text,    std::nullopt,
+                                   0,       static_cast<int64_t>(text.size()),
+                                   now};
+        auto rp = self->make_response_promise<std::string>();
+        auto job = persistence::make_job("store_text", [m](soci::session& sql) {
+          persistence::insert_ptt_message(sql, m);
+          return caf::message{};
+        });
+        self->request(st.deps.store->route(shard_of(m.target)), st.deps.store_timeout,
+                      store_atom::value, job)
+            .then(
+                [self, user_id, id, text, now, rp]() mutable {
+                  auto e = event_of(self, kind::text, user_id);
+                  e.message_id = id;
+                  e.payload = std::make_shared<const std::string>(text);
+                  e.at_ms = now / 1000;
+                  fan_out(self, e, user_id);
+                  rp.deliver(id);
+                },
+                [rp](caf::error& err) mutable { rp.deliver(err); });
+        return rp;
+      },
+      [=](membership_atom) {
+        census.on_message(self);
+        auto job = persistence::make_result_job(
+            "group_members",
+            [tenant = self->state.tenant_id, channel = self->state.channel_id](soci::session& sql) {
+              return persistence::channel_listeners(sql, persistence::tenant_scope(tenant),
+                                                    channel);
+            });
+        auto& d = self->state.deps;
+        self->request(d.store->route(shard_of(self->state.channel_id)), d.store_timeout,
+                      store_atom::value, job.job)
+            .then(
+                [=]() {
+                  auto& st = self->state;
+                  st.members = {(*job.value)->begin(), (*job.value)->end()};
+                  remove_listeners(
+                      self,
+                      [&](const listener& l) {
+                        if (st.members.count(l.user_id)) return false;
+                        // Tell the session, so that it stops sending here too.
+                        self->send(l.session, unsubscribe_atom::value, st.channel_id);
+                        return true;
+                      },
+                      ptt::release_reason::removed);
+                },
+                [=](caf::error& err) {
+                  spdlog::warn("group {}: membership reload failed: {}", self->state.channel_id,
+                               self->system().render(err));
+                });
+      },
+      [=](traffic_atom) {
+        census.on_message(self);
+        auto& st = self->state;
+        bool active = st.floor.has_value();
+        return caf::make_message(active, active ? st.floor->user_id : st.last_talker,
+                                 st.last_audio_ms);
+      },
+      [=](floor_timer_atom, uint64_t burst, uint8_t reason) {
+        auto& st = self->state;
+        if (st.floor && st.floor->burst == burst) {
+          release(self, static_cast<ptt::release_reason>(reason));
+        }
+      },
+      [=](caf::timeout_atom, uint64_t generation) {
+        auto& st = self->state;
+        if (generation == st.idle_generation && st.listeners.empty() && !st.floor) self->quit();
+      },
+  };
+}
+
+}  // namespace
+
+caf::behavior talk_group_actor(self_ptr self, group_deps deps, std::string channel_id) {
+  static actor_census census{"talk_group"};
+  census.track(self);
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  st.channel_id = channel_id;
+  self->set_down_handler([self](caf::down_msg& dm) {
+    remove_listeners(
+        self, [&](const listener& l) { return l.session.address() == dm.source; },
+        ptt::release_reason::disconnected);
+  });
+  // Until the channel and its members are loaded, every other message waits in the mailbox.
+  self->set_default_handler(caf::skip);
+  auto job = persistence::make_result_job("load_group", [channel_id](soci::session& sql) {
+    std::pair<std::optional<persistence::ptt_channel>, std::vector<std::string>> out;
+    out.first = persistence::find_channel_any_tenant(sql, channel_id);
+    if (out.first) {
+      out.second = persistence::channel_listeners(
+          sql, persistence::tenant_scope(out.first->tenant_id), channel_id);
+    }
+    return out;
+  });
+  self->request(st.deps.store->route(shard_of(channel_id)), st.deps.store_timeout,
+                store_atom::value, job.job)
+      .then(
+          [self, job]() {
+            auto& [channel, members] = **job.value;
+            if (!channel) return self->quit(caf::make_error(errc::not_found));
+            auto& st = self->state;
+            st.tenant_id = channel->tenant_id;
+            st.event_id = channel->event_id;
+            st.members = {members.begin(), members.end()};
+            self->set_default_handler(caf::print_and_drop);
+            self->become(running(self));
+            schedule_idle_check(self);
+          },
+          [self](caf::error& err) { self->quit(err); });
+  return {[](loaded_atom) {}};
+}
+
+}  // namespace sb

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <array>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "actors/ptt/ptt_atoms.hpp"
+#include "config/node_config.hpp"
+#include "persistence/store.hpp"
+#include "protocols/ptt/talk_event.hpp"
+#include "protocols/ws/connection.hpp"
+
+namespace sb {
+
+/// The wire protocols a listener may speak; indexes `group_deps::encoders`.
+enum class wire : uint8_t { native = 0, voiceping = 1 };
+inline constexpr size_t kWires = 2;
+
+/// One connection listening to a group: the group writes to `out` directly.
+struct listener {
+  std::string session_id;
+  std::string user_id;
+  ws::outbound_ptr out;
+  wire protocol = wire::native;
+  caf::actor session;
+};
+
+/// What every talk group needs from its node.
+struct group_deps {
+  persistence::store_ptr store;
+  caf::actor recorder;
+  config::ptt_config cfg;
+  std::array<const ptt::encoder*, kWires> encoders{};
+  std::chrono::milliseconds store_timeout{5000};
+};
+
+/// Outcome of a floor request.
+enum class floor_answer : uint8_t { granted = 0, busy = 1, not_member = 2 };
+
+struct talk_group_state {
+  talk_group_state() = default;  // not an aggregate (docs/architecture.md)
+
+  struct floor_state {
+    std::string user_id;
+    std::string session_id;
+    bool dispatcher = false;
+    std::chrono::steady_clock::time_point started;
+    std::chrono::steady_clock::time_point last_audio;
+    int64_t started_ms = 0;  ///< epoch milliseconds, for message ids and traffic
+    int64_t last_audio_ms = 0;
+    uint64_t burst = 0;  ///< identifies the burst for its timers and its recording
+  };
+
+  group_deps deps;
+  std::string channel_id;
+  std::string tenant_id;
+  std::string event_id;
+  std::unordered_set<std::string> members;  ///< users who may hear and talk
+  std::vector<listener> listeners;
+  std::optional<floor_state> floor;
+  uint64_t bursts = 0;
+  int64_t last_audio_ms = 0;  ///< of any burst, for the traffic view
+  std::string last_talker;
+  uint64_t idle_generation = 0;
+  static inline const char* name = "talk_group";
+};
+
+/// One actor per channel (talk group), activated on demand as "group:<channel id>". It loads
+/// the channel's listeners from the store on start (deferring other messages until then),
+/// grants the floor to one talker at a time, fans each audio packet out to every other
+/// listener (encoded once per wire protocol, written straight to the connections' queues,
+/// droppable for slow listeners), records bursts, and forgets itself after
+/// ptt.group_idle_ms without listeners.
+///
+/// Messages:
+///  (subscribe_atom, listener) → bool: false when the user is not a member
+///  (unsubscribe_atom, session id)
+///  (talk_start_atom, session id, user id, bool dispatcher, int64_t start payload)
+///      → uint8_t floor_answer
+///  (talk_stop_atom, session id, user id) → (std::string message id, int64_t duration ms);
+///      an empty id when the caller did not hold the floor
+///  (audio_atom, session id, user id, audio_bytes): forwarded only from the holder
+///  (text_atom, session id, user id, std::string text) → std::string message id
+///  (membership_atom): reload the listeners; drop connections of users removed
+///  (traffic_atom) → (bool active, std::string talker, int64_t last audio epoch ms)
+caf::behavior talk_group_actor(caf::stateful_actor<talk_group_state>* self, group_deps deps,
+                               std::string channel_id);
+
+}  // namespace sb
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::listener)

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "protocols/ws/frame.hpp"
+#include "protocols/ws/outbound_queue.hpp"
+
+namespace sb::ptt {
+
+/// Group (talk group = channel) or private (1:1) traffic; the values are VoicePing's.
+enum class channel_type : uint8_t { group = 0, direct = 1 };
+
+/// Why a holder lost the floor without stopping.
+enum class release_reason {
+  max_duration,
+  busy_timeout,
+  preempted,
+  taken_over,
+  disconnected,
+  removed
+};
+
+/// Something a talk group (or a private talk) tells its listeners, independent of wire
+/// protocol. Each protocol's encoder turns it into one frame, which is then queued unchanged
+/// for every listener speaking that protocol.
+struct talk_event {
+  enum class kind {
+    started,   ///< someone took the floor (`from`, `dispatcher`, `start_payload`)
+    audio,     ///< one audio packet of the current talker (`payload` = the Opus bytes)
+    ended,     ///< the talker stopped (`message_id`, `duration_ms`)
+    released,  ///< to the holder: the floor was taken away (`reason`)
+    text,      ///< a text message (`message_id`, `payload` = the text)
+  };
+  kind what = kind::audio;
+  channel_type type = channel_type::group;
+  std::string target;  ///< channel id, or for private traffic the recipient's user id
+  std::string from;    ///< the sender's user id
+  std::string message_id;
+  int64_t duration_ms = 0;
+  int64_t start_payload = 0;  ///< VoicePing START payload (the client's timestamp)
+  bool dispatcher = false;
+  release_reason reason = release_reason::max_duration;
+  std::shared_ptr<const std::string> payload;
+  int64_t at_ms = 0;  ///< server time, epoch milliseconds
+};
+
+/// Turns talk events into complete WebSocket frames for one wire protocol. Stateless and
+/// thread-safe. May return nullptr for events the protocol has no frame for.
+class encoder {
+ public:
+  virtual ~encoder() = default;
+  virtual ws::frame_ptr encode(const talk_event& e) const = 0;
+  /// Audio frames may be dropped for a slow listener; everything else is reliable.
+  static ws::delivery delivery_of(const talk_event& e) {
+    return e.what == talk_event::kind::audio ? ws::delivery::droppable : ws::delivery::reliable;
+  }
+};
+
+std::string_view reason_name(release_reason r);
+
+}  // namespace sb::ptt
