@@ -27,7 +27,9 @@ struct context {
   authenticator& auth;
   password_hasher& hasher;
   rate_limiter& limiter;
-  caf::actor mailer;  ///< nudged after mail is queued; invalid when SMTP is off
+  caf::actor mailer;          ///< nudged after mail is queued; invalid when SMTP is off
+  caf::actor recorder;        ///< talk-burst recordings
+  std::string router_secret;  ///< signs router tokens (ROUTER_JWT_SECRET)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<uint16_t> port{0};  ///< the bound port, known once listening
 };

@@ -4,6 +4,7 @@
 #include <caf/all.hpp>
 
 #include "actors/identity/identity_atoms.hpp"
+#include "actors/ptt/ptt_atoms.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "protocols/ws/frame.hpp"
 
@@ -37,6 +38,28 @@ void revoke_key_sessions(context& ctx, const std::string& key_hash, std::chrono:
   if (after.count() <= 0) return kick(ctx, key_tag(key_hash), reason);
   caf::delayed_anon_send(ctx.directory, after, kick_atom::value, key_tag(key_hash),
                          ws::close_code::revoked, reason);
+}
+
+void channels_changed(context& ctx, const std::string& user_id,
+                      const persistence::channel_change& change) {
+  for (const auto& channel : change.removed) {
+    // Only a live group needs telling; an idle one loads the new members when it wakes.
+    ctx.sys.spawn([&ctx, channel](caf::event_based_actor* self) {
+      self->request(ctx.directory, std::chrono::seconds(5), lookup_atom::value, "group:" + channel)
+          .then(
+              [self](caf::actor& group) {
+                self->send(group, membership_atom::value);
+                self->quit();
+              },
+              [self](caf::error&) { self->quit(); });
+    });
+    caf::anon_send(ctx.directory, tell_atom::value, "user:" + user_id,
+                   caf::make_message(membership_atom::value, channel, false, change.dispatcher));
+  }
+  for (const auto& channel : change.added) {
+    caf::anon_send(ctx.directory, tell_atom::value, "user:" + user_id,
+                   caf::make_message(membership_atom::value, channel, true, change.dispatcher));
+  }
 }
 
 void nudge_mailer(context& ctx) {

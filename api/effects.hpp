@@ -8,6 +8,7 @@
 #include "actors/identity/principal.hpp"
 #include "api/context.hpp"
 #include "persistence/audit.hpp"
+#include "persistence/ptt/control_plane.hpp"
 #include "protocols/http/message.hpp"
 
 namespace sb::api {
@@ -22,6 +23,11 @@ void revoke_tenant_sessions(context& ctx, const std::string& tenant_id, const st
 /// Closes the sessions opened with one API key, now or after a grace period.
 void revoke_key_sessions(context& ctx, const std::string& key_hash, std::chrono::seconds after,
                          const std::string& reason);
+
+/// After a committed change of a user's channels: the groups the user left drop their
+/// connections, and the user's sessions join the groups they now hear (dispatcher flag too).
+void channels_changed(context& ctx, const std::string& user_id,
+                      const persistence::channel_change& change);
 
 /// Tells the mailer that mail is waiting (no-op when SMTP is off).
 void nudge_mailer(context& ctx);

@@ -21,18 +21,26 @@ inline uint64_t shard_of(std::string_view entity) {
   return std::hash<std::string_view>{}(entity);
 }
 
+/// Runs `fn(soci::session&)` in the store, then `then(result&)` after the commit; on failure
+/// answers with the problem response. `then` answers itself (or starts another step).
+template <class F, class Then>
+void continue_from_store(context& ctx, const http::request& req, std::string_view entity,
+                         std::string_view job_name, F fn, http::responder respond, Then then) {
+  persistence::ask_store(
+      ctx.sys, ctx.store, shard_of(entity), persistence::make_result_job(job_name, std::move(fn)),
+      ctx.cfg.database.request_timeout, [then](auto& result) mutable { then(result); },
+      [respond, &ctx, path = req.path](const caf::error& err) {
+        respond(store_problem(ctx, err, path));
+      });
+}
+
 /// Runs `fn(soci::session&)` in the store and answers with `ok(result&)` after the commit, or
 /// with the problem response of the failure.
 template <class F, class Ok>
 void answer_from_store(context& ctx, const http::request& req, std::string_view entity,
                        std::string_view job_name, F fn, http::responder respond, Ok ok) {
-  persistence::ask_store(
-      ctx.sys, ctx.store, shard_of(entity), persistence::make_result_job(job_name, std::move(fn)),
-      ctx.cfg.database.request_timeout,
-      [respond, ok](auto& result) mutable { respond(ok(result)); },
-      [respond, &ctx, path = req.path](const caf::error& err) {
-        respond(store_problem(ctx, err, path));
-      });
+  continue_from_store(ctx, req, entity, job_name, std::move(fn), respond,
+                      [respond, ok](auto& result) mutable { respond(ok(result)); });
 }
 
 /// Inside a request actor: runs `fn` in the store, then `ok(result&)`; on failure answers with

@@ -61,6 +61,14 @@ caf::behavior directory_actor(caf::stateful_actor<directory_state>* self,
         add(id, a, tags);
         return true;
       },
+      [=](tell_atom, const std::string& tag, const caf::message& msg) {
+        census.on_message(self);
+        auto& st = self->state;
+        auto it = st.ids_by_tag.find(tag);
+        if (it == st.ids_by_tag.end()) return size_t{0};
+        for (const auto& id : it->second) self->send(st.entries[id], msg);
+        return it->second.size();
+      },
       [=](kick_atom, const std::string& tag, uint16_t code, const std::string& reason) {
         census.on_message(self);
         auto& st = self->state;
@@ -80,6 +88,20 @@ caf::behavior directory_actor(caf::stateful_actor<directory_state>* self,
         auto a = act->second(self->system(), id);
         add(id, a, {});
         return a;
+      },
+      [=](lookup_atom, const std::string& id) -> caf::result<caf::actor> {
+        census.on_message(self);
+        auto& st = self->state;
+        if (auto it = st.entries.find(id); it != st.entries.end()) return it->second;
+        return caf::make_error(errc::not_found);
+      },
+      [=](online_atom, const std::vector<std::string>& tags) {
+        census.on_message(self);
+        std::vector<std::string> out;
+        for (const auto& t : tags) {
+          if (self->state.ids_by_tag.count(t)) out.push_back(t);
+        }
+        return out;
       },
       [=](list_atom, const std::string& kind) {
         census.on_message(self);

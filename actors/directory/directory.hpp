@@ -38,11 +38,15 @@ struct directory_state {
 ///  (register_atom, id, actor) → bool: false if a live actor already holds `id`
 ///  (register_atom, id, actor, std::vector<std::string> tags) → bool: the same, tagged
 ///                               (sessions are tagged with their principal, "user:<id>")
+///  (tell_atom, tag, caf::message) → size_t: sends the message to every actor with the tag
 ///  (kick_atom, tag, uint16_t code, std::string reason) → size_t: sends
 ///                               (kick_atom, code, reason) to every actor with the tag
 ///  (resolve_atom, id)         → actor: activates it through its kind's activator if needed;
 ///                               errc::not_found when nothing is registered for the kind
 ///  (list_atom, kind)          → std::vector<std::string>: live ids of that kind, sorted
+///  (lookup_atom, id)          → actor, or errc::not_found: like resolve, never activates
+///  (online_atom, std::vector<std::string> tags) → std::vector<std::string>: those tags that
+///                               at least one live actor carries
 caf::behavior directory_actor(caf::stateful_actor<directory_state>* self,
                               std::map<std::string, activator> activators);
 

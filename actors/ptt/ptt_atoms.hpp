@@ -21,6 +21,7 @@ using loaded_atom = caf::atom_constant<caf::atom("loaded")>;
 using rec_open_atom = caf::atom_constant<caf::atom("recopen")>;
 using rec_append_atom = caf::atom_constant<caf::atom("recappend")>;
 using rec_close_atom = caf::atom_constant<caf::atom("recclose")>;
+using rec_read_atom = caf::atom_constant<caf::atom("recread")>;
 
 /// Opus bytes as received, shared between the recorder and every protocol's encoder.
 using audio_bytes = std::shared_ptr<const std::string>;

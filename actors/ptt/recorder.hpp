@@ -21,7 +21,8 @@ struct recorder_state {
 /// older than `retention_days` once an hour (0 keeps them forever).
 ///
 /// Messages: (rec_open_atom, key); (rec_append_atom, key, audio_bytes);
-/// (rec_close_atom, key, std::string message_id) → int64_t bytes written (0: nothing recorded).
+/// (rec_close_atom, key, std::string message_id) → int64_t bytes written (0: nothing recorded);
+/// (rec_read_atom, std::string message_id) → std::string bytes, or errc::not_found.
 caf::behavior recorder_actor(caf::stateful_actor<recorder_state>* self, std::string dir,
                              uint32_t retention_days);
 

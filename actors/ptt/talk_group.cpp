@@ -188,14 +188,40 @@ void remove_listeners(self_ptr self, const std::function<bool(const listener&)>&
 caf::behavior running(self_ptr self) {
   static actor_census census{"talk_group"};
   return {
-      [=](subscribe_atom, listener& l) {
+      [=](subscribe_atom, listener& l) -> caf::result<bool> {
         census.on_message(self);
+        auto add = [self](listener l) {
+          auto& st = self->state;
+          std::erase_if(st.listeners, [&](const auto& x) { return x.session_id == l.session_id; });
+          self->monitor(l.session);
+          st.listeners.push_back(std::move(l));
+        };
         auto& st = self->state;
-        if (!st.members.count(l.user_id)) return false;
-        std::erase_if(st.listeners, [&](const auto& x) { return x.session_id == l.session_id; });
-        self->monitor(l.session);
-        st.listeners.push_back(std::move(l));
-        return true;
+        if (st.members.count(l.user_id)) {
+          add(std::move(l));
+          return true;
+        }
+        // Not a member when the group loaded: maybe added since. Ask before refusing.
+        auto rp = self->make_response_promise<bool>();
+        auto job = persistence::make_result_job(
+            "is_listener",
+            [tenant = st.tenant_id, channel = st.channel_id, user = l.user_id](soci::session& sql) {
+              return persistence::is_channel_listener(sql, persistence::tenant_scope(tenant),
+                                                      channel, user);
+            });
+        self->request(st.deps.store->route(shard_of(st.channel_id)), st.deps.store_timeout,
+                      store_atom::value, job.job)
+            .then(
+                [self, job, l, add, rp]() mutable {
+                  bool member = **job.value;
+                  if (member) {
+                    self->state.members.insert(l.user_id);
+                    add(std::move(l));
+                  }
+                  rp.deliver(member);
+                },
+                [rp](caf::error& err) mutable { rp.deliver(err); });
+        return rp;
       },
       [=](unsubscribe_atom, const std::string& session_id) {
         census.on_message(self);

@@ -11,6 +11,7 @@
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
 #include "actors/runtime/error_metrics.hpp"
+#include "actors/session/ptt_session.hpp"
 #include "persistence/notes.hpp"
 #include "protocols/native/adapter.hpp"
 #include "protocols/native/codec.hpp"
@@ -75,6 +76,7 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
   self->request(deps.directory, caf::infinite, register_atom::value, self->state.id,
                 caf::actor_cast<caf::actor>(self), deps.tags)
       .then([](bool) {}, [](caf::error&) {});  // ids are unique per connection
+  join_heard_channels(self, deps);
   return {
       [=](inbound_atom, native::request& req) {
         census.on_message(self);
@@ -83,8 +85,14 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
               using T = std::decay_t<decltype(r)>;
               if constexpr (std::is_same_v<T, native::ping>) {
                 deps.out->send(ws::text_frame(native::encode_pong(r.id)));
-              } else {
+              } else if constexpr (std::is_same_v<T, native::echo>) {
                 handle_echo(self, deps, r);
+              } else if constexpr (std::is_same_v<T, native::ptt_start>) {
+                handle_ptt_start(self, deps, r);
+              } else if constexpr (std::is_same_v<T, native::ptt_stop>) {
+                handle_ptt_stop(self, deps, r);
+              } else {
+                handle_text(self, deps, r);
               }
             },
             req);
@@ -92,6 +100,17 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
       [=](closed_atom, uint16_t code) {
         spdlog::debug("{} closed ({})", self->state.id, code);
         self->quit();
+      },
+      [=](audio_atom, const std::string& channel, const audio_bytes& opus) {
+        handle_audio(self, deps, channel, opus);
+      },
+      [=](membership_atom, const std::string& channel, bool hears, bool dispatcher) {
+        census.on_message(self);
+        update_channel(self, deps, channel, hears, dispatcher);
+      },
+      [=](unsubscribe_atom, const std::string& channel) {
+        census.on_message(self);
+        left_channel(self, deps, channel);
       },
       [=](kick_atom, uint16_t code, const std::string& reason) {
         census.on_message(self);

@@ -110,10 +110,16 @@ std::set<std::string> heard_channels(soci::session& sql, const std::string& even
   return out;
 }
 
-channel_change diff(const std::set<std::string>& before, const std::set<std::string>& after,
+channel_change diff(soci::session& sql, const std::string& event_id, const std::string& user_id,
+                    const std::set<std::string>& before, const std::set<std::string>& after,
                     std::string status) {
   channel_change c;
   c.status = std::move(status);
+  std::string role;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT role FROM ptt_event_members WHERE event_id = :e AND user_id = :u",
+      soci::use(event_id), soci::use(user_id), soci::into(role, ind);
+  c.dispatcher = ind == soci::i_ok && role == "DISPATCH";
   std::set_difference(after.begin(), after.end(), before.begin(), before.end(),
                       std::back_inserter(c.added));
   std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
@@ -398,7 +404,7 @@ channel_change assign_user(soci::session& sql, const tenant_scope& scope,
       soci::use(status), soci::use(assigned_by), soci::use(now), soci::use(now);
   if (team_ids) set_user_teams(sql, scope, event_id, user_id, *team_ids);
   if (channel_ids) replace_channels(sql, scope, event_id, user_id, *channel_ids, status);
-  return diff(before, heard_channels(sql, event_id, user_id), status);
+  return diff(sql, event_id, user_id, before, heard_channels(sql, event_id, user_id), status);
 }
 
 channel_change decide_user(soci::session& sql, const tenant_scope& scope,
@@ -421,7 +427,7 @@ channel_change decide_user(soci::session& sql, const tenant_scope& scope,
   sql << "UPDATE ptt_channel_members SET status = :s WHERE user_id = :u AND channel_id IN "
          "(SELECT id FROM ptt_channels WHERE event_id = :e)",
       soci::use(status), soci::use(user_id), soci::use(event_id);
-  return diff(before, heard_channels(sql, event_id, user_id), status);
+  return diff(sql, event_id, user_id, before, heard_channels(sql, event_id, user_id), status);
 }
 
 channel_change set_user_channels(soci::session& sql, const tenant_scope& scope,
@@ -433,7 +439,7 @@ channel_change set_user_channels(soci::session& sql, const tenant_scope& scope,
   require_in_event(sql, "ptt_channels", event_id, channel_ids, "channelIds");
   auto before = heard_channels(sql, event_id, user_id);
   replace_channels(sql, scope, event_id, user_id, channel_ids, status);
-  return diff(before, heard_channels(sql, event_id, user_id), status);
+  return diff(sql, event_id, user_id, before, heard_channels(sql, event_id, user_id), status);
 }
 
 void set_user_teams(soci::session& sql, const tenant_scope& scope, const std::string& event_id,
@@ -466,18 +472,29 @@ std::vector<std::string> channel_listeners(soci::session& sql, const tenant_scop
   return out;
 }
 
-std::vector<std::string> user_channels(soci::session& sql, const tenant_scope& scope,
-                                       const std::string& user_id) {
+std::vector<heard_channel> user_channels(soci::session& sql, const tenant_scope& scope,
+                                         const std::string& user_id) {
   std::string tenant = scope.tenant_id();
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT m.channel_id FROM ptt_channel_members m JOIN ptt_channels c ON "
-                      "c.id = m.channel_id JOIN ptt_event_members e ON e.event_id = c.event_id "
-                      "AND e.user_id = m.user_id WHERE m.user_id = :u AND c.tenant_id = :t AND "
-                      "m.status = 'ACTIVE' AND e.status = 'ACTIVE'",
+      (sql.prepare << "SELECT m.channel_id, c.event_id, e.role FROM ptt_channel_members m JOIN "
+                      "ptt_channels c ON c.id = m.channel_id JOIN ptt_event_members e ON "
+                      "e.event_id = c.event_id AND e.user_id = m.user_id WHERE m.user_id = :u AND "
+                      "c.tenant_id = :t AND m.status = 'ACTIVE' AND e.status = 'ACTIVE'",
        soci::use(user_id), soci::use(tenant));
-  std::vector<std::string> out;
-  for (const auto& r : rows) out.push_back(row_reader(r).str("channel_id"));
+  std::vector<heard_channel> out;
+  for (const auto& r : rows) {
+    row_reader in(r);
+    out.push_back({in.str("channel_id"), in.str("event_id"), in.str("role") == "DISPATCH"});
+  }
   return out;
+}
+
+bool is_channel_listener(soci::session& sql, const tenant_scope& scope,
+                         const std::string& channel_id, const std::string& user_id) {
+  for (const auto& c : user_channels(sql, scope, user_id)) {
+    if (c.channel_id == channel_id) return true;
+  }
+  return false;
 }
 
 std::vector<ptt_channel> user_event_channels(soci::session& sql, const tenant_scope& scope,

@@ -74,7 +74,8 @@ struct event_member {
 
 /// Channel membership before and after a change, for telling the live talk groups.
 struct channel_change {
-  std::string status;  ///< the user's event membership status afterwards
+  std::string status;       ///< the user's event membership status afterwards
+  bool dispatcher = false;  ///< the user's role in the event is DISPATCH
   std::vector<std::string> added;
   std::vector<std::string> removed;
 };
@@ -144,9 +145,20 @@ void set_user_teams(soci::session& sql, const tenant_scope& scope, const std::st
 /// Users who hear the channel: ACTIVE in the channel and in its event.
 std::vector<std::string> channel_listeners(soci::session& sql, const tenant_scope& scope,
                                            const std::string& channel_id);
+/// A channel a user hears, and whether they are a dispatcher in its event.
+struct heard_channel {
+  std::string channel_id;
+  std::string event_id;
+  bool dispatcher = false;
+};
+
 /// The channels a user hears, in every event of the tenant.
-std::vector<std::string> user_channels(soci::session& sql, const tenant_scope& scope,
-                                       const std::string& user_id);
+std::vector<heard_channel> user_channels(soci::session& sql, const tenant_scope& scope,
+                                         const std::string& user_id);
+
+/// Whether the user hears the channel right now.
+bool is_channel_listener(soci::session& sql, const tenant_scope& scope,
+                         const std::string& channel_id, const std::string& user_id);
 /// The user's channels in one event ("id" and "name"), for router tokens.
 std::vector<ptt_channel> user_event_channels(soci::session& sql, const tenant_scope& scope,
                                              const std::string& event_id,

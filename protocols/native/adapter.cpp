@@ -1,8 +1,11 @@
 #include "protocols/native/adapter.hpp"
 
 #include <fmt/format.h>
-#include <caf/send.hpp>
 
+#include <caf/send.hpp>
+#include "protocols/native/ptt_codec.hpp"
+
+#include "actors/ptt/ptt_atoms.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/error_metrics.hpp"
@@ -24,7 +27,14 @@ void adapter::reply_error(std::string_view id, errc code, std::string_view messa
 
 void adapter::on_message(ws::opcode op, std::string payload) {
   if (op != ws::opcode::text) {
-    return reply_error({}, errc::bad_request, "the native protocol uses text frames only");
+    // Binary frames carry audio; they are paced by the floor, not by the message limit.
+    auto audio = decode_audio(payload);
+    if (!audio || audio->type != ptt::channel_type::group) {
+      return reply_error({}, errc::bad_request, "binary frames must be audio frames (0x01)");
+    }
+    caf::anon_send(session_, audio_atom::value, std::move(audio->target),
+                   std::make_shared<const std::string>(std::move(audio->opus)));
+    return;
   }
   auto decoded = decode(payload);
   if (auto* failure = std::get_if<decode_failure>(&decoded)) {

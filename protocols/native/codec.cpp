@@ -61,6 +61,23 @@ std::variant<request, decode_failure> decode(std::string_view text) {
     if (!s) return decode_failure{id, errc::bad_request, "echo needs a string field text"};
     return request{echo{id, std::string(s->data(), s->size())}};
   }
+  if (*type == "ptt.start" || *type == "ptt.stop" || *type == "text") {
+    auto* c = obj->if_contains("channel");
+    auto* channel = c ? c->if_string() : nullptr;
+    if (!channel || channel->empty() || channel->size() > 64) {
+      return decode_failure{id, errc::bad_request,
+                            std::string(*type) + " needs a string field channel"};
+    }
+    std::string ch(channel->data(), channel->size());
+    if (*type == "ptt.start") return request{ptt_start{id, ch}};
+    if (*type == "ptt.stop") return request{ptt_stop{id, ch}};
+    auto* t = obj->if_contains("text");
+    auto* text = t ? t->if_string() : nullptr;
+    if (!text || text->empty()) {
+      return decode_failure{id, errc::bad_request, "text needs a non-empty string field text"};
+    }
+    return request{text_message{id, ch, std::string(text->data(), text->size())}};
+  }
   return decode_failure{id, errc::unknown_type,
                         "unknown message type " + json::serialize(*type_value)};
 }
@@ -79,6 +96,52 @@ std::string encode_echo_ok(std::string_view id, int64_t note_id, int64_t created
   append_string_field(out, "text", text);
   out += '}';
   return out;
+}
+
+std::string encode_ptt_granted(std::string_view id, std::string_view channel) {
+  auto out = open_envelope("ptt.granted", id);
+  append_string_field(out, "channel", channel);
+  return out + "}";
+}
+
+std::string encode_ptt_denied(std::string_view id, std::string_view channel,
+                              std::string_view reason) {
+  auto out = open_envelope("ptt.denied", id);
+  append_string_field(out, "channel", channel);
+  append_string_field(out, "reason", reason);
+  return out + "}";
+}
+
+std::string encode_ptt_stopped(std::string_view id, std::string_view channel,
+                               std::string_view message_id, int64_t duration_ms) {
+  auto out = open_envelope("ptt.stop.ok", id);
+  append_string_field(out, "channel", channel);
+  if (message_id.empty()) {
+    out += R"(,"message_id":null)";
+  } else {
+    append_string_field(out, "message_id", message_id);
+  }
+  out += R"(,"duration_ms":)" + std::to_string(duration_ms) + "}";
+  return out;
+}
+
+std::string encode_channel_joined(std::string_view channel, bool dispatcher) {
+  auto out = open_envelope("channel.joined", {});
+  append_string_field(out, "channel", channel);
+  out += dispatcher ? R"(,"dispatcher":true})" : R"(,"dispatcher":false})";
+  return out;
+}
+
+std::string encode_channel_left(std::string_view channel) {
+  auto out = open_envelope("channel.left", {});
+  append_string_field(out, "channel", channel);
+  return out + "}";
+}
+
+std::string encode_text_ok(std::string_view id, std::string_view message_id) {
+  auto out = open_envelope("text.ok", id);
+  append_string_field(out, "message_id", message_id);
+  return out + "}";
 }
 
 std::string encode_error(std::string_view id, errc code, std::string_view message) {

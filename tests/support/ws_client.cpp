@@ -85,6 +85,9 @@ ws_client::ws_client(uint16_t port, options opts) : impl_(std::make_shared<impl>
 ws_client::~ws_client() {
   impl_->ioc.stop();
   if (impl_->thread.joinable()) impl_->thread.join();
+  // The pending handlers keep `impl_` alive: close the socket so the server sees the drop.
+  beast::error_code ec;
+  beast::get_lowest_layer(impl_->ws).socket().close(ec);
 }
 
 void ws_client::send_text(const std::string& text) {

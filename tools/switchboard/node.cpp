@@ -22,6 +22,8 @@
 #include "actors/identity/mailer.hpp"
 #include "actors/identity/password_hasher.hpp"
 #include "actors/identity/token_service.hpp"
+#include "actors/ptt/recorder.hpp"
+#include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/crypto.hpp"
@@ -30,9 +32,11 @@
 #include "api/context.hpp"
 #include "api/internal_routes.hpp"
 #include "api/operations.hpp"
+#include "api/ptt_routes.hpp"
 #include "api/router.hpp"
 #include "api/user_routes.hpp"
 #include "api/websocket_endpoint.hpp"
+#include "protocols/native/ptt_codec.hpp"
 #include "protocols/server.hpp"
 #include "protocols/ws/frame.hpp"
 #include "tools/switchboard/bootstrap.hpp"
@@ -43,6 +47,12 @@ namespace sb {
 namespace {
 
 using clock = std::chrono::steady_clock;
+
+// One encoder per wire protocol, shared by every talk group for the life of the process.
+std::array<const ptt::encoder*, kWires> ptt_encoders() {
+  static const native::ptt_encoder native_encoder;
+  return {&native_encoder, nullptr};
+}
 
 unsigned threads_or_cores(uint32_t configured) {
   return configured ? configured : std::max(1u, std::thread::hardware_concurrency());
@@ -176,7 +186,14 @@ int run_node(const config::node_config& cfg) {
     caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
     return 1;
   }
-  auto directory = sys.spawn(directory_actor, std::map<std::string, activator>{});
+  auto recorder =
+      sys.spawn<caf::detached>(recorder_actor, cfg.ptt.recordings_dir, cfg.ptt.retention_days);
+  group_deps groups{store, recorder, cfg.ptt, ptt_encoders(), cfg.database.request_timeout};
+  std::map<std::string, activator> activators{
+      {"group", [groups](caf::actor_system& s, const std::string& id) {
+         return s.spawn(talk_group_actor, groups, id.substr(id.find(':') + 1));
+       }}};
+  auto directory = sys.spawn(directory_actor, activators);
 
   auth_cache cache;
   std::string jwt_secret = cfg.auth.jwt_secret;
@@ -203,7 +220,9 @@ int run_node(const config::node_config& cfg) {
   } else {
     mailer = sys.spawn<caf::detached>(mailer_actor, store, cfg.smtp, cfg.database.request_timeout);
   }
-  api::context ctx{sys, cfg, store, directory, node, auth, hasher, limiter, mailer};
+  auto router_secret = cfg.ptt.router_jwt_secret.empty() ? jwt_secret : cfg.ptt.router_jwt_secret;
+  api::context ctx{sys,    cfg,     store,  directory, node,         auth,
+                   hasher, limiter, mailer, recorder,  router_secret};
   api::router router;
   api::add_operations_routes(router, ctx);
   api::add_auth_routes(router, ctx);
@@ -212,6 +231,8 @@ int run_node(const config::node_config& cfg) {
   api::add_audit_routes(router, ctx);
   api::add_invite_routes(router, ctx);
   api::add_internal_routes(router, ctx);
+  api::add_ptt_routes(router, ctx);
+  api::add_ptt_live_routes(router, ctx);
   protocols::server server{
       ioc, cfg.http, cfg.ws,
       protocols::server_handlers{[&](http::request req, http::responder respond) {
@@ -224,6 +245,7 @@ int run_node(const config::node_config& cfg) {
   auto stop_actors = [&] {
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
     if (mailer) caf::anon_send_exit(mailer, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(recorder, caf::exit_reason::user_shutdown);
     hasher.stop();
     caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
   };

@@ -1,0 +1,135 @@
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "tests/integration/api_calls.hpp"
+#include "tests/support/server_process.hpp"
+#include "tests/support/test_database.hpp"
+#include "tests/support/ws_client.hpp"
+
+namespace sb::test {
+
+/// The 16 raw bytes of a textual UUID (written here independently of the server's codec).
+inline std::string uuid_bytes(const std::string& uuid) {
+  std::string hex, out;
+  for (char c : uuid) {
+    if (c != '-') hex += c;
+  }
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  }
+  return out;
+}
+
+/// A client audio frame for a channel: kind 0x01, flags 0, channel, Opus payload.
+inline std::string audio_frame(const std::string& channel, const std::string& opus) {
+  return std::string("\x01\x00", 2) + uuid_bytes(channel) + opus;
+}
+
+/// The JSON message of `type`, skipping others (binary audio included); throws on timeout.
+inline boost::json::object next_of(ws_client& c, const std::string& type,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto m = c.read(std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now()));
+    if (!m) break;
+    if (m->empty() || (*m)[0] != '{') continue;
+    auto v = boost::json::parse(*m).as_object();
+    if (v.at("type").as_string() == type) return v;
+  }
+  throw std::runtime_error("no " + type + " within the timeout");
+}
+
+/// Sends ptt.start and returns the answer (ptt.granted or ptt.denied).
+inline boost::json::object start_talking(ws_client& c, const std::string& channel,
+                                         const std::string& id = "s") {
+  c.send_text(R"({"type":"ptt.start","id":")" + id + R"(","channel":")" + channel + R"("})");
+  for (;;) {
+    auto m = c.read(std::chrono::seconds(5));
+    if (!m) throw std::runtime_error("no answer to ptt.start");
+    if (m->empty() || (*m)[0] != '{') continue;
+    auto answer = boost::json::parse(*m).as_object();
+    if (answer.at("type") == "ptt.granted" || answer.at("type") == "ptt.denied") return answer;
+  }
+}
+
+inline boost::json::object stop_talking(ws_client& c, const std::string& channel,
+                                        const std::string& id = "t") {
+  c.send_text(R"({"type":"ptt.stop","id":")" + id + R"(","channel":")" + channel + R"("})");
+  return next_of(c, "ptt.stop.ok");
+}
+
+/// A node with one event, one team, one channel, and users who hear it, each with a token.
+struct ptt_fixture {
+  explicit ptt_fixture(env_map env = {}) : server(with_db(db, std::move(env))) {
+    admin = admin_token(server);
+    auto e = call(server.port(), "POST", "/api/events", admin,
+                  boost::json::object{{"name", "Festival"}});
+    REQUIRE(e.status == 201);
+    event = std::string(e.json().at("id").as_string());
+    auto t = call(server.port(), "POST", "/api/events/" + event + "/teams", admin,
+                  boost::json::object{{"name", "Stage crew"}});
+    REQUIRE(t.status == 201);
+    team = std::string(t.json().at("id").as_string());
+    channel = new_channel("Stage");
+  }
+
+  std::string new_channel(const std::string& name) {
+    auto c = call(server.port(), "POST", "/api/teams/" + team + "/channels", admin,
+                  boost::json::object{{"name", name}});
+    REQUIRE(c.status == 201);
+    return std::string(c.json().at("id").as_string());
+  }
+
+  /// Creates a user, puts them in the event with `role` and the given channels, returns id.
+  std::string member(const std::string& email, const std::string& role = "USER",
+                     std::vector<std::string> channels = {}) {
+    auto id = create_user(server.port(), admin,
+                          {{"email", email},
+                           {"firstName", "F"},
+                           {"lastName", "L"},
+                           {"role", "user"},
+                           {"password", "a-long-enough-passphrase"}});
+    boost::json::array list;
+    for (const auto& c : channels.empty() ? std::vector<std::string>{channel} : channels) {
+      list.push_back(boost::json::value(c));
+    }
+    auto r = call(server.port(), "POST", "/api/events/" + event + "/users", admin,
+                  boost::json::object{{"userId", id}, {"role", role}, {"channelIds", list}});
+    REQUIRE(r.status == 200);
+    return id;
+  }
+
+  std::string token_of(const std::string& email) {
+    return login(server.port(), email, "a-long-enough-passphrase");
+  }
+
+  /// A WebSocket of the user, once its session has joined `joins` talk groups.
+  std::unique_ptr<ws_client> connect(const std::string& email, size_t joins = 1,
+                                     ws_client::options o = {}) {
+    o.headers = bearer(token_of(email));
+    auto c = std::make_unique<ws_client>(server.port(), o);
+    for (size_t i = 0; i < joins; ++i) next_of(*c, "channel.joined");
+    return c;
+  }
+
+  static env_map with_db(const test_database& database, env_map env) {
+    env["DATABASE_URL"] = database.url();
+    return env;
+  }
+
+  test_database db;  // declared first: outlives the server
+  server_process server;
+  std::string admin;
+  std::string event;
+  std::string team;
+  std::string channel;
+};
+
+}  // namespace sb::test
