@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include <set>
+
 #include "api/effects.hpp"
 #include "api/guard.hpp"
 #include "api/input.hpp"
@@ -82,18 +84,23 @@ std::optional<std::vector<std::string>> ids(const http::request& req, fields& in
   return out;
 }
 
-std::optional<persistence::event_limits> limits_of(fields& in) {
+/// The `limits` object of a request, checked: known names, integers in range.
+std::optional<std::string> limits_of(fields& in) {
   if (!in.has("limits")) return std::nullopt;
   auto text = in.object_text("limits", 4096, false);
   if (!text) return std::nullopt;
+  static const std::set<std::string_view> known{"maxUsers", "maxTeams", "maxChannels",
+                                                "maxChannelsPerTeam", "maxDispatch"};
   json::error_code ec;
   auto obj = json::parse(*text, ec).as_object();
   for (const auto& [k, v] : obj) {
-    if (!v.is_int64() || v.as_int64() < 0 || v.as_int64() > 1'000'000) {
+    if (!known.count(k)) {
+      in.fail("limits." + std::string(k), "is not a known limit");
+    } else if (!v.is_int64() || v.as_int64() < 0 || v.as_int64() > 1'000'000) {
       in.fail("limits." + std::string(k), "must be an integer between 0 and 1000000");
     }
   }
-  return persistence::event_limits::parse(*text);
+  return text;
 }
 
 /// Runs `next` when the caller may manage the event: an administrator, or a DISPATCH member.
@@ -174,7 +181,7 @@ void add_ptt_routes(router& r, context& ctx) {
               in.reject_unknown({"name", "requiresApproval", "limits"});
               auto name = in.text("name", {true, 200});
               auto approval = in.boolean("requiresApproval", false).value_or(false);
-              auto limits = limits_of(in).value_or(persistence::event_limits{});
+              auto limits = persistence::event_limits::parse(limits_of(in).value_or("{}"));
               if (!in.ok()) return respond(in.problem(req.path));
               auto audit = audit_of(who, req, "event_created", "event", "", {{"name", *name}});
               answer_from_store(

@@ -22,6 +22,8 @@ constexpr std::array kInfos = {
     errc_info{"shutting_down", 503, "Server shutting down"},
     errc_info{"unauthorized", 401, "Unauthorized"},
     errc_info{"forbidden", 403, "Forbidden"},
+    errc_info{"limit_reached", 400, "Limit reached"},
+    errc_info{"invite_invalid", 400, "Invite not usable"},
     errc_info{"internal", 500, "Internal error"},
 };
 

@@ -24,6 +24,8 @@ enum class errc : uint8_t {
   shutting_down,
   unauthorized,
   forbidden,
+  limit_reached,
+  invite_invalid,
   internal,
 };
 

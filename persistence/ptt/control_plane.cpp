@@ -158,8 +158,8 @@ void replace_channels(soci::session& sql, const tenant_scope& scope, const std::
 
 }  // namespace
 
-event_limits event_limits::parse(const std::string& text) {
-  event_limits l;
+event_limits event_limits::parse(const std::string& text, const event_limits& base) {
+  event_limits l = base;
   json::error_code ec;
   auto v = json::parse(text, ec);
   if (ec || !v.is_object()) return l;
@@ -173,6 +173,10 @@ event_limits event_limits::parse(const std::string& text) {
   read("maxChannelsPerTeam", l.max_channels_per_team);
   read("maxDispatch", l.max_dispatch);
   return l;
+}
+
+event_limits event_limits::parse(const std::string& text) {
+  return parse(text, event_limits{});
 }
 
 std::string event_limits::to_json() const {
@@ -199,9 +203,11 @@ ptt_event create_event(soci::session& sql, const tenant_scope& scope, const std:
 ptt_event update_event(soci::session& sql, const tenant_scope& scope, const std::string& id,
                        const std::optional<std::string>& name,
                        const std::optional<bool>& requires_approval,
-                       const std::optional<event_limits>& limits) {
+                       const std::optional<std::string>& limits_patch) {
   auto e = require_event(sql, scope, id);
-  std::string n = name.value_or(e.name), l = limits.value_or(e.limits).to_json();
+  std::string n = name.value_or(e.name);
+  std::string l =
+      limits_patch ? event_limits::parse(*limits_patch, e.limits).to_json() : e.limits.to_json();
   int approval = requires_approval.value_or(e.requires_approval) ? 1 : 0;
   long long now = now_us();
   std::string tenant = scope.tenant_id();
@@ -251,7 +257,7 @@ ptt_team create_team(soci::session& sql, const tenant_scope& scope, const std::s
   auto e = require_event(sql, scope, event_id);
   if (count(sql, "SELECT COUNT(*) FROM ptt_teams WHERE event_id = :e", event_id) >=
       e.limits.max_teams) {
-    throw store_error(errc::bad_request, "Team limit reached");
+    throw store_error(errc::limit_reached, "Team limit reached");
   }
   std::string id = crypto::random_uuid(), tenant = scope.tenant_id();
   long long now = now_us();
@@ -301,11 +307,11 @@ ptt_channel create_channel(soci::session& sql, const tenant_scope& scope,
   auto e = require_event(sql, scope, event_id);
   if (count(sql, "SELECT COUNT(*) FROM ptt_channels WHERE event_id = :e", event_id) >=
       e.limits.max_channels) {
-    throw store_error(errc::bad_request, "Channel limit reached");
+    throw store_error(errc::limit_reached, "Channel limit reached");
   }
   if (team_id && count(sql, "SELECT COUNT(*) FROM ptt_channels WHERE team_id = :t", *team_id) >=
                      e.limits.max_channels_per_team) {
-    throw store_error(errc::bad_request, "Team channel limit reached");
+    throw store_error(errc::limit_reached, "Team channel limit reached");
   }
   std::string id = crypto::random_uuid(), tenant = scope.tenant_id();
   std::string type = team_id ? "TEAM" : "EVENT_ADMIN";
@@ -386,12 +392,12 @@ channel_change assign_user(soci::session& sql, const tenant_scope& scope,
   auto current = find_event_member(sql, scope, event_id, user_id);
   if (!current && count(sql, "SELECT COUNT(*) FROM ptt_event_members WHERE event_id = :e",
                         event_id) >= e.limits.max_users) {
-    throw store_error(errc::bad_request, "User limit reached");
+    throw store_error(errc::limit_reached, "User limit reached");
   }
   if (role == "DISPATCH" && (!current || current->role != "DISPATCH") &&
       count(sql, "SELECT COUNT(*) FROM ptt_event_members WHERE event_id = :e AND role = 'DISPATCH'",
             event_id) >= e.limits.max_dispatch) {
-    throw store_error(errc::bad_request, "Dispatch limit reached");
+    throw store_error(errc::limit_reached, "Dispatch limit reached");
   }
   if (status.empty()) status = e.requires_approval ? "PENDING" : "ACTIVE";
   std::string tenant = scope.tenant_id();
@@ -581,13 +587,13 @@ channel_change join_event_invite(soci::session& sql, const tenant_scope& scope,
     any = true;
   }
   if (!any) throw store_error(errc::not_found, "no such invite");
-  if (expires <= now_us()) throw store_error(errc::bad_request, "Invite expired");
+  if (expires <= now_us()) throw store_error(errc::invite_invalid, "Invite expired");
   soci::statement use_it = (sql.prepare << "UPDATE ptt_invites SET used_count = used_count + 1 "
                                            "WHERE id = :id AND (max_uses = 0 OR used_count < "
                                            "max_uses)",
                             soci::use(id));
   use_it.execute(true);
-  if (use_it.get_affected_rows() != 1) throw store_error(errc::bad_request, "Invite used up");
+  if (use_it.get_affected_rows() != 1) throw store_error(errc::invite_invalid, "Invite used up");
   std::vector<std::string> channels;
   json::error_code ec;
   auto parsed = json::parse(channels_json, ec);

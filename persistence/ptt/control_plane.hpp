@@ -27,6 +27,9 @@ struct event_limits {
   int64_t max_channels_per_team = 50;
   int64_t max_dispatch = 20;
 
+  /// The limits of a JSON object, over `base` (or the defaults) for the fields it does not
+  /// name.
+  static event_limits parse(const std::string& json, const event_limits& base);
   static event_limits parse(const std::string& json);
   std::string to_json() const;
 };
@@ -83,11 +86,12 @@ struct channel_change {
 ptt_event create_event(soci::session& sql, const tenant_scope& scope, const std::string& name,
                        bool requires_approval, const event_limits& limits,
                        const std::string& created_by);
-/// Throws store_error(not_found).
+/// `limits_patch`: a JSON object of the limits to change; the others stay. Throws
+/// store_error(not_found).
 ptt_event update_event(soci::session& sql, const tenant_scope& scope, const std::string& id,
                        const std::optional<std::string>& name,
                        const std::optional<bool>& requires_approval,
-                       const std::optional<event_limits>& limits);
+                       const std::optional<std::string>& limits_patch);
 std::optional<ptt_event> find_event(soci::session& sql, const tenant_scope& scope,
                                     const std::string& id);
 std::vector<ptt_event> list_events(soci::session& sql, const tenant_scope& scope);
