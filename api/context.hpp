@@ -9,6 +9,7 @@
 
 #include "actors/identity/authenticator.hpp"
 #include "actors/identity/password_hasher.hpp"
+#include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/lifecycle.hpp"
 #include "actors/runtime/rate_limiter.hpp"
 #include "config/node_config.hpp"
@@ -30,6 +31,7 @@ struct context {
   caf::actor mailer;          ///< nudged after mail is queued; invalid when SMTP is off
   caf::actor recorder;        ///< talk-burst recordings
   std::string router_secret;  ///< signs router tokens (ROUTER_JWT_SECRET)
+  std::array<const ptt::encoder*, kWires> encoders{};  ///< talk events, by wire protocol
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<uint16_t> port{0};  ///< the bound port, known once listening
 };

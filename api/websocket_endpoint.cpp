@@ -52,7 +52,10 @@ void accept(context& ctx, principal who, const ws_credentials& creds,
                       ctx.directory,
                       ctx.node,
                       ctx.cfg.ws.max_inflight,
-                      ctx.cfg.database.request_timeout};
+                      ctx.cfg.database.request_timeout,
+                      wire::native,
+                      ctx.encoders[static_cast<size_t>(wire::native)],
+                      ctx.recorder};
     auto session = ctx.sys.spawn(session_actor, std::move(deps));
     uint32_t limit = ctx.cfg.rate_limit.enabled ? ctx.cfg.rate_limit.ws_messages : 0;
     return std::make_shared<native::adapter>(std::move(session), std::move(out),

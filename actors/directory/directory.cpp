@@ -95,6 +95,15 @@ caf::behavior directory_actor(caf::stateful_actor<directory_state>* self,
         if (auto it = st.entries.find(id); it != st.entries.end()) return it->second;
         return caf::make_error(errc::not_found);
       },
+      [=](tagged_atom, const std::string& tag) {
+        census.on_message(self);
+        auto& st = self->state;
+        std::vector<caf::actor> out;
+        if (auto it = st.ids_by_tag.find(tag); it != st.ids_by_tag.end()) {
+          for (const auto& id : it->second) out.push_back(st.entries[id]);
+        }
+        return out;
+      },
       [=](online_atom, const std::vector<std::string>& tags) {
         census.on_message(self);
         std::vector<std::string> out;

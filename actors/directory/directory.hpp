@@ -45,6 +45,7 @@ struct directory_state {
 ///                               errc::not_found when nothing is registered for the kind
 ///  (list_atom, kind)          → std::vector<std::string>: live ids of that kind, sorted
 ///  (lookup_atom, id)          → actor, or errc::not_found: like resolve, never activates
+///  (tagged_atom, tag)        → std::vector<caf::actor>: the live actors with the tag
 ///  (online_atom, std::vector<std::string> tags) → std::vector<std::string>: those tags that
 ///                               at least one live actor carries
 caf::behavior directory_actor(caf::stateful_actor<directory_state>* self,

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "protocols/ptt/talk_event.hpp"
+
 namespace sb {
 
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
@@ -22,6 +24,10 @@ using rec_open_atom = caf::atom_constant<caf::atom("recopen")>;
 using rec_append_atom = caf::atom_constant<caf::atom("recappend")>;
 using rec_close_atom = caf::atom_constant<caf::atom("recclose")>;
 using rec_read_atom = caf::atom_constant<caf::atom("recread")>;
+using direct_atom = caf::atom_constant<caf::atom("direct")>;
+
+/// Where a client's audio packet goes.
+enum class audio_route : uint8_t { group = 0, direct = 1, emergency = 2 };
 
 /// Opus bytes as received, shared between the recorder and every protocol's encoder.
 using audio_bytes = std::shared_ptr<const std::string>;
@@ -29,3 +35,4 @@ using audio_bytes = std::shared_ptr<const std::string>;
 }  // namespace sb
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::audio_bytes)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::ptt::talk_event)

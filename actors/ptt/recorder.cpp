@@ -9,8 +9,10 @@
 #include <filesystem>
 
 #include "actors/ptt/ptt_atoms.hpp"
+#include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
+#include "persistence/store_job.hpp"
 
 namespace sb {
 
@@ -102,6 +104,31 @@ caf::behavior recorder_actor(caf::stateful_actor<recorder_state>* self, std::str
         self->delayed_send(self, std::chrono::hours(1), caf::tick_atom::value);
       },
   };
+}
+
+void commit_burst(caf::event_based_actor* self, const caf::actor& recorder,
+                  const persistence::store_ptr& store, std::chrono::milliseconds timeout,
+                  const std::string& key, persistence::ptt_message m,
+                  std::function<void(std::string, int64_t)> finish) {
+  auto duration = m.duration_ms;
+  self->request(recorder, caf::infinite, rec_close_atom::value, key, m.id)
+      .then(
+          [self, store, timeout, m, finish](int64_t size) mutable {
+            if (size == 0) return finish({}, m.duration_ms);
+            m.size_bytes = size;
+            auto job = persistence::make_job("store_burst", [m](soci::session& sql) {
+              persistence::insert_ptt_message(sql, m);
+              return caf::message{};
+            });
+            self->request(store->route(std::hash<std::string>{}(m.target)), timeout,
+                          store_atom::value, job)
+                .then([m, finish]() { finish(m.id, m.duration_ms); },
+                      [self, m, finish](caf::error& err) {
+                        spdlog::warn("burst {} not stored: {}", m.id, self->system().render(err));
+                        finish({}, m.duration_ms);
+                      });
+          },
+          [finish, duration](caf::error&) { finish({}, duration); });
 }
 
 }  // namespace sb

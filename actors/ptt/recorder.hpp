@@ -3,9 +3,14 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include <chrono>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <string>
+
+#include "persistence/ptt/messages.hpp"
+#include "persistence/store.hpp"
 
 namespace sb {
 
@@ -25,6 +30,14 @@ struct recorder_state {
 /// (rec_read_atom, std::string message_id) → std::string bytes, or errc::not_found.
 caf::behavior recorder_actor(caf::stateful_actor<recorder_state>* self, std::string dir,
                              uint32_t retention_days);
+
+/// Finishes a burst from inside `self`: closes the recording `key` under the name `m.id`; when
+/// it holds audio, stores `m` (with its size) and then calls `finish(m.id, m.duration_ms)`.
+/// Without audio, or when anything fails, calls `finish("", m.duration_ms)`.
+void commit_burst(caf::event_based_actor* self, const caf::actor& recorder,
+                  const persistence::store_ptr& store, std::chrono::milliseconds timeout,
+                  const std::string& key, persistence::ptt_message m,
+                  std::function<void(std::string, int64_t)> finish);
 
 /// Where a recording lives, for serving it; "" when `message_id` is not a plausible name.
 std::string recording_path(const std::string& dir, const std::string& message_id);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "actors/ptt/recorder.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
@@ -113,25 +114,8 @@ void end_burst(self_ptr self, std::function<void(std::string, int64_t)> done) {
   persistence::ptt_message m{
       id, st.tenant_id, 0, st.channel_id,          floor.user_id, "audio", std::nullopt,
       id, duration,     0, floor.started_ms * 1000};
-  self->request(deps.recorder, caf::infinite, rec_close_atom::value, key, id)
-      .then(
-          [self, m, finish](int64_t size) mutable {
-            if (size == 0) return finish({}, m.duration_ms);
-            m.size_bytes = size;
-            auto job = persistence::make_job("store_burst", [m](soci::session& sql) {
-              persistence::insert_ptt_message(sql, m);
-              return caf::message{};
-            });
-            const auto& d = self->state.deps;
-            self->request(d.store->route(shard_of(m.target)), d.store_timeout, store_atom::value,
-                          job)
-                .then([m, finish]() { finish(m.id, m.duration_ms); },
-                      [self, m, finish](caf::error& err) {
-                        spdlog::warn("burst {} not stored: {}", m.id, self->system().render(err));
-                        finish({}, m.duration_ms);
-                      });
-          },
-          [finish, duration](caf::error&) { finish({}, duration); });
+  commit_burst(self, deps.recorder, deps.store, deps.store_timeout, key, std::move(m),
+               std::move(finish));
 }
 
 /// Takes the floor from its holder without a STOP: the holder is told why.
@@ -143,26 +127,31 @@ void release(self_ptr self, ptt::release_reason reason) {
   end_burst(self, [](std::string, int64_t) {});
 }
 
-void grant(self_ptr self, const std::string& session_id, const std::string& user_id,
-           bool dispatcher, int64_t start_payload) {
+void grant(self_ptr self, const floor_request& r) {
   auto& st = self->state;
   const auto& deps = st.deps;
   auto now = clock_type::now();
   auto now_ms = now_us() / 1000;
-  st.floor = talk_group_state::floor_state{user_id, session_id, dispatcher, now,
-                                           now,     now_ms,     now_ms,     ++st.bursts};
+  st.floor = talk_group_state::floor_state{r.user_id, r.session_id, r.dispatcher, r.emergency, now,
+                                           now,       now_ms,       now_ms,       ++st.bursts};
   st.last_audio_ms = now_ms;
-  st.last_talker = user_id;
+  st.last_talker = r.user_id;
   auto burst = st.floor->burst;
   self->send(deps.recorder, rec_open_atom::value, fmt::format("{}-{}", st.channel_id, burst));
   self->delayed_send(self, deps.cfg.max_audio, floor_timer_atom::value, burst,
                      static_cast<uint8_t>(ptt::release_reason::max_duration));
   self->delayed_send(self, deps.cfg.busy_timeout, floor_timer_atom::value, burst,
                      static_cast<uint8_t>(ptt::release_reason::busy_timeout));
-  auto e = event_of(self, kind::started, user_id);
-  e.dispatcher = dispatcher;
-  e.start_payload = start_payload;
-  fan_out(self, e, user_id);
+  auto e = event_of(self, kind::started, r.user_id);
+  e.dispatcher = r.dispatcher;
+  e.emergency = r.emergency;
+  e.start_raw = r.start_raw;
+  fan_out(self, e, r.user_id);
+}
+
+/// Who wins the floor: an emergency broadcast over a dispatcher over everyone else.
+int rank_of(bool dispatcher, bool emergency) {
+  return emergency ? 2 : dispatcher ? 1 : 0;
 }
 
 void schedule_idle_check(self_ptr self) {
@@ -229,17 +218,19 @@ caf::behavior running(self_ptr self) {
             self, [&](const listener& l) { return l.session_id == session_id; },
             ptt::release_reason::disconnected);
       },
-      [=](talk_start_atom, const std::string& session_id, const std::string& user_id,
-          bool dispatcher, int64_t start_payload) {
+      [=](talk_start_atom, const floor_request& r) {
         census.on_message(self);
         auto& st = self->state;
-        if (!st.members.count(user_id)) {
+        // An emergency broadcast comes from a dispatcher the session has checked: it needs
+        // no channel membership.
+        if (!r.emergency && !st.members.count(r.user_id)) {
           pm().not_member.inc();
           return static_cast<uint8_t>(floor_answer::not_member);
         }
-        if (st.floor && st.floor->user_id != user_id) {
+        if (st.floor && st.floor->user_id != r.user_id) {
           auto idle = clock_type::now() - st.floor->last_audio;
-          if (dispatcher && !st.floor->dispatcher) {
+          if (rank_of(r.dispatcher, r.emergency) >
+              rank_of(st.floor->dispatcher, st.floor->emergency)) {
             release(self, ptt::release_reason::preempted);
           } else if (idle >= st.deps.cfg.max_idle) {
             release(self, ptt::release_reason::taken_over);
@@ -249,9 +240,9 @@ caf::behavior running(self_ptr self) {
           }
         }
         if (!st.floor) {
-          grant(self, session_id, user_id, dispatcher, start_payload);
+          grant(self, r);
         } else {
-          st.floor->session_id = session_id;  // the holder re-started, maybe from a new device
+          st.floor->session_id = r.session_id;  // the holder re-started, maybe on a new device
         }
         pm().granted.inc();
         return static_cast<uint8_t>(floor_answer::granted);
@@ -292,7 +283,9 @@ caf::behavior running(self_ptr self) {
         auto& st = self->state;
         if (!st.members.count(user_id)) return caf::make_error(errc::forbidden);
         auto now = now_us();
-        auto id = fmt::format("0_17_{}_{}_{}.txt", st.channel_id, user_id, now / 1000);
+        // Ids carry milliseconds: two texts within one get distinct ones.
+        st.last_text_ms = std::max(now / 1000, st.last_text_ms + 1);
+        auto id = fmt::format("0_17_{}_{}_{}.txt", st.channel_id, user_id, st.last_text_ms);
         persistence::ptt_message m{id,      st.tenant_id,
                                    0,       st.channel_id,
                                    user_id, "text",

@@ -41,6 +41,15 @@ struct group_deps {
   std::chrono::milliseconds store_timeout{5000};
 };
 
+/// A request for the floor of one group.
+struct floor_request {
+  std::string session_id;
+  std::string user_id;
+  bool dispatcher = false;
+  bool emergency = false;  ///< pre-empts anyone, needs no membership (the session checked)
+  std::string start_raw;   ///< VoicePing START payload, see ptt::talk_event
+};
+
 /// Outcome of a floor request.
 enum class floor_answer : uint8_t { granted = 0, busy = 1, not_member = 2 };
 
@@ -51,6 +60,7 @@ struct talk_group_state {
     std::string user_id;
     std::string session_id;
     bool dispatcher = false;
+    bool emergency = false;
     std::chrono::steady_clock::time_point started;
     std::chrono::steady_clock::time_point last_audio;
     int64_t started_ms = 0;  ///< epoch milliseconds, for message ids and traffic
@@ -68,6 +78,7 @@ struct talk_group_state {
   uint64_t bursts = 0;
   int64_t last_audio_ms = 0;  ///< of any burst, for the traffic view
   std::string last_talker;
+  int64_t last_text_ms = 0;  ///< keeps text message ids unique
   uint64_t idle_generation = 0;
   static inline const char* name = "talk_group";
 };
@@ -82,8 +93,7 @@ struct talk_group_state {
 /// Messages:
 ///  (subscribe_atom, listener) → bool: false when the user is not a member
 ///  (unsubscribe_atom, session id)
-///  (talk_start_atom, session id, user id, bool dispatcher, int64_t start payload)
-///      → uint8_t floor_answer
+///  (talk_start_atom, floor_request) → uint8_t floor_answer
 ///  (talk_stop_atom, session id, user id) → (std::string message id, int64_t duration ms);
 ///      an empty id when the caller did not hold the floor
 ///  (audio_atom, session id, user id, audio_bytes): forwarded only from the holder
@@ -96,3 +106,4 @@ caf::behavior talk_group_actor(caf::stateful_actor<talk_group_state>* self, grou
 }  // namespace sb
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::listener)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::floor_request)

@@ -17,6 +17,7 @@ using register_atom = caf::atom_constant<caf::atom("register")>;
 using list_atom = caf::atom_constant<caf::atom("list")>;
 using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
 using online_atom = caf::atom_constant<caf::atom("online")>;
+using tagged_atom = caf::atom_constant<caf::atom("tagged")>;
 using inbound_atom = caf::atom_constant<caf::atom("inbound")>;
 using closed_atom = caf::atom_constant<caf::atom("closed")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;

@@ -11,7 +11,9 @@
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
 #include "actors/runtime/error_metrics.hpp"
-#include "actors/session/ptt_session.hpp"
+#include "actors/session/direct_talk.hpp"
+#include "actors/session/emergency.hpp"
+#include "actors/session/native_ptt.hpp"
 #include "persistence/notes.hpp"
 #include "protocols/native/adapter.hpp"
 #include "protocols/native/codec.hpp"
@@ -91,19 +93,28 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
                 handle_ptt_start(self, deps, r);
               } else if constexpr (std::is_same_v<T, native::ptt_stop>) {
                 handle_ptt_stop(self, deps, r);
-              } else {
+              } else if constexpr (std::is_same_v<T, native::text_message>) {
                 handle_text(self, deps, r);
+              } else if constexpr (std::is_same_v<T, native::receipt>) {
+                handle_receipt(self, deps, r);
+              } else if constexpr (std::is_same_v<T, native::emergency_start>) {
+                handle_emergency_start(self, deps, r);
+              } else {
+                handle_emergency_stop(self, deps, r);
               }
             },
             req);
       },
       [=](closed_atom, uint16_t code) {
         spdlog::debug("{} closed ({})", self->state.id, code);
+        abandon_direct_bursts(self, deps);
+        stop_emergency(self, deps, [] {});
         self->quit();
       },
-      [=](audio_atom, const std::string& channel, const audio_bytes& opus) {
-        handle_audio(self, deps, channel, opus);
+      [=](audio_atom, audio_route route, const std::string& target, const audio_bytes& opus) {
+        handle_audio(self, deps, route, target, opus);
       },
+      [=](direct_atom, const ptt::talk_event& e) { deliver_direct(deps, e); },
       [=](membership_atom, const std::string& channel, bool hears, bool dispatcher) {
         census.on_message(self);
         update_channel(self, deps, channel, hears, dispatcher);

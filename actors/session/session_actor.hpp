@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "actors/identity/principal.hpp"
+#include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/lifecycle.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store.hpp"
@@ -28,12 +29,22 @@ struct session_deps {
   std::shared_ptr<lifecycle> node;
   uint32_t max_inflight = 256;
   std::chrono::milliseconds store_timeout{5000};
+  wire protocol = wire::native;
+  const ptt::encoder* encoder = nullptr;  ///< talk events in this session's protocol
+  caf::actor recorder;                    ///< for private talk bursts
 };
 
 /// A talk group the session listens to.
 struct joined_channel {
   caf::actor group;
   bool dispatcher = false;
+};
+
+/// A private (1:1) talk burst this session is sending.
+struct direct_burst {
+  std::vector<caf::actor> peers;  ///< the recipient's sessions when the burst started
+  std::string recording;          ///< recorder key
+  int64_t started_ms = 0;
 };
 
 struct session_state {
@@ -44,6 +55,14 @@ struct session_state {
   /// Requests waiting on the store; shared so that the exit hook can still read it.
   std::shared_ptr<uint32_t> inflight = std::make_shared<uint32_t>(0);
   std::map<std::string, joined_channel> channels;  ///< by channel id
+  std::map<std::string, direct_burst> direct;      ///< by recipient user id
+  /// An emergency broadcast in progress: the event and the groups that granted it.
+  std::string emergency_event;
+  std::map<std::string, caf::actor> emergency_groups;
+  uint64_t bursts = 0;
+  int64_t last_text_ms = 0;  ///< keeps private text ids unique
+  std::string device_id;     ///< VoicePing: the client's device
+  bool user_add = false;     ///< VoicePing: USER_ADD/USER_REMOVE are honoured
   static inline const char* name = "session";
 };
 

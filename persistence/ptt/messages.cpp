@@ -40,14 +40,17 @@ std::optional<ptt_message> find_ptt_message(soci::session& sql, const tenant_sco
 }
 
 bool mark_ptt_message(soci::session& sql, const tenant_scope& scope, const std::string& id,
-                      bool read) {
+                      const std::string& from_user, const std::string& to_user, bool read) {
   std::string tenant = scope.tenant_id();
   long long now = now_us();
-  soci::statement st = (sql.prepare << (read ? "UPDATE ptt_messages SET read_at_us = :n WHERE id "
-                                               "= :id AND tenant_id = :t"
-                                             : "UPDATE ptt_messages SET delivered_at_us = :n "
-                                               "WHERE id = :id AND tenant_id = :t"),
-                        soci::use(now), soci::use(id), soci::use(tenant));
+  // The first receipt of each kind counts; a later one does not move the time.
+  std::string column = read ? "read_at_us" : "delivered_at_us";
+  soci::statement st =
+      (sql.prepare << "UPDATE ptt_messages SET " + column +
+                          " = :n WHERE id = :id AND tenant_id "
+                          "= :t AND channel_type = 1 AND from_user = :f AND target_id = :to AND " +
+                          column + " IS NULL",
+       soci::use(now), soci::use(id), soci::use(tenant), soci::use(from_user), soci::use(to_user));
   st.execute(true);
   return st.get_affected_rows() > 0;
 }

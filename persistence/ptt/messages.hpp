@@ -30,8 +30,9 @@ struct ptt_message {
 void insert_ptt_message(soci::session& sql, const ptt_message& m);
 std::optional<ptt_message> find_ptt_message(soci::session& sql, const tenant_scope& scope,
                                             const std::string& id);
-/// Records a delivered or read receipt; false when the message is unknown in the scope.
+/// Records a delivered or read receipt of the private message `id` that `from_user` sent to
+/// `to_user`; false when there is no such message in the scope.
 bool mark_ptt_message(soci::session& sql, const tenant_scope& scope, const std::string& id,
-                      bool read);
+                      const std::string& from_user, const std::string& to_user, bool read);
 
 }  // namespace sb::persistence

@@ -29,10 +29,13 @@ void adapter::on_message(ws::opcode op, std::string payload) {
   if (op != ws::opcode::text) {
     // Binary frames carry audio; they are paced by the floor, not by the message limit.
     auto audio = decode_audio(payload);
-    if (!audio || audio->type != ptt::channel_type::group) {
+    if (!audio) {
       return reply_error({}, errc::bad_request, "binary frames must be audio frames (0x01)");
     }
-    caf::anon_send(session_, audio_atom::value, std::move(audio->target),
+    auto route = audio->emergency                           ? audio_route::emergency
+                 : audio->type == ptt::channel_type::direct ? audio_route::direct
+                                                            : audio_route::group;
+    caf::anon_send(session_, audio_atom::value, route, std::move(audio->target),
                    std::make_shared<const std::string>(std::move(audio->opus)));
     return;
   }

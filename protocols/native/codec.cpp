@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <optional>
+
 namespace sb::native {
 
 namespace json = boost::json;
@@ -28,6 +30,27 @@ void append_string_field(std::string& out, std::string_view name, std::string_vi
   out += name;
   out += "\":";
   out += json::serialize(json::string_view(value.data(), value.size()));
+}
+
+// A string field of at most `max` bytes; nullopt when absent, not a string or too long.
+std::optional<std::string> string_field(const json::object& o, std::string_view name, size_t max) {
+  auto* v = o.if_contains(name);
+  auto* s = v ? v->if_string() : nullptr;
+  if (!s || s->size() > max) return std::nullopt;
+  return std::string(s->data(), s->size());
+}
+
+std::optional<talk_target> target_of(const json::object& o) {
+  auto channel = string_field(o, "channel", 64);
+  auto to = string_field(o, "to", 64);
+  if (channel.has_value() == to.has_value()) return std::nullopt;
+  if (channel && !channel->empty()) return talk_target{ptt::channel_type::group, *channel};
+  if (to && !to->empty()) return talk_target{ptt::channel_type::direct, *to};
+  return std::nullopt;
+}
+
+void append_target(std::string& out, const talk_target& t) {
+  append_string_field(out, t.type == ptt::channel_type::group ? "channel" : "to", t.id);
 }
 
 }  // namespace
@@ -62,22 +85,35 @@ std::variant<request, decode_failure> decode(std::string_view text) {
     return request{echo{id, std::string(s->data(), s->size())}};
   }
   if (*type == "ptt.start" || *type == "ptt.stop" || *type == "text") {
-    auto* c = obj->if_contains("channel");
-    auto* channel = c ? c->if_string() : nullptr;
-    if (!channel || channel->empty() || channel->size() > 64) {
+    auto target = target_of(*obj);
+    if (!target) {
       return decode_failure{id, errc::bad_request,
-                            std::string(*type) + " needs a string field channel"};
+                            std::string(*type) + " needs a string field channel or to"};
     }
-    std::string ch(channel->data(), channel->size());
-    if (*type == "ptt.start") return request{ptt_start{id, ch}};
-    if (*type == "ptt.stop") return request{ptt_stop{id, ch}};
-    auto* t = obj->if_contains("text");
-    auto* text = t ? t->if_string() : nullptr;
+    if (*type == "ptt.start") return request{ptt_start{id, *target}};
+    if (*type == "ptt.stop") return request{ptt_stop{id, *target}};
+    auto text = string_field(*obj, "text", 64 * 1024);
     if (!text || text->empty()) {
       return decode_failure{id, errc::bad_request, "text needs a non-empty string field text"};
     }
-    return request{text_message{id, ch, std::string(text->data(), text->size())}};
+    return request{text_message{id, *target, *text}};
   }
+  if (*type == "receipt") {
+    auto to = string_field(*obj, "to", 64);
+    auto message_id = string_field(*obj, "message_id", 256);
+    auto status = string_field(*obj, "status", 16);
+    if (!to || !message_id || !status || (*status != "delivered" && *status != "read")) {
+      return decode_failure{id, errc::bad_request,
+                            "receipt needs to, message_id and status (delivered or read)"};
+    }
+    return request{receipt{id, *to, *message_id, *status == "read"}};
+  }
+  if (*type == "emergency.start") {
+    auto event = string_field(*obj, "event", 64);
+    if (!event) return decode_failure{id, errc::bad_request, "emergency.start needs event"};
+    return request{emergency_start{id, *event}};
+  }
+  if (*type == "emergency.stop") return request{emergency_stop{id}};
   return decode_failure{id, errc::unknown_type,
                         "unknown message type " + json::serialize(*type_value)};
 }
@@ -98,24 +134,24 @@ std::string encode_echo_ok(std::string_view id, int64_t note_id, int64_t created
   return out;
 }
 
-std::string encode_ptt_granted(std::string_view id, std::string_view channel) {
+std::string encode_ptt_granted(std::string_view id, const talk_target& target) {
   auto out = open_envelope("ptt.granted", id);
-  append_string_field(out, "channel", channel);
+  append_target(out, target);
   return out + "}";
 }
 
-std::string encode_ptt_denied(std::string_view id, std::string_view channel,
+std::string encode_ptt_denied(std::string_view id, const talk_target& target,
                               std::string_view reason) {
   auto out = open_envelope("ptt.denied", id);
-  append_string_field(out, "channel", channel);
+  append_target(out, target);
   append_string_field(out, "reason", reason);
   return out + "}";
 }
 
-std::string encode_ptt_stopped(std::string_view id, std::string_view channel,
+std::string encode_ptt_stopped(std::string_view id, const talk_target& target,
                                std::string_view message_id, int64_t duration_ms) {
   auto out = open_envelope("ptt.stop.ok", id);
-  append_string_field(out, "channel", channel);
+  append_target(out, target);
   if (message_id.empty()) {
     out += R"(,"message_id":null)";
   } else {
@@ -142,6 +178,24 @@ std::string encode_text_ok(std::string_view id, std::string_view message_id) {
   auto out = open_envelope("text.ok", id);
   append_string_field(out, "message_id", message_id);
   return out + "}";
+}
+
+std::string encode_receipt_ok(std::string_view id) {
+  return open_envelope("receipt.ok", id) + "}";
+}
+
+std::string encode_emergency_started(std::string_view id, std::string_view event,
+                                     const std::vector<std::string>& channels) {
+  auto out = open_envelope("emergency.started", id);
+  append_string_field(out, "event", event);
+  json::array list;
+  for (const auto& c : channels) list.emplace_back(c);
+  out += R"(,"channels":)" + json::serialize(list) + "}";
+  return out;
+}
+
+std::string encode_emergency_stopped(std::string_view id) {
+  return open_envelope("emergency.stop.ok", id) + "}";
 }
 
 std::string encode_error(std::string_view id, errc code, std::string_view message) {

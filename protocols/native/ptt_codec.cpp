@@ -61,8 +61,9 @@ std::string uuid_string(std::string_view bytes16) {
 std::optional<audio_in> decode_audio(std::string_view frame) {
   if (frame.size() < 18 || static_cast<uint8_t>(frame[0]) != kAudioFrame) return std::nullopt;
   audio_in a;
-  a.type = (static_cast<uint8_t>(frame[1]) & kPrivateFlag) ? ptt::channel_type::direct
-                                                           : ptt::channel_type::group;
+  auto flags = static_cast<uint8_t>(frame[1]);
+  a.type = (flags & kPrivateFlag) ? ptt::channel_type::direct : ptt::channel_type::group;
+  a.emergency = (flags & kEmergencyFlag) != 0;
   a.target = uuid_string(frame.substr(2, 16));
   a.opus.assign(frame.substr(18));
   return a;
@@ -91,12 +92,13 @@ ws::frame_ptr ptt_encoder::encode(const ptt::talk_event& e) const {
       add_scope(o, e);
       o["from"] = e.from;
       o["dispatcher"] = e.dispatcher;
+      if (e.emergency) o["emergency"] = true;
       break;
     case kind::ended:
       o["type"] = "ptt.ended";
       add_scope(o, e);
       o["from"] = e.from;
-      o["message_id"] = e.message_id;
+      o["message_id"] = e.message_id.empty() ? json::value(nullptr) : json::value(e.message_id);
       o["duration_ms"] = e.duration_ms;
       break;
     case kind::released:
@@ -111,6 +113,12 @@ ws::frame_ptr ptt_encoder::encode(const ptt::talk_event& e) const {
       o["message_id"] = e.message_id;
       o["text"] = e.payload ? json::string_view(*e.payload) : json::string_view();
       o["sent_at"] = iso_ms(e.at_ms);
+      break;
+    case kind::receipt:
+      o["type"] = "receipt";
+      o["from"] = e.from;
+      o["message_id"] = e.message_id;
+      o["status"] = e.read ? "read" : "delivered";
       break;
     case kind::audio:
       break;

@@ -11,14 +11,17 @@ namespace sb::native {
 // Binary audio frames of the native protocol (docs/protocol.md):
 //   client → server: 0x01 | flags | target (16 bytes) | Opus packet
 //   server → client: 0x01 | flags | target (16 bytes) | sender (16 bytes) | Opus packet
-// flags bit 0: private (target is a user, not a channel). Ids are UUIDs as 16 raw bytes.
+// flags bit 0: private (target is a user, not a channel); bit 1 (client → server only):
+// emergency broadcast (target is the event). Ids are UUIDs as 16 raw bytes.
 inline constexpr uint8_t kAudioFrame = 0x01;
 inline constexpr uint8_t kPrivateFlag = 0x01;
+inline constexpr uint8_t kEmergencyFlag = 0x02;
 
 /// A decoded client audio frame.
 struct audio_in {
   ptt::channel_type type = ptt::channel_type::group;
-  std::string target;  ///< channel id or recipient user id, as a UUID string
+  bool emergency = false;
+  std::string target;  ///< channel id, recipient user id or event id, as a UUID string
   std::string opus;
 };
 

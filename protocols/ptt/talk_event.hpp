@@ -27,11 +27,12 @@ enum class release_reason {
 /// for every listener speaking that protocol.
 struct talk_event {
   enum class kind {
-    started,   ///< someone took the floor (`from`, `dispatcher`, `start_payload`)
+    started,   ///< someone took the floor (`from`, `dispatcher`, `emergency`, `start_raw`)
     audio,     ///< one audio packet of the current talker (`payload` = the Opus bytes)
     ended,     ///< the talker stopped (`message_id`, `duration_ms`)
     released,  ///< to the holder: the floor was taken away (`reason`)
     text,      ///< a text message (`message_id`, `payload` = the text)
+    receipt,   ///< private only: `from` got (or read, `read`) the message `message_id`
   };
   kind what = kind::audio;
   channel_type type = channel_type::group;
@@ -39,8 +40,12 @@ struct talk_event {
   std::string from;    ///< the sender's user id
   std::string message_id;
   int64_t duration_ms = 0;
-  int64_t start_payload = 0;  ///< VoicePing START payload (the client's timestamp)
+  /// The talker's VoicePing START payload as MessagePack bytes (usually the client's clock),
+  /// forwarded unchanged to VoicePing listeners; empty for talkers on other protocols.
+  std::string start_raw;
   bool dispatcher = false;
+  bool emergency = false;  ///< an emergency broadcast to every channel of the event
+  bool read = false;       ///< receipt: read (true) or delivered (false)
   release_reason reason = release_reason::max_duration;
   std::shared_ptr<const std::string> payload;
   int64_t at_ms = 0;  ///< server time, epoch milliseconds

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "tests/integration/api_calls.hpp"
@@ -44,6 +45,19 @@ inline boost::json::object next_of(ws_client& c, const std::string& type,
     if (v.at("type").as_string() == type) return v;
   }
   throw std::runtime_error("no " + type + " within the timeout");
+}
+
+/// The next binary (audio) message, skipping JSON ones; nullopt on timeout.
+inline std::optional<std::string> next_audio(
+    ws_client& c, std::chrono::milliseconds timeout = std::chrono::seconds(2)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto m = c.read(std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now()));
+    if (!m) return std::nullopt;
+    if (!m->empty() && (*m)[0] == '\x01') return m;
+  }
+  return std::nullopt;
 }
 
 /// Sends ptt.start and returns the answer (ptt.granted or ptt.denied).

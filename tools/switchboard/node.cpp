@@ -221,8 +221,8 @@ int run_node(const config::node_config& cfg) {
     mailer = sys.spawn<caf::detached>(mailer_actor, store, cfg.smtp, cfg.database.request_timeout);
   }
   auto router_secret = cfg.ptt.router_jwt_secret.empty() ? jwt_secret : cfg.ptt.router_jwt_secret;
-  api::context ctx{sys,    cfg,     store,  directory, node,         auth,
-                   hasher, limiter, mailer, recorder,  router_secret};
+  api::context ctx{sys,    cfg,     store,  directory, node,          auth,
+                   hasher, limiter, mailer, recorder,  router_secret, ptt_encoders()};
   api::router router;
   api::add_operations_routes(router, ctx);
   api::add_auth_routes(router, ctx);

@@ -1,0 +1,97 @@
+#include "actors/session/emergency.hpp"
+
+#include <caf/all.hpp>
+
+#include <memory>
+
+#include "actors/runtime/atoms.hpp"
+#include "actors/session/session_store.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/ptt/control_plane.hpp"
+
+namespace sb {
+
+namespace {
+
+using persistence::tenant_scope;
+
+/// Calls `done` after `n` calls of the returned function (at once when n is 0).
+std::function<void()> after(size_t n, std::function<void()> done) {
+  if (n == 0) {
+    done();
+    return [] {};
+  }
+  auto left = std::make_shared<size_t>(n);
+  return [left, done] {
+    if (--*left == 0) done();
+  };
+}
+
+}  // namespace
+
+void start_emergency(session_ptr self, const session_deps& deps, const std::string& event_id,
+                     std::function<void(const std::vector<std::string>&)> done, failed_fn failed) {
+  if (!self->state.emergency_event.empty()) return failed(errc::conflict);
+  store_then(
+      self, deps, event_id, "emergency_channels",
+      [who = deps.who, event_id](soci::session& sql) {
+        tenant_scope scope(who.tenant_id);
+        if (!persistence::find_event(sql, scope, event_id)) {
+          throw persistence::store_error(errc::not_found, "no such event");
+        }
+        auto me = persistence::find_event_member(sql, scope, event_id, who.id);
+        bool dispatcher = me && me->role == "DISPATCH" && me->status == "ACTIVE";
+        if (!dispatcher && who.role != "admin" && !who.superadmin) {
+          throw persistence::store_error(errc::forbidden, "dispatchers only");
+        }
+        std::vector<std::string> ids;
+        for (const auto& c : persistence::list_channels(sql, scope, event_id)) ids.push_back(c.id);
+        return ids;
+      },
+      [self, deps, event_id, done](std::vector<std::string>& channels) {
+        auto& st = self->state;
+        st.emergency_event = event_id;
+        auto granted = std::make_shared<std::vector<std::string>>();
+        auto one_done = after(channels.size(), [done, granted] { done(*granted); });
+        for (const auto& channel : channels) {
+          self->request(deps.directory, deps.store_timeout, resolve_atom::value, "group:" + channel)
+              .then(
+                  [self, deps, channel, granted, one_done](caf::actor& group) {
+                    floor_request r{self->state.id, deps.who.id, true, true, {}};
+                    self->request(group, deps.store_timeout, talk_start_atom::value, r)
+                        .then(
+                            [self, group, channel, granted, one_done](uint8_t answer) {
+                              if (static_cast<floor_answer>(answer) == floor_answer::granted) {
+                                self->state.emergency_groups[channel] = group;
+                                granted->push_back(channel);
+                              }
+                              one_done();
+                            },
+                            [one_done](caf::error&) { one_done(); });
+                  },
+                  [one_done](caf::error&) { one_done(); });
+        }
+      },
+      failed);
+}
+
+void send_emergency_audio(session_ptr self, const session_deps& deps, const audio_bytes& opus) {
+  for (const auto& [channel, group] : self->state.emergency_groups) {
+    self->send(group, audio_atom::value, self->state.id, deps.who.id, opus);
+  }
+}
+
+void stop_emergency(session_ptr self, const session_deps& deps, std::function<void()> done) {
+  auto& st = self->state;
+  auto groups = std::move(st.emergency_groups);
+  st.emergency_groups.clear();
+  st.emergency_event.clear();
+  auto one_done = after(groups.size(), std::move(done));
+  for (const auto& [channel, group] : groups) {
+    self->request(group, deps.store_timeout, talk_stop_atom::value, st.id, deps.who.id)
+        .then([one_done](const std::string&, int64_t) { one_done(); },
+              [one_done](caf::error&) { one_done(); });
+  }
+}
+
+}  // namespace sb

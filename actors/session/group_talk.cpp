@@ -1,0 +1,120 @@
+#include "actors/session/group_talk.hpp"
+
+#include <spdlog/spdlog.h>
+#include <caf/all.hpp>
+
+#include "actors/runtime/atoms.hpp"
+#include "actors/runtime/caf_errc.hpp"
+#include "actors/session/session_store.hpp"
+#include "persistence/ptt/control_plane.hpp"
+#include "protocols/native/codec.hpp"
+
+namespace sb {
+
+namespace {
+
+const joined_channel* joined(session_ptr self, const std::string& channel) {
+  auto it = self->state.channels.find(channel);
+  return it == self->state.channels.end() ? nullptr : &it->second;
+}
+
+void tell_native(const session_deps& deps, std::string frame) {
+  if (deps.protocol == wire::native) deps.out->send(ws::text_frame(frame));
+}
+
+}  // namespace
+
+void join_heard_channels(session_ptr self, const session_deps& deps) {
+  if (deps.who.type != principal::kind::user) return;
+  store_then(
+      self, deps, deps.who.id, "user_channels",
+      [tenant = deps.who.tenant_id, user = deps.who.id](soci::session& sql) {
+        return persistence::user_channels(sql, persistence::tenant_scope(tenant), user);
+      },
+      [self, deps](std::vector<persistence::heard_channel>& channels) {
+        for (const auto& c : channels) update_channel(self, deps, c.channel_id, true, c.dispatcher);
+      },
+      [self](errc code) {
+        spdlog::warn("{}: could not load channels: {}", self->state.id, code_string(code));
+      });
+}
+
+void update_channel(session_ptr self, const session_deps& deps, const std::string& channel,
+                    bool hears, bool dispatcher) {
+  auto& st = self->state;
+  if (!hears) {
+    if (auto* j = joined(self, channel)) {
+      self->send(j->group, unsubscribe_atom::value, st.id);
+      left_channel(self, deps, channel);
+    }
+    return;
+  }
+  if (auto it = st.channels.find(channel); it != st.channels.end()) {
+    if (it->second.dispatcher != dispatcher) {
+      it->second.dispatcher = dispatcher;
+      tell_native(deps, native::encode_channel_joined(channel, dispatcher));
+    }
+    return;
+  }
+  self->request(deps.directory, deps.store_timeout, resolve_atom::value, "group:" + channel)
+      .then(
+          [self, deps, channel, dispatcher](caf::actor& group) {
+            listener me{self->state.id, deps.who.id, deps.out, deps.protocol,
+                        caf::actor_cast<caf::actor>(self)};
+            self->request(group, deps.store_timeout, subscribe_atom::value, std::move(me))
+                .then(
+                    [self, deps, group, channel, dispatcher](bool accepted) {
+                      if (!accepted) return;
+                      self->state.channels[channel] = {group, dispatcher};
+                      tell_native(deps, native::encode_channel_joined(channel, dispatcher));
+                    },
+                    [](caf::error&) {});
+          },
+          [](caf::error&) {});
+}
+
+void left_channel(session_ptr self, const session_deps& deps, const std::string& channel) {
+  if (self->state.channels.erase(channel) > 0) {
+    tell_native(deps, native::encode_channel_left(channel));
+  }
+}
+
+void request_floor(session_ptr self, const session_deps& deps, const std::string& channel,
+                   std::string start_raw, std::function<void(floor_answer)> done,
+                   failed_fn failed) {
+  auto* j = joined(self, channel);
+  if (!j) return done(floor_answer::not_member);
+  floor_request r{self->state.id, deps.who.id, j->dispatcher, false, std::move(start_raw)};
+  self->request(j->group, deps.store_timeout, talk_start_atom::value, std::move(r))
+      .then([done](uint8_t answer) { done(static_cast<floor_answer>(answer)); },
+            [failed](caf::error& err) { failed(to_errc(err)); });
+}
+
+void release_floor(session_ptr self, const session_deps& deps, const std::string& channel,
+                   std::function<void(const std::string&, int64_t)> done, failed_fn failed) {
+  auto* j = joined(self, channel);
+  if (!j) return done({}, 0);
+  self->request(j->group, deps.store_timeout, talk_stop_atom::value, self->state.id, deps.who.id)
+      .then([done](const std::string& message_id, int64_t duration) { done(message_id, duration); },
+            [failed](caf::error& err) { failed(to_errc(err)); });
+}
+
+void send_group_text(session_ptr self, const session_deps& deps, const std::string& channel,
+                     std::string text, std::function<void(const std::string&)> done,
+                     failed_fn failed) {
+  auto* j = joined(self, channel);
+  if (!j) return failed(errc::forbidden);
+  self->request(j->group, deps.store_timeout, text_atom::value, self->state.id, deps.who.id,
+                std::move(text))
+      .then([done](const std::string& message_id) { done(message_id); },
+            [failed](caf::error& err) { failed(persistence::store_errc(err)); });
+}
+
+void send_group_audio(session_ptr self, const session_deps& deps, const std::string& channel,
+                      const audio_bytes& opus) {
+  if (auto* j = joined(self, channel)) {
+    self->send(j->group, audio_atom::value, self->state.id, deps.who.id, opus);
+  }
+}
+
+}  // namespace sb

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <caf/stateful_actor.hpp>
+
+#include <functional>
+#include <string>
+
+#include "actors/ptt/ptt_atoms.hpp"
+#include "actors/ptt/talk_group.hpp"
+#include "actors/runtime/errc.hpp"
+#include "actors/session/session_actor.hpp"
+
+namespace sb {
+
+// Group talk for a session of any wire protocol: joining the user's talk groups, and turning
+// floor requests, stops, texts and audio into talk-group messages. The protocol's handlers
+// answer the client from the callbacks.
+
+using session_ptr = caf::stateful_actor<session_state>*;
+using failed_fn = std::function<void(errc)>;
+
+/// Joins every talk group the user hears (once, when the session starts).
+void join_heard_channels(session_ptr self, const session_deps& deps);
+
+/// Joins (hears = true) or leaves one talk group. A native client is told (channel.joined,
+/// channel.left).
+void update_channel(session_ptr self, const session_deps& deps, const std::string& channel,
+                    bool hears, bool dispatcher);
+
+/// Forgets a channel the session no longer hears (the group dropped it).
+void left_channel(session_ptr self, const session_deps& deps, const std::string& channel);
+
+/// Asks the channel's group for the floor; a channel the session has not joined is
+/// not_member.
+void request_floor(session_ptr self, const session_deps& deps, const std::string& channel,
+                   std::string start_raw, std::function<void(floor_answer)> done, failed_fn failed);
+
+/// Ends this user's burst on the channel: `done(message id, duration)` once it is committed
+/// ("" and 0 when the user did not hold the floor).
+void release_floor(session_ptr self, const session_deps& deps, const std::string& channel,
+                   std::function<void(const std::string&, int64_t)> done, failed_fn failed);
+
+/// Stores a text for the channel and forwards it: `done(message id)` after the commit.
+void send_group_text(session_ptr self, const session_deps& deps, const std::string& channel,
+                     std::string text, std::function<void(const std::string&)> done,
+                     failed_fn failed);
+
+/// Hands an audio packet to the group, which forwards it only from the floor holder.
+void send_group_audio(session_ptr self, const session_deps& deps, const std::string& channel,
+                      const audio_bytes& opus);
+
+}  // namespace sb
