@@ -284,8 +284,10 @@ void router_token(context& ctx, http::request req, principal who, http::responde
       });
 }
 
-void audio_file(context& ctx, http::request req, std::string message_id, principal who,
-                http::responder respond) {
+}  // namespace
+
+void serve_recording(context& ctx, http::request req, std::string message_id, principal who,
+                     http::responder respond) {
   continue_from_store(
       ctx, req, message_id, "find_recording",
       [who, message_id](soci::session& sql) {
@@ -327,8 +329,6 @@ void audio_file(context& ctx, http::request req, std::string message_id, princip
       });
 }
 
-}  // namespace
-
 void add_ptt_live_routes(router& r, context& ctx) {
   auto members = access{access::who::user, {}, false, rate_class::api};
   r.add("GET", "/api/events/:eventId/traffic",
@@ -351,8 +351,8 @@ void add_ptt_live_routes(router& r, context& ctx) {
   r.add("GET", "/files/audio/:messageId",
         guarded(ctx, members,
                 [&ctx](http::request req, path_params p, principal who, http::responder respond) {
-                  audio_file(ctx, std::move(req), std::string(p.get("messageId")), std::move(who),
-                             std::move(respond));
+                  serve_recording(ctx, std::move(req), std::string(p.get("messageId")),
+                                  std::move(who), std::move(respond));
                 }));
 }
 

@@ -13,4 +13,9 @@ void add_ptt_routes(router& r, context& ctx);
 /// router tokens, and recorded bursts at /files/audio/:messageId.
 void add_ptt_live_routes(router& r, context& ctx);
 
+/// Serves a recorded burst to `who` if they may hear it: its parties, the channel's listeners,
+/// the event's dispatchers and administrators (404 for anyone else).
+void serve_recording(context& ctx, http::request req, std::string message_id, principal who,
+                     http::responder respond);
+
 }  // namespace sb::api

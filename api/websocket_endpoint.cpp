@@ -45,18 +45,7 @@ void accept(context& ctx, principal who, const ws_credentials& creds,
   protocols::ws_accept accept;
   accept.subprotocol = creds.subprotocol;
   accept.attach = [&ctx, who, tags](ws::outbound_ptr out) -> ws::handler_ptr {
-    session_deps deps{out,
-                      who,
-                      tags,
-                      ctx.store,
-                      ctx.directory,
-                      ctx.node,
-                      ctx.cfg.ws.max_inflight,
-                      ctx.cfg.database.request_timeout,
-                      wire::native,
-                      ctx.encoders[static_cast<size_t>(wire::native)],
-                      ctx.recorder};
-    auto session = ctx.sys.spawn(session_actor, std::move(deps));
+    auto session = ctx.sys.spawn(session_actor, session_deps_for(ctx, who, tags, out));
     uint32_t limit = ctx.cfg.rate_limit.enabled ? ctx.cfg.rate_limit.ws_messages : 0;
     return std::make_shared<native::adapter>(std::move(session), std::move(out),
                                              ctx.cfg.ws.max_message_bytes, &ctx.limiter, limit);
@@ -65,6 +54,23 @@ void accept(context& ctx, principal who, const ws_credentials& creds,
 }
 
 }  // namespace
+
+session_deps session_deps_for(context& ctx, const principal& who, std::vector<std::string> tags,
+                              ws::outbound_ptr out, wire protocol) {
+  session_deps deps;
+  deps.out = std::move(out);
+  deps.who = who;
+  deps.tags = std::move(tags);
+  deps.store = ctx.store;
+  deps.directory = ctx.directory;
+  deps.node = ctx.node;
+  deps.max_inflight = ctx.cfg.ws.max_inflight;
+  deps.store_timeout = ctx.cfg.database.request_timeout;
+  deps.protocol = protocol;
+  deps.encoder = ctx.encoders[static_cast<size_t>(protocol)];
+  deps.recorder = ctx.recorder;
+  return deps;
+}
 
 void handle_upgrade(context& ctx, http::request req, protocols::upgrade_responder respond) {
   if (req.path != "/ws") {

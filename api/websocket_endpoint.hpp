@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/session/session_actor.hpp"
 #include "api/context.hpp"
 #include "protocols/server.hpp"
 
@@ -8,5 +9,9 @@ namespace sb::api {
 /// Answers WebSocket upgrade requests. `/ws` speaks the native JSON protocol with one session
 /// actor per connection; other paths get 404, and a draining node 503 shutting_down.
 void handle_upgrade(context& ctx, http::request req, protocols::upgrade_responder respond);
+
+/// What a session actor of `who` on connection `out` needs from the node.
+session_deps session_deps_for(context& ctx, const principal& who, std::vector<std::string> tags,
+                              ws::outbound_ptr out, wire protocol = wire::native);
 
 }  // namespace sb::api

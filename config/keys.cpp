@@ -338,10 +338,18 @@ std::vector<key_spec> build_table() {
       "ptt.router_jwt_secret", "ROUTER_JWT_SECRET",
       "HS256 secret of router tokens (empty = JWT_SECRET)",
       [](auto& x) -> auto& { return x.ptt.router_jwt_secret; }, any_string));
+  t.push_back(bool_key(
+      "ptt.voiceping_enabled", "VOICEPING_ENABLED",
+      "run the VoicePing-compatible listener (msgpack over WebSocket)",
+      [](auto& x) -> auto& { return x.ptt.voiceping_enabled; }));
   t.push_back(uint_key(
       "ptt.voiceping_port", "VOICEPING_PORT",
-      "port of the VoicePing-compatible listener (0 = none)",
+      "port of the VoicePing-compatible listener (0 = any free port)",
       [](auto& x) -> auto& { return x.ptt.voiceping_port; }, 0, 65535));
+  t.push_back(string_key(
+      "ptt.voiceping_port_file", "VOICEPING_PORT_FILE",
+      "if set, the bound VoicePing port is written to this file",
+      [](auto& x) -> auto& { return x.ptt.voiceping_port_file; }, any_string));
   t.push_back(bool_key(
       "ptt.legacy_join", "LEGACY_JOIN_ENABLED",
       "VoicePing: accept a token that is not a JWT as the user id",

@@ -68,20 +68,39 @@ authenticator::authenticator(caf::actor_system& sys, persistence::store_ptr stor
       internal_secret_(std::move(internal_secret)),
       store_timeout_(store_timeout) {}
 
+void authenticator::with_user_state(const std::string& id,
+                                    std::function<void(const user_state&)> done, done_fn failed) {
+  if (auto state = cache_.user(id)) return done(*state);
+  auto generation = cache_.generation();
+  auto job = persistence::make_result_job(
+      "find_user", [id](soci::session& sql) { return load_user_state(sql, id); });
+  persistence::ask_store(
+      sys_, store_, shard_of(id), job, store_timeout_,
+      [this, id, done, generation](user_state& state) {
+        cache_.put_user(id, state, generation);
+        done(state);
+      },
+      [failed](const caf::error& err) { failed(persistence::store_errc(err)); });
+}
+
 void authenticator::user_token(std::string_view token, done_fn done) {
   auto claims = tokens_.verify(token, now_us() / 1'000'000);
   if (!claims) return done(errc::unauthorized);
-  if (auto state = cache_.user(claims->user_id)) return done(check_user(*claims, *state));
-  auto generation = cache_.generation();
-  auto job = persistence::make_result_job(
-      "find_user", [id = claims->user_id](soci::session& sql) { return load_user_state(sql, id); });
-  persistence::ask_store(
-      sys_, store_, shard_of(claims->user_id), job, store_timeout_,
-      [this, claims = *claims, done, generation](user_state& state) {
-        cache_.put_user(claims.user_id, state, generation);
-        done(check_user(claims, state));
+  with_user_state(
+      claims->user_id,
+      [claims = *claims, done](const user_state& state) { done(check_user(claims, state)); }, done);
+}
+
+void authenticator::user_id(std::string_view id, done_fn done) {
+  // Ids are UUIDs; anything else names nobody and must not reach a query.
+  if (!crypto::is_uuid(id)) return done(errc::unauthorized);
+  with_user_state(
+      std::string(id),
+      [id = std::string(id), done](const user_state& state) {
+        if (!state.exists || state.status != "active") return done(errc::unauthorized);
+        done(principal{principal::kind::user, id, state.tenant_id, state.role, state.superadmin});
       },
-      [done](const caf::error& err) { done(persistence::store_errc(err)); });
+      done);
 }
 
 void authenticator::api_key(std::string_view key, done_fn done) {

@@ -34,6 +34,10 @@ class authenticator {
   /// has not revoked tokens (token version) since it was issued.
   void user_token(std::string_view token, done_fn done);
 
+  /// A user named by a credential verified elsewhere (a VoicePing router token, or the legacy
+  /// VoicePing join where the token is the user id): the user exists and is active.
+  void user_id(std::string_view id, done_fn done);
+
   /// An app API key: current, or rotated out but within its grace period; app active.
   void api_key(std::string_view key, done_fn done);
 
@@ -44,6 +48,10 @@ class authenticator {
   const token_service& tokens() const { return tokens_; }
 
  private:
+  /// The user's authentication facts, from the cache or the store, then `done(state)`.
+  void with_user_state(const std::string& id, std::function<void(const user_state&)> done,
+                       done_fn failed);
+
   caf::actor_system& sys_;
   persistence::store_ptr store_;
   auth_cache& cache_;

@@ -21,5 +21,7 @@ using tagged_atom = caf::atom_constant<caf::atom("tagged")>;
 using inbound_atom = caf::atom_constant<caf::atom("inbound")>;
 using closed_atom = caf::atom_constant<caf::atom("closed")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using voiceping_atom = caf::atom_constant<caf::atom("voiceping")>;
+using replaced_atom = caf::atom_constant<caf::atom("replaced")>;
 
 }  // namespace sb

@@ -6,6 +6,7 @@
 #include "actors/ptt/recorder.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/clock.hpp"
+#include "actors/runtime/crypto.hpp"
 #include "actors/session/session_store.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/identity/users.hpp"
@@ -41,7 +42,8 @@ void tell_user(session_ptr self, const session_deps& deps, const std::string& to
 }
 
 void require_user(soci::session& sql, const std::string& tenant, const std::string& id) {
-  if (!persistence::find_user(sql, tenant_scope(tenant), id)) {
+  // Not a UUID (VoicePing ids can be anything): nobody, and no query that could choke on it.
+  if (!crypto::is_uuid(id) || !persistence::find_user(sql, tenant_scope(tenant), id)) {
     throw persistence::store_error(errc::not_found, "no such user");
   }
 }

@@ -5,29 +5,14 @@
 #include <memory>
 
 #include "actors/runtime/atoms.hpp"
+#include "actors/runtime/countdown.hpp"
 #include "actors/session/session_store.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/ptt/control_plane.hpp"
 
 namespace sb {
 
-namespace {
-
 using persistence::tenant_scope;
-
-/// Calls `done` after `n` calls of the returned function (at once when n is 0).
-std::function<void()> after(size_t n, std::function<void()> done) {
-  if (n == 0) {
-    done();
-    return [] {};
-  }
-  auto left = std::make_shared<size_t>(n);
-  return [left, done] {
-    if (--*left == 0) done();
-  };
-}
-
-}  // namespace
 
 void start_emergency(session_ptr self, const session_deps& deps, const std::string& event_id,
                      std::function<void(const std::vector<std::string>&)> done, failed_fn failed) {
@@ -52,7 +37,7 @@ void start_emergency(session_ptr self, const session_deps& deps, const std::stri
         auto& st = self->state;
         st.emergency_event = event_id;
         auto granted = std::make_shared<std::vector<std::string>>();
-        auto one_done = after(channels.size(), [done, granted] { done(*granted); });
+        auto one_done = countdown(channels.size(), [done, granted] { done(*granted); });
         for (const auto& channel : channels) {
           self->request(deps.directory, deps.store_timeout, resolve_atom::value, "group:" + channel)
               .then(
@@ -86,7 +71,7 @@ void stop_emergency(session_ptr self, const session_deps& deps, std::function<vo
   auto groups = std::move(st.emergency_groups);
   st.emergency_groups.clear();
   st.emergency_event.clear();
-  auto one_done = after(groups.size(), std::move(done));
+  auto one_done = countdown(groups.size(), std::move(done));
   for (const auto& [channel, group] : groups) {
     self->request(group, deps.store_timeout, talk_stop_atom::value, st.id, deps.who.id)
         .then([one_done](const std::string&, int64_t) { one_done(); },

@@ -5,6 +5,7 @@
 
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
+#include "actors/runtime/countdown.hpp"
 #include "actors/session/session_store.hpp"
 #include "persistence/ptt/control_plane.hpp"
 #include "protocols/native/codec.hpp"
@@ -24,53 +25,60 @@ void tell_native(const session_deps& deps, std::string frame) {
 
 }  // namespace
 
-void join_heard_channels(session_ptr self, const session_deps& deps) {
-  if (deps.who.type != principal::kind::user) return;
+void join_heard_channels(session_ptr self, const session_deps& deps, std::function<void()> done) {
+  if (deps.who.type != principal::kind::user) return done();
   store_then(
       self, deps, deps.who.id, "user_channels",
       [tenant = deps.who.tenant_id, user = deps.who.id](soci::session& sql) {
         return persistence::user_channels(sql, persistence::tenant_scope(tenant), user);
       },
-      [self, deps](std::vector<persistence::heard_channel>& channels) {
-        for (const auto& c : channels) update_channel(self, deps, c.channel_id, true, c.dispatcher);
+      [self, deps, done](std::vector<persistence::heard_channel>& channels) {
+        auto one_done = countdown(channels.size(), done);
+        for (const auto& c : channels) {
+          update_channel(self, deps, c.channel_id, true, c.dispatcher, one_done);
+        }
       },
-      [self](errc code) {
+      [self, done](errc code) {
         spdlog::warn("{}: could not load channels: {}", self->state.id, code_string(code));
+        done();
       });
 }
 
 void update_channel(session_ptr self, const session_deps& deps, const std::string& channel,
-                    bool hears, bool dispatcher) {
+                    bool hears, bool dispatcher, std::function<void()> done) {
+  if (!done) done = [] {};
   auto& st = self->state;
   if (!hears) {
     if (auto* j = joined(self, channel)) {
       self->send(j->group, unsubscribe_atom::value, st.id);
       left_channel(self, deps, channel);
     }
-    return;
+    return done();
   }
   if (auto it = st.channels.find(channel); it != st.channels.end()) {
     if (it->second.dispatcher != dispatcher) {
       it->second.dispatcher = dispatcher;
       tell_native(deps, native::encode_channel_joined(channel, dispatcher));
     }
-    return;
+    return done();
   }
   self->request(deps.directory, deps.store_timeout, resolve_atom::value, "group:" + channel)
       .then(
-          [self, deps, channel, dispatcher](caf::actor& group) {
+          [self, deps, channel, dispatcher, done](caf::actor& group) {
             listener me{self->state.id, deps.who.id, deps.out, deps.protocol,
                         caf::actor_cast<caf::actor>(self)};
             self->request(group, deps.store_timeout, subscribe_atom::value, std::move(me))
                 .then(
-                    [self, deps, group, channel, dispatcher](bool accepted) {
-                      if (!accepted) return;
-                      self->state.channels[channel] = {group, dispatcher};
-                      tell_native(deps, native::encode_channel_joined(channel, dispatcher));
+                    [self, deps, group, channel, dispatcher, done](bool accepted) {
+                      if (accepted) {
+                        self->state.channels[channel] = {group, dispatcher};
+                        tell_native(deps, native::encode_channel_joined(channel, dispatcher));
+                      }
+                      done();
                     },
-                    [](caf::error&) {});
+                    [done](caf::error&) { done(); });
           },
-          [](caf::error&) {});
+          [done](caf::error&) { done(); });
 }
 
 void left_channel(session_ptr self, const session_deps& deps, const std::string& channel) {

@@ -19,13 +19,14 @@ namespace sb {
 using session_ptr = caf::stateful_actor<session_state>*;
 using failed_fn = std::function<void(errc)>;
 
-/// Joins every talk group the user hears (once, when the session starts).
-void join_heard_channels(session_ptr self, const session_deps& deps);
+/// Joins every talk group the user hears (once, when the session starts); `done` once every
+/// group answered (or the store failed).
+void join_heard_channels(session_ptr self, const session_deps& deps, std::function<void()> done);
 
-/// Joins (hears = true) or leaves one talk group. A native client is told (channel.joined,
-/// channel.left).
+/// Joins (hears = true) or leaves one talk group, then `done`. A native client is told
+/// (channel.joined, channel.left).
 void update_channel(session_ptr self, const session_deps& deps, const std::string& channel,
-                    bool hears, bool dispatcher);
+                    bool hears, bool dispatcher, std::function<void()> done = {});
 
 /// Forgets a channel the session no longer hears (the group dropped it).
 void left_channel(session_ptr self, const session_deps& deps, const std::string& channel);

@@ -14,9 +14,11 @@
 #include "actors/session/direct_talk.hpp"
 #include "actors/session/emergency.hpp"
 #include "actors/session/native_ptt.hpp"
+#include "actors/session/voiceping_ptt.hpp"
 #include "persistence/notes.hpp"
 #include "protocols/native/adapter.hpp"
 #include "protocols/native/codec.hpp"
+#include "protocols/voiceping/adapter.hpp"
 
 namespace sb {
 
@@ -61,6 +63,24 @@ void handle_echo(self_ptr self, const session_deps& deps, native::echo& req) {
           });
 }
 
+/// Runs `fn` now if the session is ready, else once it is; drops it (counted) when too many
+/// wait. `fn` may refer to the behavior's own `deps`: it lives as long as the actor.
+template <class Fn>
+void when_ready(self_ptr self, const session_deps& deps, Fn fn) {
+  auto& st = self->state;
+  if (st.ready) return fn();
+  if (st.pending.size() >= deps.max_inflight) return count_error(errc::too_many_requests);
+  st.pending.emplace_back(std::move(fn));
+}
+
+void become_ready(self_ptr self) {
+  auto& st = self->state;
+  st.ready = true;
+  auto pending = std::move(st.pending);
+  st.pending.clear();
+  for (auto& fn : pending) fn();
+}
+
 }  // namespace
 
 caf::behavior session_actor(self_ptr self, session_deps deps) {
@@ -78,33 +98,42 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
   self->request(deps.directory, caf::infinite, register_atom::value, self->state.id,
                 caf::actor_cast<caf::actor>(self), deps.tags)
       .then([](bool) {}, [](caf::error&) {});  // ids are unique per connection
-  join_heard_channels(self, deps);
+  join_heard_channels(self, deps, [self] { become_ready(self); });
+  if (deps.protocol == wire::voiceping) replace_older_connections(self, deps);
   return {
       [=](inbound_atom, native::request& req) {
         census.on_message(self);
-        std::visit(
-            [&](auto& r) {
-              using T = std::decay_t<decltype(r)>;
-              if constexpr (std::is_same_v<T, native::ping>) {
-                deps.out->send(ws::text_frame(native::encode_pong(r.id)));
-              } else if constexpr (std::is_same_v<T, native::echo>) {
-                handle_echo(self, deps, r);
-              } else if constexpr (std::is_same_v<T, native::ptt_start>) {
-                handle_ptt_start(self, deps, r);
-              } else if constexpr (std::is_same_v<T, native::ptt_stop>) {
-                handle_ptt_stop(self, deps, r);
-              } else if constexpr (std::is_same_v<T, native::text_message>) {
-                handle_text(self, deps, r);
-              } else if constexpr (std::is_same_v<T, native::receipt>) {
-                handle_receipt(self, deps, r);
-              } else if constexpr (std::is_same_v<T, native::emergency_start>) {
-                handle_emergency_start(self, deps, r);
-              } else {
-                handle_emergency_stop(self, deps, r);
-              }
-            },
-            req);
+        when_ready(self, deps, [self, &deps, req = std::move(req)]() mutable {
+          std::visit(
+              [&](auto& r) {
+                using T = std::decay_t<decltype(r)>;
+                if constexpr (std::is_same_v<T, native::ping>) {
+                  deps.out->send(ws::text_frame(native::encode_pong(r.id)));
+                } else if constexpr (std::is_same_v<T, native::echo>) {
+                  handle_echo(self, deps, r);
+                } else if constexpr (std::is_same_v<T, native::ptt_start>) {
+                  handle_ptt_start(self, deps, r);
+                } else if constexpr (std::is_same_v<T, native::ptt_stop>) {
+                  handle_ptt_stop(self, deps, r);
+                } else if constexpr (std::is_same_v<T, native::text_message>) {
+                  handle_text(self, deps, r);
+                } else if constexpr (std::is_same_v<T, native::receipt>) {
+                  handle_receipt(self, deps, r);
+                } else if constexpr (std::is_same_v<T, native::emergency_start>) {
+                  handle_emergency_start(self, deps, r);
+                } else {
+                  handle_emergency_stop(self, deps, r);
+                }
+              },
+              req);
+        });
       },
+      [=](voiceping_atom, voiceping::frame& f) {
+        census.on_message(self);
+        when_ready(self, deps,
+                   [self, &deps, f = std::move(f)]() mutable { handle_voiceping(self, deps, f); });
+      },
+      [=](replaced_atom, const std::string& new_device) { replaced_by(deps, new_device); },
       [=](closed_atom, uint16_t code) {
         spdlog::debug("{} closed ({})", self->state.id, code);
         abandon_direct_bursts(self, deps);
@@ -112,7 +141,9 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
         self->quit();
       },
       [=](audio_atom, audio_route route, const std::string& target, const audio_bytes& opus) {
-        handle_audio(self, deps, route, target, opus);
+        when_ready(self, deps, [self, &deps, route, target, opus] {
+          handle_audio(self, deps, route, target, opus);
+        });
       },
       [=](direct_atom, const ptt::talk_event& e) { deliver_direct(deps, e); },
       [=](membership_atom, const std::string& channel, bool hears, bool dispatcher) {

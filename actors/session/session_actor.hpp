@@ -5,6 +5,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,6 +33,8 @@ struct session_deps {
   wire protocol = wire::native;
   const ptt::encoder* encoder = nullptr;  ///< talk events in this session's protocol
   caf::actor recorder;                    ///< for private talk bursts
+  std::string device_id;                  ///< VoicePing: the client's device
+  bool user_add = false;                  ///< VoicePing: USER_ADD/USER_REMOVE are honoured
 };
 
 /// A talk group the session listens to.
@@ -59,10 +62,12 @@ struct session_state {
   /// An emergency broadcast in progress: the event and the groups that granted it.
   std::string emergency_event;
   std::map<std::string, caf::actor> emergency_groups;
+  /// Client messages wait in `pending` (at most max_inflight) until the session has joined its
+  /// talk groups, so that a START sent right after connecting is not refused.
+  bool ready = false;
+  std::vector<std::function<void()>> pending;
   uint64_t bursts = 0;
   int64_t last_text_ms = 0;  ///< keeps private text ids unique
-  std::string device_id;     ///< VoicePing: the client's device
-  bool user_add = false;     ///< VoicePing: USER_ADD/USER_REMOVE are honoured
   static inline const char* name = "session";
 };
 
@@ -78,7 +83,9 @@ struct session_state {
 /// (kick_atom, uint16_t code, std::string reason): close the connection;
 /// (audio_atom, std::string channel, audio_bytes): a binary audio frame from the client;
 /// (membership_atom, std::string channel, bool hears, bool dispatcher): join or leave a group;
-/// (unsubscribe_atom, std::string channel): the group dropped this session.
+/// (unsubscribe_atom, std::string channel): the group dropped this session;
+/// (voiceping_atom, voiceping::frame): a frame from a VoicePing client;
+/// (replaced_atom, std::string device): a newer VoicePing connection of the user took over.
 caf::behavior session_actor(caf::stateful_actor<session_state>* self, session_deps deps);
 
 }  // namespace sb

@@ -28,6 +28,7 @@ constexpr uint16_t internal_error = 1011;
 constexpr uint16_t idle_timeout = 4000;   ///< nothing received for ws.idle_timeout_ms
 constexpr uint16_t slow_consumer = 4001;  ///< outbound queue over ws.outbound_queue_bytes
 constexpr uint16_t revoked = 4401;        ///< credentials revoked, user disabled, app inactive
+constexpr uint16_t replaced = 4409;       ///< VoicePing: the user connected again (one per user)
 }  // namespace close_code
 
 /// A complete, encoded frame (header and payload), immutable and shared: a fan-out encodes a

@@ -101,15 +101,20 @@ struct ptt_fixture {
     return std::string(c.json().at("id").as_string());
   }
 
+  /// Creates a user of the tenant who is not in the event; returns the id.
+  std::string outsider(const std::string& email) {
+    return create_user(server.port(), admin,
+                       {{"email", email},
+                        {"firstName", "F"},
+                        {"lastName", "L"},
+                        {"role", "user"},
+                        {"password", "a-long-enough-passphrase"}});
+  }
+
   /// Creates a user, puts them in the event with `role` and the given channels, returns id.
   std::string member(const std::string& email, const std::string& role = "USER",
                      std::vector<std::string> channels = {}) {
-    auto id = create_user(server.port(), admin,
-                          {{"email", email},
-                           {"firstName", "F"},
-                           {"lastName", "L"},
-                           {"role", "user"},
-                           {"password", "a-long-enough-passphrase"}});
+    auto id = outsider(email);
     boost::json::array list;
     for (const auto& c : channels.empty() ? std::vector<std::string>{channel} : channels) {
       list.push_back(boost::json::value(c));

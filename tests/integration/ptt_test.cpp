@@ -230,13 +230,7 @@ TEST_CASE("text messages are stored, acknowledged and forwarded", "[ptt]") {
 TEST_CASE("non-members, strangers and bad frames are refused", "[ptt]") {
   ptt_fixture f;
   f.member("a@ptt.test");
-  auto outsider = create_user(f.server.port(), f.admin,
-                              {{"email", "x@ptt.test"},
-                               {"firstName", "X"},
-                               {"lastName", "Y"},
-                               {"role", "user"},
-                               {"password", "a-long-enough-passphrase"}});
-  (void)outsider;
+  f.outsider("x@ptt.test");
   ws_client::options o;
   o.headers = bearer(f.token_of("x@ptt.test"));
   ws_client x(f.server.port(), o);

@@ -22,6 +22,8 @@ server_process::server_process(env_map env, std::vector<std::string> args) {
   env["PORT"] = "0";
   env["PORT_FILE"] = dir_.file("port");
   env.emplace("HOST", "127.0.0.1");
+  env.emplace("VOICEPING_PORT", "0");
+  env.emplace("VOICEPING_PORT_FILE", dir_.file("voiceping_port"));
   env.emplace("LOG_LEVEL", "debug");
   for (const auto& [k, v] : test_identity_env()) env.emplace(k, v);
   child_ = std::make_unique<child_process>(SB_BINARY_PATH, args, env, dir_.file("log"));
@@ -39,6 +41,12 @@ server_process::server_process(env_map env, std::vector<std::string> args) {
   auto output = log();
   child_.reset();
   throw std::runtime_error("switchboard did not start; its log:\n" + output);
+}
+
+uint16_t server_process::voiceping_port() const {
+  std::ifstream in(dir_.file("voiceping_port"));
+  int port = 0;
+  return in >> port ? static_cast<uint16_t>(port) : 0;
 }
 
 int server_process::stop(int sig, std::chrono::seconds timeout) {

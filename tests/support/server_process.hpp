@@ -29,6 +29,10 @@ class server_process {
 
   uint16_t port() const { return port_; }
 
+  /// The VoicePing listener's port (VOICEPING_PORT=0 and VOICEPING_PORT_FILE are added unless
+  /// the test sets them); 0 when it is disabled.
+  uint16_t voiceping_port() const;
+
   /// Sends `sig` and waits for exit; returns the exit code, or 128+signal if killed by one.
   int stop(int sig, std::chrono::seconds timeout = std::chrono::seconds(30));
 

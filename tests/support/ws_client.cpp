@@ -32,6 +32,7 @@ struct ws_client::impl : std::enable_shared_from_this<ws_client::impl> {
   size_t received = 0;
   bool ended = false;
   std::optional<uint16_t> close_code;
+  std::string subprotocol;
 
   void read_loop() {
     ws.async_read(buffer, [self = shared_from_this()](beast::error_code ec, size_t) {
@@ -72,7 +73,9 @@ ws_client::ws_client(uint16_t port, options opts) : impl_(std::make_shared<impl>
   impl_->ws.set_option(websocket::stream_base::decorator([h = opts.headers](auto& req) {
     for (const auto& [k, v] : h) req.set(k, v);
   }));
-  impl_->ws.handshake("127.0.0.1:" + std::to_string(port), opts.target);
+  websocket::response_type response;
+  impl_->ws.handshake(response, "127.0.0.1:" + std::to_string(port), opts.target);
+  impl_->subprotocol = std::string(response[beast::http::field::sec_websocket_protocol]);
   beast::get_lowest_layer(impl_->ws).expires_never();
   impl_->ws.read_message_max(64 * 1024 * 1024);
   if (opts.reading) impl_->read_loop();
@@ -80,6 +83,10 @@ ws_client::ws_client(uint16_t port, options opts) : impl_(std::make_shared<impl>
     auto guard = net::make_work_guard(i->ioc);
     i->ioc.run();
   });
+}
+
+std::string ws_client::subprotocol() const {
+  return impl_->subprotocol;
 }
 
 ws_client::~ws_client() {

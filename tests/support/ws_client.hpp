@@ -27,6 +27,9 @@ class ws_client {
   explicit ws_client(uint16_t port) : ws_client(port, options{}) {}
   ~ws_client();
 
+  /// The subprotocol the server selected in its handshake response ("" when none).
+  std::string subprotocol() const;
+
   void send_text(const std::string& text);
   void send_binary(const std::string& bytes);
 

@@ -35,9 +35,11 @@
 #include "api/ptt_routes.hpp"
 #include "api/router.hpp"
 #include "api/user_routes.hpp"
+#include "api/voiceping_endpoint.hpp"
 #include "api/websocket_endpoint.hpp"
 #include "protocols/native/ptt_codec.hpp"
 #include "protocols/server.hpp"
+#include "protocols/voiceping/ptt_encoder.hpp"
 #include "protocols/ws/frame.hpp"
 #include "tools/switchboard/bootstrap.hpp"
 #include "tools/switchboard/database_startup.hpp"
@@ -51,7 +53,8 @@ using clock = std::chrono::steady_clock;
 // One encoder per wire protocol, shared by every talk group for the life of the process.
 std::array<const ptt::encoder*, kWires> ptt_encoders() {
   static const native::ptt_encoder native_encoder;
-  return {&native_encoder, nullptr};
+  static const voiceping::ptt_encoder voiceping_encoder;
+  return {&native_encoder, &voiceping_encoder};
 }
 
 unsigned threads_or_cores(uint32_t configured) {
@@ -89,23 +92,29 @@ bool drain_store(caf::actor_system& sys, const persistence::store_ptr& store,
   return ok;
 }
 
+size_t websockets_open(const std::vector<protocols::server*>& servers) {
+  size_t n = 0;
+  for (auto* s : servers) n += s->websocket_count();
+  return n;
+}
+
 // Stop accepting, answer what is in flight, close WebSockets with 1001, drain the store.
 void graceful_shutdown(const config::node_config& cfg, caf::actor_system& sys,
-                       protocols::server& server, const persistence::store_ptr& store,
-                       lifecycle& node) {
+                       const std::vector<protocols::server*>& servers,
+                       const persistence::store_ptr& store, lifecycle& node) {
   auto deadline = clock::now() + cfg.shutdown_timeout;
-  server.stop_accepting();
+  for (auto* s : servers) s->stop_accepting();
   node.draining.store(true);
   drain_store(sys, store, deadline);
   if (!wait_until(deadline, [&] { return node.inflight.load() == 0; })) {
     spdlog::warn("{} requests still unanswered at shutdown", node.inflight.load());
   }
-  server.close_websockets(ws::close_code::going_away, "server shutting down");
-  if (!wait_until(deadline, [&] { return server.websocket_count() == 0; })) {
-    spdlog::warn("{} WebSockets did not finish closing; dropping them", server.websocket_count());
-    server.abort_websockets();
+  for (auto* s : servers) s->close_websockets(ws::close_code::going_away, "server shutting down");
+  if (!wait_until(deadline, [&] { return websockets_open(servers) == 0; })) {
+    spdlog::warn("{} WebSockets did not finish closing; dropping them", websockets_open(servers));
+    for (auto* s : servers) s->abort_websockets();
     wait_until(clock::now() + std::chrono::seconds(1),
-               [&] { return server.websocket_count() == 0; });
+               [&] { return websockets_open(servers) == 0; });
   }
   drain_store(sys, store, deadline);
 }
@@ -242,6 +251,17 @@ int run_node(const config::node_config& cfg) {
                                    api::handle_upgrade(ctx, std::move(req), std::move(respond));
                                  }}};
 
+  protocols::server voiceping_server{
+      ioc, cfg.http, cfg.ws,
+      protocols::server_handlers{
+          [&](http::request req, http::responder respond) {
+            api::handle_voiceping_request(ctx, std::move(req), std::move(respond));
+          },
+          [&](http::request req, protocols::upgrade_responder respond) {
+            api::handle_voiceping_upgrade(ctx, std::move(req), std::move(respond));
+          }}};
+  std::vector<protocols::server*> servers{&server};
+
   auto stop_actors = [&] {
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
     if (mailer) caf::anon_send_exit(mailer, caf::exit_reason::user_shutdown);
@@ -249,11 +269,21 @@ int run_node(const config::node_config& cfg) {
     hasher.stop();
     caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
   };
+  uint16_t voiceping_port = 0;
   try {
+    if (cfg.ptt.voiceping_enabled) {
+      voiceping_port = voiceping_server.listen(cfg.host, cfg.ptt.voiceping_port);
+      servers.push_back(&voiceping_server);
+      if (!cfg.ptt.voiceping_port_file.empty()) {
+        write_port_file(cfg.ptt.voiceping_port_file, voiceping_port);
+      }
+    }
+    // Last: a port file that exists means every listener is up.
     ctx.port = server.listen(cfg.host, cfg.port);
     if (!cfg.port_file.empty()) write_port_file(cfg.port_file, ctx.port);
   } catch (const std::exception& e) {
-    spdlog::error("cannot listen on {}:{}: {}", cfg.host, cfg.port, e.what());
+    spdlog::error("cannot listen on {}: {} (set PORT, or VOICEPING_PORT / VOICEPING_ENABLED)",
+                  cfg.host, e.what());
     stop_actors();
     return 1;
   }
@@ -269,10 +299,11 @@ int run_node(const config::node_config& cfg) {
     io_threads.emplace_back([&] { run_io(ioc); });
   }
   spdlog::info("listening on {}:{}", cfg.host, ctx.port.load());
+  if (voiceping_port) spdlog::info("VoicePing listener on {}:{}", cfg.host, voiceping_port);
 
   int sig = stop.get_future().get();
   spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  graceful_shutdown(cfg, sys, server, store, *node);
+  graceful_shutdown(cfg, sys, servers, store, *node);
   work.reset();
   ioc.stop();
   for (auto& t : io_threads) t.join();

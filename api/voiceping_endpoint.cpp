@@ -1,0 +1,155 @@
+#include "api/voiceping_endpoint.hpp"
+
+#include <caf/actor_system.hpp>
+
+#include "actors/runtime/clock.hpp"
+#include "api/ptt_routes.hpp"
+#include "api/websocket_endpoint.hpp"
+#include "protocols/auth/jwt.hpp"
+#include "protocols/http/problem.hpp"
+#include "protocols/voiceping/adapter.hpp"
+
+namespace sb::api {
+
+namespace {
+
+struct vp_credentials {
+  std::string token;
+  std::string device_id;
+  std::string subprotocol;  ///< echoed when the token came as the first subprotocol
+};
+
+std::vector<std::string> offered_subprotocols(std::string_view header) {
+  std::vector<std::string> out;
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    auto item = header.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+std::string first_of(const http::request& req, std::initializer_list<std::string_view> names) {
+  for (auto name : names) {
+    if (auto v = req.header(name); !v.empty()) return std::string(v);
+  }
+  return {};
+}
+
+vp_credentials credentials_of(const http::request& req) {
+  vp_credentials c;
+  auto offered = offered_subprotocols(req.header("sec-websocket-protocol"));
+  c.token = first_of(req, {"token", "voicepingtoken"});
+  if (c.token.empty() && !offered.empty()) c.token = c.subprotocol = offered[0];
+  c.device_id = first_of(req, {"device_id", "deviceid"});
+  if (c.device_id.empty() && offered.size() > 1) c.device_id = offered[1];
+  if (c.device_id.empty()) c.device_id = c.token;
+  if (c.token.empty()) {
+    // Plain HTTP downloads: ?token= or a bearer token.
+    auto auth = req.header("authorization");
+    if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
+      c.token = std::string(auth.substr(7));
+    } else {
+      c.token = req.query_param("token").value_or("");
+    }
+  }
+  return c;
+}
+
+/// Who a VoicePing token names, and whether it listed the user's channels.
+struct vp_identity {
+  principal who;
+  bool channel_list = false;
+};
+
+using identity_fn = std::function<void(std::variant<vp_identity, errc>)>;
+
+void resolve_identity(context& ctx, const std::string& token, identity_fn done) {
+  auto as_identity = [done](bool channel_list) {
+    return [done, channel_list](auth_result r) {
+      if (auto* who = std::get_if<principal>(&r)) return done(vp_identity{*who, channel_list});
+      done(std::get<errc>(r));
+    };
+  };
+  if (std::count(token.begin(), token.end(), '.') != 2) {
+    if (!ctx.cfg.ptt.legacy_join) return done(errc::unauthorized);
+    return ctx.auth.user_id(token, as_identity(false));  // the legacy join: token = user id
+  }
+  // Router tokens name userId (or uid); an access token (signed with the same secret when
+  // ROUTER_JWT_SECRET is unset) names neither and is checked as an access token.
+  auto claims = jwt::verify_hs256(token, ctx.router_secret, {now_us() / 1'000'000, 30, true});
+  const auto* c = std::get_if<boost::json::object>(&claims);
+  const auto* id = c ? c->if_contains("userId") : nullptr;
+  if (c && !id) id = c->if_contains("uid");
+  if (id) {
+    std::string user = id->is_string()  ? std::string(id->as_string())
+                       : id->is_int64() ? std::to_string(id->as_int64())
+                                        : std::string();
+    bool listed = c->contains("channelIds") && c->at("channelIds").is_array();
+    return ctx.auth.user_id(user, as_identity(listed));
+  }
+  ctx.auth.user_token(token, as_identity(false));  // an access token of the native API
+}
+
+http::response unauthorized(const http::request& req, errc code) {
+  return http::problem(code,
+                       code == errc::unauthorized ? "a VoicePing connection needs a valid token"
+                                                  : "credentials could not be checked; retry later",
+                       req.path);
+}
+
+}  // namespace
+
+void handle_voiceping_upgrade(context& ctx, http::request req,
+                              protocols::upgrade_responder respond) {
+  if (ctx.node->draining.load()) {
+    return respond(http::problem(errc::shutting_down, "the server is shutting down", req.path));
+  }
+  auto creds = credentials_of(req);
+  if (creds.token.empty()) return respond(unauthorized(req, errc::unauthorized));
+  resolve_identity(ctx, creds.token, [&ctx, req, creds, respond](auto result) {
+    auto* id = std::get_if<vp_identity>(&result);
+    if (!id) return respond(unauthorized(req, std::get<errc>(result)));
+    const auto& who = id->who;
+    std::vector<std::string> tags{who.tag(), "tenant:" + who.tenant_id, "vp-user:" + who.id};
+    protocols::ws_accept accept;
+    accept.subprotocol = creds.subprotocol;
+    accept.attach = [&ctx, who, tags, creds,
+                     user_add = !id->channel_list](ws::outbound_ptr out) -> ws::handler_ptr {
+      auto deps = session_deps_for(ctx, who, tags, out, wire::voiceping);
+      deps.device_id = creds.device_id;
+      deps.user_add = user_add;
+      auto session = ctx.sys.spawn(session_actor, std::move(deps));
+      uint32_t limit = ctx.cfg.rate_limit.enabled ? ctx.cfg.rate_limit.ws_messages : 0;
+      return std::make_shared<voiceping::adapter>(std::move(session), std::move(out), &ctx.limiter,
+                                                  limit);
+    };
+    respond(std::move(accept));
+  });
+}
+
+void handle_voiceping_request(context& ctx, http::request req, http::responder respond) {
+  bool read = req.method == "GET" || req.method == "HEAD";
+  if (!read) return respond(http::problem(errc::forbidden, "Forbidden", req.path));
+  if (req.path == "/") {
+    return respond(http::response::text(200, "Welcome to VoicePing Router 1.0.0 (Switchboard)",
+                                        "text/plain; charset=utf-8"));
+  }
+  static constexpr std::string_view kFiles = "/files/audio/";
+  if (!req.path.starts_with(kFiles) || req.path.size() == kFiles.size()) {
+    return respond(http::problem(errc::not_found, "Not Found", req.path));
+  }
+  auto creds = credentials_of(req);
+  auto message_id = req.path.substr(kFiles.size());
+  resolve_identity(ctx, creds.token, [&ctx, req, message_id, respond](auto result) {
+    auto* id = std::get_if<vp_identity>(&result);
+    if (!id) return respond(unauthorized(req, std::get<errc>(result)));
+    serve_recording(ctx, req, message_id, id->who, respond);
+  });
+}
+
+}  // namespace sb::api
