@@ -58,7 +58,7 @@ void fan_out(self_ptr self, const ptt::talk_event& e, const std::string& except_
   std::array<ws::frame_ptr, kWires> frames{};
   std::array<bool, kWires> encoded{};
   auto delivery = ptt::encoder::delivery_of(e);
-  bool audio = e.what == kind::audio;
+  uint64_t queued = 0, dropped = 0;
   for (const auto& l : self->state.listeners) {
     if (l.user_id == except_user) continue;
     auto i = static_cast<size_t>(l.protocol);
@@ -67,8 +67,11 @@ void fan_out(self_ptr self, const ptt::talk_event& e, const std::string& except_
       frames[i] = deps.encoders[i] ? deps.encoders[i]->encode(e) : nullptr;
     }
     if (!frames[i]) continue;
-    bool queued = l.out->send(frames[i], delivery);
-    if (audio) (queued ? pm().frames_out : pm().frames_dropped).inc();
+    ++(l.out->send(frames[i], delivery) ? queued : dropped);
+  }
+  if (e.what == kind::audio) {  // counted once per packet, not once per listener
+    pm().frames_out.inc(queued);
+    pm().frames_dropped.inc(dropped);
   }
 }
 

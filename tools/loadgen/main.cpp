@@ -2,6 +2,7 @@
 // requests, then prints throughput, latency percentiles and the node's commit batch sizes.
 //
 //   loadgen --port 8080 --sessions 100 --duration 10 --rate 0 --window 4 --echo 1.0
+//   loadgen ptt --port 8080 --token ADMIN --groups 1 --members 5000 --fps 50   (ptt_load.hpp)
 //
 // --rate 0 runs closed-loop: each session keeps --window requests outstanding. A positive
 // --rate is the total requests per second across all sessions (open loop, paced per session).
@@ -27,6 +28,8 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "tools/loadgen/ptt_load.hpp"
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -298,6 +301,14 @@ options parse(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "ptt") {
+    try {
+      return loadgen::run_ptt(argc, argv);
+    } catch (const std::exception& e) {
+      std::cerr << "loadgen ptt: " << e.what() << "\n";
+      return 1;
+    }
+  }
   options opts;
   try {
     opts = parse(argc, argv);
