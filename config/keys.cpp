@@ -199,6 +199,13 @@ std::vector<key_spec> build_table() {
       "messages an actor handles before yielding its thread",
       [](auto& x) -> auto& { return x.actors.max_throughput; }, 1, 1'000'000));
   t.push_back(string_key(
+      "actors.scheduler_policy", "SCHEDULER_POLICY",
+      "sharing (one queue, idle threads sleep) or stealing (per-thread queues that poll)",
+      [](auto& x) -> auto& { return x.actors.scheduler_policy; },
+      [](std::string_view v) {
+        return parse_choice(v, {"sharing", "stealing"});
+      }));
+  t.push_back(string_key(
       "auth.jwt_secret", "JWT_SECRET",
       "HS256 secret of access tokens (at least 32 characters in production; "
       "empty = random per process)",

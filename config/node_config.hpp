@@ -43,6 +43,8 @@ struct database_config {
 struct actors_config {
   uint32_t scheduler_threads = 0;  ///< 0 = one per core
   uint32_t max_throughput = 100;   ///< messages an actor handles before yielding its thread
+  /// "sharing" or "stealing"; see docs/architecture.md (Threads) for why sharing is the default.
+  std::string scheduler_policy = "sharing";
 };
 
 /// Authentication and tokens.

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Prints the figures recorded in docs/performance.md: echo (committed) and ping round trips on
 # SQLite and PostgreSQL, the memory cost of idle sessions, the cost of checking a token, and
-# login throughput. Needs the test dependencies.
-# Usage: tools/bench.sh [seconds per run, default 10]
+# login throughput; with `ptt`, push-to-talk fan-out instead. Needs the test dependencies.
+# Usage: tools/bench.sh [seconds per run, default 10] [core|ptt|all, default core]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
+parts=${2:-core}
 tools/install-deps.sh --test
 tools/build.sh >/dev/null
 source tools/lib/temp_postgres.sh
@@ -38,6 +39,20 @@ start_server() {  # $1 = DATABASE_URL; further arguments are extra environment s
 rss() { curl -s "localhost:$port/metrics" | awk '/^sb_process_resident_bytes/ {print $2}'; }
 
 echo "== machine: $(nproc) cores, $(uname -r); loadgen and server share them"
+
+if [[ $parts == ptt || $parts == all ]]; then
+  # Members are created through the REST API: cheap password hashing keeps the setup short.
+  for shape in "1 10" "1 100" "1 1000" "1 5000" "1000 10"; do
+    read -r groups members <<<"$shape"
+    start_server "sqlite:$work/ptt-$groups-$members.db" PASSWORD_HASH_OPS=1 PASSWORD_HASH_MEMORY_KIB=64 \
+      MAXIMUM_AUDIO_DURATION=600000 GROUP_BUSY_TIMEOUT=600000
+    echo "== ptt: $groups group(s) x $members members, one talker per group, 50 frames/s of 80 bytes, ${secs} s"
+    build/tools/loadgen ptt --port "$port" --token "$token" --groups "$groups" --members "$members" \
+      --duration "$secs" --server-pid "$server_pid"
+    stop_server
+  done
+  [[ $parts == ptt ]] && exit 0
+fi
 for db in sqlite postgresql; do
   if [[ $db == sqlite ]]; then url="sqlite:$work/bench.db"; else
     psql -h "$SB_TEST_PG_HOST" -p "$SB_TEST_PG_PORT" -U sb -d postgres -qc "CREATE DATABASE bench" 

@@ -83,6 +83,8 @@ class member : public std::enable_shared_from_this<member> {
     beast::get_lowest_layer(ws_).async_connect(
         ep, [self = shared_from_this(), done](beast::error_code ec) {
           if (ec) throw std::runtime_error("connect: " + ec.message());
+          // Small frames at a steady pace: Nagle would hold each one until the last is ACKed.
+          beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true));
           self->ws_.set_option(websocket::stream_base::decorator([t = self->token_](auto& req) {
             req.set(beast::http::field::authorization, "Bearer " + t);
           }));

@@ -176,6 +176,9 @@ int run_node(const config::node_config& cfg) {
   caf::actor_system_config actor_cfg;
   actor_cfg.set("scheduler.max-threads", threads_or_cores(cfg.actors.scheduler_threads));
   actor_cfg.set("scheduler.max-throughput", cfg.actors.max_throughput);
+  actor_cfg.set("scheduler.policy", cfg.actors.scheduler_policy == "stealing"
+                                        ? caf::atom("stealing")
+                                        : caf::atom("sharing"));
   actor_cfg.add_error_category(caf::atom("sb"),
                                [](uint8_t code, caf::atom_value, const caf::message&) {
                                  return std::string(code_string(static_cast<errc>(code)));
