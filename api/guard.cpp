@@ -42,14 +42,6 @@ const char* name_of(rate_class c) {
   return "api";
 }
 
-std::string bearer(const http::request& req) {
-  auto h = req.header("authorization");
-  if (h.size() > 7 && (h.substr(0, 7) == "Bearer " || h.substr(0, 7) == "bearer ")) {
-    return std::string(h.substr(7));
-  }
-  return {};
-}
-
 http::response unauthorized(const http::request& req, std::string_view detail) {
   auto r = http::problem(errc::unauthorized, detail, req.path);
   r.with_header("WWW-Authenticate", "Bearer");
@@ -133,7 +125,7 @@ handler guarded(context& ctx, access a, authed_handler h) {
     };
 
     if (a.allowed == access::who::internal) {
-      auto token = bearer(req);
+      auto token = std::string(req.bearer_token());
       if (token.empty() || !ctx.auth.internal_secret(token)) {
         return respond(unauthorized(req, "the internal API needs Authorization: Bearer <secret>"));
       }
@@ -147,7 +139,7 @@ handler guarded(context& ctx, access a, authed_handler h) {
     if (a.allowed == access::who::app) {
       return respond(unauthorized(req, "this API needs an x-app-api-key header"));
     }
-    auto token = bearer(req);
+    auto token = std::string(req.bearer_token());
     if (token.empty()) token = cookie(req, "sb_access");
     if (token.empty()) return respond(unauthorized(req, "missing credentials"));
     ctx.auth.user_token(token, on_result);

@@ -19,20 +19,6 @@ struct vp_credentials {
   std::string subprotocol;  ///< echoed when the token came as the first subprotocol
 };
 
-std::vector<std::string> offered_subprotocols(std::string_view header) {
-  std::vector<std::string> out;
-  while (!header.empty()) {
-    auto comma = header.find(',');
-    auto item = header.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    header.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 std::string first_of(const http::request& req, std::initializer_list<std::string_view> names) {
   for (auto name : names) {
     if (auto v = req.header(name); !v.empty()) return std::string(v);
@@ -42,20 +28,16 @@ std::string first_of(const http::request& req, std::initializer_list<std::string
 
 vp_credentials credentials_of(const http::request& req) {
   vp_credentials c;
-  auto offered = offered_subprotocols(req.header("sec-websocket-protocol"));
+  auto offered = req.subprotocols();
   c.token = first_of(req, {"token", "voicepingtoken"});
-  if (c.token.empty() && !offered.empty()) c.token = c.subprotocol = offered[0];
+  if (c.token.empty() && !offered.empty()) c.token = c.subprotocol = std::string(offered[0]);
   c.device_id = first_of(req, {"device_id", "deviceid"});
-  if (c.device_id.empty() && offered.size() > 1) c.device_id = offered[1];
+  if (c.device_id.empty() && offered.size() > 1) c.device_id = std::string(offered[1]);
   if (c.device_id.empty()) c.device_id = c.token;
   if (c.token.empty()) {
     // Plain HTTP downloads: ?token= or a bearer token.
-    auto auth = req.header("authorization");
-    if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-      c.token = std::string(auth.substr(7));
-    } else {
-      c.token = req.query_param("token").value_or("");
-    }
+    c.token = req.bearer_token().empty() ? req.query_param("token").value_or("")
+                                         : std::string(req.bearer_token());
   }
   return c;
 }

@@ -23,17 +23,15 @@ ws_credentials credentials_of(const http::request& req) {
   ws_credentials c;
   c.api_key = req.query_param("api_key").value_or(std::string(req.header("x-app-api-key")));
   if (!c.api_key.empty()) return c;
-  auto auth = req.header("authorization");
-  if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-    c.token = std::string(auth.substr(7));
+  auto protocols = req.subprotocols();
+  if (auto bearer = req.bearer_token(); !bearer.empty()) {
+    c.token = std::string(bearer);
   } else if (auto q = req.query_param("access_token")) {
     c.token = *q;
-  } else if (auto protocols = req.header("sec-websocket-protocol"); !protocols.empty()) {
+  } else if (!protocols.empty()) {
     // Browsers cannot set headers on a WebSocket: they offer the token as a subprotocol, and
     // the server must select (echo) one of the offered entries.
-    auto first = protocols.substr(0, protocols.find(','));
-    while (!first.empty() && first.back() == ' ') first.remove_suffix(1);
-    c.token = c.subprotocol = std::string(first);
+    c.token = c.subprotocol = std::string(protocols[0]);
   }
   return c;
 }
@@ -46,14 +44,18 @@ void accept(context& ctx, principal who, const ws_credentials& creds,
   accept.subprotocol = creds.subprotocol;
   accept.attach = [&ctx, who, tags](ws::outbound_ptr out) -> ws::handler_ptr {
     auto session = ctx.sys.spawn(session_actor, session_deps_for(ctx, who, tags, out));
-    uint32_t limit = ctx.cfg.rate_limit.enabled ? ctx.cfg.rate_limit.ws_messages : 0;
     return std::make_shared<native::adapter>(std::move(session), std::move(out),
-                                             ctx.cfg.ws.max_message_bytes, &ctx.limiter, limit);
+                                             ctx.cfg.ws.max_message_bytes, &ctx.limiter,
+                                             ws_messages_per_min(ctx));
   };
   respond(std::move(accept));
 }
 
 }  // namespace
+
+uint32_t ws_messages_per_min(const context& ctx) {
+  return ctx.cfg.rate_limit.enabled ? ctx.cfg.rate_limit.ws_messages : 0;
+}
 
 session_deps session_deps_for(context& ctx, const principal& who, std::vector<std::string> tags,
                               ws::outbound_ptr out, wire protocol) {

@@ -16,8 +16,8 @@ using voiceping::channel;
 using voiceping::frame;
 using mt = voiceping::message_type;
 
-void send_frame(const session_deps& deps, const std::string& bytes) {
-  deps.out->send(ws::make_frame(ws::opcode::binary, bytes));
+void send_frame(const ws::outbound_ptr& out, const std::string& bytes) {
+  out->send(ws::make_frame(ws::opcode::binary, bytes));
 }
 
 /// Writes replies for one frame: [ct, type, me, toId as the client sent it, …].
@@ -29,8 +29,7 @@ struct replier {
 
   void send(mt what, const msgpack::value& payload,
             const std::optional<msgpack::value>& message_id = std::nullopt) const {
-    auto bytes = voiceping::encode(type, what, me, to, payload, message_id);
-    out->send(ws::make_frame(ws::opcode::binary, bytes));
+    send_frame(out, voiceping::encode(type, what, me, to, payload, message_id));
   }
   void stop_ack(const std::string& message_id) const {
     if (message_id.empty()) return send(mt::stop_ack, std::string("Acknowledged"));
@@ -42,10 +41,11 @@ struct replier {
   }
 };
 
-std::optional<std::string> audio_of(const frame& f) {
+/// The Opus bytes of an AUDIO payload (bin, or str from lenient clients), moved out.
+std::optional<std::string> audio_of(frame& f) {
   if (!f.payload) return std::nullopt;
-  if (const auto* b = f.payload->binary()) return b->data;
-  if (const auto* s = f.payload->string()) return *s;
+  if (auto* b = std::get_if<msgpack::bytes>(&f.payload->v)) return std::move(b->data);
+  if (auto* s = std::get_if<std::string>(&f.payload->v)) return std::move(*s);
   return std::nullopt;
 }
 
@@ -100,8 +100,7 @@ void on_stop(session_ptr self, const session_deps& deps, const frame& f, const r
   release_floor(self, deps, target, done, [](errc) {});
 }
 
-void on_audio(session_ptr self, const session_deps& deps, const frame& f,
-              const std::string& target) {
+void on_audio(session_ptr self, const session_deps& deps, frame& f, const std::string& target) {
   auto opus = audio_of(f);
   if (!opus) return;
   auto bytes = std::make_shared<const std::string>(std::move(*opus));
@@ -167,8 +166,8 @@ void handle_voiceping(session_ptr self, const session_deps& deps, frame& f) {
     case mt::connection_test: {
       // [1, 26, 0, <user>, payload]; an absent payload as notepack wrote `undefined`.
       auto payload = f.payload ? *f.payload : msgpack::ext{0, std::string(1, '\0')};
-      return send_frame(deps, voiceping::encode(channel::direct, mt::connection_ack, int64_t{0},
-                                                deps.who.id, payload));
+      return send_frame(deps.out, voiceping::encode(channel::direct, mt::connection_ack, int64_t{0},
+                                                    deps.who.id, payload));
     }
     default:
       return;  // CONNECTION, STATUS, IMAGE, …: nothing to answer, as before
@@ -191,8 +190,8 @@ void replaced_by(const session_deps& deps, const std::string& new_device) {
   if (deps.device_id != new_device) {
     auto text =
         fmt::format("userId {} has logged in from another deviceId {}", deps.who.id, new_device);
-    send_frame(deps, voiceping::encode(channel::direct, mt::login_duplicated, int64_t{0},
-                                       deps.who.id, text));
+    send_frame(deps.out, voiceping::encode(channel::direct, mt::login_duplicated, int64_t{0},
+                                           deps.who.id, text));
   }
   deps.out->close(ws::close_code::replaced, "logged in again");
 }

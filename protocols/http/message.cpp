@@ -9,6 +9,28 @@ std::string_view request::header(std::string_view name) const {
   return {};
 }
 
+std::string_view request::bearer_token() const {
+  auto h = header("authorization");
+  if (h.size() > 7 && (h.substr(0, 7) == "Bearer " || h.substr(0, 7) == "bearer ")) {
+    return h.substr(7);
+  }
+  return {};
+}
+
+std::vector<std::string_view> request::subprotocols() const {
+  std::vector<std::string_view> out;
+  auto rest = header("sec-websocket-protocol");
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    auto item = rest.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    out.push_back(item);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  }
+  return out;
+}
+
 std::optional<std::string> request::query_param(std::string_view name) const {
   std::string_view rest = query;
   while (!rest.empty()) {

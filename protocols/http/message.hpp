@@ -25,6 +25,12 @@ struct request {
 
   /// The percent-decoded value of query parameter `name`, if present.
   std::optional<std::string> query_param(std::string_view name) const;
+
+  /// The token of `Authorization: Bearer <token>` (either capitalisation), or "".
+  std::string_view bearer_token() const;
+
+  /// The entries offered in `Sec-WebSocket-Protocol`, in order, trimmed of spaces.
+  std::vector<std::string_view> subprotocols() const;
 };
 
 /// An HTTP response to send.

@@ -47,11 +47,8 @@ TEST_CASE("private talk reaches only the named user and is recorded for the two 
 
   a->send_binary(private_frame(b_id, "whisper-1"));
   a->send_binary(private_frame(b_id, "whisper-2"));
-  auto expect = [&](const std::string& opus) {
-    return std::string("\x01\x01", 2) + uuid_bytes(b_id) + uuid_bytes(a_id) + opus;
-  };
-  CHECK(next_audio(*b) == expect("whisper-1"));
-  CHECK(next_audio(*b) == expect("whisper-2"));
+  CHECK(next_audio(*b) == heard(b_id, a_id, "whisper-1", '\x01'));
+  CHECK(next_audio(*b) == heard(b_id, a_id, "whisper-2", '\x01'));
   CHECK_FALSE(next_audio(*c, 300ms).has_value());  // a group member hears nothing
 
   auto stopped =

@@ -47,6 +47,13 @@ inline boost::json::object next_of(ws_client& c, const std::string& type,
   throw std::runtime_error("no " + type + " within the timeout");
 }
 
+/// What a listener receives for an audio packet: 0x01 | flags | target | sender | Opus.
+inline std::string heard(const std::string& target, const std::string& from,
+                         const std::string& opus, char flags = 0) {
+  return std::string(1, '\x01') + std::string(1, flags) + uuid_bytes(target) + uuid_bytes(from) +
+         opus;
+}
+
 /// The next binary (audio) message, skipping JSON ones; nullopt on timeout.
 inline std::optional<std::string> next_audio(
     ws_client& c, std::chrono::milliseconds timeout = std::chrono::seconds(2)) {

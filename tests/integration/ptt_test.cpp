@@ -9,16 +9,6 @@ using namespace sb::test;
 using namespace std::chrono_literals;
 namespace json = boost::json;
 
-namespace {
-
-// What a listener receives for an audio packet: 0x01 | flags | channel | sender | Opus.
-std::string heard(const std::string& channel, const std::string& from, const std::string& opus) {
-  return std::string(1, '\x01') + std::string(1, '\0') + uuid_bytes(channel) + uuid_bytes(from) +
-         opus;
-}
-
-}  // namespace
-
 TEST_CASE("one talker at a time; audio reaches every other member, from the holder only", "[ptt]") {
   ptt_fixture f;
   auto a_id = f.member("a@ptt.test");

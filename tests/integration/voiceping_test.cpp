@@ -108,8 +108,7 @@ TEST_CASE("VoicePing clients talk in a group byte-exactly, and native members he
 
   va->send_binary(mp::arr({G, mp::uint(3), A, CH, mp::bin("\xf8\xff\xfe")}));
   CHECK(next_frame(*vb) == mp::arr({G, mp::uint(3), A, CH, mp::bin("\xf8\xff\xfe")}));
-  CHECK(next_audio(*nc) ==
-        std::string("\x01\x00", 2) + uuid_bytes(f.channel) + uuid_bytes(a) + "\xf8\xff\xfe");
+  CHECK(next_audio(*nc) == heard(f.channel, a, "\xf8\xff\xfe"));
 
   // Busy; a denied user's STOP (as the SDK sends it, four elements) does not free the floor.
   vb->send_binary(mp::arr({G, mp::uint(1), B, CH, mp::uint(5)}));

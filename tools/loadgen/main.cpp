@@ -19,7 +19,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <deque>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -29,6 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tools/loadgen/common.hpp"
 #include "tools/loadgen/ptt_load.hpp"
 
 namespace net = boost::asio;
@@ -150,26 +150,7 @@ class session : public std::enable_shared_from_this<session> {
                           : fmt::format(R"({{"type":"ping","id":{}}})", id);
     pending_[id] = clock_type::now();
     ++st_.sent;
-    outq_.push_back(std::move(msg));
-    if (!writing_) write_next();
-  }
-
-  void write_next() {
-    if (outq_.empty() || !open_) {
-      writing_ = false;
-      return;
-    }
-    writing_ = true;
-    ws_.text(true);
-    ws_.async_write(net::buffer(outq_.front()),
-                    [self = shared_from_this()](beast::error_code ec, size_t) {
-                      self->outq_.pop_front();
-                      if (ec) {
-                        self->writing_ = false;
-                        return;
-                      }
-                      self->write_next();
-                    });
+    writes_.push(ws_, std::move(msg), false, shared_from_this());
   }
 
   void read() {
@@ -212,8 +193,7 @@ class session : public std::enable_shared_from_this<session> {
   stats& st_;
   std::mt19937& rng_;
   beast::flat_buffer buf_;
-  std::deque<std::string> outq_;
-  bool writing_ = false;
+  loadgen::write_queue writes_;
   bool open_ = false;
   bool stopping_ = false;
   std::unordered_map<uint64_t, clock_type::time_point> pending_;
@@ -251,13 +231,6 @@ std::pair<double, double> batch_totals(const options& opts) {
   } catch (const std::exception&) {
     return {0, 0};
   }
-}
-
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  size_t k = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return v[k];
 }
 
 options parse(int argc, char** argv) {
@@ -361,10 +334,10 @@ int main(int argc, char** argv) {
   ioc.run_for(std::chrono::seconds(2));
 
   auto& l = st.latencies_ms;
-  double p50 = percentile(l, 0.50);
-  double p90 = percentile(l, 0.90);
-  double p99 = percentile(l, 0.99);
-  double p999 = percentile(l, 0.999);
+  double p50 = loadgen::percentile(l, 0.50);
+  double p90 = loadgen::percentile(l, 0.90);
+  double p99 = loadgen::percentile(l, 0.99);
+  double p999 = loadgen::percentile(l, 0.999);
   double max = l.empty() ? 0 : *std::max_element(l.begin(), l.end());
   fmt::print("sessions: {} connected, {} failed (connect took {:.2f} s)\n", st.connected,
              st.connect_failures, connect_s);

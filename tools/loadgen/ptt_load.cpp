@@ -8,13 +8,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
-#include <deque>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <random>
 #include <sstream>
 
+#include "tools/loadgen/common.hpp"
 #include "tools/loadgen/http_setup.hpp"
 
 namespace loadgen {
@@ -131,26 +131,7 @@ class member : public std::enable_shared_from_this<member> {
   }
 
   void send(std::string data, bool binary) {
-    outq_.push_back({std::move(data), binary});
-    if (!writing_) write_next();
-  }
-
-  void write_next() {
-    if (outq_.empty()) {
-      writing_ = false;
-      return;
-    }
-    writing_ = true;
-    ws_.binary(outq_.front().second);
-    ws_.async_write(net::buffer(outq_.front().first),
-                    [self = shared_from_this()](beast::error_code ec, size_t) {
-                      self->outq_.pop_front();
-                      if (ec) {
-                        self->writing_ = false;
-                        return;
-                      }
-                      self->write_next();
-                    });
+    writes_.push(ws_, std::move(data), binary, shared_from_this());
   }
 
   void read() {
@@ -192,8 +173,7 @@ class member : public std::enable_shared_from_this<member> {
   std::string channel_;
   std::string header_;
   beast::flat_buffer buf_;
-  std::deque<std::pair<std::string, bool>> outq_;
-  bool writing_ = false;
+  write_queue writes_;
   clock_type::time_point next_;
   clock_type::time_point until_;
 };
@@ -317,13 +297,6 @@ setup_result set_up(const ptt_options& o) {
     r.tokens[i] = std::string(data_of(login).at("accessToken").as_string());
   });
   return r;
-}
-
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  size_t k = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return v[k];
 }
 
 /// Runs the io_context until `done()` or the deadline; false on timeout.
