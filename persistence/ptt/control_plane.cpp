@@ -351,12 +351,27 @@ std::vector<ptt_channel> list_channels(soci::session& sql, const tenant_scope& s
   return read_channels(rows);
 }
 
+namespace {
+
+constexpr const char* kMemberSelect =
+    "SELECT m.user_id, u.email, u.display_name, m.role, m.status FROM ptt_event_members m JOIN "
+    "users u ON u.id = m.user_id WHERE m.event_id = :e AND m.tenant_id = :t ";
+
+event_member read_member(const soci::row& r) {
+  row_reader in(r);
+  return {in.str("user_id"), in.str("email"), in.str("display_name"), in.str("role"),
+          in.str("status")};
+}
+
+}  // namespace
+
 std::optional<event_member> find_event_member(soci::session& sql, const tenant_scope& scope,
                                               const std::string& event_id,
                                               const std::string& user_id) {
-  for (auto& m : list_event_members(sql, scope, event_id)) {
-    if (m.user_id == user_id) return m;
-  }
+  std::string tenant = scope.tenant_id();
+  soci::rowset<soci::row> rows = (sql.prepare << kMemberSelect << "AND m.user_id = :u",
+                                  soci::use(event_id), soci::use(tenant), soci::use(user_id));
+  for (const auto& r : rows) return read_member(r);
   return std::nullopt;
 }
 
@@ -364,16 +379,9 @@ std::vector<event_member> list_event_members(soci::session& sql, const tenant_sc
                                              const std::string& event_id) {
   std::string tenant = scope.tenant_id();
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT m.user_id, u.email, u.display_name, m.role, m.status FROM "
-                      "ptt_event_members m JOIN users u ON u.id = m.user_id WHERE m.event_id = :e "
-                      "AND m.tenant_id = :t ORDER BY u.email",
-       soci::use(event_id), soci::use(tenant));
+      (sql.prepare << kMemberSelect << "ORDER BY u.email", soci::use(event_id), soci::use(tenant));
   std::vector<event_member> out;
-  for (const auto& r : rows) {
-    row_reader in(r);
-    out.push_back({in.str("user_id"), in.str("email"), in.str("display_name"), in.str("role"),
-                   in.str("status")});
-  }
+  for (const auto& r : rows) out.push_back(read_member(r));
   return out;
 }
 

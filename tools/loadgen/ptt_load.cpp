@@ -373,8 +373,8 @@ int run_ptt(int argc, char** argv) {
   auto until = start + std::chrono::duration_cast<clock_type::duration>(
                            std::chrono::duration<double>(o.duration_s));
   for (auto& t : talkers) t->talk(start + std::chrono::microseconds(spread(rng)), until);
+  st.measuring = true;  // no frame is sent before `start`: every frame counted is measured
   ioc.run_until(start);
-  st.measuring = true;
   double cpu0 = cpu_seconds(o.server_pid);
   ioc.run_until(until);
   double cpu1 = cpu_seconds(o.server_pid);
