@@ -40,19 +40,29 @@ void revoke_key_sessions(context& ctx, const std::string& key_hash, std::chrono:
                          ws::close_code::revoked, reason);
 }
 
+void tell_entity(context& ctx, const std::string& id, caf::message msg, bool activate) {
+  ctx.sys.spawn([&ctx, id, msg, activate](caf::event_based_actor* self) {
+    auto ask = [&](auto atom) {
+      return self->request(ctx.directory, std::chrono::seconds(5), atom, id);
+    };
+    auto deliver = [self, msg](caf::actor& target) {
+      self->send(target, msg);
+      self->quit();
+    };
+    auto gone = [self](caf::error&) { self->quit(); };
+    if (activate) {
+      ask(resolve_atom::value).then(deliver, gone);
+    } else {
+      ask(lookup_atom::value).then(deliver, gone);
+    }
+  });
+}
+
 void channels_changed(context& ctx, const std::string& user_id,
                       const persistence::channel_change& change) {
   for (const auto& channel : change.removed) {
     // Only a live group needs telling; an idle one loads the new members when it wakes.
-    ctx.sys.spawn([&ctx, channel](caf::event_based_actor* self) {
-      self->request(ctx.directory, std::chrono::seconds(5), lookup_atom::value, "group:" + channel)
-          .then(
-              [self](caf::actor& group) {
-                self->send(group, membership_atom::value);
-                self->quit();
-              },
-              [self](caf::error&) { self->quit(); });
-    });
+    tell_entity(ctx, "group:" + channel, caf::make_message(membership_atom::value), false);
     caf::anon_send(ctx.directory, tell_atom::value, "user:" + user_id,
                    caf::make_message(membership_atom::value, channel, false, change.dispatcher));
   }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <caf/message.hpp>
 
 #include <chrono>
 #include <string>
@@ -26,6 +27,10 @@ void revoke_key_sessions(context& ctx, const std::string& key_hash, std::chrono:
 
 /// After a committed change of a user's channels: the groups the user left drop their
 /// connections, and the user's sessions join the groups they now hear (dispatcher flag too).
+/// Sends `msg` to the actor of a logical id ("group:…", "webhooks:…"), activating it first
+/// when `activate`, else only if it is live. Fire and forget.
+void tell_entity(context& ctx, const std::string& id, caf::message msg, bool activate);
+
 void channels_changed(context& ctx, const std::string& user_id,
                       const persistence::channel_change& change);
 

@@ -94,6 +94,16 @@ bool admit(context& ctx, rate_class c, const std::string& key, const http::reque
   return true;
 }
 
+void add_operator_route(router& r, context& ctx, const char* method, const char* path,
+                        operator_handler fn) {
+  auto ops = access{access::who::internal, {}, false, rate_class::internal_api};
+  r.add(method, path,
+        guarded(ctx, ops,
+                [fn](http::request req, path_params params, principal, http::responder respond) {
+                  fn(std::move(req), std::move(params), std::move(respond));
+                }));
+}
+
 handler limited(context& ctx, rate_class c, handler h) {
   return [&ctx, c, h](http::request req, path_params params, http::responder respond) {
     if (!admit(ctx, c, "ip:" + req.remote_address, req, respond)) return;

@@ -35,6 +35,12 @@ using authed_handler = std::function<void(http::request, path_params, principal,
 /// carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset.
 handler guarded(context& ctx, access a, authed_handler h);
 
+using operator_handler = std::function<void(http::request, path_params, http::responder)>;
+
+/// Adds an /internal route: operators only (INTERNAL_API_SECRET), internal_api budget.
+void add_operator_route(router& r, context& ctx, const char* method, const char* path,
+                        operator_handler fn);
+
 /// Wraps an unauthenticated route with the client IP's budget of class `c`.
 handler limited(context& ctx, rate_class c, handler h);
 

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "actors/cti/webhook_stream.hpp"
 #include "api/effects.hpp"
 #include "api/guard.hpp"
 #include "api/input.hpp"
@@ -17,6 +18,7 @@ namespace sb::api {
 
 namespace json = boost::json;
 using persistence::app_record;
+using persistence::require_app;
 
 namespace {
 
@@ -28,12 +30,6 @@ persistence::audit_entry app_audit(const http::request& req, const app_record& a
   auto e = audit_of(kOperator, req, std::move(action), "app", app.id, std::move(summary));
   e.tenant_id = app.tenant_id;
   return e;
-}
-
-app_record require_app(soci::session& sql, const std::string& id) {
-  auto app = persistence::find_app(sql, id);
-  if (!app) throw persistence::store_error(errc::not_found, "no such app");
-  return *app;
 }
 
 http::response key_issued(const persistence::issued_key& k) {
@@ -106,6 +102,8 @@ void update_app(context& ctx, http::request req, path_params params, http::respo
         // Reactivation too: the cache may know the key as belonging to an inactive app.
         ctx.auth.cache().forget_app(app.id);
         if (!app.is_active) revoke_app_sessions(ctx, app.id, "app deactivated");
+        // Its webhook stream checks signatures with the secret it read.
+        tell_entity(ctx, "webhooks:" + app.id, caf::make_message(reload_atom::value), false);
         auto body = app_json(app);
         body["success"] = true;
         return http::response::json(200, json::serialize(body));
@@ -211,27 +209,15 @@ void key_audit(context& ctx, http::request req, path_params params, http::respon
           if (e.grace_seconds) row["grace_period_seconds"] = *e.grace_seconds;
           data.push_back(std::move(row));
         }
-        json::object body{{"success", true},
-                          {"data", std::move(data)},
-                          {"pagination", json::object{{"limit", limit},
-                                                      {"offset", offset},
-                                                      {"total", page.total},
-                                                      {"has_more", offset + limit < page.total}}}};
-        return http::response::json(200, json::serialize(body));
+        return seed_list_response(std::move(data), seed_pagination(limit, offset, page.total));
       });
 }
 
 }  // namespace
 
 void add_internal_routes(router& r, context& ctx) {
-  auto ops = access{access::who::internal, {}, false, rate_class::internal_api};
-  auto route = [&](const char* method, const char* path,
-                   std::function<void(http::request, path_params, http::responder)> fn) {
-    r.add(method, path,
-          guarded(ctx, ops,
-                  [fn](http::request req, path_params params, principal, http::responder respond) {
-                    fn(std::move(req), std::move(params), std::move(respond));
-                  }));
+  auto route = [&](const char* method, const char* path, operator_handler fn) {
+    add_operator_route(r, ctx, method, path, std::move(fn));
   };
   route("POST", "/internal/apps", [&ctx](auto req, auto, auto respond) {
     create_app(ctx, std::move(req), std::move(respond));

@@ -17,14 +17,6 @@ json::value text_or_null(const std::optional<std::string>& s) {
 
 }  // namespace
 
-std::string iso_time(int64_t epoch_us) {
-  std::time_t secs = static_cast<std::time_t>(epoch_us / 1'000'000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (epoch_us / 1000) % 1000);
-}
-
 json::value iso_time_or_null(const std::optional<int64_t>& epoch_us) {
   return epoch_us ? json::value(iso_time(*epoch_us)) : json::value(nullptr);
 }
@@ -103,6 +95,17 @@ http::response list_response(json::array items, int64_t page, int64_t limit, int
       {"data", std::move(items)},
       {"pagination",
        json::object{{"page", page}, {"limit", limit}, {"total", total}, {"totalPages", pages}}}};
+  return http::response::json(200, json::serialize(body));
+}
+
+json::object seed_pagination(int64_t limit, int64_t offset, int64_t total) {
+  return json::object{
+      {"limit", limit}, {"offset", offset}, {"total", total}, {"has_more", offset + limit < total}};
+}
+
+http::response seed_list_response(json::array items, json::object pagination) {
+  json::object body{
+      {"success", true}, {"data", std::move(items)}, {"pagination", std::move(pagination)}};
   return http::response::json(200, json::serialize(body));
 }
 

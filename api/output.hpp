@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "actors/runtime/clock.hpp"
 #include "persistence/audit.hpp"
 #include "persistence/identity/apps.hpp"
 #include "persistence/identity/tenants.hpp"
@@ -17,7 +18,6 @@
 namespace sb::api {
 
 /// ISO 8601 UTC with milliseconds, "2026-01-28T12:00:00.000Z" (the seeds' Date form).
-std::string iso_time(int64_t epoch_us);
 boost::json::value iso_time_or_null(const std::optional<int64_t>& epoch_us);
 
 /// A user in the Voxera shape (camelCase). Never includes the password hash.
@@ -32,5 +32,11 @@ http::response api_response(boost::json::value data, uint16_t status = 200);
 /// {"success":true,"data":[…],"pagination":{"page","limit","total","totalPages"}}:
 /// Voxera's ListResponse<T>.
 http::response list_response(boost::json::array items, int64_t page, int64_t limit, int64_t total);
+
+/// The CTI seed's pagination object: {"limit","offset","total","has_more"}.
+boost::json::object seed_pagination(int64_t limit, int64_t offset, int64_t total);
+
+/// The CTI seed's list shape: {"success":true,"data":[…],"pagination":{…}}.
+http::response seed_list_response(boost::json::array items, boost::json::object pagination);
 
 }  // namespace sb::api

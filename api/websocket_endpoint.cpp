@@ -3,9 +3,11 @@
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/cti/webhook_stream.hpp"
 #include "actors/runtime/crypto.hpp"
 #include "actors/session/session_actor.hpp"
 #include "api/effects.hpp"
+#include "api/input.hpp"
 #include "protocols/http/problem.hpp"
 #include "protocols/native/adapter.hpp"
 
@@ -36,14 +38,28 @@ ws_credentials credentials_of(const http::request& req) {
   return c;
 }
 
-void accept(context& ctx, principal who, const ws_credentials& creds,
+/// What an app's client asks of its CTI event stream: ?crm_user= narrows it to one CRM user,
+/// ?since=<seq> replays what it missed first.
+struct cti_options {
+  std::string crm_user;
+  int64_t since = -1;
+};
+
+void accept(context& ctx, principal who, const ws_credentials& creds, const cti_options& cti,
             protocols::upgrade_responder respond) {
   std::vector<std::string> tags{who.tag(), "tenant:" + who.tenant_id};
   if (!creds.api_key.empty()) tags.push_back(key_tag(crypto::sha256_hex(creds.api_key)));
   protocols::ws_accept accept;
   accept.subprotocol = creds.subprotocol;
-  accept.attach = [&ctx, who, tags](ws::outbound_ptr out) -> ws::handler_ptr {
+  accept.attach = [&ctx, who, tags, cti](ws::outbound_ptr out) -> ws::handler_ptr {
     auto session = ctx.sys.spawn(session_actor, session_deps_for(ctx, who, tags, out));
+    if (who.type == principal::kind::app) {
+      // The app's webhook stream writes its events to this connection until the session ends.
+      tell_entity(ctx, "webhooks:" + who.id,
+                  caf::make_message(follow_atom::value,
+                                    cti_follower{session, out, cti.crm_user, cti.since}),
+                  true);
+    }
     return std::make_shared<native::adapter>(std::move(session), std::move(out),
                                              ctx.cfg.ws.max_message_bytes, &ctx.limiter,
                                              ws_messages_per_min(ctx));
@@ -83,8 +99,16 @@ void handle_upgrade(context& ctx, http::request req, protocols::upgrade_responde
     return respond(http::problem(errc::shutting_down, "the server is shutting down", req.path));
   }
   auto creds = credentials_of(req);
-  auto on_result = [&ctx, req, creds, respond](auth_result r) {
-    if (auto* who = std::get_if<principal>(&r)) return accept(ctx, *who, creds, respond);
+  cti_options cti;
+  cti.crm_user = req.query_param("crm_user").value_or("");
+  if (auto since = req.query_param("since")) {
+    auto q = fields::from_query(req);
+    auto v = q.integer("since", 0, INT64_MAX, true);
+    if (!v) return respond(q.problem(req.path));
+    cti.since = *v;
+  }
+  auto on_result = [&ctx, req, creds, cti, respond](auth_result r) {
+    if (auto* who = std::get_if<principal>(&r)) return accept(ctx, *who, creds, cti, respond);
     auto code = std::get<errc>(r);
     auto problem =
         http::problem(code,

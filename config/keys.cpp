@@ -362,6 +362,33 @@ std::vector<key_spec> build_table() {
       "VoicePing: accept a token that is not a JWT as the user id",
       [](auto& x) -> auto& { return x.ptt.legacy_join; }));
   t.push_back(string_key(
+      "cti.webhook_app_id", "DIALPAD_WEBHOOK_APP_ID",
+      "the app whose events POST /webhooks/dialpad receives (empty = only "
+      "/webhooks/dialpad/:app_id)",
+      [](auto& x) -> auto& { return x.cti.webhook_app_id; }, any_string));
+  t.push_back(uint_key(
+      "cti.webhook_max_bytes", "DIALPAD_WEBHOOK_MAX_BYTES",
+      "largest webhook body accepted (larger: 413)",
+      [](auto& x) -> auto& { return x.cti.webhook_max_bytes; }, 1024, 16 * 1024 * 1024));
+  t.push_back(uint_key(
+      "cti.max_attempts", "WEBHOOK_MAX_ATTEMPTS",
+      "processing attempts before a webhook event is dead (listed for operators to replay)",
+      [](auto& x) -> auto& { return x.cti.max_attempts; }, 1, 1000));
+  t.push_back(ms_key(
+      "cti.retry_base_ms", "WEBHOOK_RETRY_BASE_MS",
+      "delay before the first retry of a failed webhook event; doubles per attempt",
+      [](auto& x) -> auto& { return x.cti.retry_base; }, 1, kMaxMs));
+  t.push_back(ms_key(
+      "cti.retry_max_ms", "WEBHOOK_RETRY_MAX_MS", "longest delay between retries",
+      [](auto& x) -> auto& { return x.cti.retry_max; }, 1, kMaxMs));
+  t.push_back(uint_key(
+      "cti.batch", "WEBHOOK_BATCH", "webhook events a stream takes from the store at once",
+      [](auto& x) -> auto& { return x.cti.batch; }, 1, 10'000));
+  t.push_back(uint_key(
+      "cti.replay_limit", "CTI_REPLAY_LIMIT",
+      "most missed events a reconnecting client (?since=) is sent",
+      [](auto& x) -> auto& { return x.cti.replay_limit; }, 1, 1'000'000));
+  t.push_back(string_key(
       "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",
       [](auto& x) -> auto& { return x.log.level; },
       [](std::string_view v) {

@@ -103,6 +103,16 @@ struct ptt_config {
   bool legacy_join = false;         ///< VoicePing: a token that is not a JWT is the user id
 };
 
+struct cti_config {
+  std::string webhook_app_id;          ///< the app of POST /webhooks/dialpad (without :app_id)
+  uint32_t webhook_max_bytes = 65536;  ///< a larger webhook body is refused with 413
+  uint32_t max_attempts = 5;           ///< processing attempts before an event is dead
+  milliseconds retry_base{2'000};      ///< first retry delay; doubles per attempt
+  milliseconds retry_max{300'000};     ///< longest retry delay
+  uint32_t batch = 100;                ///< events a stream claims from the store at once
+  uint32_t replay_limit = 10'000;      ///< most events a ?since= catch-up replays
+};
+
 struct log_config {
   std::string level = "info";
   bool json = false;
@@ -126,6 +136,7 @@ struct node_config {
   smtp_config smtp;
   rate_limit_config rate_limit;
   ptt_config ptt;
+  cti_config cti;
 };
 
 }  // namespace sb::config

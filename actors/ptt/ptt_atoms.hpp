@@ -19,7 +19,6 @@ using text_atom = caf::atom_constant<caf::atom("text")>;
 using membership_atom = caf::atom_constant<caf::atom("members")>;
 using traffic_atom = caf::atom_constant<caf::atom("traffic")>;
 using floor_timer_atom = caf::atom_constant<caf::atom("floortimer")>;
-using loaded_atom = caf::atom_constant<caf::atom("loaded")>;
 using rec_open_atom = caf::atom_constant<caf::atom("recopen")>;
 using rec_append_atom = caf::atom_constant<caf::atom("recappend")>;
 using rec_close_atom = caf::atom_constant<caf::atom("recclose")>;

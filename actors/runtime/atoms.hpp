@@ -23,5 +23,6 @@ using closed_atom = caf::atom_constant<caf::atom("closed")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using voiceping_atom = caf::atom_constant<caf::atom("voiceping")>;
 using replaced_atom = caf::atom_constant<caf::atom("replaced")>;
+using loaded_atom = caf::atom_constant<caf::atom("loaded")>;
 
 }  // namespace sb

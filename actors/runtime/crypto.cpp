@@ -136,14 +136,25 @@ std::string hex_encode(std::string_view bytes) {
   return out;
 }
 
-std::string base64url_encode(std::string_view bytes) {
+namespace {
+
+std::string base64_with(std::string_view bytes, int variant) {
   ensure_init();
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                  '\0');
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                    bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+                    bytes.size(), variant);
   out.resize(out.size() - 1);  // the terminating NUL
   return out;
+}
+
+}  // namespace
+
+std::string base64url_encode(std::string_view bytes) {
+  return base64_with(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+std::string base64_encode(std::string_view bytes) {
+  return base64_with(bytes, sodium_base64_VARIANT_ORIGINAL);
 }
 
 std::optional<std::string> base64url_decode(std::string_view text) {

@@ -48,6 +48,7 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 
 std::string hex_encode(std::string_view bytes);
 std::string base64url_encode(std::string_view bytes);  ///< no padding
+std::string base64_encode(std::string_view bytes);     ///< standard alphabet, padded
 /// Decodes unpadded base64url. Table-driven, not constant-time: use it for public data (JWT
 /// segments), never to decode a secret an attacker could time.
 std::optional<std::string> base64url_decode(std::string_view text);

@@ -34,12 +34,6 @@ std::vector<app_record> read_apps(soci::rowset<soci::row>& rows) {
   return out;
 }
 
-app_record require_app(soci::session& sql, const std::string& id) {
-  auto a = find_app(sql, id);
-  if (!a) throw store_error(errc::not_found, "no such app");
-  return *a;
-}
-
 void audit_key(soci::session& sql, const app_record& app, const std::string& action,
                const std::optional<std::string>& old_hint,
                const std::optional<std::string>& new_hint, std::optional<int64_t> grace) {
@@ -88,6 +82,20 @@ std::vector<app_record> list_apps(soci::session& sql) {
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT " << kColumns << " FROM apps ORDER BY created_at_us, id");
   return read_apps(rows);
+}
+
+app_record require_app(soci::session& sql, const std::string& id) {
+  auto app = find_app(sql, id);
+  if (!app) throw store_error(errc::not_found, "no such app");
+  return *app;
+}
+
+std::optional<std::string> app_webhook_secret(soci::session& sql, const std::string& id) {
+  std::string secret;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT webhook_secret FROM apps WHERE id = :id", soci::use(id), soci::into(secret, ind);
+  if (ind != soci::i_ok || secret.empty()) return std::nullopt;
+  return secret;
 }
 
 app_record update_app(soci::session& sql, const std::string& id,

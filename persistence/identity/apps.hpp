@@ -60,11 +60,16 @@ std::string key_hint(const std::string& key);
 
 app_record create_app(soci::session& sql, const std::string& tenant_id, const std::string& name);
 std::optional<app_record> find_app(soci::session& sql, const std::string& id);
+/// find_app, or store_error(not_found) "no such app".
+app_record require_app(soci::session& sql, const std::string& id);
 std::vector<app_record> list_apps(soci::session& sql);
 /// `webhook_secret`: absent = keep, inner nullopt = clear. Throws store_error(not_found).
 app_record update_app(soci::session& sql, const std::string& id,
                       const std::optional<std::string>& name, const std::optional<bool>& is_active,
                       const std::optional<std::optional<std::string>>& webhook_secret);
+
+/// The app's webhook secret, if it has one. Never logged nor returned by the API.
+std::optional<std::string> app_webhook_secret(soci::session& sql, const std::string& id);
 
 /// Generates a new key for the app, stores its hash and audits the action ("created" when
 /// there was none, else "rotated"). The previous key stops working at once, or after

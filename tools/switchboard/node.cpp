@@ -16,6 +16,7 @@
 #include <future>
 #include <thread>
 
+#include "actors/cti/webhook_stream.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/identity/auth_cache.hpp"
 #include "actors/identity/authenticator.hpp"
@@ -30,6 +31,7 @@
 #include "actors/runtime/rate_limiter.hpp"
 #include "api/auth_routes.hpp"
 #include "api/context.hpp"
+#include "api/cti_routes.hpp"
 #include "api/internal_routes.hpp"
 #include "api/operations.hpp"
 #include "api/ptt_routes.hpp"
@@ -201,11 +203,17 @@ int run_node(const config::node_config& cfg) {
   auto recorder =
       sys.spawn<caf::detached>(recorder_actor, cfg.ptt.recordings_dir, cfg.ptt.retention_days);
   group_deps groups{store, recorder, cfg.ptt, ptt_encoders(), cfg.database.request_timeout};
+  webhook_stream_deps streams{store, cfg.cti, cfg.database.request_timeout};
   std::map<std::string, activator> activators{
-      {"group", [groups](caf::actor_system& s, const std::string& id) {
+      {"group",
+       [groups](caf::actor_system& s, const std::string& id) {
          return s.spawn(talk_group_actor, groups, id.substr(id.find(':') + 1));
+       }},
+      {"webhooks", [streams](caf::actor_system& s, const std::string& id) {
+         return s.spawn(webhook_stream_actor, streams, id.substr(id.find(':') + 1));
        }}};
   auto directory = sys.spawn(directory_actor, activators);
+  resume_webhook_streams(sys, store, directory, cfg.database.request_timeout);
 
   auth_cache cache;
   std::string jwt_secret = cfg.auth.jwt_secret;
@@ -245,6 +253,9 @@ int run_node(const config::node_config& cfg) {
   api::add_internal_routes(router, ctx);
   api::add_ptt_routes(router, ctx);
   api::add_ptt_live_routes(router, ctx);
+  api::add_cti_webhook_routes(router, ctx);
+  api::add_cti_call_routes(router, ctx);
+  api::add_cti_internal_routes(router, ctx);
   protocols::server server{
       ioc, cfg.http, cfg.ws,
       protocols::server_handlers{[&](http::request req, http::responder respond) {

@@ -1,0 +1,407 @@
+#include "actors/cti/webhook_stream.hpp"
+
+#include <fmt/format.h>
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <functional>
+
+#include "actors/runtime/atoms.hpp"
+#include "actors/runtime/caf_errc.hpp"
+#include "actors/runtime/census.hpp"
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/crypto.hpp"
+#include "actors/runtime/errc.hpp"
+#include "actors/runtime/metrics.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/cti/processing.hpp"
+#include "persistence/cti/webhook_events.hpp"
+#include "persistence/identity/apps.hpp"
+#include "persistence/store_job.hpp"
+#include "protocols/dialpad/call_event.hpp"
+#include "protocols/dialpad/webhook_body.hpp"
+#include "protocols/ws/frame.hpp"
+
+namespace sb {
+
+namespace {
+
+using persistence::app_event;
+using std::chrono::milliseconds;
+
+struct stream_metrics {
+  metrics::counter& received = metrics::global().get_counter(
+      "sb_webhooks_received_total", "Webhook deliveries committed (duplicates included)");
+  metrics::counter& duplicates = metrics::global().get_counter(
+      "sb_webhooks_duplicate_total", "Webhook deliveries already stored (Dialpad retries)");
+  metrics::counter& rejected = metrics::global().get_counter(
+      "sb_webhooks_rejected_total", "Webhook deliveries refused (signature, format)");
+  metrics::counter& processed =
+      metrics::global().get_counter("sb_webhook_events_processed_total", "Webhook events applied");
+  metrics::counter& failures = metrics::global().get_counter(
+      "sb_webhook_event_failures_total", "Failed attempts to process a webhook event");
+  metrics::counter& published = metrics::global().get_counter("sb_cti_events_published_total",
+                                                              "CTI events written to live clients");
+};
+
+stream_metrics& sm() {
+  static stream_metrics m;
+  return m;
+}
+
+template <class F>
+auto job(const char* name, F fn) {
+  return persistence::make_result_job(name, std::move(fn));
+}
+
+bool wants(const webhook_stream_state::follower& f, const app_event& e) {
+  return f.who.crm_user.empty() || (e.crm_user_id && *e.crm_user_id == f.who.crm_user);
+}
+
+void deliver(const webhook_stream_state::follower& f, const app_event& e) {
+  if (!wants(f, e)) return;
+  if (f.who.out->send(ws::text_frame(e.body))) sm().published.inc();
+}
+
+void publish(webhook_stream_ptr self, const std::vector<app_event>& events) {
+  for (const auto& e : events) {
+    self->state.last_seq = std::max(self->state.last_seq, e.seq);
+    for (auto& f : self->state.followers) {
+      if (f.catching_up) {
+        f.held.push_back(e);
+      } else {
+        deliver(f, e);
+      }
+    }
+  }
+}
+
+milliseconds backoff(const config::cti_config& cfg, int64_t attempts) {
+  auto delay = cfg.retry_base;
+  for (int64_t i = 1; i < attempts && delay < cfg.retry_max; ++i) delay *= 2;
+  return std::min(delay, cfg.retry_max);
+}
+
+void drain(webhook_stream_ptr self);
+
+/// Processes one event in its own job; on failure records the attempt in another.
+void process_one(webhook_stream_ptr self, const persistence::webhook_event& e,
+                 std::function<void()> next) {
+  auto& st = self->state;
+  auto work = job("process_webhook", [e](soci::session& sql) {
+    return persistence::process_webhook_event(sql, e, now_us());
+  });
+  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, work.job)
+      .then(
+          [self, work, e, next]() {
+            auto& outcome = **work.value;
+            if (outcome.unprocessable) {
+              spdlog::warn("app {}: webhook event {} is dead: {}", self->state.app_id, e.id,
+                           *outcome.unprocessable);
+              auto& st = self->state;
+              auto mark = job(
+                  "webhook_dead", [id = e.id, why = *outcome.unprocessable](soci::session& sql) {
+                    persistence::record_webhook_failure(sql, id, why, now_us(), 0, 1, true);
+                    return true;
+                  });
+              self->request(st.deps.store->route(st.shard), st.deps.store_timeout,
+                            store_atom::value, mark.job)
+                  .then([next]() { next(); }, [next](caf::error&) { next(); });
+              return;
+            }
+            sm().processed.inc();
+            publish(self, outcome.events);
+            next();
+          },
+          [self, e, next](caf::error& err) {
+            sm().failures.inc();
+            auto& st = self->state;
+            auto why = persistence::store_error_message(err);
+            if (why.empty()) why = self->system().render(err);
+            auto delay = backoff(st.deps.cfg, e.attempts + 1);
+            spdlog::warn("app {}: webhook event {} failed (attempt {}): {}", st.app_id, e.id,
+                         e.attempts + 1, why);
+            auto mark = job("webhook_failed", [id = e.id, why, delay,
+                                               max = st.deps.cfg.max_attempts](soci::session& sql) {
+              persistence::record_webhook_failure(
+                  sql, id, why, now_us(),
+                  std::chrono::duration_cast<std::chrono::microseconds>(delay).count(), max, false);
+              return true;
+            });
+            self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value,
+                          mark.job)
+                .then([next]() { next(); }, [next](caf::error&) { next(); });
+          });
+}
+
+/// Arms a tick for when the next failed event is due.
+void schedule_retry(webhook_stream_ptr self) {
+  auto& st = self->state;
+  auto when = job("webhook_next_retry", [app = st.app_id](soci::session& sql) {
+    return persistence::next_retry_at(sql, app);
+  });
+  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, when.job)
+      .then(
+          [self, when]() {
+            auto at = **when.value;
+            if (!at) return;
+            auto wait = std::max<int64_t>(0, *at - now_us());
+            self->delayed_send(self, std::chrono::microseconds(wait) + milliseconds(1),
+                               tick_atom::value);
+          },
+          [](caf::error&) {});
+}
+
+/// Processes events[i…] one after the other, then looks for more (a full batch, or events
+/// that arrived meanwhile) or arms the retry timer.
+void process_batch(webhook_stream_ptr self,
+                   std::shared_ptr<std::vector<persistence::webhook_event>> events, size_t i,
+                   bool full) {
+  if (i < events->size()) {
+    return process_one(self, (*events)[i],
+                       [self, events, i, full] { process_batch(self, events, i + 1, full); });
+  }
+  auto& st = self->state;
+  st.draining = false;
+  if (full || st.again) return drain(self);
+  schedule_retry(self);
+}
+
+void drain(webhook_stream_ptr self) {
+  auto& st = self->state;
+  if (st.draining) {
+    st.again = true;
+    return;
+  }
+  st.draining = true;
+  st.again = false;
+  auto due =
+      job("webhook_due", [app = st.app_id, limit = int64_t{st.deps.cfg.batch}](soci::session& sql) {
+        return persistence::due_webhook_events(sql, app, now_us(), limit);
+      });
+  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, due.job)
+      .then(
+          [self, due]() {
+            auto events =
+                std::make_shared<std::vector<persistence::webhook_event>>(std::move(**due.value));
+            process_batch(self, events, 0, events->size() >= self->state.deps.cfg.batch);
+          },
+          [self](caf::error& err) {
+            auto& st = self->state;
+            st.draining = false;
+            spdlog::warn("app {}: cannot read webhook events: {}", st.app_id,
+                         self->system().render(err));
+            self->delayed_send(self, st.deps.cfg.retry_base, tick_atom::value);
+          });
+}
+
+/// The follower of `session`, or nullptr once it has gone.
+webhook_stream_state::follower* follower_of(webhook_stream_ptr self,
+                                            const caf::actor_addr& session) {
+  for (auto& f : self->state.followers) {
+    if (f.who.session.address() == session) return &f;
+  }
+  return nullptr;
+}
+
+/// Replays what a follower missed, page by page up to `upto` (the last event published when
+/// it arrived), then the live events held meanwhile (all after `upto`): none lost or doubled.
+void catch_up(webhook_stream_ptr self, caf::actor_addr session, int64_t since, int64_t upto) {
+  auto& st = self->state;
+  auto limit = int64_t{st.deps.cfg.replay_limit};
+  auto page = job("cti_events_since", [app = st.app_id, since, limit](soci::session& sql) {
+    return persistence::app_events_since(sql, app, since, limit);
+  });
+  auto finish = [self, session]() {
+    if (auto* f = follower_of(self, session)) {
+      for (const auto& e : f->held) deliver(*f, e);
+      f->held.clear();
+      f->catching_up = false;
+    }
+  };
+  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, page.job)
+      .then(
+          [self, session, page, upto, limit, finish]() {
+            auto* f = follower_of(self, session);
+            if (!f) return;
+            int64_t last = -1;
+            for (const auto& e : **page.value) {
+              if (e.seq > upto) break;
+              deliver(*f, e);
+              last = e.seq;
+            }
+            if (static_cast<int64_t>((*page.value)->size()) == limit && last >= 0 && last < upto)
+              return catch_up(self, session, last, upto);
+            finish();
+          },
+          [self, session](caf::error& err) {
+            spdlog::warn("app {}: catch-up failed: {}", self->state.app_id,
+                         self->system().render(err));
+            // The client cannot be given what it missed: close it, so that it retries.
+            if (auto* f = follower_of(self, session)) f->who.out->close(1011, "catch-up failed");
+          });
+}
+
+struct loaded_app {
+  std::optional<persistence::app_record> app;
+  std::optional<std::string> secret;
+  int64_t last_seq = 0;
+};
+
+/// Reads the app (active flag, secret) and the last event number. Until the first load
+/// completes, every other message waits in the mailbox.
+void load(webhook_stream_ptr self, std::function<void()> then) {
+  auto& st = self->state;
+  auto read = job("load_webhook_stream", [app = st.app_id](soci::session& sql) {
+    loaded_app out;
+    out.app = persistence::find_app(sql, app);
+    if (out.app) {
+      out.secret = persistence::app_webhook_secret(sql, app);
+      out.last_seq = persistence::last_app_seq(sql, app);
+    }
+    return out;
+  });
+  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, read.job)
+      .then(
+          [self, read, then]() {
+            auto& l = **read.value;
+            auto& st = self->state;
+            st.known = l.app.has_value();
+            st.active = l.app && l.app->is_active;
+            if (l.app) st.tenant_id = l.app->tenant_id;
+            st.secret = l.secret;
+            st.last_seq = std::max(st.last_seq, l.last_seq);
+            then();
+          },
+          [self](caf::error& err) { self->quit(err); });
+}
+
+caf::result<caf::message> ingest(webhook_stream_ptr self, const std::string& body,
+                                 const std::string& signature) {
+  auto& st = self->state;
+  if (!st.active) return caf::make_error(errc::not_found, "no such app");
+  auto verified = dialpad::verify_webhook(body, signature, st.secret, now_us() / 1'000'000);
+  if (auto* r = std::get_if<dialpad::rejection>(&verified)) {
+    sm().rejected.inc();
+    spdlog::info("app {}: webhook refused: {}", st.app_id, dialpad::describe(*r));
+    auto code = *r == dialpad::rejection::malformed ? errc::bad_request : errc::unauthorized;
+    return caf::make_error(code, std::string(dialpad::describe(*r)));
+  }
+  auto& v = std::get<dialpad::verified_body>(verified);
+  persistence::webhook_event e;
+  e.app_id = st.app_id;
+  e.tenant_id = st.tenant_id;
+  e.signing = std::string(dialpad::name_of(v.how));
+  e.payload = boost::json::serialize(v.claims);
+  e.received_at_us = now_us();
+  // Anything verified is stored, even if it is not a call event we understand: Dialpad never
+  // retries a 4xx, so refusing it would lose it. Processing marks it dead with the reason.
+  std::string key;
+  if (auto call = dialpad::parse_call_event(v.claims, nullptr)) {
+    e.call_id = call->call_id;
+    e.state = call->state;
+    e.event_timestamp_ms = call->event_timestamp_ms;
+    key = dialpad::dedupe_key(*call);
+  } else {
+    key = "sha256:" + crypto::sha256_hex(e.payload);
+  }
+  auto insert = job("insert_webhook", [e, key](soci::session& sql) {
+    return persistence::insert_webhook_event(sql, e, key);
+  });
+  auto rp = self->make_response_promise();
+  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value,
+                insert.job)
+      .then(
+          [self, insert, rp]() mutable {
+            auto r = **insert.value;
+            sm().received.inc();
+            if (r.duplicate) sm().duplicates.inc();
+            rp.deliver(caf::make_message(r.id, r.duplicate));
+            if (!r.duplicate) drain(self);
+          },
+          [rp](caf::error& err) mutable { rp.deliver(err); });
+  return rp;
+}
+
+caf::behavior running(webhook_stream_ptr self) {
+  static actor_census census{"webhook_stream"};
+  return {
+      [=](ingest_atom, const std::string& body, const std::string& signature) {
+        census.on_message(self);
+        return ingest(self, body, signature);
+      },
+      [=](tick_atom) {
+        census.on_message(self);
+        drain(self);
+      },
+      [=](reload_atom) {
+        census.on_message(self);
+        load(self, [] {});
+      },
+      [=](caf::timeout_atom) {
+        if (!self->state.known) self->quit();
+      },
+      [=](follow_atom, const cti_follower& who) {
+        census.on_message(self);
+        self->monitor(who.session);
+        webhook_stream_state::follower f{who, who.since >= 0, {}};
+        self->state.followers.push_back(std::move(f));
+        if (who.since >= 0) {
+          catch_up(self, who.session.address(), who.since, self->state.last_seq);
+        }
+      },
+  };
+}
+
+}  // namespace
+
+caf::behavior webhook_stream_actor(webhook_stream_ptr self, webhook_stream_deps deps,
+                                   std::string app_id) {
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  st.app_id = std::move(app_id);
+  st.shard = std::hash<std::string_view>{}(st.app_id);
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& f = self->state.followers;
+    f.erase(std::remove_if(f.begin(), f.end(),
+                           [&](auto& x) { return x.who.session.address() == dm.source; }),
+            f.end());
+  });
+  self->set_default_handler(caf::skip);
+  load(self, [self] {
+    // An id that names no app (a mistyped URL) must not keep an actor alive.
+    if (!self->state.known)
+      self->delayed_send(self, std::chrono::seconds(30), caf::timeout_atom::value);
+    self->set_default_handler(caf::print_and_drop);
+    self->become(running(self));
+    drain(self);  // whatever a previous run left unprocessed
+  });
+  return {[](loaded_atom) {}};
+}
+
+void resume_webhook_streams(caf::actor_system& sys, const persistence::store_ptr& store,
+                            caf::actor directory, std::chrono::milliseconds timeout) {
+  sys.spawn([store, directory, timeout](caf::event_based_actor* self) {
+    auto apps = job("pending_webhook_apps", [](soci::session& sql) {
+      return persistence::apps_with_pending_webhooks(sql);
+    });
+    self->request(store->route(0), timeout, store_atom::value, apps.job)
+        .then(
+            [self, apps, directory]() {
+              for (const auto& app : **apps.value) {
+                spdlog::info("app {}: resuming its webhook stream", app);
+                self->send(directory, resolve_atom::value, "webhooks:" + app);
+              }
+              self->quit();
+            },
+            [self](caf::error& err) {
+              spdlog::warn("cannot list unprocessed webhook events: {}",
+                           self->system().render(err));
+              self->quit();
+            });
+  });
+}
+
+}  // namespace sb

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/node_config.hpp"
+#include "persistence/cti/app_events.hpp"
+#include "persistence/store.hpp"
+#include "protocols/ws/connection.hpp"
+
+namespace sb {
+
+using ingest_atom = caf::atom_constant<caf::atom("ingest")>;
+using reload_atom = caf::atom_constant<caf::atom("reload")>;
+using follow_atom = caf::atom_constant<caf::atom("follow")>;
+
+/// A live client of an app's events: the stream writes to `out` directly.
+struct cti_follower {
+  caf::actor session;
+  ws::outbound_ptr out;
+  std::string crm_user;  ///< only this CRM user's events; empty = every event of the app
+  int64_t since = -1;    ///< replay events after this seq first; -1 = live events only
+};
+
+struct webhook_stream_deps {
+  persistence::store_ptr store;
+  config::cti_config cfg;
+  std::chrono::milliseconds store_timeout{5000};
+};
+
+struct webhook_stream_state {
+  webhook_stream_state() = default;  // not an aggregate (docs/architecture.md)
+
+  struct follower {
+    cti_follower who;
+    bool catching_up = false;
+    std::vector<persistence::app_event> held;  ///< live events that arrived during catch-up
+  };
+
+  webhook_stream_deps deps;
+  std::string app_id;
+  std::string tenant_id;
+  bool known = false;   ///< the app exists
+  bool active = false;  ///< and is active
+  std::optional<std::string> secret;
+  uint64_t shard = 0;
+  int64_t last_seq = 0;
+  bool draining = false;  ///< a batch is being processed
+  bool again = false;     ///< new events arrived meanwhile
+  uint64_t retry_generation = 0;
+  std::vector<follower> followers;
+  static inline const char* name = "webhook_stream";
+};
+
+using webhook_stream_ptr = caf::stateful_actor<webhook_stream_state>*;
+
+/// One per CTI app ("webhooks:<app id>"): every delivery of the app's Dialpad webhooks, and
+/// every live client of its events, goes through it.
+///
+/// Messages:
+///  (ingest_atom, body, signature header) → (int64 event id, bool duplicate) after the event is
+///      committed; errc::unauthorized / bad_request with the reason when refused (nothing is
+///      stored), errc::not_found when the app is unknown or inactive.
+///  (tick_atom): process what is due (after ingestion, at startup, on a retry timer, after a
+///      replay).
+///  (reload_atom): the app changed (secret, active flag): read it again.
+///  (follow_atom, cti_follower): deliver the app's events to a client until its session ends,
+///      after replaying those after `since` from the store.
+///
+/// Events are processed in arrival order, each in its own store job that also marks it
+/// processed, so that a crash never applies one twice. A failing event is retried with
+/// exponential backoff without holding back the events behind it (state changes are
+/// monotonic, so order among retries does not matter), and is dead after cti.max_attempts.
+caf::behavior webhook_stream_actor(webhook_stream_ptr self, webhook_stream_deps deps,
+                                   std::string app_id);
+
+/// At startup: wakes the stream of every app with events left unprocessed by a previous run
+/// (through the directory, which activates them).
+void resume_webhook_streams(caf::actor_system& sys, const persistence::store_ptr& store,
+                            caf::actor directory, std::chrono::milliseconds timeout);
+
+}  // namespace sb
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::cti_follower)

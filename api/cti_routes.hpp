@@ -1,0 +1,18 @@
+#pragma once
+
+#include "api/context.hpp"
+#include "api/router.hpp"
+
+namespace sb::api {
+
+/// Dialpad webhook ingestion: POST /webhooks/dialpad[/:appId] (public, signed).
+void add_cti_webhook_routes(router& r, context& ctx);
+
+/// The Calls API (x-app-api-key): /api/calls, /api/calls/active, /api/calls/:id.
+void add_cti_call_routes(router& r, context& ctx);
+
+/// Operators' CTI routes under /internal/apps/:app_id: voicemails, user mappings, webhook
+/// events (failed ones listed and replayed).
+void add_cti_internal_routes(router& r, context& ctx);
+
+}  // namespace sb::api

@@ -1,0 +1,48 @@
+#include "persistence/cti/app_events.hpp"
+
+#include <soci/soci.h>
+#include <boost/json/serialize.hpp>
+
+#include "persistence/rows.hpp"
+
+namespace sb::persistence {
+
+app_event append_app_event(soci::session& sql, const std::string& app_id, boost::json::object body,
+                           const std::optional<std::string>& crm_user, int64_t now_us) {
+  app_event e;
+  e.seq = last_app_seq(sql, app_id) + 1;
+  e.event = std::string(body.at("event").as_string());
+  e.crm_user_id = crm_user;
+  body["seq"] = e.seq;
+  e.body = boost::json::serialize(body);
+  nullable_text user(crm_user);
+  sql << "INSERT INTO cti_app_events (app_id, seq, event, crm_user_id, body, created_at_us) "
+         "VALUES (:a, :s, :e, :u, :b, :n)",
+      soci::use(app_id), soci::use(e.seq), soci::use(e.event),
+      soci::use(user.value, user.indicator), soci::use(e.body), soci::use(now_us);
+  return e;
+}
+
+std::vector<app_event> app_events_since(soci::session& sql, const std::string& app_id,
+                                        int64_t since, int64_t limit) {
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT seq, event, crm_user_id, body FROM cti_app_events WHERE app_id = :a "
+                      "AND seq > :s ORDER BY seq LIMIT :l",
+       soci::use(app_id), soci::use(since), soci::use(limit));
+  std::vector<app_event> out;
+  for (const auto& r : rows) {
+    row_reader in(r);
+    out.push_back({in.i64("seq"), in.str("event"), in.opt_str("crm_user_id"), in.str("body")});
+  }
+  return out;
+}
+
+int64_t last_app_seq(soci::session& sql, const std::string& app_id) {
+  int64_t seq = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT MAX(seq) FROM cti_app_events WHERE app_id = :a", soci::use(app_id),
+      soci::into(seq, ind);
+  return ind == soci::i_ok ? seq : 0;
+}
+
+}  // namespace sb::persistence
