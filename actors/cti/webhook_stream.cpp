@@ -86,7 +86,8 @@ milliseconds backoff(const config::cti_config& cfg, int64_t attempts) {
 
 void drain(webhook_stream_ptr self);
 
-/// Processes one event in its own job; on failure records the attempt in another.
+/// Processes one event in its own job; on failure records the attempt in another. `next` runs
+/// once either is done.
 void process_one(webhook_stream_ptr self, const persistence::webhook_event& e,
                  std::function<void()> next) {
   auto& st = self->state;
@@ -154,19 +155,25 @@ void schedule_retry(webhook_stream_ptr self) {
           [](caf::error&) {});
 }
 
-/// Processes events[i…] one after the other, then looks for more (a full batch, or events
-/// that arrived meanwhile) or arms the retry timer.
-void process_batch(webhook_stream_ptr self,
-                   std::shared_ptr<std::vector<persistence::webhook_event>> events, size_t i,
+/// Sends every event of the batch to the store at once: one worker takes them in order and
+/// commits them together (group commit), each job still all-or-nothing. When the last answer
+/// is in, looks for more (a full batch, or events that arrived meanwhile) or arms the retry
+/// timer.
+void process_batch(webhook_stream_ptr self, std::vector<persistence::webhook_event> events,
                    bool full) {
-  if (i < events->size()) {
-    return process_one(self, (*events)[i],
-                       [self, events, i, full] { process_batch(self, events, i + 1, full); });
+  auto finish = [self, full] {
+    auto& st = self->state;
+    st.draining = false;
+    if (full || st.again) return drain(self);
+    schedule_retry(self);
+  };
+  if (events.empty()) return finish();
+  auto left = std::make_shared<size_t>(events.size());
+  for (const auto& e : events) {
+    process_one(self, e, [left, finish] {
+      if (--*left == 0) finish();
+    });
   }
-  auto& st = self->state;
-  st.draining = false;
-  if (full || st.again) return drain(self);
-  schedule_retry(self);
 }
 
 void drain(webhook_stream_ptr self) {
@@ -184,9 +191,9 @@ void drain(webhook_stream_ptr self) {
   self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, due.job)
       .then(
           [self, due]() {
-            auto events =
-                std::make_shared<std::vector<persistence::webhook_event>>(std::move(**due.value));
-            process_batch(self, events, 0, events->size() >= self->state.deps.cfg.batch);
+            auto& events = **due.value;
+            bool full = events.size() >= self->state.deps.cfg.batch;
+            process_batch(self, std::move(events), full);
           },
           [self](caf::error& err) {
             auto& st = self->state;
