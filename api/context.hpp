@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 
+#include "actors/cti/stream_stats.hpp"
 #include "actors/identity/authenticator.hpp"
 #include "actors/identity/password_hasher.hpp"
 #include "actors/ptt/talk_group.hpp"
@@ -32,6 +33,7 @@ struct context {
   caf::actor recorder;        ///< talk-burst recordings
   std::string router_secret;  ///< signs router tokens (ROUTER_JWT_SECRET)
   std::array<const ptt::encoder*, kWires> encoders{};  ///< talk events, by wire protocol
+  std::shared_ptr<stream_stats_board> webhook_stats;   ///< sampled backlogs, for /health
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<uint16_t> port{0};  ///< the bound port, known once listening
 };

@@ -9,6 +9,7 @@
 
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
+#include "actors/runtime/clock.hpp"
 #include "actors/runtime/metrics.hpp"
 #include "persistence/notes.hpp"
 #include "protocols/http/problem.hpp"
@@ -37,6 +38,21 @@ std::string json_string(std::string_view s) {
   return boost::json::serialize(boost::json::string_view(s.data(), s.size()));
 }
 
+// Every app's webhook backlog, summed (per app in /metrics: app ids are not public).
+std::string webhook_backlog(const context& ctx) {
+  int64_t pending = 0, failed = 0, dead = 0, oldest = 0;
+  for (const auto& s : ctx.webhook_stats->snapshot()) {
+    pending += s.pending;
+    failed += s.failed;
+    dead += s.dead;
+    if (s.oldest_pending_us && (oldest == 0 || *s.oldest_pending_us < oldest))
+      oldest = *s.oldest_pending_us;
+  }
+  double lag = oldest ? static_cast<double>(now_us() - oldest) / 1e6 : 0.0;
+  return fmt::format(R"({{"pending":{},"failed":{},"dead":{},"lag_seconds":{:.3f}}})", pending,
+                     failed, dead, lag);
+}
+
 // The seed's health shape, plus version and database details. Built by hand because
 // Boost.JSON prints doubles in exponent form ("1.5E0"), and the seed's clients expect 120.5.
 http::response health_response(context& ctx, bool db_up, double latency_ms, errc error) {
@@ -46,11 +62,11 @@ http::response health_response(context& ctx, bool db_up, double latency_ms, errc
                   db_up ? "up" : "down", dialect, ctx.store->workers(), ctx.store->live_workers());
   db += db_up ? fmt::format(R"("latency_ms":{:.3f}}})", latency_ms)
               : fmt::format(R"("error":"{}"}})", code_string(error));
-  auto body =
-      fmt::format(R"({{"status":"{}","timestamp":"{}","uptime":{:.3f},"environment":{},"port":{},)"
-                  R"("version":"{}","database":{}}})",
-                  db_up ? "healthy" : "degraded", iso_timestamp(), uptime_seconds(ctx),
-                  json_string(ctx.cfg.environment), ctx.port.load(), SB_VERSION, db);
+  auto body = fmt::format(
+      R"({{"status":"{}","timestamp":"{}","uptime":{:.3f},"environment":{},"port":{},)"
+      R"("version":"{}","database":{},"webhooks":{}}})",
+      db_up ? "healthy" : "degraded", iso_timestamp(), uptime_seconds(ctx),
+      json_string(ctx.cfg.environment), ctx.port.load(), SB_VERSION, db, webhook_backlog(ctx));
   auto res = http::response::json(db_up ? 200 : 503, std::move(body));
   if (!db_up) res.with_header("Retry-After", std::to_string(ctx.store->retry_after().count()));
   res.with_header("Cache-Control", "no-store");

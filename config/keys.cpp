@@ -388,6 +388,10 @@ std::vector<key_spec> build_table() {
       "cti.replay_limit", "CTI_REPLAY_LIMIT",
       "most missed events a reconnecting client (?since=) is sent",
       [](auto& x) -> auto& { return x.cti.replay_limit; }, 1, 1'000'000));
+  t.push_back(ms_key(
+      "cti.stats_interval_ms", "WEBHOOK_STATS_INTERVAL_MS",
+      "how often each app's webhook backlog is sampled for /health and /metrics",
+      [](auto& x) -> auto& { return x.cti.stats_interval; }, 10, kMaxMs));
   t.push_back(string_key(
       "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",
       [](auto& x) -> auto& { return x.log.level; },

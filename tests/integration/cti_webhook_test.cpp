@@ -171,7 +171,7 @@ TEST_CASE("the seed's x-dialpad-signature header and unsigned apps are compatibi
 TEST_CASE("an event that cannot be processed is stored, answered 200, dead, and replayable",
           "[cti]") {
   test_database db;
-  server_process server({{"DATABASE_URL", db.url()}});
+  server_process server({{"DATABASE_URL", db.url()}, {"WEBHOOK_STATS_INTERVAL_MS", "50"}});
   auto app = cti_app::create(server.port(), "CRM");
   // An SMS event: valid and signed, but not a call event. Dialpad never retries a 4xx, so
   // refusing it would lose it: it is kept for an operator.
@@ -182,6 +182,16 @@ TEST_CASE("an event that cannot be processed is stored, answered 200, dead, and 
   REQUIRE(dead.size() == 1);
   CHECK(dead[0].at("last_error").as_string().find("call_id") != json::string::npos);
   auto id = std::to_string(dead[0].at("id").as_int64());
+  // Operators see the backlog: summed in /health, per app in /metrics.
+  CHECK(eventually([&] {
+    auto h = http_request(server.port(), "GET", "/health").json();
+    return h.at("webhooks").at("dead") == 1 && h.at("webhooks").at("pending") == 0;
+  }));
+  CHECK(eventually([&] {
+    return http_request(server.port(), "GET", "/metrics")
+               .body.find("sb_webhook_stream_dead{app_id=\"" + app.id + "\"} 1\n") !=
+           std::string::npos;
+  }));
 
   auto replay = app.ops("POST", "/webhook-events/" + id + "/replay");
   REQUIRE(replay.status == 200);

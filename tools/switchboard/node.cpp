@@ -241,8 +241,21 @@ int run_node(const config::node_config& cfg) {
     mailer = sys.spawn<caf::detached>(mailer_actor, store, cfg.smtp, cfg.database.request_timeout);
   }
   auto router_secret = cfg.ptt.router_jwt_secret.empty() ? jwt_secret : cfg.ptt.router_jwt_secret;
-  api::context ctx{sys,    cfg,     store,  directory, node,          auth,
-                   hasher, limiter, mailer, recorder,  router_secret, ptt_encoders()};
+  api::context ctx{sys,
+                   cfg,
+                   store,
+                   directory,
+                   node,
+                   auth,
+                   hasher,
+                   limiter,
+                   mailer,
+                   recorder,
+                   router_secret,
+                   ptt_encoders(),
+                   std::make_shared<stream_stats_board>()};
+  auto stream_stats = sys.spawn(stream_stats_actor, store, ctx.webhook_stats,
+                                cfg.cti.stats_interval, cfg.database.request_timeout);
   api::router router;
   api::add_operations_routes(router, ctx);
   api::add_auth_routes(router, ctx);
@@ -280,6 +293,7 @@ int run_node(const config::node_config& cfg) {
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
     if (mailer) caf::anon_send_exit(mailer, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(recorder, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(stream_stats, caf::exit_reason::user_shutdown);
     hasher.stop();
     caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
   };
