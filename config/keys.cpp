@@ -385,6 +385,10 @@ std::vector<key_spec> build_table() {
       "cti.batch", "WEBHOOK_BATCH", "webhook events a stream takes from the store at once",
       [](auto& x) -> auto& { return x.cti.batch; }, 1, 10'000));
   t.push_back(uint_key(
+      "cti.ingest_batch", "WEBHOOK_INGEST_BATCH",
+      "most webhook deliveries of one app committed together (group commit)",
+      [](auto& x) -> auto& { return x.cti.ingest_batch; }, 1, 2'000));
+  t.push_back(uint_key(
       "cti.replay_limit", "CTI_REPLAY_LIMIT",
       "most missed events a reconnecting client (?since=) is sent",
       [](auto& x) -> auto& { return x.cti.replay_limit; }, 1, 1'000'000));

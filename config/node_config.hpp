@@ -110,6 +110,7 @@ struct cti_config {
   milliseconds retry_base{2'000};      ///< first retry delay; doubles per attempt
   milliseconds retry_max{300'000};     ///< longest retry delay
   uint32_t batch = 100;                ///< events a stream claims from the store at once
+  uint32_t ingest_batch = 500;         ///< most deliveries committed in one statement
   uint32_t replay_limit = 10'000;      ///< most events a ?since= catch-up replays
   milliseconds stats_interval{5'000};  ///< how often stream backlogs are sampled (/metrics)
 };

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prints the figures recorded in docs/performance.md: echo (committed) and ping round trips on
 # SQLite and PostgreSQL, the memory cost of idle sessions, the cost of checking a token, and
-# login throughput; with `ptt`, push-to-talk fan-out instead. Needs the test dependencies.
-# Usage: tools/bench.sh [seconds per run, default 10] [core|ptt|all, default core]
+# login throughput; with `ptt`, push-to-talk fan-out instead; with `webhooks`, durable Dialpad
+# webhook ingestion on both databases next to PostgreSQL's own insert rate (pgbench). Needs the test dependencies.
+# Usage: tools/bench.sh [seconds per run, default 10] [core|ptt|webhooks|all, default core]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -25,6 +26,7 @@ start_server() {  # $1 = DATABASE_URL; further arguments are extra environment s
   shift
   # Throughput runs measure the node, not its per-connection message limit.
   env DATABASE_URL="$url" PORT=0 PORT_FILE="$work/port" VOICEPING_PORT=0 LOG_LEVEL=warn RATE_LIMIT_ENABLED=false \
+    INTERNAL_API_SECRET=bench-internal-secret-0123456789abcdef \
     BOOTSTRAP_ADMIN_EMAIL=$admin_email BOOTSTRAP_ADMIN_PASSWORD=$admin_password \
     JWT_SECRET=bench-jwt-secret-0123456789abcdef0123 "$@" \
     build/tools/switchboard >"$work/server.log" 2>&1 &
@@ -52,6 +54,40 @@ if [[ $parts == ptt || $parts == all ]]; then
     stop_server
   done
   [[ $parts == ptt ]] && exit 0
+fi
+if [[ $parts == webhooks || $parts == all ]]; then
+  ops=(-H "Authorization: Bearer bench-internal-secret-0123456789abcdef" -H 'Content-Type: application/json')
+  for db in sqlite postgresql; do
+    if [[ $db == sqlite ]]; then url="sqlite:$work/webhooks.db"; else
+      psql -h "$SB_TEST_PG_HOST" -p "$SB_TEST_PG_PORT" -U sb -d postgres -qc "CREATE DATABASE webhooks"
+      url=$(temp_postgres_url webhooks)
+    fi
+    start_server "$url"
+    app=$(curl -s -X POST "localhost:$port/internal/apps" "${ops[@]}" -d '{"name":"bench"}' |
+      sed -E 's/.*"app_id":"([^"]+)".*/\1/')
+    curl -s -X PATCH "localhost:$port/internal/apps/$app" "${ops[@]}" \
+      -d '{"webhook_secret":"bench-webhook-secret"}' >/dev/null
+    echo "== $db: signed webhooks, 64 senders, each 200 after its commit, ${secs} s"
+    build/tools/loadgen webhooks --port "$port" --app "$app" --secret bench-webhook-secret \
+      --senders 64 --duration "$secs" --server-pid "$server_pid"
+    # How far processing (call state, history, live events) trails ingestion.
+    for _ in $(seq 120); do
+      backlog=$(curl -s "localhost:$port/metrics" | awk '/^sb_webhook_stream_pending/ {s += $2} END {print s + 0}')
+      [[ $backlog == 0 ]] && break
+      sleep 1
+    done
+    echo "processing backlog after the run: $(curl -s "localhost:$port/health" | sed -E 's/.*"webhooks":(\{[^}]*\}).*/\1/')"
+    stop_server
+  done
+  # PostgreSQL's own rate for the same rows: one INSERT per transaction, 64 clients.
+  cat > "$work/insert.sql" <<'SQL'
+INSERT INTO webhook_events (app_id, tenant_id, dedupe_key, call_id, state, event_timestamp_ms, signing, payload, status, next_attempt_at_us, received_at_us) SELECT id, tenant_id, md5(random()::text), 1, 'ringing', 1, 'jwt', '{"call_id":1,"state":"ringing","direction":"inbound","external_number":"+15105550123","internal_number":"+15105559876","date_started":1,"event_timestamp":1}', 'processed', 0, 0 FROM apps LIMIT 1;
+SQL
+  echo "== postgresql: the same rows inserted by pgbench, one per transaction, 64 clients, ${secs} s"
+  "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pgbench" -n -c 64 -j 2 -T "$secs" \
+    -f "$work/insert.sql" -h "$SB_TEST_PG_HOST" -p "$SB_TEST_PG_PORT" -U sb webhooks |
+    grep -E "^(tps|latency average|number of transactions actually)"
+  [[ $parts == webhooks ]] && exit 0
 fi
 for db in sqlite postgresql; do
   if [[ $db == sqlite ]]; then url="sqlite:$work/bench.db"; else

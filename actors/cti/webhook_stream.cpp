@@ -86,34 +86,30 @@ milliseconds backoff(const config::cti_config& cfg, int64_t attempts) {
 
 void drain(webhook_stream_ptr self);
 
+/// What a processed event leads to: its live events, or a log line (it was marked dead).
+void handle_outcome(webhook_stream_ptr self, const persistence::webhook_event& e,
+                    const persistence::processing_outcome& outcome) {
+  if (!outcome.unprocessable) {
+    sm().processed.inc();
+    publish(self, outcome.events);
+    return;
+  }
+  spdlog::warn("app {}: webhook event {} is dead: {}", self->state.app_id, e.id,
+               *outcome.unprocessable);
+}
+
 /// Processes one event in its own job; on failure records the attempt in another. `next` runs
 /// once either is done.
 void process_one(webhook_stream_ptr self, const persistence::webhook_event& e,
                  std::function<void()> next) {
   auto& st = self->state;
   auto work = job("process_webhook", [e](soci::session& sql) {
-    return persistence::process_webhook_event(sql, e, now_us());
+    return std::move(persistence::process_webhook_events(sql, {e}, now_us()).front());
   });
   self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, work.job)
       .then(
           [self, work, e, next]() {
-            auto& outcome = **work.value;
-            if (outcome.unprocessable) {
-              spdlog::warn("app {}: webhook event {} is dead: {}", self->state.app_id, e.id,
-                           *outcome.unprocessable);
-              auto& st = self->state;
-              auto mark = job(
-                  "webhook_dead", [id = e.id, why = *outcome.unprocessable](soci::session& sql) {
-                    persistence::record_webhook_failure(sql, id, why, now_us(), 0, 1, true);
-                    return true;
-                  });
-              self->request(st.deps.store->route(st.shard), st.deps.store_timeout,
-                            store_atom::value, mark.job)
-                  .then([next]() { next(); }, [next](caf::error&) { next(); });
-              return;
-            }
-            sm().processed.inc();
-            publish(self, outcome.events);
+            handle_outcome(self, e, **work.value);
             next();
           },
           [self, e, next](caf::error& err) {
@@ -155,10 +151,10 @@ void schedule_retry(webhook_stream_ptr self) {
           [](caf::error&) {});
 }
 
-/// Sends every event of the batch to the store at once: one worker takes them in order and
-/// commits them together (group commit), each job still all-or-nothing. When the last answer
-/// is in, looks for more (a full batch, or events that arrived meanwhile) or arms the retry
-/// timer.
+/// Applies a claimed batch in one store job (one transaction, the app's event numbers counted
+/// once). If the job fails, one of its events is at fault: each is then retried in a job of
+/// its own, so that only the faulty one records a failure. Then looks for more (a full
+/// batch, or events that arrived meanwhile) or arms the retry timer.
 void process_batch(webhook_stream_ptr self, std::vector<persistence::webhook_event> events,
                    bool full) {
   auto finish = [self, full] {
@@ -168,12 +164,28 @@ void process_batch(webhook_stream_ptr self, std::vector<persistence::webhook_eve
     schedule_retry(self);
   };
   if (events.empty()) return finish();
-  auto left = std::make_shared<size_t>(events.size());
-  for (const auto& e : events) {
-    process_one(self, e, [left, finish] {
-      if (--*left == 0) finish();
-    });
-  }
+  auto& st = self->state;
+  auto batch = std::make_shared<std::vector<persistence::webhook_event>>(std::move(events));
+  auto work = job("process_webhooks", [batch](soci::session& sql) {
+    return persistence::process_webhook_events(sql, *batch, now_us());
+  });
+  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, work.job)
+      .then(
+          [self, work, batch, finish]() {
+            auto& outcomes = **work.value;
+            for (size_t i = 0; i < outcomes.size(); ++i) {
+              handle_outcome(self, (*batch)[i], outcomes[i]);
+            }
+            finish();
+          },
+          [self, batch, finish](caf::error&) {
+            auto left = std::make_shared<size_t>(batch->size());
+            for (const auto& e : *batch) {
+              process_one(self, e, [left, finish] {
+                if (--*left == 0) finish();
+              });
+            }
+          });
 }
 
 void drain(webhook_stream_ptr self) {
@@ -251,6 +263,48 @@ void catch_up(webhook_stream_ptr self, caf::actor_addr session, int64_t since, i
           });
 }
 
+/// Commits the deliveries waiting, all in one statement, while no other commit of this app's
+/// deliveries is in flight: under load, deliveries queue up meanwhile and the next commit takes
+/// them all (group commit, at most cti.ingest_batch at once). Each is answered after its
+/// commit; the order of arrival is the order of the ids.
+void flush_arrivals(webhook_stream_ptr self) {
+  auto& st = self->state;
+  if (st.flushing || st.arrivals.empty()) return;
+  st.flushing = true;
+  auto n = std::min<size_t>(st.arrivals.size(), st.deps.cfg.ingest_batch);
+  auto batch = std::make_shared<std::vector<webhook_stream_state::arrival>>(
+      std::make_move_iterator(st.arrivals.begin()),
+      std::make_move_iterator(st.arrivals.begin() + static_cast<long>(n)));
+  st.arrivals.erase(st.arrivals.begin(), st.arrivals.begin() + static_cast<long>(n));
+  std::vector<persistence::webhook_delivery> rows;
+  rows.reserve(n);
+  for (const auto& a : *batch) rows.push_back(a.delivery);
+  auto insert = job("insert_webhooks", [rows = std::move(rows)](soci::session& sql) {
+    return persistence::insert_webhook_events(sql, rows);
+  });
+  self->request(st.deps.store->route(st.ingest_shard), st.deps.store_timeout, store_atom::value,
+                insert.job)
+      .then(
+          [self, insert, batch]() {
+            auto& results = **insert.value;
+            bool fresh = false;
+            for (size_t i = 0; i < batch->size(); ++i) {
+              sm().received.inc();
+              if (results[i].duplicate) sm().duplicates.inc();
+              fresh = fresh || !results[i].duplicate;
+              (*batch)[i].promise.deliver(caf::make_message(results[i].id, results[i].duplicate));
+            }
+            self->state.flushing = false;
+            flush_arrivals(self);
+            if (fresh) drain(self);
+          },
+          [self, batch](caf::error& err) {
+            for (auto& a : *batch) a.promise.deliver(err);
+            self->state.flushing = false;
+            flush_arrivals(self);
+          });
+}
+
 struct loaded_app {
   std::optional<persistence::app_record> app;
   std::optional<std::string> secret;
@@ -314,21 +368,9 @@ caf::result<caf::message> ingest(webhook_stream_ptr self, const std::string& bod
   } else {
     key = "sha256:" + crypto::sha256_hex(e.payload);
   }
-  auto insert = job("insert_webhook", [e, key](soci::session& sql) {
-    return persistence::insert_webhook_event(sql, e, key);
-  });
   auto rp = self->make_response_promise();
-  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value,
-                insert.job)
-      .then(
-          [self, insert, rp]() mutable {
-            auto r = **insert.value;
-            sm().received.inc();
-            if (r.duplicate) sm().duplicates.inc();
-            rp.deliver(caf::make_message(r.id, r.duplicate));
-            if (!r.duplicate) drain(self);
-          },
-          [rp](caf::error& err) mutable { rp.deliver(err); });
+  st.arrivals.push_back({{std::move(e), std::move(key)}, rp});
+  flush_arrivals(self);
   return rp;
 }
 
@@ -370,6 +412,9 @@ caf::behavior webhook_stream_actor(webhook_stream_ptr self, webhook_stream_deps 
   st.deps = std::move(deps);
   st.app_id = std::move(app_id);
   st.shard = std::hash<std::string_view>{}(st.app_id);
+  // Deliveries commit on the next worker (another one when there are several), so that
+  // processing never delays an answer.
+  st.ingest_shard = st.shard + 1;
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& f = self->state.followers;
     f.erase(std::remove_if(f.begin(), f.end(),

@@ -3,6 +3,7 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/response_promise.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include <chrono>
@@ -13,6 +14,7 @@
 
 #include "config/node_config.hpp"
 #include "persistence/cti/app_events.hpp"
+#include "persistence/cti/webhook_events.hpp"
 #include "persistence/store.hpp"
 #include "protocols/ws/connection.hpp"
 
@@ -45,13 +47,22 @@ struct webhook_stream_state {
     std::vector<persistence::app_event> held;  ///< live events that arrived during catch-up
   };
 
+  /// A verified delivery waiting for its commit, and who to answer then.
+  struct arrival {
+    persistence::webhook_delivery delivery;
+    caf::response_promise promise;
+  };
+
   webhook_stream_deps deps;
   std::string app_id;
   std::string tenant_id;
   bool known = false;   ///< the app exists
   bool active = false;  ///< and is active
   std::optional<std::string> secret;
-  uint64_t shard = 0;
+  uint64_t shard = 0;         ///< store worker of processing (and of the app's other data)
+  uint64_t ingest_shard = 0;  ///< store worker of deliveries
+  std::vector<arrival> arrivals;
+  bool flushing = false;  ///< a commit of deliveries is in flight
   int64_t last_seq = 0;
   bool draining = false;  ///< a batch is being processed
   bool again = false;     ///< new events arrived meanwhile

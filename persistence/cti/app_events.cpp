@@ -8,9 +8,10 @@
 namespace sb::persistence {
 
 app_event append_app_event(soci::session& sql, const std::string& app_id, boost::json::object body,
-                           const std::optional<std::string>& crm_user, int64_t now_us) {
+                           const std::optional<std::string>& crm_user, int64_t now_us,
+                           int64_t seq) {
   app_event e;
-  e.seq = last_app_seq(sql, app_id) + 1;
+  e.seq = seq;
   e.event = std::string(body.at("event").as_string());
   e.crm_user_id = crm_user;
   body["seq"] = e.seq;

@@ -21,10 +21,10 @@ struct app_event {
   std::string body;                        ///< serialized JSON, `seq` included
 };
 
-/// Appends an event to the app's log, numbering it after the last one. Callers for one app
-/// run on one store worker, so numbers never collide.
+/// Appends an event to the app's log as number `seq`, the next after last_app_seq (callers
+/// for one app run on one store worker, so numbers never collide).
 app_event append_app_event(soci::session& sql, const std::string& app_id, boost::json::object body,
-                           const std::optional<std::string>& crm_user, int64_t now_us);
+                           const std::optional<std::string>& crm_user, int64_t now_us, int64_t seq);
 
 /// Events after `since`, oldest first, at most `limit`.
 std::vector<app_event> app_events_since(soci::session& sql, const std::string& app_id,

@@ -6,6 +6,7 @@
 #include "persistence/cti/calls.hpp"
 #include "persistence/cti/user_mappings.hpp"
 #include "persistence/cti/voicemails.hpp"
+#include "persistence/cti/webhook_events.hpp"
 #include "protocols/dialpad/call_event.hpp"
 
 namespace sb::persistence {
@@ -76,8 +77,10 @@ std::optional<std::string> crm_user_of(soci::session& sql, const std::string& ap
 
 }  // namespace
 
-processing_outcome process_webhook_event(soci::session& sql, const webhook_event& stored,
-                                         int64_t now_us) {
+namespace {
+
+processing_outcome process_one(soci::session& sql, const webhook_event& stored, int64_t now_us,
+                               int64_t& last_seq) {
   processing_outcome out;
   json::error_code ec;
   auto claims = json::parse(stored.payload, ec);
@@ -86,20 +89,37 @@ processing_outcome process_webhook_event(soci::session& sql, const webhook_event
   if (!ec && claims.is_object()) e = dialpad::parse_call_event(claims.as_object(), &why);
   if (!e) {
     out.unprocessable = "not a call event: " + why;
+    record_webhook_failure(sql, stored.id, *out.unprocessable, now_us, 0, 1, true);
     return out;
   }
   auto applied = apply_call_event(sql, stored.app_id, stored.tenant_id, *e, stored.id, now_us);
   auto crm_user = crm_user_of(sql, stored.app_id, applied.call.dialpad_user_id);
-  if (auto vm = upsert_voicemail(sql, stored.app_id, stored.tenant_id, *e, now_us);
-      vm && e->voicemail_url) {
-    out.events.push_back(append_app_event(
-        sql, stored.app_id, voicemail_body(*e, *vm, applied.call.id, crm_user, now_us), crm_user,
-        now_us));
+  auto append = [&](json::object body) {
+    out.events.push_back(
+        append_app_event(sql, stored.app_id, std::move(body), crm_user, now_us, ++last_seq));
+  };
+  std::optional<voicemail> vm;
+  if (e->voicemail_url || e->transcript) {
+    vm = upsert_voicemail(sql, stored.app_id, stored.tenant_id, *e, now_us);
+  }
+  if (vm && e->voicemail_url) {
+    append(voicemail_body(*e, *vm, applied.call.id, crm_user, now_us));
   } else if (!applied.stale) {
-    out.events.push_back(append_app_event(
-        sql, stored.app_id, call_body(*e, applied.call, crm_user, now_us), crm_user, now_us));
+    append(call_body(*e, applied.call, crm_user, now_us));
   }
   mark_webhook_processed(sql, stored.id, now_us);
+  return out;
+}
+
+}  // namespace
+
+std::vector<processing_outcome> process_webhook_events(soci::session& sql,
+                                                       const std::vector<webhook_event>& events,
+                                                       int64_t now_us) {
+  std::vector<processing_outcome> out;
+  if (events.empty()) return out;
+  auto last_seq = last_app_seq(sql, events.front().app_id);
+  for (const auto& e : events) out.push_back(process_one(sql, e, now_us, last_seq));
   return out;
 }
 

@@ -19,12 +19,14 @@ struct processing_outcome {
   std::optional<std::string> unprocessable;  ///< set when the event was marked dead instead
 };
 
-/// Applies one stored delivery (call state, history, voicemail, the app's event log) and
-/// marks it processed, all in the caller's transaction: after a crash either all of it
-/// happened or none, so an event is never applied twice. A delivery that no retry could fix
-/// (not a call event) is marked dead at once with the reason. A stale status state (a late
-/// retry of `ringing` for an ended call) is recorded in the history but not announced.
-processing_outcome process_webhook_event(soci::session& sql, const webhook_event& e,
-                                         int64_t now_us);
+/// Applies stored deliveries of one app, in order (call state, history, voicemail, the app's
+/// event log), and marks each processed, all in the caller's transaction: after a crash either
+/// all of it happened or none, so an event is never applied twice. A delivery that no retry
+/// could fix (not a call event) is marked dead at once with the reason. A stale status state
+/// (a late retry of `ringing` for an ended call) is recorded in the history but not announced.
+/// The answer is aligned with `events`.
+std::vector<processing_outcome> process_webhook_events(soci::session& sql,
+                                                       const std::vector<webhook_event>& events,
+                                                       int64_t now_us);
 
 }  // namespace sb::persistence

@@ -2,7 +2,10 @@
 
 #include <soci/soci.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <map>
 
 #include "persistence/connection.hpp"
 #include "persistence/rows.hpp"
@@ -45,26 +48,83 @@ std::vector<webhook_event> read_all(Rows& rows) {
 
 }  // namespace
 
-webhook_insert insert_webhook_event(soci::session& sql, webhook_event e,
-                                    const std::string& dedupe_key) {
-  soci::indicator call_ind = e.call_id ? soci::i_ok : soci::i_null;
-  soci::indicator ts_ind = e.event_timestamp_ms ? soci::i_ok : soci::i_null;
-  int64_t call_id = e.call_id.value_or(0), ts = e.event_timestamp_ms.value_or(0);
-  nullable_text state(e.state);
-  soci::statement st =
-      (sql.prepare << "INSERT INTO webhook_events (app_id, tenant_id, dedupe_key, call_id, state, "
-                      "event_timestamp_ms, signing, payload, status, next_attempt_at_us, "
-                      "received_at_us) VALUES (:a, :t, :k, :c, :s, :ts, :sig, :p, 'pending', :n, "
-                      ":r) ON CONFLICT (app_id, dedupe_key) DO NOTHING",
-       soci::use(e.app_id), soci::use(e.tenant_id), soci::use(dedupe_key),
-       soci::use(call_id, call_ind), soci::use(state.value, state.indicator), soci::use(ts, ts_ind),
-       soci::use(e.signing), soci::use(e.payload), soci::use(e.received_at_us),
-       soci::use(e.received_at_us));
-  st.execute(true);
-  webhook_insert out;
-  out.duplicate = st.get_affected_rows() == 0;
-  sql << "SELECT id FROM webhook_events WHERE app_id = :a AND dedupe_key = :k", soci::use(e.app_id),
-      soci::use(dedupe_key), soci::into(out.id);
+namespace {
+
+/// The stored id of a delivery already in the table.
+int64_t stored_id(soci::session& sql, const std::string& app_id, const std::string& key) {
+  int64_t id = 0;
+  sql << "SELECT id FROM webhook_events WHERE app_id = :a AND dedupe_key = :k", soci::use(app_id),
+      soci::use(key), soci::into(id);
+  return id;
+}
+
+}  // namespace
+
+std::vector<webhook_insert> insert_webhook_events(soci::session& sql,
+                                                  const std::vector<webhook_delivery>& batch) {
+  std::vector<webhook_insert> out(batch.size());
+  if (batch.empty()) return out;
+  const auto& app_id = batch.front().event.app_id;
+  // Repeats inside the batch are duplicates of their first occurrence.
+  std::map<std::string, size_t> first;
+  std::vector<size_t> fresh;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (first.emplace(batch[i].dedupe_key, i).second) fresh.push_back(i);
+  }
+  // Values bound per row; they must outlive the statement.
+  struct row_binds {
+    int64_t call_id, ts;
+    soci::indicator call_ind, ts_ind, state_ind;
+    std::string state;
+  };
+  std::vector<row_binds> binds(fresh.size());
+  std::string text =
+      "INSERT INTO webhook_events (app_id, tenant_id, dedupe_key, call_id, state, "
+      "event_timestamp_ms, signing, payload, status, next_attempt_at_us, received_at_us) VALUES ";
+  soci::statement st(sql);
+  st.alloc();
+  for (size_t n = 0; n < fresh.size(); ++n) {
+    const auto& d = batch[fresh[n]];
+    const auto& e = d.event;
+    auto& b = binds[n];
+    b.call_id = e.call_id.value_or(0);
+    b.call_ind = e.call_id ? soci::i_ok : soci::i_null;
+    b.ts = e.event_timestamp_ms.value_or(0);
+    b.ts_ind = e.event_timestamp_ms ? soci::i_ok : soci::i_null;
+    b.state = e.state.value_or("");
+    b.state_ind = e.state ? soci::i_ok : soci::i_null;
+    text += n ? ", " : "";
+    text += fmt::format(
+        "(:a{0}, :t{0}, :k{0}, :c{0}, :s{0}, :ts{0}, :g{0}, :p{0}, 'pending', :n{0}, :r{0})", n);
+    st.exchange(soci::use(e.app_id));
+    st.exchange(soci::use(e.tenant_id));
+    st.exchange(soci::use(d.dedupe_key));
+    st.exchange(soci::use(b.call_id, b.call_ind));
+    st.exchange(soci::use(b.state, b.state_ind));
+    st.exchange(soci::use(b.ts, b.ts_ind));
+    st.exchange(soci::use(e.signing));
+    st.exchange(soci::use(e.payload));
+    st.exchange(soci::use(e.received_at_us));
+    st.exchange(soci::use(e.received_at_us));
+  }
+  text += " ON CONFLICT (app_id, dedupe_key) DO NOTHING RETURNING id, dedupe_key";
+  soci::row row;
+  st.exchange(soci::into(row));
+  st.prepare(text);
+  st.define_and_bind();
+  st.execute();
+  std::map<std::string, int64_t> inserted;
+  while (st.fetch()) {
+    row_reader in(row);
+    inserted.emplace(in.str("dedupe_key"), in.i64("id"));
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto& key = batch[i].dedupe_key;
+    auto it = inserted.find(key);
+    bool mine = first.at(key) == i && it != inserted.end();
+    out[i].duplicate = !mine;
+    out[i].id = it != inserted.end() ? it->second : stored_id(sql, app_id, key);
+  }
   return out;
 }
 

@@ -29,14 +29,22 @@ struct webhook_event {
   std::optional<int64_t> processed_at_us;
 };
 
+/// A verified delivery and the key its retries share.
+struct webhook_delivery {
+  webhook_event event;
+  std::string dedupe_key;
+};
+
 struct webhook_insert {
   int64_t id = 0;
   bool duplicate = false;  ///< the same delivery (dedupe key) was stored before
 };
 
-/// Stores a delivery unless one with the same dedupe key is already stored for the app.
-webhook_insert insert_webhook_event(soci::session& sql, webhook_event e,
-                                    const std::string& dedupe_key);
+/// Stores deliveries of one app in arrival order, one statement for the lot, skipping those
+/// whose dedupe key is already stored (or repeated earlier in the batch). The answer is
+/// aligned with `batch`.
+std::vector<webhook_insert> insert_webhook_events(soci::session& sql,
+                                                  const std::vector<webhook_delivery>& batch);
 
 /// Up to `limit` events of the app due for processing at `now_us` (pending, or failed and due
 /// for a retry), in arrival order.

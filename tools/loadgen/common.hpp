@@ -1,13 +1,21 @@
 #pragma once
 
-// Pieces both load shapes share: the outgoing side of one WebSocket, and percentiles.
+// Pieces the load shapes share: the outgoing side of one WebSocket, percentiles, and the
+// CPU time of the node under test.
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/core/error.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <deque>
+#include <fstream>
+#include <functional>
+#include <map>
 #include <memory>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,12 +56,43 @@ class write_queue {
   bool writing_ = false;
 };
 
+/// Option setters by name ("--port"), each given the option's value.
+using option_setters = std::map<std::string, std::function<void(const std::string&)>>;
+
+/// Reads `--name value` pairs from argv[first…]; throws std::invalid_argument for an unknown
+/// option or a missing value.
+inline void parse_options(int argc, char** argv, int first, const option_setters& setters) {
+  for (int i = first; i < argc; ++i) {
+    std::string name = argv[i];
+    auto it = setters.find(name);
+    if (it == setters.end()) throw std::invalid_argument("unknown option " + name);
+    if (i + 1 >= argc) throw std::invalid_argument(name + " needs a value");
+    it->second(argv[++i]);
+  }
+}
+
 /// The p-quantile (0 ≤ p ≤ 1) of `v`, reordering it; 0 when empty.
 inline double percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;
   size_t k = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
   std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
   return v[k];
+}
+
+/// utime + stime of a process, in seconds; 0 when unknown.
+inline double cpu_seconds(int pid) {
+  if (pid <= 0) return 0;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(in, line);
+  std::istringstream rest(line.substr(line.rfind(')') + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) stime = std::stod(field);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 }  // namespace loadgen

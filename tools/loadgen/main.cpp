@@ -3,6 +3,7 @@
 //
 //   loadgen --port 8080 --sessions 100 --duration 10 --rate 0 --window 4 --echo 1.0
 //   loadgen ptt --port 8080 --token ADMIN --groups 1 --members 5000 --fps 50   (ptt_load.hpp)
+//   loadgen webhooks --port 8080 --app APP_ID --secret SECRET --senders 64   (webhook_load.hpp)
 //
 // --rate 0 runs closed-loop: each session keeps --window requests outstanding. A positive
 // --rate is the total requests per second across all sessions (open loop, paced per session).
@@ -30,6 +31,7 @@
 
 #include "tools/loadgen/common.hpp"
 #include "tools/loadgen/ptt_load.hpp"
+#include "tools/loadgen/webhook_load.hpp"
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -235,50 +237,38 @@ std::pair<double, double> batch_totals(const options& opts) {
 
 options parse(int argc, char** argv) {
   options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--host")
-      o.host = next();
-    else if (a == "--port")
-      o.port = static_cast<uint16_t>(std::stoi(next()));
-    else if (a == "--sessions")
-      o.sessions = std::stoi(next());
-    else if (a == "--duration")
-      o.duration_s = std::stod(next());
-    else if (a == "--rate")
-      o.rate = std::stod(next());
-    else if (a == "--window")
-      o.window = std::stoi(next());
-    else if (a == "--echo")
-      o.echo_fraction = std::stod(next());
-    else if (a == "--text-bytes")
-      o.text_bytes = static_cast<size_t>(std::stoul(next()));
-    else if (a == "--token")
-      o.token = next();
-    else if (a == "--help" || a == "-h") {
-      std::cout << "loadgen [--host H] [--port P] [--sessions N] [--duration S] [--rate R]\n"
-                   "        [--window W] [--echo FRACTION] [--text-bytes B] [--token T]\n"
-                   "--token: an access token, or an app API key (app_…)\n";
-      std::exit(0);
-    } else {
-      throw std::invalid_argument("unknown option " + a);
-    }
+  if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+    std::cout << "loadgen [--host H] [--port P] [--sessions N] [--duration S] [--rate R]\n"
+                 "        [--window W] [--echo FRACTION] [--text-bytes B] [--token T]\n"
+                 "--token: an access token, or an app API key (app_…)\n"
+                 "loadgen ptt …, loadgen webhooks …: run without options for their usage\n";
+    std::exit(0);
   }
+  loadgen::parse_options(
+      argc, argv, 1,
+      {{"--host", [&](const std::string& v) { o.host = v; }},
+       {"--port", [&](const std::string& v) { o.port = static_cast<uint16_t>(std::stoi(v)); }},
+       {"--sessions", [&](const std::string& v) { o.sessions = std::stoi(v); }},
+       {"--duration", [&](const std::string& v) { o.duration_s = std::stod(v); }},
+       {"--rate", [&](const std::string& v) { o.rate = std::stod(v); }},
+       {"--window", [&](const std::string& v) { o.window = std::stoi(v); }},
+       {"--echo", [&](const std::string& v) { o.echo_fraction = std::stod(v); }},
+       {"--text-bytes",
+        [&](const std::string& v) { o.text_bytes = static_cast<size_t>(std::stoul(v)); }},
+       {"--token", [&](const std::string& v) { o.token = v; }}});
   return o;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::string(argv[1]) == "ptt") {
+  for (auto [name, run] :
+       {std::pair{"ptt", &loadgen::run_ptt}, std::pair{"webhooks", &loadgen::run_webhooks}}) {
+    if (argc < 2 || std::string(argv[1]) != name) continue;
     try {
-      return loadgen::run_ptt(argc, argv);
+      return run(argc, argv);
     } catch (const std::exception& e) {
-      std::cerr << "loadgen ptt: " << e.what() << "\n";
+      std::cerr << "loadgen " << name << ": " << e.what() << "\n";
       return 1;
     }
   }

@@ -180,54 +180,22 @@ class member : public std::enable_shared_from_this<member> {
 
 ptt_options parse(int argc, char** argv) {
   ptt_options o;
-  for (int i = 2; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--host")
-      o.host = next();
-    else if (a == "--port")
-      o.port = static_cast<uint16_t>(std::stoi(next()));
-    else if (a == "--token")
-      o.token = next();
-    else if (a == "--groups")
-      o.groups = std::stoi(next());
-    else if (a == "--members")
-      o.members = std::stoi(next());
-    else if (a == "--duration")
-      o.duration_s = std::stod(next());
-    else if (a == "--fps")
-      o.fps = std::stoi(next());
-    else if (a == "--frame-bytes")
-      o.frame_bytes = static_cast<size_t>(std::stoul(next()));
-    else if (a == "--setup-threads")
-      o.setup_threads = std::stoi(next());
-    else if (a == "--server-pid")
-      o.server_pid = std::stoi(next());
-    else
-      throw std::invalid_argument("unknown option " + a);
-  }
+  parse_options(
+      argc, argv, 2,
+      {{"--host", [&](const std::string& v) { o.host = v; }},
+       {"--port", [&](const std::string& v) { o.port = static_cast<uint16_t>(std::stoi(v)); }},
+       {"--token", [&](const std::string& v) { o.token = v; }},
+       {"--groups", [&](const std::string& v) { o.groups = std::stoi(v); }},
+       {"--members", [&](const std::string& v) { o.members = std::stoi(v); }},
+       {"--duration", [&](const std::string& v) { o.duration_s = std::stod(v); }},
+       {"--fps", [&](const std::string& v) { o.fps = std::stoi(v); }},
+       {"--frame-bytes",
+        [&](const std::string& v) { o.frame_bytes = static_cast<size_t>(std::stoul(v)); }},
+       {"--setup-threads", [&](const std::string& v) { o.setup_threads = std::stoi(v); }},
+       {"--server-pid", [&](const std::string& v) { o.server_pid = std::stoi(v); }}});
   if (o.token.empty()) throw std::invalid_argument("--token (an administrator's) is required");
   if (o.frame_bytes < 8) throw std::invalid_argument("--frame-bytes must be at least 8");
   return o;
-}
-
-/// utime + stime of a process, in seconds; 0 when unknown.
-double cpu_seconds(int pid) {
-  if (pid <= 0) return 0;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(in, line);
-  std::istringstream rest(line.substr(line.rfind(')') + 2));
-  std::string field;
-  double utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i) {
-    if (i == 14) utime = std::stod(field);
-    if (i == 15) stime = std::stod(field);
-  }
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 /// Resident set size of a process in bytes; 0 when unknown.
