@@ -11,6 +11,7 @@
 #include "actors/identity/authenticator.hpp"
 #include "actors/identity/password_hasher.hpp"
 #include "actors/ptt/talk_group.hpp"
+#include "actors/runtime/crypto.hpp"
 #include "actors/runtime/lifecycle.hpp"
 #include "actors/runtime/rate_limiter.hpp"
 #include "config/node_config.hpp"
@@ -34,6 +35,7 @@ struct context {
   std::string router_secret;  ///< signs router tokens (ROUTER_JWT_SECRET)
   std::array<const ptt::encoder*, kWires> encoders{};  ///< talk events, by wire protocol
   std::shared_ptr<stream_stats_board> webhook_stats;   ///< sampled backlogs, for /health
+  std::shared_ptr<const crypto::secret_box> secrets;   ///< seals tokens kept at rest
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<uint16_t> port{0};  ///< the bound port, known once listening
 };

@@ -15,4 +15,8 @@ void add_cti_call_routes(router& r, context& ctx);
 /// events (failed ones listed and replayed).
 void add_cti_internal_routes(router& r, context& ctx);
 
+/// Dialpad OAuth 2.0 connect flow: GET /auth/dialpad (an app's key), GET
+/// /auth/dialpad/callback (public), GET /internal/apps/:app_id/dialpad (status, never tokens).
+void add_cti_oauth_routes(router& r, context& ctx);
+
 }  // namespace sb::api

@@ -397,6 +397,38 @@ std::vector<key_spec> build_table() {
       "how often each app's webhook backlog is sampled for /health and /metrics",
       [](auto& x) -> auto& { return x.cti.stats_interval; }, 10, kMaxMs));
   t.push_back(string_key(
+      "cti.dialpad_base_url", "DIALPAD_BASE_URL",
+      "Dialpad's OAuth host: https://dialpad.com, or https://sandbox.dialpad.com",
+      [](auto& x) -> auto& { return x.cti.dialpad_base_url; }, any_string));
+  t.push_back(string_key(
+      "cti.dialpad_client_id", "CLIENT_ID", "Dialpad OAuth client id (empty: no connect flow)",
+      [](auto& x) -> auto& { return x.cti.dialpad_client_id; }, any_string));
+  t.push_back(string_key(
+      "cti.dialpad_client_secret", "CLIENT_SECRET", "Dialpad OAuth client secret",
+      [](auto& x) -> auto& { return x.cti.dialpad_client_secret; }, any_string));
+  t.push_back(string_key(
+      "cti.dialpad_redirect_uri", "REDIRECT_URI",
+      "the callback registered with Dialpad: https://<host>/auth/dialpad/callback",
+      [](auto& x) -> auto& { return x.cti.dialpad_redirect_uri; }, any_string));
+  t.push_back(string_key(
+      "cti.dialpad_scopes", "DIALPAD_SCOPES", "scopes asked for, space-separated",
+      [](auto& x) -> auto& { return x.cti.dialpad_scopes; }, any_string));
+  t.push_back(string_key(
+      "cti.secrets_key", "SECRETS_KEY",
+      "key that seals OAuth tokens at rest (empty = derived from JWT_SECRET)",
+      [](auto& x) -> auto& { return x.cti.secrets_key; }, any_string));
+  t.push_back(ms_key(
+      "cti.oauth_refresh_before_ms", "DIALPAD_REFRESH_BEFORE_MS",
+      "refresh Dialpad tokens this long before they expire",
+      [](auto& x) -> auto& { return x.cti.oauth_refresh_before; }, 0, kMaxMs));
+  t.push_back(ms_key(
+      "cti.oauth_refresh_interval_ms", "DIALPAD_REFRESH_INTERVAL_MS",
+      "how often tokens about to expire are looked for",
+      [](auto& x) -> auto& { return x.cti.oauth_refresh_interval; }, 10, kMaxMs));
+  t.push_back(ms_key(
+      "cti.oauth_timeout_ms", "DIALPAD_OAUTH_TIMEOUT_MS", "a call to Dialpad's token endpoint",
+      [](auto& x) -> auto& { return x.cti.oauth_timeout; }, 10, kMaxMs));
+  t.push_back(string_key(
       "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",
       [](auto& x) -> auto& { return x.log.level; },
       [](std::string_view v) {

@@ -113,6 +113,16 @@ struct cti_config {
   uint32_t ingest_batch = 500;         ///< most deliveries committed in one statement
   uint32_t replay_limit = 10'000;      ///< most events a ?since= catch-up replays
   milliseconds stats_interval{5'000};  ///< how often stream backlogs are sampled (/metrics)
+  // Dialpad OAuth 2.0 (the connect flow); empty client id = not configured.
+  std::string dialpad_base_url = "https://dialpad.com";  ///< or https://sandbox.dialpad.com
+  std::string dialpad_client_id;
+  std::string dialpad_client_secret;
+  std::string dialpad_redirect_uri;  ///< https://<host>/auth/dialpad/callback
+  std::string dialpad_scopes = "calls:list recordings_export offline_access";
+  std::string secrets_key;  ///< seals tokens at rest; empty = derived from JWT_SECRET
+  milliseconds oauth_refresh_before{300'000};   ///< refresh tokens this long before expiry
+  milliseconds oauth_refresh_interval{60'000};  ///< how often expiring tokens are looked for
+  milliseconds oauth_timeout{10'000};           ///< a call to Dialpad's token endpoint
 };
 
 struct log_config {

@@ -52,14 +52,48 @@ bool is_uuid(std::string_view s) {
   return true;
 }
 
-std::string sha256_hex(std::string_view data) {
+std::string sha256(std::string_view data) {
   // OpenSSL rather than libsodium: it uses the CPU's SHA instructions (several times faster).
   unsigned char digest[32];
   unsigned len = 0;
   if (!EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr)) {
     throw std::runtime_error("SHA-256 failed");
   }
-  return hex_encode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
+std::string sha256_hex(std::string_view data) {
+  return hex_encode(sha256(data));
+}
+
+secret_box::secret_box(std::string_view key_material) : key_(sha256(key_material)) {
+  static_assert(crypto_secretbox_KEYBYTES == 32);
+}
+
+std::string secret_box::seal(std::string_view plaintext) const {
+  std::string out = random_bytes(crypto_secretbox_NONCEBYTES);
+  out.resize(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plaintext.size());
+  auto* nonce = reinterpret_cast<const unsigned char*>(out.data());
+  crypto_secretbox_easy(reinterpret_cast<unsigned char*>(out.data()) + crypto_secretbox_NONCEBYTES,
+                        reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
+                        nonce, reinterpret_cast<const unsigned char*>(key_.data()));
+  return base64url_encode(out);
+}
+
+std::optional<std::string> secret_box::open(std::string_view sealed) const {
+  auto raw = base64url_decode(sealed);
+  if (!raw || raw->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+    return std::nullopt;
+  }
+  std::string out(raw->size() - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
+  const auto* bytes = reinterpret_cast<const unsigned char*>(raw->data());
+  if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(out.data()),
+                                 bytes + crypto_secretbox_NONCEBYTES,
+                                 raw->size() - crypto_secretbox_NONCEBYTES, bytes,
+                                 reinterpret_cast<const unsigned char*>(key_.data())) != 0) {
+    return std::nullopt;
+  }
+  return out;
 }
 
 hmac_sha256_key::hmac_sha256_key(std::string_view key) {

@@ -21,6 +21,23 @@ bool is_uuid(std::string_view s);
 
 /// SHA-256 of `data` as 64 lower-case hex characters: how tokens and API keys are stored.
 std::string sha256_hex(std::string_view data);
+/// SHA-256 of `data`, 32 raw bytes.
+std::string sha256(std::string_view data);
+
+/// Authenticated encryption of secrets kept at rest (XSalsa20-Poly1305, libsodium's
+/// secretbox), under a 32-byte key.
+class secret_box {
+ public:
+  /// `key_material` of any length is hashed (SHA-256) into the key.
+  explicit secret_box(std::string_view key_material);
+  /// base64url(nonce ‖ ciphertext): a fresh random nonce each time.
+  std::string seal(std::string_view plaintext) const;
+  /// nullopt when the text was not sealed with this key or was altered.
+  std::optional<std::string> open(std::string_view sealed) const;
+
+ private:
+  std::string key_;
+};
 
 /// An HMAC-SHA-256 key with its inner and outer hash states computed once, so that each MAC
 /// costs two short SHA-256 runs (OpenSSL, which uses the CPU's SHA instructions): about 7×

@@ -24,6 +24,8 @@ constexpr std::array kInfos = {
     errc_info{"forbidden", 403, "Forbidden"},
     errc_info{"limit_reached", 400, "Limit reached"},
     errc_info{"invite_invalid", 400, "Invite not usable"},
+    errc_info{"not_configured", 503, "Not configured"},
+    errc_info{"upstream_failed", 502, "Upstream service failed"},
     errc_info{"internal", 500, "Internal error"},
 };
 

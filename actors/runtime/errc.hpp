@@ -26,6 +26,8 @@ enum class errc : uint8_t {
   forbidden,
   limit_reached,
   invite_invalid,
+  not_configured,   ///< a feature the node was not configured for (e.g. Dialpad OAuth)
+  upstream_failed,  ///< a service we called (Dialpad) refused or could not be reached
   internal,
 };
 

@@ -1,5 +1,7 @@
 #include "protocols/http/message.hpp"
 
+#include <cctype>
+
 namespace sb::http {
 
 std::string_view request::header(std::string_view name) const {
@@ -56,6 +58,19 @@ response response::text(uint16_t status, std::string body, std::string content_t
   r.body = std::move(body);
   r.headers.emplace_back("Content-Type", std::move(content_type));
   return r;
+}
+
+std::string percent_encode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
 }
 
 std::string percent_decode(std::string_view s) {

@@ -56,4 +56,7 @@ using responder = std::function<void(response)>;
 /// Decodes %XX escapes and '+' (as space); invalid escapes are kept as they are.
 std::string percent_decode(std::string_view s);
 
+/// Escapes everything but RFC 3986 unreserved characters, for a query value.
+std::string percent_encode(std::string_view s);
+
 }  // namespace sb::http

@@ -16,6 +16,7 @@
 #include <future>
 #include <thread>
 
+#include "actors/cti/dialpad_oauth.hpp"
 #include "actors/cti/webhook_stream.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/identity/auth_cache.hpp"
@@ -253,7 +254,10 @@ int run_node(const config::node_config& cfg) {
                    recorder,
                    router_secret,
                    ptt_encoders(),
-                   std::make_shared<stream_stats_board>()};
+                   std::make_shared<stream_stats_board>(),
+                   std::make_shared<const crypto::secret_box>(cfg.cti.secrets_key.empty()
+                                                                  ? "sb-secrets:" + jwt_secret
+                                                                  : cfg.cti.secrets_key)};
   auto stream_stats = sys.spawn(stream_stats_actor, store, ctx.webhook_stats,
                                 cfg.cti.stats_interval, cfg.database.request_timeout);
   api::router router;
@@ -269,6 +273,17 @@ int run_node(const config::node_config& cfg) {
   api::add_cti_webhook_routes(router, ctx);
   api::add_cti_call_routes(router, ctx);
   api::add_cti_internal_routes(router, ctx);
+  api::add_cti_oauth_routes(router, ctx);
+  caf::actor refresher;
+  if (!cfg.cti.dialpad_client_id.empty()) {
+    if (cfg.cti.secrets_key.empty()) {
+      spdlog::warn(
+          "SECRETS_KEY is not set: Dialpad tokens are sealed with a key derived from "
+          "JWT_SECRET (changing either makes stored tokens unreadable)");
+    }
+    refresher = sys.spawn<caf::detached>(dialpad::refresher_actor, store, cfg.cti, ctx.secrets,
+                                         cfg.database.request_timeout);
+  }
   protocols::server server{
       ioc, cfg.http, cfg.ws,
       protocols::server_handlers{[&](http::request req, http::responder respond) {
@@ -294,6 +309,7 @@ int run_node(const config::node_config& cfg) {
     if (mailer) caf::anon_send_exit(mailer, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(recorder, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(stream_stats, caf::exit_reason::user_shutdown);
+    if (refresher) caf::anon_send_exit(refresher, caf::exit_reason::user_shutdown);
     hasher.stop();
     caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
   };
