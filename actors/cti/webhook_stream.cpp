@@ -148,7 +148,11 @@ void schedule_retry(webhook_stream_ptr self) {
             self->delayed_send(self, std::chrono::microseconds(wait) + milliseconds(1),
                                tick_atom::value);
           },
-          [](caf::error&) {});
+          // The database is away: events of the last batch may still be pending, unmarked.
+          // Look again later rather than wait for the next delivery.
+          [self](caf::error&) {
+            self->delayed_send(self, self->state.deps.cfg.retry_base, tick_atom::value);
+          });
 }
 
 /// Applies a claimed batch in one store job (one transaction, the app's event numbers counted
@@ -435,24 +439,34 @@ caf::behavior webhook_stream_actor(webhook_stream_ptr self, webhook_stream_deps 
 
 void resume_webhook_streams(caf::actor_system& sys, const persistence::store_ptr& store,
                             caf::actor directory, std::chrono::milliseconds timeout) {
-  sys.spawn([store, directory, timeout](caf::event_based_actor* self) {
-    auto apps = job("pending_webhook_apps", [](soci::session& sql) {
-      return persistence::apps_with_pending_webhooks(sql);
-    });
-    self->request(store->route(0), timeout, store_atom::value, apps.job)
-        .then(
-            [self, apps, directory]() {
-              for (const auto& app : **apps.value) {
-                spdlog::info("app {}: resuming its webhook stream", app);
-                self->send(directory, resolve_atom::value, "webhooks:" + app);
-              }
-              self->quit();
-            },
-            [self](caf::error& err) {
-              spdlog::warn("cannot list unprocessed webhook events: {}",
-                           self->system().render(err));
-              self->quit();
-            });
+  sys.spawn([store, directory, timeout](caf::event_based_actor* self) -> caf::behavior {
+    // Gone with the directory at shutdown, even while still retrying. (A monitor, not a link:
+    // in CAF 0.17 a link would take the directory down when this actor quits normally.)
+    self->monitor(directory);
+    self->set_down_handler([self](caf::down_msg&) { self->quit(); });
+    self->send(self, tick_atom::value);
+    return {
+        [=](tick_atom) {
+          auto apps = job("pending_webhook_apps", [](soci::session& sql) {
+            return persistence::apps_with_pending_webhooks(sql);
+          });
+          self->request(store->route(0), timeout, store_atom::value, apps.job)
+              .then(
+                  [self, apps, directory]() {
+                    for (const auto& app : **apps.value) {
+                      spdlog::info("app {}: resuming its webhook stream", app);
+                      self->send(directory, resolve_atom::value, "webhooks:" + app);
+                    }
+                    self->quit();
+                  },
+                  [self](caf::error& err) {
+                    // The database may still be coming up: try again until it answers.
+                    spdlog::warn("cannot list unprocessed webhook events yet: {}",
+                                 self->system().render(err));
+                    self->delayed_send(self, std::chrono::seconds(2), tick_atom::value);
+                  });
+        },
+    };
   });
 }
 

@@ -238,6 +238,17 @@ TEST_CASE("two apps on one node never see each other's calls, events or voicemai
   CHECK(b.ops("GET", "/voicemails/" + vm).status == 404);
   CHECK(b.ops("DELETE", "/voicemails/" + vm).status == 404);
   CHECK(b.ops("GET", "/webhook-events").json().at("pagination").at("total") == 0);
+  // Mappings are per app: the same Dialpad user may map to different CRM users in each.
+  REQUIRE(a.ops("POST", "/users/map", json::object{{"dialpad_user_id", 1}, {"crm_user_id", "a@a"}})
+              .status == 200);
+  CHECK(b.ops("GET", "/users/mappings").json().at("pagination").at("total") == 0);
+  CHECK(b.ops("GET", "/users/mappings/dialpad/1").status == 404);
+  REQUIRE(b.ops("POST", "/users/map", json::object{{"dialpad_user_id", 1}, {"crm_user_id", "b@b"}})
+              .status == 200);
+  CHECK(a.ops("GET", "/users/mappings/dialpad/1").json().at("data").at("crm_user_id") == "a@a");
+  auto a_mapping =
+      std::string(a.ops("GET", "/users/mappings/dialpad/1").json().at("data").at("id").as_string());
+  CHECK(b.ops("DELETE", "/users/mappings/" + a_mapping).status == 404);
   // B reconnecting from the start gets nothing of A's log.
   auto b_back = follow(b, "&since=0");
   CHECK_FALSE(b_back.read(500ms).has_value());
@@ -309,4 +320,52 @@ TEST_CASE("killed between commit and processing, a node processes each event exa
   CHECK(max_seq == stored);
   CHECK(calls == stored);
   CHECK(app.get("/api/calls?limit=1").json().at("pagination").at("total") == stored);
+}
+
+TEST_CASE("events left unprocessed by a database outage are processed once it is back",
+          "[cti][pg_restart]") {
+  REQUIRE(dialect_under_test() == sb::config::dialect::postgresql);
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()},
+                         {"DATABASE_BACKOFF_INITIAL", "50"},
+                         {"DATABASE_BACKOFF_MAX", "500"},
+                         {"DATABASE_PING_INTERVAL", "200"},
+                         {"WEBHOOK_RETRY_BASE_MS", "200"}});
+  auto app = cti_app::create(server.port(), "CRM");
+  // Deliveries, acknowledged, and the database goes away while they are being processed.
+  std::vector<std::thread> senders;
+  std::atomic<int> acked{0};
+  for (int t = 0; t < 8; ++t) {
+    senders.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        if (app.post(dialpad_event(t * 1000 + i, "ringing", kT0 + i)).status == 200) ++acked;
+      }
+    });
+  }
+  for (auto& t : senders) t.join();
+  REQUIRE(acked == 400);
+  auto sql = db.connect();
+  int64_t before = 0;
+  *sql << "SELECT COUNT(*) FROM webhook_events WHERE status = 'processed'", soci::into(before);
+  INFO("processed before the outage: " << before);
+  CHECK(before < 400);  // the case under test: a backlog when the database goes
+  sql.reset();
+  stop_postgres();
+  // Meanwhile Dialpad's deliveries are answered 503 (it retries those), never lost as 4xx.
+  CHECK(app.post(dialpad_event(5000, "ringing", kT0)).status == 503);
+  std::this_thread::sleep_for(1s);
+  start_postgres();
+  // No new delivery arrives: the stream must pick its backlog up by itself.
+  sql = db.connect();
+  CHECK(eventually(
+      [&] {
+        int64_t processed = 0;
+        *sql << "SELECT COUNT(*) FROM webhook_events WHERE status = 'processed'",
+            soci::into(processed);
+        return processed == 400;
+      },
+      30s));
+  int64_t events = 0;
+  *sql << "SELECT COUNT(*) FROM cti_app_events", soci::into(events);
+  CHECK(events == 400);
 }
