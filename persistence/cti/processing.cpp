@@ -107,7 +107,6 @@ processing_outcome process_one(soci::session& sql, const webhook_event& stored, 
   } else if (!applied.stale) {
     append(call_body(*e, applied.call, crm_user, now_us));
   }
-  mark_webhook_processed(sql, stored.id, now_us);
   return out;
 }
 
@@ -119,7 +118,12 @@ std::vector<processing_outcome> process_webhook_events(soci::session& sql,
   std::vector<processing_outcome> out;
   if (events.empty()) return out;
   auto last_seq = last_app_seq(sql, events.front().app_id);
-  for (const auto& e : events) out.push_back(process_one(sql, e, now_us, last_seq));
+  std::vector<int64_t> processed;
+  for (const auto& e : events) {
+    out.push_back(process_one(sql, e, now_us, last_seq));
+    if (!out.back().unprocessable) processed.push_back(e.id);
+  }
+  mark_webhooks_processed(sql, processed, now_us);  // one statement for the batch
   return out;
 }
 

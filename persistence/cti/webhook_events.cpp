@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
@@ -148,10 +149,14 @@ std::optional<int64_t> next_retry_at(soci::session& sql, const std::string& app_
   return at;
 }
 
-void mark_webhook_processed(soci::session& sql, int64_t id, int64_t now_us) {
-  sql << "UPDATE webhook_events SET status = 'processed', attempts = attempts + 1, last_error = "
-         "NULL, processed_at_us = :n WHERE id = :id",
-      soci::use(now_us), soci::use(id);
+void mark_webhooks_processed(soci::session& sql, const std::vector<int64_t>& ids, int64_t now_us) {
+  if (ids.empty()) return;
+  // Ids are integers read from the table: formatting them into the statement is safe.
+  sql << fmt::format(
+      "UPDATE webhook_events SET status = 'processed', attempts = attempts + 1, "
+      "last_error = NULL, processed_at_us = :n WHERE id IN ({})",
+      fmt::join(ids, ", ")),
+      soci::use(now_us);
 }
 
 void record_webhook_failure(soci::session& sql, int64_t id, const std::string& error,

@@ -54,8 +54,8 @@ std::vector<webhook_event> due_webhook_events(soci::session& sql, const std::str
 /// When the app's next failed event is due for a retry, if any.
 std::optional<int64_t> next_retry_at(soci::session& sql, const std::string& app_id);
 
-/// Marks an event processed (in the transaction that applied it).
-void mark_webhook_processed(soci::session& sql, int64_t id, int64_t now_us);
+/// Marks events processed (in the transaction that applied them).
+void mark_webhooks_processed(soci::session& sql, const std::vector<int64_t>& ids, int64_t now_us);
 
 /// Records a failed attempt: `failed` with the next attempt after `backoff_us`, or `dead` once
 /// `attempts` reaches `max_attempts` (or at once when `permanent`).
