@@ -41,11 +41,12 @@ cti_call read_call(const soci::row& r) {
 
 std::optional<cti_call> find_by_dialpad_id(soci::session& sql, const std::string& app_id,
                                            int64_t dialpad_call_id) {
-  soci::rowset<soci::row> rows =
-      (sql.prepare << kSelect << "WHERE app_id = :a AND dialpad_call_id = :d", soci::use(app_id),
-       soci::use(dialpad_call_id));
-  for (const auto& r : rows) return read_call(r);
-  return std::nullopt;
+  // A one-time query: on PostgreSQL one round trip, where a prepared one (rowset) takes three.
+  soci::row row;
+  sql << std::string(kSelect) + "WHERE app_id = :a AND dialpad_call_id = :d", soci::use(app_id),
+      soci::use(dialpad_call_id), soci::into(row);
+  if (!sql.got_data()) return std::nullopt;
+  return read_call(row);
 }
 
 /// Whether a status state moves the call: forward in phase, or within ring/active to a newer
@@ -110,7 +111,7 @@ void save(soci::session& sql, const cti_call& c, bool insert) {
     st.exchange(soci::use(c.dialpad_call_id));
     st.exchange(soci::use(c.created_at_us));
   }
-  st.prepare(sql_text);
+  st.prepare(sql_text, soci::details::st_one_time_query);  // one round trip, not three
   st.define_and_bind();
   st.execute(true);
 }

@@ -60,12 +60,11 @@ user_mapping_page list_user_mappings(soci::session& sql, const std::string& app_
 
 std::optional<user_mapping> mapping_by_dialpad_id(soci::session& sql, const std::string& app_id,
                                                   int64_t dialpad_user_id) {
-  soci::rowset<soci::row> rows =
-      (sql.prepare << kSelect << "WHERE app_id = :a AND dialpad_user_id = :d", soci::use(app_id),
-       soci::use(dialpad_user_id));
-  auto all = read_all(rows);
-  if (all.empty()) return std::nullopt;
-  return all.front();
+  soci::row row;  // a one-time query: it is on the webhook processing path
+  sql << std::string(kSelect) + "WHERE app_id = :a AND dialpad_user_id = :d", soci::use(app_id),
+      soci::use(dialpad_user_id), soci::into(row);
+  if (!sql.got_data()) return std::nullopt;
+  return read_mapping(row);
 }
 
 std::vector<user_mapping> mappings_by_crm_id(soci::session& sql, const std::string& app_id,
