@@ -79,8 +79,10 @@ bool admit(context& ctx, rate_class c, const std::string& key, const http::reque
     r.with_header("RateLimit-Reset", std::to_string(d.reset_s));
   };
   if (!d.allowed) {
+    // Dialpad never retries a 4xx: over their limit, webhooks are answered 503, which it
+    // retries, so that a burst is delayed rather than lost.
     auto r = http::problem(
-        errc::too_many_requests,
+        c == rate_class::webhooks ? errc::overloaded : errc::too_many_requests,
         "rate limit of " + std::to_string(d.limit) + " requests per minute exceeded", req.path);
     add_headers(r);
     r.with_header("Retry-After", std::to_string(d.reset_s));

@@ -295,7 +295,8 @@ std::vector<key_spec> build_table() {
       "rate_limit.enabled", "RATE_LIMIT_ENABLED", "enforce the limits below",
       [](auto& x) -> auto& { return x.rate_limit.enabled; }));
   t.push_back(uint_key(
-      "rate_limit.webhooks_per_min", "RATE_LIMIT_WEBHOOKS", "webhook deliveries per minute per app",
+      "rate_limit.webhooks_per_min", "RATE_LIMIT_WEBHOOKS",
+      "webhook deliveries per minute per client address (over it: 503, which Dialpad retries)",
       [](auto& x) -> auto& { return x.rate_limit.webhooks; }, 1, 10'000'000));
   t.push_back(uint_key(
       "rate_limit.calls_api_per_min", "RATE_LIMIT_CALLS_API",

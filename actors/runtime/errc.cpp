@@ -26,6 +26,7 @@ constexpr std::array kInfos = {
     errc_info{"invite_invalid", 400, "Invite not usable"},
     errc_info{"not_configured", 503, "Not configured"},
     errc_info{"upstream_failed", 502, "Upstream service failed"},
+    errc_info{"overloaded", 503, "Over capacity"},
     errc_info{"internal", 500, "Internal error"},
 };
 

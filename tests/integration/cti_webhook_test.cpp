@@ -204,3 +204,17 @@ TEST_CASE("an event that cannot be processed is stored, answered 200, dead, and 
         409);
   CHECK(app.ops("POST", "/webhook-events/999999/replay").status == 404);
 }
+
+TEST_CASE("webhooks over their rate limit are answered 503, which Dialpad retries, not 429",
+          "[cti]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}, {"RATE_LIMIT_WEBHOOKS", "2"}});
+  auto app = cti_app::create(server.port(), "CRM");
+  CHECK(app.post(dialpad_event(1, "ringing", kT0)).status == 200);
+  CHECK(app.post(dialpad_event(2, "ringing", kT0)).status == 200);
+  auto over = app.post(dialpad_event(3, "ringing", kT0));
+  CHECK(over.status == 503);
+  CHECK(over.json().at("code") == "overloaded");
+  CHECK_FALSE(over.header("retry-after").empty());
+  CHECK(stored_events(app) == 2);
+}
