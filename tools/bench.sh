@@ -26,6 +26,7 @@ start_server() {  # $1 = DATABASE_URL; further arguments are extra environment s
   shift
   # Throughput runs measure the node, not its per-connection message limit.
   env DATABASE_URL="$url" PORT=0 PORT_FILE="$work/port" VOICEPING_PORT=0 LOG_LEVEL=warn RATE_LIMIT_ENABLED=false \
+    RECORDINGS_DIR="$work/recordings" \
     INTERNAL_API_SECRET=bench-internal-secret-0123456789abcdef \
     BOOTSTRAP_ADMIN_EMAIL=$admin_email BOOTSTRAP_ADMIN_PASSWORD=$admin_password \
     JWT_SECRET=bench-jwt-secret-0123456789abcdef0123 "$@" \

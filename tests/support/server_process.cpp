@@ -24,6 +24,7 @@ server_process::server_process(env_map env, std::vector<std::string> args) {
   env.emplace("HOST", "127.0.0.1");
   env.emplace("VOICEPING_PORT", "0");
   env.emplace("VOICEPING_PORT_FILE", dir_.file("voiceping_port"));
+  env.emplace("RECORDINGS_DIR", dir_.file("recordings"));  // the test's temp dir, not the cwd
   env.emplace("LOG_LEVEL", "debug");
   for (const auto& [k, v] : test_identity_env()) env.emplace(k, v);
   child_ = std::make_unique<child_process>(SB_BINARY_PATH, args, env, dir_.file("log"));
