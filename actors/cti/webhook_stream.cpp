@@ -60,19 +60,26 @@ bool wants(const webhook_stream_state::follower& f, const app_event& e) {
   return f.who.crm_user.empty() || (e.crm_user_id && *e.crm_user_id == f.who.crm_user);
 }
 
-void deliver(const webhook_stream_state::follower& f, const app_event& e) {
-  if (!wants(f, e)) return;
-  if (f.who.out->send(ws::text_frame(e.body))) sm().published.inc();
+void send(const webhook_stream_state::follower& f, const ws::frame_ptr& frame) {
+  if (f.who.out->send(frame)) sm().published.inc();
 }
 
+/// One event to one follower (a catch-up replay), if it wants it.
+void deliver(const webhook_stream_state::follower& f, const app_event& e) {
+  if (wants(f, e)) send(f, ws::text_frame(e.body));
+}
+
+/// Each event is encoded once and the frame shared by every live follower.
 void publish(webhook_stream_ptr self, const std::vector<app_event>& events) {
   for (const auto& e : events) {
     self->state.last_seq = std::max(self->state.last_seq, e.seq);
+    ws::frame_ptr frame;
     for (auto& f : self->state.followers) {
       if (f.catching_up) {
         f.held.push_back(e);
-      } else {
-        deliver(f, e);
+      } else if (wants(f, e)) {
+        if (!frame) frame = ws::text_frame(e.body);
+        send(f, frame);
       }
     }
   }
@@ -282,7 +289,7 @@ void flush_arrivals(webhook_stream_ptr self) {
   st.arrivals.erase(st.arrivals.begin(), st.arrivals.begin() + static_cast<long>(n));
   std::vector<persistence::webhook_delivery> rows;
   rows.reserve(n);
-  for (const auto& a : *batch) rows.push_back(a.delivery);
+  for (auto& a : *batch) rows.push_back(std::move(a.delivery));  // only promises are kept
   auto insert = job("insert_webhooks", [rows = std::move(rows)](soci::session& sql) {
     return persistence::insert_webhook_events(sql, rows);
   });

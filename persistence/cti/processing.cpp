@@ -8,6 +8,7 @@
 #include "persistence/cti/voicemails.hpp"
 #include "persistence/cti/webhook_events.hpp"
 #include "protocols/dialpad/call_event.hpp"
+#include "protocols/http/json_or_null.hpp"
 
 namespace sb::persistence {
 
@@ -15,13 +16,8 @@ namespace json = boost::json;
 
 namespace {
 
-template <class T>
-json::value or_null(const std::optional<T>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
-}
-
 json::value seconds_or_null(const std::optional<int64_t>& ms) {
-  return ms ? json::value((*ms + 500) / 1000) : json::value(nullptr);
+  return ms ? json::value(dialpad::seconds_of_ms(*ms)) : json::value(nullptr);
 }
 
 std::string timestamp_of(const dialpad::call_event& e, int64_t now_us) {
@@ -38,13 +34,13 @@ json::object call_body(const dialpad::call_event& e, const cti_call& c,
       {"dialpad_call_id", c.dialpad_call_id},
       {"state", e.state},
       {"status", c.status},
-      {"direction", or_null(c.direction)},
-      {"from_number", or_null(c.from_number)},
-      {"to_number", or_null(c.to_number)},
-      {"dialpad_user_id", or_null(c.dialpad_user_id)},
+      {"direction", http::json_or_null(c.direction)},
+      {"from_number", http::json_or_null(c.from_number)},
+      {"to_number", http::json_or_null(c.to_number)},
+      {"dialpad_user_id", http::json_or_null(c.dialpad_user_id)},
       {"duration_seconds", seconds_or_null(c.duration_ms)},
-      {"recording_url", or_null(c.recording_url)},
-      {"target_crm_user", or_null(crm_user)},
+      {"recording_url", http::json_or_null(c.recording_url)},
+      {"target_crm_user", http::json_or_null(crm_user)},
   };
 }
 
@@ -55,15 +51,15 @@ json::object voicemail_body(const dialpad::call_event& e, const voicemail& v,
       {"event", "voicemail.received"},
       {"timestamp", timestamp_of(e, now_us)},
       {"voicemail_id", v.id},
-      {"call_id", or_null(call_id)},
+      {"call_id", http::json_or_null(call_id)},
       {"dialpad_call_id", e.call_id},
-      {"from_number", or_null(v.from_number)},
-      {"to_number", or_null(v.to_number)},
-      {"dialpad_user_id", or_null(v.dialpad_user_id)},
-      {"duration_seconds", or_null(v.duration_seconds)},
-      {"recording_url", or_null(v.recording_url)},
-      {"transcript", or_null(v.transcript)},
-      {"target_crm_user", or_null(crm_user)},
+      {"from_number", http::json_or_null(v.from_number)},
+      {"to_number", http::json_or_null(v.to_number)},
+      {"dialpad_user_id", http::json_or_null(v.dialpad_user_id)},
+      {"duration_seconds", http::json_or_null(v.duration_seconds)},
+      {"recording_url", http::json_or_null(v.recording_url)},
+      {"transcript", http::json_or_null(v.transcript)},
+      {"target_crm_user", http::json_or_null(crm_user)},
   };
 }
 

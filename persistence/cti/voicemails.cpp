@@ -57,7 +57,8 @@ std::optional<voicemail> upsert_voicemail(soci::session& sql, const std::string&
   if (!v.dialpad_user_id) v.dialpad_user_id = e.target_user_id;
   if (!v.from_number) v.from_number = e.from_number();
   if (!v.to_number) v.to_number = e.to_number();
-  if (e.duration_ms && *e.duration_ms > 0) v.duration_seconds = (*e.duration_ms + 500) / 1000;
+  if (e.duration_ms && *e.duration_ms > 0)
+    v.duration_seconds = dialpad::seconds_of_ms(*e.duration_ms);
   v.updated_at_us = now_us;
   nullable_text from(v.from_number), to(v.to_number), url(v.recording_url),
       transcript(v.transcript);

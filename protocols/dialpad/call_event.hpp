@@ -37,6 +37,11 @@ struct call_event {
   std::optional<std::string> to_number() const;
 };
 
+/// Dialpad's milliseconds as the seed's whole seconds, rounded.
+inline int64_t seconds_of_ms(int64_t ms) {
+  return (ms + 500) / 1000;
+}
+
 /// Reads the event from verified claims; nullopt (with `why`) when `call_id` is not an
 /// integer or `state` is not a string. Integers are read as integers, never through a double.
 std::optional<call_event> parse_call_event(const boost::json::object& claims, std::string* why);
