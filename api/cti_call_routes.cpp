@@ -57,8 +57,10 @@ std::optional<call_list_query> read_query(const http::request& req, http::respon
   return out;
 }
 
-void list_calls(context& ctx, const http::request& req, const principal& app, bool active_only,
-                http::responder respond) {
+}  // namespace
+
+void list_cti_calls(context& ctx, const http::request& req, const principal& app, bool active_only,
+                    http::responder respond) {
   auto query = read_query(req, respond);
   if (!query) return;
   query->filter.active_only = active_only;
@@ -85,17 +87,11 @@ void list_calls(context& ctx, const http::request& req, const principal& app, bo
       });
 }
 
-}  // namespace
-
 void add_cti_call_routes(router& r, context& ctx) {
   auto apps = access{access::who::app, {}, false, rate_class::calls_api};
   r.add("GET", "/api/calls",
         guarded(ctx, apps, [&ctx](http::request req, path_params, principal who, auto respond) {
-          list_calls(ctx, req, who, false, std::move(respond));
-        }));
-  r.add("GET", "/api/calls/active",
-        guarded(ctx, apps, [&ctx](http::request req, path_params, principal who, auto respond) {
-          list_calls(ctx, req, who, true, std::move(respond));
+          list_cti_calls(ctx, req, who, false, std::move(respond));
         }));
   r.add("GET", "/api/calls/:id",
         guarded(ctx, apps, [&ctx](http::request req, path_params p, principal who, auto respond) {

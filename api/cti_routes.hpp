@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/identity/principal.hpp"
 #include "api/context.hpp"
 #include "api/router.hpp"
 
@@ -8,8 +9,13 @@ namespace sb::api {
 /// Dialpad webhook ingestion: POST /webhooks/dialpad[/:appId] (public, signed).
 void add_cti_webhook_routes(router& r, context& ctx);
 
-/// The Calls API (x-app-api-key): /api/calls, /api/calls/active, /api/calls/:id.
+/// The Calls API (x-app-api-key): /api/calls, /api/calls/:id. (/api/calls/active is shared
+/// with users: add_call_routes answers it, through list_cti_calls for apps.)
 void add_cti_call_routes(router& r, context& ctx);
+
+/// Answers an app's call list (/api/calls, or only live calls for /api/calls/active).
+void list_cti_calls(context& ctx, const http::request& req, const principal& app, bool active_only,
+                    http::responder respond);
 
 /// Operators' CTI routes under /internal/apps/:app_id: voicemails, user mappings, webhook
 /// events (failed ones listed and replayed).

@@ -124,6 +124,41 @@ std::optional<std::string> fields::text(std::string_view name, text_rule rule) {
   return s;
 }
 
+std::optional<std::string> fields::raw_text(std::string_view name, size_t max_len, bool required) {
+  auto* v = get(name, required);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_string() || v->as_string().empty()) {
+    fail(std::string(name), "must be a non-empty string");
+    return std::nullopt;
+  }
+  if (v->as_string().size() > max_len) {
+    fail(std::string(name), "must be at most " + std::to_string(max_len) + " bytes");
+    return std::nullopt;
+  }
+  return std::string(v->as_string());
+}
+
+std::optional<std::vector<std::string>> fields::text_list(std::string_view name, size_t max_items,
+                                                          size_t max_len, bool required) {
+  auto* v = get(name, required);
+  if (!v || v->is_null()) return std::nullopt;
+  auto* arr = v->if_array();
+  bool ok = arr && !arr->empty() && arr->size() <= max_items;
+  std::vector<std::string> out;
+  for (size_t i = 0; ok && i < arr->size(); ++i) {
+    auto* s = (*arr)[i].if_string();
+    ok = s && !s->empty() && s->size() <= max_len;
+    if (ok) out.emplace_back(s->data(), s->size());
+  }
+  if (!ok) {
+    fail(std::string(name), "must be an array of 1 to " + std::to_string(max_items) +
+                                " non-empty strings of at most " + std::to_string(max_len) +
+                                " bytes");
+    return std::nullopt;
+  }
+  return out;
+}
+
 std::optional<std::optional<std::string>> fields::nullable_text(std::string_view name,
                                                                 text_rule rule) {
   auto* v = obj_.if_contains(name);

@@ -54,6 +54,13 @@ class fields {
   std::optional<bool> boolean(std::string_view name, bool required);
   /// A JSON object, serialised (at most `max_bytes`).
   std::optional<std::string> object_text(std::string_view name, size_t max_bytes, bool required);
+  /// A string taken as it is (no trimming; line breaks allowed, as in SDP); at most max_len.
+  std::optional<std::string> raw_text(std::string_view name, size_t max_len, bool required);
+  /// An array of 1..max_items non-empty strings of at most max_len bytes.
+  std::optional<std::vector<std::string>> text_list(std::string_view name, size_t max_items,
+                                                    size_t max_len, bool required);
+  /// The field's JSON value (nullptr when absent), for validators of their own.
+  const boost::json::value* value(std::string_view name) const { return obj_.if_contains(name); }
   /// A dialable extension: 1 to 10 digits.
   std::optional<std::optional<std::string>> extension(std::string_view name);
 

@@ -49,6 +49,8 @@ void accept(context& ctx, principal who, const ws_credentials& creds, const cti_
             protocols::upgrade_responder respond) {
   std::vector<std::string> tags{who.tag(), "tenant:" + who.tenant_id};
   if (!creds.api_key.empty()) tags.push_back(key_tag(crypto::sha256_hex(creds.api_key)));
+  // A user's native session is one of their devices: calls to the user ring it.
+  if (who.type == principal::kind::user) tags.push_back(call_device_tag(who.id));
   protocols::ws_accept accept;
   accept.subprotocol = creds.subprotocol;
   accept.attach = [&ctx, who, tags, cti](ws::outbound_ptr out) -> ws::handler_ptr {
@@ -87,6 +89,7 @@ session_deps session_deps_for(context& ctx, const principal& who, std::vector<st
   deps.protocol = protocol;
   deps.encoder = ctx.encoders[static_cast<size_t>(protocol)];
   deps.recorder = ctx.recorder;
+  if (protocol == wire::native && who.type == principal::kind::user) deps.calls = ctx.calls;
   return deps;
 }
 

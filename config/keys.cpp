@@ -429,6 +429,64 @@ std::vector<key_spec> build_table() {
   t.push_back(ms_key(
       "cti.oauth_timeout_ms", "DIALPAD_OAUTH_TIMEOUT_MS", "a call to Dialpad's token endpoint",
       [](auto& x) -> auto& { return x.cti.oauth_timeout; }, 10, kMaxMs));
+  t.push_back(ms_key(
+      "calls.ring_timeout_ms", "CALL_RING_TIMEOUT_MS",
+      "an unanswered callee is missed after this (the call too when nobody answered)",
+      [](auto& x) -> auto& { return x.calls.ring_timeout; }, 100, kMaxMs));
+  t.push_back(ms_key(
+      "calls.reconnect_grace_ms", "CALL_RECONNECT_GRACE_MS",
+      "a party whose device disconnected mid-call may come back within this; then the call fails",
+      [](auto& x) -> auto& { return x.calls.reconnect_grace; }, 0, kMaxMs));
+  t.push_back(uint_key(
+      "calls.max_participants", "CALL_MAX_PARTICIPANTS",
+      "most participants of a call, caller included",
+      [](auto& x) -> auto& { return x.calls.max_participants; }, 2, 64));
+  t.push_back(uint_key(
+      "calls.max_sdp_bytes", "CALL_MAX_SDP_BYTES", "largest SDP offer or answer relayed",
+      [](auto& x) -> auto& { return x.calls.max_sdp_bytes; }, 256, 1024 * 1024));
+  t.push_back(uint_key(
+      "calls.max_candidate_bytes", "CALL_MAX_CANDIDATE_BYTES", "largest ICE candidate relayed",
+      [](auto& x) -> auto& { return x.calls.max_candidate_bytes; }, 64, 65536));
+  t.push_back(string_key(
+      "calls.stun_urls", "STUN_URLS", "comma-separated STUN URLs for GET /api/calls/ice-servers",
+      [](auto& x) -> auto& { return x.calls.stun_urls; }, any_string));
+  t.push_back(string_key(
+      "calls.turn_urls", "TURN_SERVER_URL", "comma-separated turn:/turns: URLs (empty = no TURN)",
+      [](auto& x) -> auto& { return x.calls.turn_urls; }, any_string));
+  t.push_back(string_key(
+      "calls.turn_username", "TURN_USERNAME", "static TURN user name (when TURN_SECRET is empty)",
+      [](auto& x) -> auto& { return x.calls.turn_username; }, any_string));
+  t.push_back(string_key(
+      "calls.turn_credential", "TURN_CREDENTIAL", "static TURN password",
+      [](auto& x) -> auto& { return x.calls.turn_credential; }, any_string));
+  t.push_back(string_key(
+      "calls.turn_secret", "TURN_SECRET",
+      "coturn static-auth-secret: hand out time-limited TURN REST credentials",
+      [](auto& x) -> auto& { return x.calls.turn_secret; }, any_string));
+  t.push_back(uint_key(
+      "calls.turn_ttl_s", "TURN_TTL", "lifetime of time-limited TURN credentials, in seconds",
+      [](auto& x) -> auto& { return x.calls.turn_ttl_s; }, 60, 7 * 86400));
+  t.push_back(string_key(
+      "calls.matrix_homeserver_url", "MATRIX_HOMESERVER_URL",
+      "homeserver that receives m.call.* events for calls in a Matrix room (empty = none)",
+      [](auto& x) -> auto& { return x.calls.matrix_homeserver_url; }, any_string));
+  t.push_back(string_key(
+      "calls.matrix_bot_token", "MATRIX_BOT_TOKEN", "access token of the bot that sends them",
+      [](auto& x) -> auto& { return x.calls.matrix_bot_token; }, any_string));
+  t.push_back(bool_key(
+      "calls.matrix_auth", "MATRIX_AUTH_ENABLED",
+      "accept Matrix access tokens, checked with the homeserver's /account/whoami",
+      [](auto& x) -> auto& { return x.calls.matrix_auth; }));
+  t.push_back(ms_key(
+      "calls.matrix_retry_base_ms", "MATRIX_RETRY_BASE_MS",
+      "first delay before an undelivered Matrix event is retried; doubles per attempt",
+      [](auto& x) -> auto& { return x.calls.matrix_retry_base; }, 1, kMaxMs));
+  t.push_back(ms_key(
+      "calls.matrix_retry_max_ms", "MATRIX_RETRY_MAX_MS", "longest delay between Matrix retries",
+      [](auto& x) -> auto& { return x.calls.matrix_retry_max; }, 1, kMaxMs));
+  t.push_back(ms_key(
+      "calls.matrix_timeout_ms", "MATRIX_TIMEOUT_MS", "one request to the homeserver",
+      [](auto& x) -> auto& { return x.calls.matrix_timeout; }, 10, kMaxMs));
   t.push_back(string_key(
       "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",
       [](auto& x) -> auto& { return x.log.level; },

@@ -125,6 +125,30 @@ struct cti_config {
   milliseconds oauth_timeout{10'000};           ///< a call to Dialpad's token endpoint
 };
 
+/// Calls (WebRTC signaling, softphone), ICE servers and Matrix call events.
+struct calls_config {
+  milliseconds ring_timeout{30'000};     ///< an unanswered callee is missed after this
+  milliseconds reconnect_grace{15'000};  ///< a party whose device dropped may come back this long
+  uint32_t max_participants = 8;         ///< caller included; group calls are a full mesh
+  uint32_t max_sdp_bytes = 32'768;       ///< larger SDP offers/answers are refused
+  uint32_t max_candidate_bytes = 2'048;  ///< larger ICE candidates are refused
+  /// Comma-separated STUN URLs handed out by GET /api/calls/ice-servers.
+  std::string stun_urls =
+      "stun:stun.l.google.com:19302,stun:stun1.l.google.com:19302,stun:stun2.l.google.com:19302";
+  std::string turn_urls;        ///< comma-separated turn:/turns: URLs; empty = no TURN
+  std::string turn_username;    ///< static TURN credentials (when turn_secret is empty)
+  std::string turn_credential;  ///< static TURN password
+  std::string turn_secret;      ///< coturn use-auth-secret: time-limited credentials
+  uint32_t turn_ttl_s = 3'600;  ///< lifetime of time-limited TURN credentials
+  // Matrix: m.call.* events to the call's room, through a bot account.
+  std::string matrix_homeserver_url;  ///< empty = no Matrix events
+  std::string matrix_bot_token;       ///< the bot's access token
+  bool matrix_auth = false;  ///< accept Matrix access tokens (checked with /account/whoami)
+  milliseconds matrix_retry_base{1'000};  ///< first retry delay of an undelivered event
+  milliseconds matrix_retry_max{60'000};  ///< longest retry delay
+  milliseconds matrix_timeout{10'000};    ///< one request to the homeserver
+};
+
 struct log_config {
   std::string level = "info";
   bool json = false;
@@ -149,6 +173,7 @@ struct node_config {
   rate_limit_config rate_limit;
   ptt_config ptt;
   cti_config cti;
+  calls_config calls;
 };
 
 }  // namespace sb::config

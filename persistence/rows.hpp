@@ -35,4 +35,12 @@ struct nullable_text {
   soci::indicator indicator;
 };
 
+/// A nullable integer to bind, likewise.
+struct nullable_i64 {
+  explicit nullable_i64(const std::optional<int64_t>& v)
+      : value(v.value_or(0)), indicator(v ? soci::i_ok : soci::i_null) {}
+  int64_t value;
+  soci::indicator indicator;
+};
+
 }  // namespace sb::persistence

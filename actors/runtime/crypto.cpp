@@ -1,6 +1,7 @@
 #include "actors/runtime/crypto.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sodium.h>
 
 #include <array>
@@ -151,6 +152,17 @@ std::string hmac_sha256_key::mac(std::string_view message) const {
 
 std::string hmac_sha256(std::string_view key, std::string_view message) {
   return hmac_sha256_key(key).mac(message);
+}
+
+std::string hmac_sha1(std::string_view key, std::string_view message) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  unsigned int len = 0;
+  if (!HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(message.data()), message.size(), out.data(),
+            &len)) {
+    throw std::runtime_error("HMAC-SHA1 failed");
+  }
+  return std::string(reinterpret_cast<const char*>(out.data()), len);
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

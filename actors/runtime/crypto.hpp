@@ -60,6 +60,9 @@ class hmac_sha256_key {
 /// HMAC-SHA-256 of `message` under `key`, as 32 raw bytes.
 std::string hmac_sha256(std::string_view key, std::string_view message);
 
+/// Raw HMAC-SHA1: only for protocols that require it (TURN REST credentials, coturn).
+std::string hmac_sha1(std::string_view key, std::string_view message);
+
 /// Compares in time independent of where the inputs differ (the length may leak).
 bool constant_time_equal(std::string_view a, std::string_view b);
 

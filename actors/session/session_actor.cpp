@@ -13,6 +13,7 @@
 #include "actors/runtime/error_metrics.hpp"
 #include "actors/session/direct_talk.hpp"
 #include "actors/session/emergency.hpp"
+#include "actors/session/native_calls.hpp"
 #include "actors/session/native_ptt.hpp"
 #include "actors/session/voiceping_ptt.hpp"
 #include "persistence/notes.hpp"
@@ -121,6 +122,10 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
                   handle_receipt(self, deps, r);
                 } else if constexpr (std::is_same_v<T, native::emergency_start>) {
                   handle_emergency_start(self, deps, r);
+                } else if constexpr (std::is_same_v<T, native::call_invite>) {
+                  handle_call_invite(self, deps, r);
+                } else if constexpr (std::is_same_v<T, native::call_request>) {
+                  handle_call_request(self, deps, r);
                 } else {
                   handle_emergency_stop(self, deps, r);
                 }
@@ -146,6 +151,7 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
         });
       },
       [=](direct_atom, const ptt::talk_event& e) { deliver_direct(deps, e); },
+      [=](call_atom, const ws::frame_ptr& frame) { deps.out->send(frame); },
       [=](membership_atom, const std::string& channel, bool hears, bool dispatcher) {
         census.on_message(self);
         update_channel(self, deps, channel, hears, dispatcher);

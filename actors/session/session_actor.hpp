@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/calls/call_actor.hpp"
 #include "actors/identity/principal.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/lifecycle.hpp"
@@ -31,10 +32,11 @@ struct session_deps {
   uint32_t max_inflight = 256;
   std::chrono::milliseconds store_timeout{5000};
   wire protocol = wire::native;
-  const ptt::encoder* encoder = nullptr;  ///< talk events in this session's protocol
-  caf::actor recorder;                    ///< for private talk bursts
-  std::string device_id;                  ///< VoicePing: the client's device
-  bool user_add = false;                  ///< VoicePing: USER_ADD/USER_REMOVE are honoured
+  const ptt::encoder* encoder = nullptr;   ///< talk events in this session's protocol
+  caf::actor recorder;                     ///< for private talk bursts
+  std::string device_id;                   ///< VoicePing: the client's device
+  bool user_add = false;                   ///< VoicePing: USER_ADD/USER_REMOVE are honoured
+  std::shared_ptr<const call_deps> calls;  ///< native user sessions: calls (else null)
 };
 
 /// A talk group the session listens to.
@@ -85,7 +87,8 @@ struct session_state {
 /// (membership_atom, std::string channel, bool hears, bool dispatcher): join or leave a group;
 /// (unsubscribe_atom, std::string channel): the group dropped this session;
 /// (voiceping_atom, voiceping::frame): a frame from a VoicePing client;
-/// (replaced_atom, std::string device): a newer VoicePing connection of the user took over.
+/// (replaced_atom, std::string device): a newer VoicePing connection of the user took over;
+/// (call_atom, ws::frame_ptr): a call event for this device's client.
 caf::behavior session_actor(caf::stateful_actor<session_state>* self, session_deps deps);
 
 }  // namespace sb

@@ -64,18 +64,10 @@ void fill(std::optional<T>& field, const std::optional<T>& value) {
   if (!field && value) field = value;
 }
 
-/// Binds an optional int64 for a statement (value and indicator live in the caller).
-struct opt_i64 {
-  explicit opt_i64(const std::optional<int64_t>& v)
-      : value(v.value_or(0)), ind(v ? soci::i_ok : soci::i_null) {}
-  int64_t value;
-  soci::indicator ind;
-};
-
 void save(soci::session& sql, const cti_call& c, bool insert) {
   nullable_text direction(c.direction), from(c.from_number), to(c.to_number),
       recording(c.recording_url);
-  opt_i64 ts(c.state_timestamp_ms), user(c.dialpad_user_id), started(c.started_at_ms),
+  nullable_i64 ts(c.state_timestamp_ms), user(c.dialpad_user_id), started(c.started_at_ms),
       connected(c.connected_at_ms), ended(c.ended_at_ms), duration(c.duration_ms);
   int phase = c.phase;
   std::string sql_text =
@@ -96,12 +88,12 @@ void save(soci::session& sql, const cti_call& c, bool insert) {
   st.exchange(soci::use(c.status));
   st.exchange(soci::use(c.state));
   st.exchange(soci::use(phase));
-  st.exchange(soci::use(ts.value, ts.ind));
-  st.exchange(soci::use(user.value, user.ind));
-  st.exchange(soci::use(started.value, started.ind));
-  st.exchange(soci::use(connected.value, connected.ind));
-  st.exchange(soci::use(ended.value, ended.ind));
-  st.exchange(soci::use(duration.value, duration.ind));
+  st.exchange(soci::use(ts.value, ts.indicator));
+  st.exchange(soci::use(user.value, user.indicator));
+  st.exchange(soci::use(started.value, started.indicator));
+  st.exchange(soci::use(connected.value, connected.indicator));
+  st.exchange(soci::use(ended.value, ended.indicator));
+  st.exchange(soci::use(duration.value, duration.indicator));
   st.exchange(soci::use(recording.value, recording.indicator));
   st.exchange(soci::use(c.updated_at_us));
   st.exchange(soci::use(c.id));
@@ -160,11 +152,11 @@ applied_call_event apply_call_event(soci::session& sql, const std::string& app_i
   c.updated_at_us = now_us;
   save(sql, c, !existing);
   int applied = out.moved ? 1 : 0;
-  opt_i64 ts(e.event_timestamp_ms);
+  nullable_i64 ts(e.event_timestamp_ms);
   sql << "INSERT INTO cti_call_states (call_id, webhook_event_id, state, event_timestamp_ms, "
          "applied, recorded_at_us) VALUES (:c, :w, :s, :ts, :a, :r)",
-      soci::use(c.id), soci::use(webhook_event_id), soci::use(e.state), soci::use(ts.value, ts.ind),
-      soci::use(applied), soci::use(now_us);
+      soci::use(c.id), soci::use(webhook_event_id), soci::use(e.state),
+      soci::use(ts.value, ts.indicator), soci::use(applied), soci::use(now_us);
   return out;
 }
 

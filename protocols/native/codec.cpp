@@ -1,5 +1,7 @@
 #include "protocols/native/codec.hpp"
 
+#include "protocols/native/envelope.hpp"
+
 #include <boost/json.hpp>
 
 #include <optional>
@@ -8,11 +10,8 @@ namespace sb::native {
 
 namespace json = boost::json;
 
-namespace {
+namespace detail {
 
-constexpr size_t kMaxIdBytes = 128;
-
-// Starts `{"type":"<type>"` and appends `,"id":<id>` when there is one.
 std::string open_envelope(std::string_view type, std::string_view id) {
   std::string out;
   out.reserve(64);
@@ -32,13 +31,22 @@ void append_string_field(std::string& out, std::string_view name, std::string_vi
   out += json::serialize(json::string_view(value.data(), value.size()));
 }
 
-// A string field of at most `max` bytes; nullopt when absent, not a string or too long.
 std::optional<std::string> string_field(const json::object& o, std::string_view name, size_t max) {
   auto* v = o.if_contains(name);
   auto* s = v ? v->if_string() : nullptr;
   if (!s || s->size() > max) return std::nullopt;
   return std::string(s->data(), s->size());
 }
+
+}  // namespace detail
+
+using detail::append_string_field;
+using detail::open_envelope;
+using detail::string_field;
+
+namespace {
+
+constexpr size_t kMaxIdBytes = 128;
 
 std::optional<talk_target> target_of(const json::object& o) {
   auto channel = string_field(o, "channel", 64);
@@ -114,6 +122,7 @@ std::variant<request, decode_failure> decode(std::string_view text) {
     return request{emergency_start{id, *event}};
   }
   if (*type == "emergency.stop") return request{emergency_stop{id}};
+  if (type->starts_with("call.")) return detail::decode_call(*type, *obj, id);
   return decode_failure{id, errc::unknown_type,
                         "unknown message type " + json::serialize(*type_value)};
 }

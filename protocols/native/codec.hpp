@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "actors/runtime/errc.hpp"
+#include "protocols/native/call_codec.hpp"
 #include "protocols/ptt/talk_event.hpp"
 
 namespace sb::native {
@@ -72,7 +73,7 @@ struct emergency_stop {
 };
 
 using request = std::variant<ping, echo, ptt_start, ptt_stop, text_message, receipt,
-                             emergency_start, emergency_stop>;
+                             emergency_start, emergency_stop, call_invite, call_request>;
 
 /// A message that cannot be decoded; `id` is set when the envelope got that far.
 struct decode_failure {

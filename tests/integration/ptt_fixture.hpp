@@ -88,7 +88,7 @@ inline boost::json::object stop_talking(ws_client& c, const std::string& channel
 
 /// A node with one event, one team, one channel, and users who hear it, each with a token.
 struct ptt_fixture {
-  explicit ptt_fixture(env_map env = {}) : server(with_db(db, std::move(env))) {
+  explicit ptt_fixture(env_map env = {}) : server(db.env_with(std::move(env))) {
     admin = admin_token(server);
     auto e = call(server.port(), "POST", "/api/events", admin,
                   boost::json::object{{"name", "Festival"}});
@@ -143,11 +143,6 @@ struct ptt_fixture {
     auto c = std::make_unique<ws_client>(server.port(), o);
     for (size_t i = 0; i < joins; ++i) next_of(*c, "channel.joined");
     return c;
-  }
-
-  static env_map with_db(const test_database& database, env_map env) {
-    env["DATABASE_URL"] = database.url();
-    return env;
   }
 
   test_database db;  // declared first: outlives the server

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -29,6 +30,12 @@ class test_database {
   /// DATABASE_URL for the server under test.
   const std::string& url() const { return url_; }
   config::dialect dialect() const { return dialect_; }
+
+  /// `env` with DATABASE_URL pointing here.
+  std::map<std::string, std::string> env_with(std::map<std::string, std::string> env) const {
+    env["DATABASE_URL"] = url_;
+    return env;
+  }
 
   /// A direct connection, to check what the server committed.
   std::unique_ptr<soci::session> connect() const;

@@ -16,6 +16,7 @@
 #include <future>
 #include <thread>
 
+#include "actors/calls/call_recovery.hpp"
 #include "actors/cti/dialpad_oauth.hpp"
 #include "actors/cti/webhook_stream.hpp"
 #include "actors/directory/directory.hpp"
@@ -31,6 +32,7 @@
 #include "actors/runtime/crypto.hpp"
 #include "actors/runtime/rate_limiter.hpp"
 #include "api/auth_routes.hpp"
+#include "api/call_routes.hpp"
 #include "api/context.hpp"
 #include "api/cti_routes.hpp"
 #include "api/internal_routes.hpp"
@@ -215,6 +217,7 @@ int run_node(const config::node_config& cfg) {
        }}};
   auto directory = sys.spawn(directory_actor, activators);
   resume_webhook_streams(sys, store, directory, cfg.database.request_timeout);
+  recover_calls(sys, store, directory, cfg.database.request_timeout);
 
   auth_cache cache;
   std::string jwt_secret = cfg.auth.jwt_secret;
@@ -257,7 +260,9 @@ int run_node(const config::node_config& cfg) {
                    std::make_shared<stream_stats_board>(),
                    std::make_shared<const crypto::secret_box>(cfg.cti.secrets_key.empty()
                                                                   ? "sb-secrets:" + jwt_secret
-                                                                  : cfg.cti.secrets_key)};
+                                                                  : cfg.cti.secrets_key),
+                   std::make_shared<const call_deps>(call_deps{
+                       store, directory, cfg.calls, cfg.database.request_timeout, caf::actor{}})};
   auto stream_stats = sys.spawn(stream_stats_actor, store, ctx.webhook_stats,
                                 cfg.cti.stats_interval, cfg.database.request_timeout);
   api::router router;
@@ -270,6 +275,7 @@ int run_node(const config::node_config& cfg) {
   api::add_internal_routes(router, ctx);
   api::add_ptt_routes(router, ctx);
   api::add_ptt_live_routes(router, ctx);
+  api::add_call_routes(router, ctx);
   api::add_cti_webhook_routes(router, ctx);
   api::add_cti_call_routes(router, ctx);
   api::add_cti_internal_routes(router, ctx);

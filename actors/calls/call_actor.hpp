@@ -1,0 +1,93 @@
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/calls/call_atoms.hpp"
+#include "config/node_config.hpp"
+#include "persistence/store.hpp"
+#include "protocols/calls/call_model.hpp"
+
+namespace sb {
+
+/// What every call actor needs from its node.
+struct call_deps {
+  persistence::store_ptr store;
+  caf::actor directory;
+  config::calls_config cfg;
+  std::chrono::milliseconds store_timeout{5000};
+  caf::actor matrix_sender;  ///< nudged after Matrix events are queued; invalid = no Matrix
+};
+
+/// A new call, as the caller asked for it.
+struct call_setup {
+  std::string tenant_id;
+  std::string caller_id;
+  std::vector<calls::callee_ref> callees;
+  std::string media = "audio";
+  std::optional<std::string> room_id;
+  std::optional<std::string> sdp;  ///< the caller's offer, sent with call.incoming
+  caf::actor device;               ///< the caller's session; invalid when placed over REST
+};
+
+/// Something a user asks of an existing call.
+struct call_command {
+  calls::call_action action = calls::call_action::status;
+  std::string tenant_id;
+  std::string user_id;
+  caf::actor device;  ///< the acting session; invalid over REST
+  std::string to;     ///< signaling: one peer's user id; "" = every other participant
+  std::string payload;
+  std::optional<bool> audio;  ///< media: the new state, when given
+  std::optional<bool> video;
+  bool flip_audio = false;  ///< media: toggle (REST toggle-audio without a body)
+  bool flip_video = false;
+};
+
+struct call_state {
+  call_state() = default;  // not an aggregate (docs/architecture.md)
+
+  call_deps deps;
+  calls::call_row call;
+  std::optional<std::string> offer;  ///< the caller's SDP from the invite
+  /// Where each party's events go (by user id): the sessions that ring, or that took the call.
+  std::map<std::string, std::vector<caf::actor>> devices;
+  std::map<std::string, uint64_t> grace;  ///< parties whose last device dropped → timer
+  uint64_t ring_timer = 0;
+  uint64_t grace_timer = 0;
+  bool matrix_invited = false;  ///< m.call.invite queued
+  static inline const char* name = "call";
+};
+
+/// One actor per live call, registered as "call:<id>" until the call is over (then its row,
+/// participants, events and history are in the store, and the actor quits).
+///
+/// Lifecycle: initiated → ringing → active → ended, or rejected / missed (ring timeout, or no
+/// callee device online) / failed (a party's device dropped and it did not come back within
+/// calls.reconnect_grace_ms). Every transition is committed before it is announced or answered.
+/// Signaling (SDP, ICE, media toggles) is relayed at once to the named peer or to every other
+/// participant, in order, then audited.
+///
+/// Messages:
+///  (invite_atom, call_setup) → calls::call_row: the first message; answered once the call
+///      rings (or was missed)
+///  (call_cmd_atom, call_command) → calls::call_row: errc forbidden / conflict / not_found /
+///      payload_too_large with a message
+caf::behavior call_actor(caf::stateful_actor<call_state>* self, call_deps deps, std::string id);
+
+/// The directory tag of a user's sessions that can take calls (native WebSocket sessions).
+std::string call_device_tag(const std::string& user_id);
+
+}  // namespace sb
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::call_setup)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::call_command)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::calls::call_row)

@@ -1,0 +1,102 @@
+#include "actors/calls/call_client.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/runtime/atoms.hpp"
+#include "actors/runtime/caf_errc.hpp"
+#include "actors/runtime/crypto.hpp"
+#include "persistence/calls/calls.hpp"
+#include "persistence/store_job.hpp"
+
+namespace sb {
+
+namespace {
+
+/// Invite: the store (twice), the directory and the devices, each within the store timeout.
+std::chrono::milliseconds invite_timeout(const call_deps& deps) {
+  return deps.store_timeout * 4;
+}
+
+/// A call that is no longer live, answered from the store.
+void answer_finished(caf::event_based_actor* self, const call_deps& deps,
+                     const std::string& call_id, const call_command& cmd, const call_ok& ok,
+                     const call_failed& failed) {
+  auto job = persistence::make_result_job(
+      "find_call", [tenant = cmd.tenant_id, call_id](soci::session& sql) {
+        return persistence::find_call(sql, persistence::tenant_scope(tenant), call_id);
+      });
+  self->request(deps.store->route(std::hash<std::string>{}(call_id)), deps.store_timeout,
+                store_atom::value, job.job)
+      .then(
+          [self, job, cmd, ok, failed]() {
+            const auto& found = **job.value;
+            if (!found) {
+              failed(caf::make_error(errc::not_found, std::string("no such call")));
+            } else if (!found->participant(cmd.user_id)) {
+              failed(caf::make_error(errc::forbidden,
+                                     std::string("you are not a participant of this call")));
+            } else if (cmd.action == calls::call_action::status) {
+              ok(*found);
+            } else {
+              failed(caf::make_error(errc::conflict, std::string("the call has ended")));
+            }
+            self->quit();
+          },
+          [self, failed](caf::error& err) {
+            failed(err);
+            self->quit();
+          });
+}
+
+}  // namespace
+
+void place_call(caf::actor_system& sys, const call_deps& deps, call_setup setup, call_ok ok,
+                call_failed failed) {
+  auto call = sys.spawn(call_actor, deps, crypto::random_uuid());
+  sys.spawn([call, timeout = invite_timeout(deps), setup = std::move(setup), ok,
+             failed](caf::event_based_actor* self) {
+    self->request(call, timeout, invite_atom::value, setup)
+        .then(
+            [self, ok](const calls::call_row& c) {
+              ok(c);
+              self->quit();
+            },
+            [self, failed](caf::error& err) {
+              failed(err);
+              self->quit();
+            });
+  });
+}
+
+void ask_call(caf::actor_system& sys, const call_deps& deps, const std::string& call_id,
+              call_command cmd, call_ok ok, call_failed failed) {
+  sys.spawn([deps, call_id, cmd = std::move(cmd), ok, failed](caf::event_based_actor* self) {
+    if (!crypto::is_uuid(call_id)) {
+      failed(caf::make_error(errc::not_found, std::string("no such call")));
+      return self->quit();
+    }
+    self->request(deps.directory, deps.store_timeout, lookup_atom::value, "call:" + call_id)
+        .then(
+            [self, deps, call_id, cmd, ok, failed](const caf::actor& call) {
+              self->request(call, deps.store_timeout * 2, call_cmd_atom::value, cmd)
+                  .then(
+                      [self, ok](const calls::call_row& c) {
+                        ok(c);
+                        self->quit();
+                      },
+                      [self, deps, call_id, cmd, ok, failed](caf::error& err) {
+                        // The call ended between the lookup and the command.
+                        if (err == caf::sec::request_receiver_down) {
+                          return answer_finished(self, deps, call_id, cmd, ok, failed);
+                        }
+                        failed(err);
+                        self->quit();
+                      });
+            },
+            [self, deps, call_id, cmd, ok, failed](caf::error&) {
+              answer_finished(self, deps, call_id, cmd, ok, failed);
+            });
+  });
+}
+
+}  // namespace sb

@@ -1,0 +1,53 @@
+#include "persistence/calls/matrix_outbox.hpp"
+
+#include <soci/soci.h>
+
+#include "persistence/rows.hpp"
+
+namespace sb::persistence {
+
+void enqueue_matrix_event(soci::session& sql, const matrix_event& e, int64_t now_us) {
+  sql << "INSERT INTO matrix_outbox (tenant_id, call_id, room_id, event_type, content, "
+         "next_attempt_at_us, created_at_us) VALUES (:t, :c, :r, :y, :b, :n, :n2)",
+      soci::use(e.tenant_id), soci::use(e.call_id), soci::use(e.room_id), soci::use(e.type),
+      soci::use(e.content), soci::use(now_us), soci::use(now_us);
+}
+
+std::vector<matrix_event> due_matrix_events(soci::session& sql, int64_t now_us, int64_t limit) {
+  std::vector<matrix_event> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, tenant_id, call_id, room_id, event_type, content, attempts "
+                      "FROM matrix_outbox WHERE sent_at_us IS NULL AND next_attempt_at_us <= :n "
+                      "ORDER BY id LIMIT :l",
+       soci::use(now_us), soci::use(limit));
+  for (const auto& r : rows) {
+    row_reader in(r);
+    out.push_back({in.i64("id"), in.str("tenant_id"), in.str("call_id"), in.str("room_id"),
+                   in.str("event_type"), in.str("content"), in.i64("attempts")});
+  }
+  return out;
+}
+
+void mark_matrix_sent(soci::session& sql, int64_t id, const std::string& event_id, int64_t at_us) {
+  sql << "UPDATE matrix_outbox SET sent_at_us = :a, matrix_event_id = :e, attempts = attempts + 1, "
+         "last_error = NULL WHERE id = :id",
+      soci::use(at_us), soci::use(event_id), soci::use(id);
+}
+
+void mark_matrix_failed(soci::session& sql, int64_t id, const std::string& error,
+                        int64_t retry_at_us) {
+  sql << "UPDATE matrix_outbox SET attempts = attempts + 1, last_error = :e, "
+         "next_attempt_at_us = :n WHERE id = :id",
+      soci::use(error), soci::use(retry_at_us), soci::use(id);
+}
+
+std::optional<int64_t> next_matrix_due(soci::session& sql) {
+  int64_t due = 0;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT MIN(next_attempt_at_us) FROM matrix_outbox WHERE sent_at_us IS NULL",
+      soci::into(due, ind);
+  if (ind == soci::i_null) return std::nullopt;
+  return due;
+}
+
+}  // namespace sb::persistence
