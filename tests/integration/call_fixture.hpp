@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -70,8 +71,11 @@ struct call_fixture {
                         {"password", "a-long-enough-passphrase"}});
   }
 
+  /// The user's access token (logged in once: logins are rate limited).
   std::string token(const std::string& email) {
-    return login(server.port(), email, "a-long-enough-passphrase");
+    auto& t = tokens[email];
+    if (t.empty()) t = login(server.port(), email, "a-long-enough-passphrase");
+    return t;
   }
 
   /// A device (native WebSocket session) of the user.
@@ -117,6 +121,7 @@ struct call_fixture {
   server_process server;
   std::string admin;
   std::string alice, bob, carol;
+  std::map<std::string, std::string> tokens;
 };
 
 }  // namespace sb::test

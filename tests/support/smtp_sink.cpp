@@ -11,8 +11,6 @@ namespace sb::test {
 
 namespace net = boost::asio;
 
-namespace {
-
 uint16_t free_port() {
   net::io_context ioc;
   net::ip::tcp::acceptor a(ioc, {net::ip::make_address("127.0.0.1"), 0});
@@ -26,8 +24,6 @@ bool accepts(uint16_t port) {
   s.connect({net::ip::make_address("127.0.0.1"), port}, ec);
   return !ec;
 }
-
-}  // namespace
 
 smtp_sink::smtp_sink() : port_(free_port()) {
   auto maildir = dir_.file("mail");

@@ -11,6 +11,12 @@
 
 namespace sb::test {
 
+/// A loopback TCP port that was free a moment ago.
+uint16_t free_port();
+
+/// True when something accepts TCP connections on the loopback port.
+bool accepts(uint16_t port);
+
 /// A real SMTP server on loopback (Debian's python3-aiosmtpd) that stores every message it
 /// accepts in a maildir, so tests read what actually arrived over SMTP.
 class smtp_sink {
