@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh --test
+# The WebRTC peers of the end-to-end call test (libwebrtc for Node.js, from npm).
+(cd tests/webrtc && npm ci --no-audit --no-fund --loglevel=error)
 tools/build.sh
 source tools/lib/temp_postgres.sh
 temp_postgres_start

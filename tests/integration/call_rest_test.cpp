@@ -188,4 +188,24 @@ TEST_CASE("calls a dead node left open are marked failed when it restarts", "[ca
   CHECK(entries[0].at("duration").as_int64() >= 0);
 }
 
+TEST_CASE("two real WebRTC peers connect through the node's signaling only", "[calls][webrtc]") {
+  call_fixture f;
+  temp_dir dir;
+  // Node.js with libwebrtc (@roamhq/wrtc, installed by tools/test.sh into tests/webrtc).
+  child_process peers(
+      "/usr/bin/node",
+      {std::string(SB_SOURCE_DIR) + "/tests/webrtc/call_e2e.js", std::to_string(f.server.port()),
+       f.token("alice@calls.test"), f.token("bob@calls.test"), "102"},
+      {}, dir.file("peers.log"));
+  auto code = peers.wait();
+  auto log = read_file(dir.file("peers.log"));
+  INFO(log);
+  CHECK(code == 0);
+  CHECK(log.find("connected: call ") != std::string::npos);
+  // The node relayed both directions' candidates and audited the call.
+  auto history = call(f.server.port(), "GET", "/api/v1/call-history", f.token("alice@calls.test"));
+  REQUIRE(history.json().at("data").as_array().size() == 1);
+  CHECK(history.json().at("data").at(0).at("answered") == true);
+}
+
 }  // namespace sb::test

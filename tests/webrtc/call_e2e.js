@@ -1,0 +1,125 @@
+// Two real WebRTC peers place a call through Switchboard's native signaling only: Alice
+// dials Bob's extension, Bob answers, SDP and trickle ICE cross the node, and the peer
+// connection must reach "connected" and carry a data-channel message both ways.
+// Usage: node call_e2e.js <port> <alice token> <bob token> <bob extension>
+// Exit 0 on success; 1 (with the reason on stderr) on failure or after 30 s.
+'use strict';
+const { RTCPeerConnection } = require('@roamhq/wrtc');
+const WebSocket = require('ws');
+
+const [port, aliceToken, bobToken, bobExtension] = process.argv.slice(2);
+const fail = (why) => {
+  console.error('FAIL: ' + why);
+  process.exit(1);
+};
+setTimeout(() => fail('no connected call within 30 s'), 30000).unref();
+
+function device(token) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { Authorization: `Bearer ${token}` } });
+  let next = 0;
+  const waiting = new Map();
+  const handlers = {};
+  ws.on('message', (data) => {
+    const m = JSON.parse(data.toString());
+    if (m.id !== undefined && waiting.has(m.id)) {
+      const { resolve } = waiting.get(m.id);
+      waiting.delete(m.id);
+      return resolve(m);
+    }
+    if (handlers[m.type]) handlers[m.type](m);
+  });
+  const ask = (msg) => new Promise((resolve, reject) => {
+    const id = `r${++next}`;
+    waiting.set(id, { resolve });
+    ws.send(JSON.stringify({ ...msg, id }));
+  }).then((reply) => {
+    if (reply.type !== 'call.ok') fail(`${msg.type} answered ${JSON.stringify(reply)}`);
+    return reply.call;
+  });
+  const open = new Promise((resolve) => ws.on('open', resolve));
+  ws.on('error', (e) => fail('WebSocket error: ' + e.message));
+  return { ws, ask, on: (type, fn) => { handlers[type] = fn; }, open };
+}
+
+// Signaling for one peer is applied in arrival order: a candidate that arrives while the
+// remote description is still being set waits for it.
+function peer(dev, callId) {
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  let chain = Promise.resolve();
+  pc.serial = (fn) => { chain = chain.then(fn).catch((e) => fail(e.stack || String(e))); };
+  pc.onicecandidate = (e) => {
+    if (e.candidate) {
+      dev.ask({ type: 'call.ice', call_id: callId(), candidate: e.candidate.toJSON() });
+    }
+  };
+  dev.on('call.ice', (m) => pc.serial(() => pc.addIceCandidate(m.candidate)));
+  return pc;
+}
+
+function connected(pc, name) {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (pc.connectionState === 'connected') resolve();
+      if (pc.connectionState === 'failed') fail(name + ' connection failed');
+    };
+    pc.onconnectionstatechange = check;
+    check();
+  });
+}
+
+function message(channel) {
+  return new Promise((resolve) => { channel.onmessage = (e) => resolve(String(e.data)); });
+}
+
+(async () => {
+  const alice = device(aliceToken);
+  const bob = device(bobToken);
+  await Promise.all([alice.open, bob.open]);
+  // Registered sessions answer a ping: then a call to Bob rings this device.
+  await new Promise((resolve) => { bob.on('pong', resolve); bob.ws.send('{"type":"ping"}'); });
+
+  let callId = null;
+  const alicePc = peer(alice, () => callId);
+  const bobPc = peer(bob, () => callId);
+  const aliceChannel = alicePc.createDataChannel('chat');
+  const bobChannel = new Promise((resolve) => { bobPc.ondatachannel = (e) => resolve(e.channel); });
+
+  bob.on('call.incoming', async (m) => {
+    callId = m.call_id;
+    await bob.ask({ type: 'call.answer', call_id: m.call_id });
+  });
+  bob.on('call.offer', (m) => bobPc.serial(async () => {
+    await bobPc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
+    const answer = await bobPc.createAnswer();
+    await bobPc.setLocalDescription(answer);
+    await bob.ask({ type: 'call.answer_sdp', call_id: m.call_id, sdp: answer.sdp });
+  }));
+  alice.on('call.answer_sdp', (m) => alicePc.serial(() => alicePc.setRemoteDescription({ type: 'answer', sdp: m.sdp })));
+  alice.on('call.participant_joined', async () => {
+    const offer = await alicePc.createOffer();
+    await alicePc.setLocalDescription(offer);
+    await alice.ask({ type: 'call.offer', call_id: callId, sdp: offer.sdp });
+  });
+
+  const call = await alice.ask({ type: 'call.invite', to: bobExtension });
+  callId = call.id;
+  if (call.state !== 'ringing') fail('call state ' + call.state);
+
+  await Promise.all([connected(alicePc, 'alice'), connected(bobPc, 'bob')]);
+  const channel = await bobChannel;
+  const toBob = message(channel);
+  const toAlice = message(aliceChannel);
+  const send = (c, text) => (c.readyState === 'open' ? c.send(text) : (c.onopen = () => c.send(text)));
+  send(aliceChannel, 'hello bob');
+  send(channel, 'hello alice');
+  if ((await toBob) !== 'hello bob' || (await toAlice) !== 'hello alice') fail('data channel');
+
+  const ended = await alice.ask({ type: 'call.end', call_id: callId });
+  if (ended.state !== 'ended') fail('end state ' + ended.state);
+  console.log(`connected: call ${callId}, alice ${alicePc.connectionState}, bob ${bobPc.connectionState}`);
+  alicePc.close();
+  bobPc.close();
+  alice.ws.close();
+  bob.ws.close();
+  process.exit(0);
+})().catch((e) => fail(e.stack || String(e)));
