@@ -17,9 +17,12 @@ std::vector<matrix_event> due_matrix_events(soci::session& sql, int64_t now_us, 
   std::vector<matrix_event> out;
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT id, tenant_id, call_id, room_id, event_type, content, attempts "
-                      "FROM matrix_outbox WHERE sent_at_us IS NULL AND next_attempt_at_us <= :n "
+                      "FROM matrix_outbox m WHERE sent_at_us IS NULL AND next_attempt_at_us <= :n "
+                      // A room's events go out in order: none passes an earlier one that waits.
+                      "AND NOT EXISTS (SELECT 1 FROM matrix_outbox o WHERE o.room_id = m.room_id "
+                      "AND o.sent_at_us IS NULL AND o.id < m.id AND o.next_attempt_at_us > :n2) "
                       "ORDER BY id LIMIT :l",
-       soci::use(now_us), soci::use(limit));
+       soci::use(now_us), soci::use(now_us), soci::use(limit));
   for (const auto& r : rows) {
     row_reader in(r);
     out.push_back({in.i64("id"), in.str("tenant_id"), in.str("call_id"), in.str("room_id"),
@@ -39,15 +42,6 @@ void mark_matrix_failed(soci::session& sql, int64_t id, const std::string& error
   sql << "UPDATE matrix_outbox SET attempts = attempts + 1, last_error = :e, "
          "next_attempt_at_us = :n WHERE id = :id",
       soci::use(error), soci::use(retry_at_us), soci::use(id);
-}
-
-std::optional<int64_t> next_matrix_due(soci::session& sql) {
-  int64_t due = 0;
-  soci::indicator ind = soci::i_null;
-  sql << "SELECT MIN(next_attempt_at_us) FROM matrix_outbox WHERE sent_at_us IS NULL",
-      soci::into(due, ind);
-  if (ind == soci::i_null) return std::nullopt;
-  return due;
 }
 
 }  // namespace sb::persistence

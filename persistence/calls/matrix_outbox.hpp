@@ -27,7 +27,8 @@ struct matrix_event {
 
 void enqueue_matrix_event(soci::session& sql, const matrix_event& e, int64_t now_us);
 
-/// Up to `limit` events due at `now_us`, in the order they were queued.
+/// Up to `limit` events due at `now_us`, in the order they were queued; an event waits while
+/// an earlier one of its room waits for a retry.
 std::vector<matrix_event> due_matrix_events(soci::session& sql, int64_t now_us, int64_t limit);
 
 void mark_matrix_sent(soci::session& sql, int64_t id, const std::string& event_id, int64_t at_us);
@@ -35,8 +36,5 @@ void mark_matrix_sent(soci::session& sql, int64_t id, const std::string& event_i
 /// Records a failed attempt; the event is tried again at `retry_at_us`.
 void mark_matrix_failed(soci::session& sql, int64_t id, const std::string& error,
                         int64_t retry_at_us);
-
-/// The earliest time an unsent event is due, if any.
-std::optional<int64_t> next_matrix_due(soci::session& sql);
 
 }  // namespace sb::persistence

@@ -27,7 +27,8 @@ struct fake_http_server::impl {
       http::request<http::string_body> req;
       http::read(socket, buffer, req, ec);
       if (ec) return;
-      request r{std::string(req.method_string()), std::string(req.target()), req.body()};
+      request r{std::string(req.method_string()), std::string(req.target()), req.body(),
+                std::string(req[http::field::authorization])};
       {
         std::lock_guard g(mutex);
         seen.push_back(r);

@@ -18,6 +18,7 @@ class fake_http_server {
     std::string method;
     std::string target;
     std::string body;
+    std::string authorization;
   };
   struct reply {
     unsigned status = 200;

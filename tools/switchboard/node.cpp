@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "actors/calls/call_recovery.hpp"
+#include "actors/calls/matrix_sender.hpp"
 #include "actors/cti/dialpad_oauth.hpp"
 #include "actors/cti/webhook_stream.hpp"
 #include "actors/directory/directory.hpp"
@@ -219,6 +220,11 @@ int run_node(const config::node_config& cfg) {
   resume_webhook_streams(sys, store, directory, cfg.database.request_timeout);
   recover_calls(sys, store, directory, cfg.database.request_timeout);
 
+  caf::actor matrix;
+  if (!cfg.calls.matrix_homeserver_url.empty()) {
+    matrix = sys.spawn<caf::detached>(matrix_sender_actor, store, cfg.calls,
+                                      cfg.database.request_timeout);
+  }
   auth_cache cache;
   std::string jwt_secret = cfg.auth.jwt_secret;
   if (jwt_secret.empty()) {
@@ -262,7 +268,7 @@ int run_node(const config::node_config& cfg) {
                                                                   ? "sb-secrets:" + jwt_secret
                                                                   : cfg.cti.secrets_key),
                    std::make_shared<const call_deps>(call_deps{
-                       store, directory, cfg.calls, cfg.database.request_timeout, caf::actor{}})};
+                       store, directory, cfg.calls, cfg.database.request_timeout, matrix})};
   auto stream_stats = sys.spawn(stream_stats_actor, store, ctx.webhook_stats,
                                 cfg.cti.stats_interval, cfg.database.request_timeout);
   api::router router;
@@ -313,6 +319,7 @@ int run_node(const config::node_config& cfg) {
   auto stop_actors = [&] {
     caf::anon_send_exit(directory, caf::exit_reason::user_shutdown);
     if (mailer) caf::anon_send_exit(mailer, caf::exit_reason::user_shutdown);
+    if (matrix) caf::anon_send_exit(matrix, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(recorder, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(stream_stats, caf::exit_reason::user_shutdown);
     if (refresher) caf::anon_send_exit(refresher, caf::exit_reason::user_shutdown);
