@@ -2,8 +2,9 @@
 # Prints the figures recorded in docs/performance.md: echo (committed) and ping round trips on
 # SQLite and PostgreSQL, the memory cost of idle sessions, the cost of checking a token, and
 # login throughput; with `ptt`, push-to-talk fan-out instead; with `webhooks`, durable Dialpad
-# webhook ingestion on both databases next to PostgreSQL's own insert rate (pgbench). Needs the test dependencies.
-# Usage: tools/bench.sh [seconds per run, default 10] [core|ptt|webhooks|all, default core]
+# webhook ingestion on both databases next to PostgreSQL's own insert rate (pgbench); with
+# `calls`, call setups by extension with 1,000 calls live at once. Needs the test dependencies.
+# Usage: tools/bench.sh [seconds per run, default 10] [core|ptt|webhooks|calls|all, default core]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -55,6 +56,22 @@ if [[ $parts == ptt || $parts == all ]]; then
     stop_server
   done
   [[ $parts == ptt ]] && exit 0
+fi
+if [[ $parts == calls || $parts == all ]]; then
+  for db in sqlite postgresql; do
+    if [[ $db == sqlite ]]; then url="sqlite:$work/calls.db"; else
+      psql -h "$SB_TEST_PG_HOST" -p "$SB_TEST_PG_PORT" -U sb -d postgres -qc "CREATE DATABASE calls"
+      url=$(temp_postgres_url calls)
+    fi
+    start_server "$url" PASSWORD_HASH_OPS=1 PASSWORD_HASH_MEMORY_KIB=64 CALL_RING_TIMEOUT_MS=120000
+    for rate in 200 500 1000; do
+      echo "== calls ($db): 1000 calls by extension at $rate/s over 50 caller/callee pairs, all live at the end"
+      build/tools/loadgen calls --port "$port" --token "$token" --calls 1000 --pairs 50 --rate "$rate" \
+        --server-pid "$server_pid"
+    done
+    stop_server
+  done
+  [[ $parts == calls ]] && exit 0
 fi
 if [[ $parts == webhooks || $parts == all ]]; then
   ops=(-H "Authorization: Bearer bench-internal-secret-0123456789abcdef" -H 'Content-Type: application/json')

@@ -4,11 +4,14 @@
 // CPU time of the node under test.
 
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/json.hpp>
 
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <fstream>
 #include <functional>
@@ -93,6 +96,39 @@ inline double cpu_seconds(int pid) {
     if (i == 15) stime = std::stod(field);
   }
   return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+/// Resident set size of a process in bytes; 0 when unknown.
+inline double rss_bytes(int pid) {
+  if (pid <= 0) return 0;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string key;
+  while (in >> key) {
+    if (key == "VmRSS:") {
+      double kb;
+      in >> kb;
+      return kb * 1024;
+    }
+    in.ignore(1 << 16, '\n');
+  }
+  return 0;
+}
+
+/// The /api/v1 envelope {"success":true,"data":…} unwrapped; other bodies as they are.
+inline const boost::json::value& data_of(const boost::json::value& v) {
+  const auto* d = v.is_object() ? v.as_object().if_contains("data") : nullptr;
+  return d ? *d : v;
+}
+
+/// Runs the io_context until `done()` or the deadline; false on timeout.
+template <class Pred>
+bool run_until(boost::asio::io_context& ioc, Pred done, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    ioc.run_for(std::chrono::milliseconds(10));
+  }
+  return true;
 }
 
 }  // namespace loadgen

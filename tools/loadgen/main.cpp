@@ -3,6 +3,7 @@
 //
 //   loadgen --port 8080 --sessions 100 --duration 10 --rate 0 --window 4 --echo 1.0
 //   loadgen ptt --port 8080 --token ADMIN --groups 1 --members 5000 --fps 50   (ptt_load.hpp)
+//   loadgen calls --port 8080 --token ADMIN --calls 1000 --pairs 50 --rate 500  (call_load.hpp)
 //   loadgen webhooks --port 8080 --app APP_ID --secret SECRET --senders 64   (webhook_load.hpp)
 //
 // --rate 0 runs closed-loop: each session keeps --window requests outstanding. A positive
@@ -29,6 +30,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "tools/loadgen/call_load.hpp"
 #include "tools/loadgen/common.hpp"
 #include "tools/loadgen/ptt_load.hpp"
 #include "tools/loadgen/webhook_load.hpp"
@@ -263,7 +265,8 @@ options parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   for (auto [name, run] :
-       {std::pair{"ptt", &loadgen::run_ptt}, std::pair{"webhooks", &loadgen::run_webhooks}}) {
+       {std::pair{"ptt", &loadgen::run_ptt}, std::pair{"webhooks", &loadgen::run_webhooks},
+        std::pair{"calls", &loadgen::run_calls}}) {
     if (argc < 2 || std::string(argv[1]) != name) continue;
     try {
       return run(argc, argv);

@@ -16,6 +16,7 @@
 
 #include "tools/loadgen/common.hpp"
 #include "tools/loadgen/http_setup.hpp"
+#include "tools/loadgen/ws_open.hpp"
 
 namespace loadgen {
 
@@ -80,20 +81,11 @@ class member : public std::enable_shared_from_this<member> {
         channel_(std::move(channel)) {}
 
   void connect(tcp::endpoint ep, std::function<void()> done) {
-    beast::get_lowest_layer(ws_).async_connect(
-        ep, [self = shared_from_this(), done](beast::error_code ec) {
-          if (ec) throw std::runtime_error("connect: " + ec.message());
-          // Small frames at a steady pace: Nagle would hold each one until the last is ACKed.
-          beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true));
-          self->ws_.set_option(websocket::stream_base::decorator([t = self->token_](auto& req) {
-            req.set(beast::http::field::authorization, "Bearer " + t);
-          }));
-          self->ws_.async_handshake(self->opts_.host, "/ws", [self, done](beast::error_code ec2) {
-            if (ec2) throw std::runtime_error("handshake: " + ec2.message());
-            self->read();
-            done();
-          });
-        });
+    auto self = shared_from_this();
+    open_ws(ws_, ep, opts_.host, token_, self, [self, done] {
+      self->read();
+      done();
+    });
   }
 
   void request_floor() {
@@ -198,28 +190,6 @@ ptt_options parse(int argc, char** argv) {
   return o;
 }
 
-/// Resident set size of a process in bytes; 0 when unknown.
-double rss_bytes(int pid) {
-  if (pid <= 0) return 0;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string key;
-  while (in >> key) {
-    if (key == "VmRSS:") {
-      double kb;
-      in >> kb;
-      return kb * 1024;
-    }
-    in.ignore(1 << 16, '\n');
-  }
-  return 0;
-}
-
-/// The /api/v1 envelope {"success":true,"data":…} unwrapped; other bodies as they are.
-const json::value& data_of(const json::value& v) {
-  const auto* d = v.is_object() ? v.as_object().if_contains("data") : nullptr;
-  return d ? *d : v;
-}
-
 struct setup_result {
   std::vector<std::string> channels;
   std::vector<std::string> tokens;  ///< member i belongs to channels[i / members]
@@ -265,17 +235,6 @@ setup_result set_up(const ptt_options& o) {
     r.tokens[i] = std::string(data_of(login).at("accessToken").as_string());
   });
   return r;
-}
-
-/// Runs the io_context until `done()` or the deadline; false on timeout.
-template <class Pred>
-bool run_until(net::io_context& ioc, Pred done, std::chrono::seconds limit) {
-  auto deadline = clock_type::now() + limit;
-  while (!done()) {
-    if (clock_type::now() > deadline) return false;
-    ioc.run_for(std::chrono::milliseconds(10));
-  }
-  return true;
 }
 
 }  // namespace

@@ -1,0 +1,268 @@
+#include "tools/loadgen/call_load.hpp"
+
+#include <fmt/format.h>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+#include "tools/loadgen/common.hpp"
+#include "tools/loadgen/http_setup.hpp"
+#include "tools/loadgen/ws_open.hpp"
+
+namespace loadgen {
+
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace json = boost::json;
+using tcp = net::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+using verb = beast::http::verb;
+
+// Call setups through the native signaling (docs/protocol.md, "Calls"): `pairs` callers and
+// callees, one device each; callers place `calls` calls at `rate` per second (round robin
+// over the pairs), each callee answers its call.incoming at once, and every call stays up
+// until all are established (so `calls` are live at the end), then all are ended.
+struct call_options {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  std::string token;  ///< an administrator's access token, for the setup
+  int calls = 1000;
+  int pairs = 50;
+  double rate = 500;  ///< invites per second
+  int setup_threads = 8;
+  int server_pid = 0;
+};
+
+struct call_stats {
+  std::unordered_map<std::string, clock_type::time_point> invited;  ///< by request id
+  std::unordered_map<std::string, std::string> call_of;             ///< request id → call id
+  std::unordered_map<std::string, clock_type::time_point> rang;     ///< by call id
+  std::unordered_map<std::string, clock_type::time_point> active;   ///< by call id
+  size_t ok = 0;
+  size_t errors = 0;
+  size_t ended = 0;
+  std::string first_error;
+};
+
+/// One device: a native WebSocket of a user.
+class device : public std::enable_shared_from_this<device> {
+ public:
+  device(net::io_context& ioc, const call_options& o, call_stats& st, std::string token)
+      : ws_(ioc), opts_(o), st_(st), token_(std::move(token)) {}
+
+  void connect(tcp::endpoint ep, std::function<void()> done) {
+    auto self = shared_from_this();
+    open_ws(ws_, ep, opts_.host, token_, self, [self, done] {
+      self->read();
+      // Registered once a ping is answered: calls to this user ring it from then on.
+      self->on_pong_ = done;
+      self->send(R"({"type":"ping","id":"ready"})");
+    });
+  }
+
+  void invite(const std::string& extension, const std::string& request_id) {
+    st_.invited[request_id] = clock_type::now();
+    send(fmt::format(R"({{"type":"call.invite","id":"{}","to":"{}"}})", request_id, extension));
+  }
+
+  void end(const std::string& call_id) {
+    send(fmt::format(R"({{"type":"call.end","id":"end","call_id":"{}"}})", call_id));
+  }
+
+  void close() {
+    ws_.async_close(websocket::close_code::normal, [self = shared_from_this()](auto) {});
+  }
+
+ private:
+  void send(std::string text) { writes_.push(ws_, std::move(text), false, shared_from_this()); }
+
+  void read() {
+    ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return;
+      auto now = clock_type::now();
+      auto data = self->buf_.data();
+      self->on_message(std::string_view(static_cast<const char*>(data.data()), data.size()), now);
+      self->buf_.consume(self->buf_.size());
+      self->read();
+    });
+  }
+
+  void on_message(std::string_view text, clock_type::time_point now) {
+    auto m = json::parse(text).as_object();
+    auto type = m.at("type").as_string();
+    if (type == "pong" && on_pong_) {
+      auto done = std::move(on_pong_);
+      on_pong_ = nullptr;
+      return done();
+    }
+    if (type == "call.incoming") {
+      std::string call_id(m.at("call_id").as_string());
+      st_.rang[call_id] = now;
+      send(fmt::format(R"({{"type":"call.answer","id":"a","call_id":"{}"}})", call_id));
+    } else if (type == "call.participant_joined") {
+      st_.active[std::string(m.at("call_id").as_string())] = now;
+    } else if (type == "call.ok" && m.at("id").is_string()) {
+      std::string id(m.at("id").as_string());
+      if (id == "end") {
+        ++st_.ended;
+      } else if (id != "a") {
+        st_.call_of[id] = std::string(m.at("call").at("id").as_string());
+        ++st_.ok;
+      }
+    } else if (type == "error") {
+      if (st_.first_error.empty()) st_.first_error = std::string(text);
+      ++st_.errors;
+    }
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  const call_options& opts_;
+  call_stats& st_;
+  std::string token_;
+  beast::flat_buffer buf_;
+  write_queue writes_;
+  std::function<void()> on_pong_;
+};
+
+call_options parse(int argc, char** argv) {
+  call_options o;
+  parse_options(
+      argc, argv, 2,
+      {{"--host", [&](const std::string& v) { o.host = v; }},
+       {"--port", [&](const std::string& v) { o.port = static_cast<uint16_t>(std::stoi(v)); }},
+       {"--token", [&](const std::string& v) { o.token = v; }},
+       {"--calls", [&](const std::string& v) { o.calls = std::stoi(v); }},
+       {"--pairs", [&](const std::string& v) { o.pairs = std::stoi(v); }},
+       {"--rate", [&](const std::string& v) { o.rate = std::stod(v); }},
+       {"--setup-threads", [&](const std::string& v) { o.setup_threads = std::stoi(v); }},
+       {"--server-pid", [&](const std::string& v) { o.server_pid = std::stoi(v); }}});
+  if (o.token.empty()) throw std::invalid_argument("--token (an administrator's) is required");
+  if (o.pairs < 1 || o.calls < 1 || o.rate <= 0) throw std::invalid_argument("bad sizes");
+  return o;
+}
+
+/// Users 2i (callers) and 2i+1 (callees, extension 7000+i) with their tokens.
+std::vector<std::string> set_up(const call_options& o, const std::string& run) {
+  std::vector<std::string> tokens(static_cast<size_t>(o.pairs) * 2);
+  parallel_calls(o.host, o.port, tokens.size(), o.setup_threads, [&](http_session& s, size_t i) {
+    auto email = fmt::format("calls-{}-{}@loadgen.local", run, i);
+    std::string password = "loadgen-passphrase-1";
+    json::object user{{"email", email},
+                      {"firstName", "Bench"},
+                      {"lastName", std::to_string(i)},
+                      {"role", "user"},
+                      {"password", password}};
+    if (i % 2 == 1) user["extension"] = run + std::to_string(i / 2);
+    s.call(verb::post, "/api/v1/users", o.token, user);
+    auto login = s.call(verb::post, "/api/v1/auth/login", {},
+                        json::object{{"email", email}, {"password", password}});
+    tokens[i] = std::string(data_of(login).at("accessToken").as_string());
+  });
+  return tokens;
+}
+
+std::vector<double> ms_between(const call_stats& st,
+                               const std::unordered_map<std::string, clock_type::time_point>& to) {
+  std::vector<double> out;
+  for (const auto& [request, call_id] : st.call_of) {
+    auto t = to.find(call_id);
+    if (t == to.end()) continue;
+    out.push_back(
+        std::chrono::duration<double, std::milli>(t->second - st.invited.at(request)).count());
+  }
+  return out;
+}
+
+}  // namespace
+
+int run_calls(int argc, char** argv) {
+  call_options o;
+  try {
+    o = parse(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "loadgen calls: " << e.what()
+              << "\nusage: loadgen calls --token ADMIN_TOKEN [--port P] [--calls N] [--pairs P]\n"
+                 "       [--rate R] [--server-pid PID]\n";
+    return 2;
+  }
+  // Extensions are digits: a run prefix keeps runs on one database apart.
+  auto run =
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 900 + 100);
+  auto setup_started = clock_type::now();
+  auto tokens = set_up(o, run);
+  fmt::print("setup: {} callers and {} callees through the REST API in {:.1f} s\n", o.pairs,
+             o.pairs, std::chrono::duration<double>(clock_type::now() - setup_started).count());
+
+  net::io_context ioc;
+  call_stats st;
+  tcp::endpoint ep(net::ip::make_address(o.host), o.port);
+  std::vector<std::shared_ptr<device>> devices;
+  size_t ready = 0;
+  for (const auto& t : tokens) {
+    devices.push_back(std::make_shared<device>(ioc, o, st, t));
+    devices.back()->connect(ep, [&] { ++ready; });
+  }
+  if (!run_until(
+          ioc, [&] { return ready == devices.size(); }, std::chrono::seconds(60))) {
+    fmt::print("only {} of {} devices registered\n", ready, devices.size());
+    return 1;
+  }
+
+  double cpu_before = cpu_seconds(o.server_pid);
+  auto start = clock_type::now();
+  auto gap =
+      std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(1.0 / o.rate));
+  for (int k = 0; k < o.calls; ++k) {
+    ioc.run_until(start + gap * k);
+    auto pair = static_cast<size_t>(k % o.pairs);
+    devices[pair * 2]->invite(run + std::to_string(pair), std::to_string(k));
+  }
+  auto all_active = [&] { return st.active.size() + st.errors >= static_cast<size_t>(o.calls); };
+  bool done = run_until(ioc, all_active, std::chrono::seconds(120));
+  auto established = clock_type::now();
+  double cpu = cpu_seconds(o.server_pid) - cpu_before;
+  double rss = rss_bytes(o.server_pid);
+  run_until(
+      ioc, [&] { return st.ok + st.errors >= static_cast<size_t>(o.calls); },
+      std::chrono::seconds(30));
+
+  auto rang = ms_between(st, st.rang);
+  auto active = ms_between(st, st.active);
+  double secs = std::chrono::duration<double>(established - start).count();
+  fmt::print("calls: {} placed at {:.0f}/s, {} active at once{}, {} errors{}\n", o.calls, o.rate,
+             st.active.size(), done ? "" : " (timed out)", st.errors,
+             st.first_error.empty() ? "" : " (first: " + st.first_error + ")");
+  fmt::print("setups: {:.0f}/s (invite → active, {} calls in {:.2f} s)\n",
+             static_cast<double>(st.active.size()) / secs, st.active.size(), secs);
+  fmt::print("invite → incoming ms: p50 {:.2f}  p99 {:.2f}  max {:.2f}  ({} samples)\n",
+             percentile(rang, 0.5), percentile(rang, 0.99), percentile(rang, 1.0), rang.size());
+  fmt::print("invite → active ms:   p50 {:.2f}  p99 {:.2f}  max {:.2f}\n", percentile(active, 0.5),
+             percentile(active, 0.99), percentile(active, 1.0));
+  if (o.server_pid) {
+    fmt::print(
+        "node: {:.2f} CPU s for the setups ({:.0f} µs per call), RSS {:.1f} MiB with {} live "
+        "calls\n",
+        cpu, cpu * 1e6 / static_cast<double>(std::max<size_t>(1, st.active.size())), rss / 1048576,
+        st.active.size());
+  }
+  // End every call (the callers hang up) and wait for the answers.
+  for (const auto& [request, call_id] : st.call_of) {
+    devices[static_cast<size_t>(std::stoi(request) % o.pairs) * 2]->end(call_id);
+  }
+  run_until(
+      ioc, [&] { return st.ended >= st.call_of.size(); }, std::chrono::seconds(60));
+  fmt::print("ended: {} of {}\n", st.ended, st.call_of.size());
+  for (auto& d : devices) d->close();
+  ioc.run_for(std::chrono::milliseconds(200));
+  return done && st.errors == 0 ? 0 : 1;
+}
+
+}  // namespace loadgen
