@@ -473,10 +473,6 @@ std::vector<key_spec> build_table() {
   t.push_back(string_key(
       "calls.matrix_bot_token", "MATRIX_BOT_TOKEN", "access token of the bot that sends them",
       [](auto& x) -> auto& { return x.calls.matrix_bot_token; }, any_string));
-  t.push_back(bool_key(
-      "calls.matrix_auth", "MATRIX_AUTH_ENABLED",
-      "accept Matrix access tokens, checked with the homeserver's /account/whoami",
-      [](auto& x) -> auto& { return x.calls.matrix_auth; }));
   t.push_back(ms_key(
       "calls.matrix_retry_base_ms", "MATRIX_RETRY_BASE_MS",
       "first delay before an undelivered Matrix event is retried; doubles per attempt",

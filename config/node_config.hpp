@@ -143,7 +143,6 @@ struct calls_config {
   // Matrix: m.call.* events to the call's room, through a bot account.
   std::string matrix_homeserver_url;  ///< empty = no Matrix events
   std::string matrix_bot_token;       ///< the bot's access token
-  bool matrix_auth = false;  ///< accept Matrix access tokens (checked with /account/whoami)
   milliseconds matrix_retry_base{1'000};  ///< first retry delay of an undelivered event
   milliseconds matrix_retry_max{60'000};  ///< longest retry delay
   milliseconds matrix_timeout{10'000};    ///< one request to the homeserver
