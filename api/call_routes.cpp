@@ -77,7 +77,8 @@ void initiate(context& ctx, const http::request& req, const principal& who,
 }
 
 /// Reads what an action carries from the body; answers 400 and returns false when invalid.
-bool read_action_body(const http::request& req, call_action action, call_command& cmd,
+/// `audio` tells a media toggle which medium it is about.
+bool read_action_body(const http::request& req, call_action action, bool audio, call_command& cmd,
                       http::responder& respond) {
   auto in = read_body(req, respond);
   if (!in) return false;
@@ -116,14 +117,8 @@ bool read_action_body(const http::request& req, call_action action, call_command
     return false;
   }
   if (action == call_action::media) {
-    bool audio = cmd.flip_audio;  // set by the route: which medium this is
-    if (audio) {
-      cmd.audio = enabled;
-      cmd.flip_audio = !enabled;
-    } else {
-      cmd.video = enabled;
-      cmd.flip_video = !enabled;
-    }
+    (audio ? cmd.audio : cmd.video) = enabled;
+    (audio ? cmd.flip_audio : cmd.flip_video) = !enabled;
   }
   return true;
 }
@@ -139,8 +134,7 @@ void add_action(router& r, context& ctx, const access& users, const char* verb, 
                   cmd.action = action;
                   cmd.tenant_id = who.tenant_id;
                   cmd.user_id = who.id;
-                  cmd.flip_audio = audio;
-                  if (!read_action_body(req, action, cmd, respond)) return;
+                  if (!read_action_body(req, action, audio, cmd, respond)) return;
                   ask_call(ctx.sys, *ctx.calls, std::string(p.get("callId")), std::move(cmd),
                            answer_call(respond), answer_failure(ctx, respond, req.path));
                 }));
@@ -168,9 +162,9 @@ void call_events(context& ctx, const http::request& req, const principal& who,
       [tenant = who.tenant_id, user = who.id, call_id](soci::session& sql) {
         tenant_scope scope(tenant);
         auto call = persistence::find_call(sql, scope, call_id);
-        if (!call) throw persistence::store_error(errc::not_found, "no such call");
-        if (!call->participant(user)) {
-          throw persistence::store_error(errc::forbidden, "you are not a participant of this call");
+        if (auto no =
+                calls::refusal_for(call ? &*call : nullptr, tenant, user, call_action::status)) {
+          throw persistence::store_error(no->code, no->message);
         }
         return persistence::call_events_of(sql, scope, call_id);
       },

@@ -141,8 +141,8 @@ struct calls_config {
   std::string turn_secret;      ///< coturn use-auth-secret: time-limited credentials
   uint32_t turn_ttl_s = 3'600;  ///< lifetime of time-limited TURN credentials
   // Matrix: m.call.* events to the call's room, through a bot account.
-  std::string matrix_homeserver_url;  ///< empty = no Matrix events
-  std::string matrix_bot_token;       ///< the bot's access token
+  std::string matrix_homeserver_url;      ///< empty = no Matrix events
+  std::string matrix_bot_token;           ///< the bot's access token
   milliseconds matrix_retry_base{1'000};  ///< first retry delay of an undelivered event
   milliseconds matrix_retry_max{60'000};  ///< longest retry delay
   milliseconds matrix_timeout{10'000};    ///< one request to the homeserver

@@ -70,6 +70,17 @@ void adopt_device(self_ptr self, const call_command& cmd) {
 
 // --- committing ------------------------------------------------------------------------------
 
+/// The store worker of this call: one shard per call keeps its rows in order.
+caf::actor store_of(self_ptr self, const std::string& call_id) {
+  return self->state.deps.store->route(std::hash<std::string>{}(call_id));
+}
+
+/// Tells the Matrix sender that events were queued (no-op without Matrix).
+void nudge_matrix(self_ptr self) {
+  if (self->state.deps.matrix_sender)
+    self->send(self->state.deps.matrix_sender, matrix_atom::value);
+}
+
 /// Commits `next` with its audit event (and Matrix events), then makes it the call's state and
 /// runs `then()`; on failure runs `failed(error)` and the call stays as it was. Other messages
 /// wait meanwhile (await): transitions apply one at a time, in order.
@@ -91,14 +102,11 @@ void apply(self_ptr self, call_row next, std::string event, std::optional<std::s
         return true;
       });
   bool nudge = !mx.empty();
-  self->request(st.deps.store->route(std::hash<std::string>{}(next.id)), st.deps.store_timeout,
-                store_atom::value, job.job)
+  self->request(store_of(self, next.id), st.deps.store_timeout, store_atom::value, job.job)
       .await(
           [self, job, next = std::move(next), then, nudge]() mutable {
             self->state.call = std::move(next);
-            if (nudge && self->state.deps.matrix_sender) {
-              self->send(self->state.deps.matrix_sender, matrix_atom::value);
-            }
+            if (nudge) nudge_matrix(self);
             then();
           },
           [failed](caf::error& err) mutable { failed(err); });
@@ -280,8 +288,8 @@ void on_invite(self_ptr self, const std::string& id, call_setup& setup) {
                 caf::actor_cast<caf::actor>(self))
       .await(
           [=](bool) {
-            self->request(self->state.deps.store->route(std::hash<std::string>{}(id)),
-                          self->state.deps.store_timeout, store_atom::value, job.job)
+            self->request(store_of(self, id), self->state.deps.store_timeout, store_atom::value,
+                          job.job)
                 .await(
                     [self, job, rp, caller_has_device]() mutable {
                       self->state.call = **job.value;
@@ -508,13 +516,10 @@ void on_signal(self_ptr self, const call_command& cmd, caf::response_promise rp)
         for (const auto& e : mx) persistence::enqueue_matrix_event(sql, e, at);
         return true;
       });
-  self->request(st.deps.store->route(std::hash<std::string>{}(st.call.id)), st.deps.store_timeout,
-                store_atom::value, job.job)
+  self->request(store_of(self, st.call.id), st.deps.store_timeout, store_atom::value, job.job)
       .then(
           [self, job, rp, nudge]() mutable {
-            if (nudge && self->state.deps.matrix_sender) {
-              self->send(self->state.deps.matrix_sender, matrix_atom::value);
-            }
+            if (nudge) nudge_matrix(self);
             rp.deliver(self->state.call);
           },
           [rp](caf::error& err) mutable { rp.deliver(err); });
@@ -523,12 +528,10 @@ void on_signal(self_ptr self, const call_command& cmd, caf::response_promise rp)
 void on_command(self_ptr self, call_command& cmd) {
   auto rp = self->make_response_promise();
   auto& c = self->state.call;
-  if (cmd.tenant_id != c.tenant_id) return rp.deliver(refuse(errc::not_found, "no such call"));
-  if (!c.participant(cmd.user_id)) {
-    return rp.deliver(refuse(errc::forbidden, "you are not a participant of this call"));
+  if (auto no = calls::refusal_for(&c, cmd.tenant_id, cmd.user_id, cmd.action)) {
+    return rp.deliver(refuse(no->code, std::move(no->message)));
   }
   if (cmd.action == call_action::status) return rp.deliver(c);
-  if (c.finished()) return rp.deliver(refuse(errc::conflict, "the call has ended"));
   if (cmd.action != call_action::answer) adopt_device(self, cmd);
   switch (cmd.action) {
     case call_action::answer:

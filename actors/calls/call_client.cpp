@@ -30,15 +30,16 @@ void answer_finished(caf::event_based_actor* self, const call_deps& deps,
       .then(
           [self, job, cmd, ok, failed]() {
             const auto& found = **job.value;
-            if (!found) {
-              failed(caf::make_error(errc::not_found, std::string("no such call")));
-            } else if (!found->participant(cmd.user_id)) {
-              failed(caf::make_error(errc::forbidden,
-                                     std::string("you are not a participant of this call")));
-            } else if (cmd.action == calls::call_action::status) {
-              ok(*found);
+            auto no = calls::refusal_for(found ? &*found : nullptr, cmd.tenant_id, cmd.user_id,
+                                         cmd.action);
+            // No actor holds the call: it is over (or was left by a crash, not yet closed).
+            if (!no && cmd.action != calls::call_action::status) {
+              no = calls::call_refusal{errc::conflict, "the call has ended"};
+            }
+            if (no) {
+              failed(caf::make_error(no->code, std::move(no->message)));
             } else {
-              failed(caf::make_error(errc::conflict, std::string("the call has ended")));
+              ok(*found);
             }
             self->quit();
           },

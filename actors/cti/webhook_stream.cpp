@@ -20,6 +20,7 @@
 #include "persistence/cti/webhook_events.hpp"
 #include "persistence/identity/apps.hpp"
 #include "persistence/store_job.hpp"
+#include "persistence/store_retry.hpp"
 #include "protocols/dialpad/call_event.hpp"
 #include "protocols/dialpad/webhook_body.hpp"
 #include "protocols/ws/frame.hpp"
@@ -446,35 +447,16 @@ caf::behavior webhook_stream_actor(webhook_stream_ptr self, webhook_stream_deps 
 
 void resume_webhook_streams(caf::actor_system& sys, const persistence::store_ptr& store,
                             caf::actor directory, std::chrono::milliseconds timeout) {
-  sys.spawn([store, directory, timeout](caf::event_based_actor* self) -> caf::behavior {
-    // Gone with the directory at shutdown, even while still retrying. (A monitor, not a link:
-    // in CAF 0.17 a link would take the directory down when this actor quits normally.)
-    self->monitor(directory);
-    self->set_down_handler([self](caf::down_msg&) { self->quit(); });
-    self->send(self, tick_atom::value);
-    return {
-        [=](tick_atom) {
-          auto apps = job("pending_webhook_apps", [](soci::session& sql) {
-            return persistence::apps_with_pending_webhooks(sql);
-          });
-          self->request(store->route(0), timeout, store_atom::value, apps.job)
-              .then(
-                  [self, apps, directory]() {
-                    for (const auto& app : **apps.value) {
-                      spdlog::info("app {}: resuming its webhook stream", app);
-                      self->send(directory, resolve_atom::value, "webhooks:" + app);
-                    }
-                    self->quit();
-                  },
-                  [self](caf::error& err) {
-                    // The database may still be coming up: try again until it answers.
-                    spdlog::warn("cannot list unprocessed webhook events yet: {}",
-                                 self->system().render(err));
-                    self->delayed_send(self, std::chrono::seconds(2), tick_atom::value);
-                  });
-        },
-    };
-  });
+  persistence::retry_until_committed(
+      sys, store, directory, timeout, std::chrono::seconds(2), "pending_webhook_apps",
+      [](soci::session& sql) { return persistence::apps_with_pending_webhooks(sql); },
+      [directory](const std::vector<std::string>& apps) {
+        for (const auto& app : apps) {
+          spdlog::info("app {}: resuming its webhook stream", app);
+          caf::anon_send(directory, resolve_atom::value, "webhooks:" + app);
+        }
+      },
+      "list unprocessed webhook events");
 }
 
 }  // namespace sb

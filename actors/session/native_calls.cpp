@@ -29,9 +29,10 @@ call_failed reply_failure(const session_deps& deps, std::string id) {
   };
 }
 
-/// Calls are between users: an app's session cannot place or take them.
+/// Calls are between users: only their native sessions get `calls` (an app's session, or a
+/// VoicePing one, cannot place or take them).
 bool refuse_non_user(const session_deps& deps, const std::string& id) {
-  if (deps.who.type == principal::kind::user && deps.calls) return false;
+  if (deps.calls) return false;
   count_error(errc::forbidden);
   deps.out->send(ws::text_frame(
       native::encode_error(id, errc::forbidden, "only users' sessions take part in calls")));

@@ -258,7 +258,7 @@ void finish_call(soci::session& sql, const call_row& c) {
   }
 }
 
-std::vector<call_row> fail_unfinished_calls(soci::session& sql, int64_t before_us, int64_t now_us) {
+size_t fail_unfinished_calls(soci::session& sql, int64_t before_us, int64_t now_us) {
   std::vector<call_row> calls;
   {
     soci::rowset<soci::row> rows =
@@ -288,7 +288,7 @@ std::vector<call_row> fail_unfinished_calls(soci::session& sql, int64_t before_u
     finish_call(sql, c);
     append_call_event(sql, c, std::nullopt, "failed", R"({"reason":"node_restart"})", now_us);
   }
-  return calls;
+  return calls.size();
 }
 
 std::optional<call_row> find_call(soci::session& sql, const tenant_scope& scope,

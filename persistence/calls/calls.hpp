@@ -77,8 +77,8 @@ void finish_call(soci::session& sql, const call_row& c);
 std::vector<call_history_entry> history_of(const call_row& c);
 
 /// Marks every call created before `before_us` and still unfinished (left so by a previous run
-/// of the node) failed ("node_restart") and writes its history. Returns the calls it finished.
-std::vector<call_row> fail_unfinished_calls(soci::session& sql, int64_t before_us, int64_t now_us);
+/// of the node) failed ("node_restart") and writes its history. Returns how many it finished.
+size_t fail_unfinished_calls(soci::session& sql, int64_t before_us, int64_t now_us);
 
 std::optional<call_row> find_call(soci::session& sql, const tenant_scope& scope,
                                   const std::string& id);

@@ -15,6 +15,18 @@ const call_participant_row* call_row::participant(const std::string& user_id) co
   return const_cast<call_row*>(this)->participant(user_id);
 }
 
+std::optional<call_refusal> refusal_for(const call_row* c, const std::string& tenant_id,
+                                        const std::string& user_id, call_action action) {
+  if (!c || c->tenant_id != tenant_id) return call_refusal{errc::not_found, "no such call"};
+  if (!c->participant(user_id)) {
+    return call_refusal{errc::forbidden, "you are not a participant of this call"};
+  }
+  if (action != call_action::status && c->finished()) {
+    return call_refusal{errc::conflict, "the call has ended"};
+  }
+  return std::nullopt;
+}
+
 std::string_view action_name(call_action a) {
   switch (a) {
     case call_action::answer:

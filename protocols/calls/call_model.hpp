@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "actors/runtime/errc.hpp"
+
 namespace sb::calls {
 
 // The call model shared by the call actor, the store and the encoders. Times are epoch
@@ -64,6 +66,17 @@ enum class call_action : uint8_t {
   media,       ///< audio/video on or off
   status,
 };
+
+/// Why a user may not ask `action` of call `c` (nullopt: they may; `status` is then answered
+/// with the call as it is). One rule for live calls (the call actor) and finished ones (read
+/// from the store): another tenant's call does not exist, a non-participant is forbidden, and
+/// a finished call takes nothing but `status`.
+struct call_refusal {
+  errc code;
+  std::string message;
+};
+std::optional<call_refusal> refusal_for(const call_row* c, const std::string& tenant_id,
+                                        const std::string& user_id, call_action action);
 
 /// The wire name of an action ("answer", "answer_sdp", …).
 std::string_view action_name(call_action a);
