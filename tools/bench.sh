@@ -46,7 +46,9 @@ echo "== machine: $(nproc) cores, $(uname -r); loadgen and server share them"
 
 if [[ $parts == ptt || $parts == all ]]; then
   # Members are created through the REST API: cheap password hashing keeps the setup short.
-  for shape in "1 10" "1 100" "1 1000" "1 5000" "200 10" "1000 10"; do
+  echo "== tcpcost: the kernel's price of one loopback TCP message, without Switchboard"
+  for n in 1000 5000; do build/tools/loadgen tcpcost --connections "$n" --duration "$secs"; done
+  for shape in "1 10" "1 100" "1 1000" "1 2000" "1 5000" "200 10" "1000 10"; do
     read -r groups members <<<"$shape"
     start_server "sqlite:$work/ptt-$groups-$members.db" PASSWORD_HASH_OPS=1 PASSWORD_HASH_MEMORY_KIB=64 \
       MAXIMUM_AUDIO_DURATION=600000 GROUP_BUSY_TIMEOUT=600000

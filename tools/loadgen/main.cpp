@@ -5,6 +5,7 @@
 //   loadgen ptt --port 8080 --token ADMIN --groups 1 --members 5000 --fps 50   (ptt_load.hpp)
 //   loadgen calls --port 8080 --token ADMIN --calls 1000 --pairs 50 --rate 500  (call_load.hpp)
 //   loadgen webhooks --port 8080 --app APP_ID --secret SECRET --senders 64   (webhook_load.hpp)
+//   loadgen tcpcost --connections 5000 --fps 50     (tcp_cost.hpp: the kernel's price, alone)
 //
 // --rate 0 runs closed-loop: each session keeps --window requests outstanding. A positive
 // --rate is the total requests per second across all sessions (open loop, paced per session).
@@ -33,6 +34,7 @@
 #include "tools/loadgen/call_load.hpp"
 #include "tools/loadgen/common.hpp"
 #include "tools/loadgen/ptt_load.hpp"
+#include "tools/loadgen/tcp_cost.hpp"
 #include "tools/loadgen/webhook_load.hpp"
 
 namespace net = boost::asio;
@@ -243,7 +245,8 @@ options parse(int argc, char** argv) {
     std::cout << "loadgen [--host H] [--port P] [--sessions N] [--duration S] [--rate R]\n"
                  "        [--window W] [--echo FRACTION] [--text-bytes B] [--token T]\n"
                  "--token: an access token, or an app API key (app_…)\n"
-                 "loadgen ptt …, loadgen webhooks …: run without options for their usage\n";
+                 "loadgen ptt|calls|webhooks …: run without options for their usage\n"
+                 "loadgen tcpcost [--connections N] [--fps F] [--bytes B] [--duration S]\n";
     std::exit(0);
   }
   loadgen::parse_options(
@@ -266,7 +269,7 @@ options parse(int argc, char** argv) {
 int main(int argc, char** argv) {
   for (auto [name, run] :
        {std::pair{"ptt", &loadgen::run_ptt}, std::pair{"webhooks", &loadgen::run_webhooks},
-        std::pair{"calls", &loadgen::run_calls}}) {
+        std::pair{"calls", &loadgen::run_calls}, std::pair{"tcpcost", &loadgen::run_tcp_cost}}) {
     if (argc < 2 || std::string(argv[1]) != name) continue;
     try {
       return run(argc, argv);

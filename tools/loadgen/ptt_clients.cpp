@@ -1,0 +1,152 @@
+#include "tools/loadgen/ptt_clients.hpp"
+
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <stdexcept>
+
+#include "tools/loadgen/raw_ws.hpp"
+
+namespace loadgen {
+
+namespace {
+
+constexpr uint8_t kText = 0x1, kBinary = 0x2, kPing = 0x9, kPong = 0xA;
+
+/// Audio as listeners receive it: 0x01 | flags | channel (16) | sender (16) | payload.
+constexpr size_t kAudioHeader = 34;
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+ptt_clients::ptt_clients(int reader_threads, std::chrono::microseconds poll_interval)
+    : poll_interval_(poll_interval) {
+  for (int i = 0; i < reader_threads; ++i) {
+    auto r = std::make_unique<reader>();
+    r->epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+    if (r->epoll_fd < 0) throw std::runtime_error(std::string("epoll: ") + std::strerror(errno));
+    r->thread = std::thread([this, p = r.get()] { read_loop(*p); });
+    readers_.push_back(std::move(r));
+  }
+}
+
+ptt_clients::~ptt_clients() {
+  stop();
+  for (auto& c : clients_) ::close(c.fd);
+}
+
+size_t ptt_clients::add(const std::string& host, uint16_t port, const std::string& token) {
+  std::string leftover;
+  auto& c = clients_.emplace_back();
+  c.fd = open_raw_ws(host, port, token, leftover);
+  feed(c, leftover, nullptr);
+  auto& r = *readers_[(clients_.size() - 1) % readers_.size()];
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.ptr = &c;
+  ::epoll_ctl(r.epoll_fd, EPOLL_CTL_ADD, c.fd, &ev);
+  return clients_.size() - 1;
+}
+
+bool ptt_clients::send(size_t i, std::string_view frame) {
+  auto& c = clients_[i];
+  std::lock_guard guard{c.send_mutex};
+  return send_all(c.fd, frame);
+}
+
+void ptt_clients::stop() {
+  if (!running_.exchange(false)) return;
+  for (auto& r : readers_) {
+    r->thread.join();
+    ::close(r->epoll_fd);
+  }
+}
+
+uint64_t ptt_clients::frames_received() const {
+  uint64_t n = 0;
+  for (const auto& r : readers_) n += r->received;
+  return n;
+}
+
+std::vector<double> ptt_clients::latencies_ms() const {
+  std::vector<double> all;
+  for (const auto& r : readers_)
+    all.insert(all.end(), r->latencies_ms.begin(), r->latencies_ms.end());
+  return all;
+}
+
+void ptt_clients::read_loop(reader& r) {
+  std::array<epoll_event, 256> events;
+  std::array<char, 64 * 1024> buffer;
+  while (running_.load(std::memory_order_relaxed)) {
+    // Poll, then sleep: a reader blocked in epoll_wait would be woken by every frame, and on
+    // loopback the node's send pays for that wake-up, a cost no remote client puts on it.
+    int n = ::epoll_wait(r.epoll_fd, events.data(), static_cast<int>(events.size()), 0);
+    if (n < static_cast<int>(events.size())) std::this_thread::sleep_for(poll_interval_);
+    for (int i = 0; i < n; ++i) {
+      auto& c = *static_cast<client*>(events[static_cast<size_t>(i)].data.ptr);
+      ssize_t got;
+      do {
+        got = ::recv(c.fd, buffer.data(), buffer.size(), 0);
+        if (got > 0) feed(c, std::string_view(buffer.data(), static_cast<size_t>(got)), &r);
+      } while (got == static_cast<ssize_t>(buffer.size()));
+      if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
+        ::epoll_ctl(r.epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
+        ++closed_;
+      }
+    }
+  }
+}
+
+void ptt_clients::feed(client& c, std::string_view bytes, reader* r) {
+  // Parse in place when no partial frame is pending (the usual case), else behind it.
+  std::string_view rest = bytes;
+  if (!c.pending.empty()) {
+    c.pending.append(bytes);
+    rest = c.pending;
+  }
+  frame_view f;
+  size_t used = 0;
+  while (size_t n = next_frame(rest.substr(used), f)) {
+    on_frame(c, f.opcode, f.payload, r);
+    used += n;
+  }
+  std::string tail(rest.substr(used));
+  c.pending = std::move(tail);
+}
+
+void ptt_clients::on_frame(client& c, uint8_t opcode, std::string_view payload, reader* r) {
+  switch (opcode) {
+    case kBinary:
+      if (r && measuring_.load(std::memory_order_relaxed) && payload.size() >= kAudioHeader + 8) {
+        int64_t sent;
+        std::memcpy(&sent, payload.data() + kAudioHeader, sizeof sent);
+        ++r->received;
+        r->latencies_ms.push_back(static_cast<double>(now_ns() - sent) / 1e6);
+      }
+      break;
+    case kText:
+      if (payload.find(R"("type":"channel.joined")") != std::string_view::npos) ++joined_;
+      if (payload.find(R"("type":"ptt.granted")") != std::string_view::npos) ++granted_;
+      break;
+    case kPing: {
+      std::lock_guard guard{c.send_mutex};
+      send_all(c.fd, client_frame(kPong, payload));
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+}  // namespace loadgen
