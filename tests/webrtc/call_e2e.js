@@ -42,14 +42,18 @@ function device(token) {
 }
 
 // Signaling for one peer is applied in arrival order: a candidate that arrives while the
-// remote description is still being set waits for it.
+// remote description is still being set waits for it. Our own candidates are sent only after
+// our description (pc.described()): gathering starts with setLocalDescription, and a candidate
+// relayed ahead of its description would reach a peer that cannot use it yet.
 function peer(dev, callId) {
   const pc = new RTCPeerConnection({ iceServers: [] });
   let chain = Promise.resolve();
   pc.serial = (fn) => { chain = chain.then(fn).catch((e) => fail(e.stack || String(e))); };
+  const described = new Promise((resolve) => { pc.described = resolve; });
   pc.onicecandidate = (e) => {
     if (e.candidate) {
-      dev.ask({ type: 'call.ice', call_id: callId(), candidate: e.candidate.toJSON() });
+      const candidate = e.candidate.toJSON();
+      described.then(() => dev.ask({ type: 'call.ice', call_id: callId(), candidate }));
     }
   };
   dev.on('call.ice', (m) => pc.serial(() => pc.addIceCandidate(m.candidate)));
@@ -93,12 +97,14 @@ function message(channel) {
     const answer = await bobPc.createAnswer();
     await bobPc.setLocalDescription(answer);
     await bob.ask({ type: 'call.answer_sdp', call_id: m.call_id, sdp: answer.sdp });
+    bobPc.described();
   }));
   alice.on('call.answer_sdp', (m) => alicePc.serial(() => alicePc.setRemoteDescription({ type: 'answer', sdp: m.sdp })));
   alice.on('call.participant_joined', async () => {
     const offer = await alicePc.createOffer();
     await alicePc.setLocalDescription(offer);
     await alice.ask({ type: 'call.offer', call_id: callId, sdp: offer.sdp });
+    alicePc.described();
   });
 
   const call = await alice.ask({ type: 'call.invite', to: bobExtension });
