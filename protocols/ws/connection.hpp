@@ -22,6 +22,13 @@ class outbound {
   /// the budget (the client is then closed with 4001 slow_consumer).
   virtual bool send(frame_ptr frame, delivery d = delivery::reliable) = 0;
 
+  /// Queues like `send` but leaves the writing to `flush`: a fan-out that is behind queues a
+  /// batch of frames for each connection, then writes each connection once.
+  virtual bool queue(frame_ptr frame, delivery d) = 0;
+
+  /// Writes what `queue` left, unless a write is already under way.
+  virtual void flush() = 0;
+
   /// Starts the closing handshake after what is already queued.
   virtual void close(uint16_t code, std::string reason) = 0;
 

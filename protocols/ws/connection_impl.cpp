@@ -4,6 +4,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <atomic>
 
 #include "actors/runtime/metrics.hpp"
@@ -78,13 +81,35 @@ void connection::schedule_write_locked(bool& kick) {
 }
 
 bool connection::send(frame_ptr frame, delivery d) {
+  return push(std::move(frame), d, true);
+}
+
+bool connection::queue(frame_ptr frame, delivery d) {
+  return push(std::move(frame), d, false);
+}
+
+void connection::flush() {
+  bool kick = false;
+  {
+    std::lock_guard guard{mutex_};
+    if (write_active_ || queue_.empty() || closing_) return;
+    kick = !write_now_locked();
+    write_active_ = kick;
+  }
+  if (kick) net::post(socket_.get_executor(), [self = shared_from_this()] { self->do_write(); });
+}
+
+bool connection::push(frame_ptr frame, delivery d, bool write) {
   bool kick = false;
   outbound_queue::push_result result;
   {
     std::lock_guard guard{mutex_};
     if (closing_) return false;
     result = queue_.push(std::move(frame), d);
-    if (result == outbound_queue::push_result::queued) schedule_write_locked(kick);
+    if (write && result == outbound_queue::push_result::queued && !write_active_) {
+      kick = !write_now_locked();
+      write_active_ = kick;
+    }
   }
   switch (result) {
     case outbound_queue::push_result::queued:
@@ -101,6 +126,35 @@ bool connection::send(frame_ptr frame, delivery d) {
       return false;
   }
   return false;
+}
+
+bool connection::write_now_locked() {
+  writing_.clear();
+  write_offset_ = 0;
+  queue_.take_all(writing_);
+  std::array<iovec, 16> iov;
+  if (writing_.size() > iov.size()) return false;  // a backlog: the strand writes it
+  size_t total = 0;
+  for (size_t i = 0; i < writing_.size(); ++i) {
+    iov[i] = {const_cast<char*>(writing_[i]->data()), writing_[i]->size()};
+    total += writing_[i]->size();
+  }
+  msghdr msg{};
+  msg.msg_iov = iov.data();
+  msg.msg_iovlen = writing_.size();
+  ssize_t n = ::sendmsg(socket_.native_handle(), &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (n <= 0) return false;  // the socket is full, or failed: the strand waits, or reports it
+  auto sent = static_cast<size_t>(n);
+  queue_.written(sent);
+  wsm().writes.inc();
+  if (sent < total) {
+    write_offset_ = sent;
+    return false;
+  }
+  wsm().frames_out.inc(writing_.size());
+  wsm().batch.observe(static_cast<double>(writing_.size()));
+  writing_.clear();
+  return true;
 }
 
 void connection::close(uint16_t code, std::string reason) {
@@ -147,18 +201,24 @@ void connection::push_control(frame_ptr frame) {
 }
 
 void connection::do_write() {
-  writing_.clear();
   {
     std::lock_guard guard{mutex_};
-    queue_.take_all(writing_);
+    if (writing_.empty()) {  // else: what a direct write left, from write_offset_ on
+      write_offset_ = 0;
+      queue_.take_all(writing_);
+    }
     if (writing_.empty() || terminated_) {
+      writing_.clear();
       write_active_ = false;
       return;
     }
   }
   buffers_.clear();
+  size_t skip = write_offset_;
   for (const auto& f : writing_) {
-    buffers_.emplace_back(f->data(), f->size());
+    size_t from = std::min(skip, f->size());
+    skip -= from;
+    if (from < f->size()) buffers_.emplace_back(f->data() + from, f->size() - from);
     if (f.get() == close_frame_) close_sent_ = true;
   }
   wsm().batch.observe(static_cast<double>(writing_.size()));
@@ -175,6 +235,7 @@ void connection::on_write(boost::system::error_code ec, size_t bytes) {
   }
   wsm().writes.inc();
   wsm().frames_out.inc(writing_.size());
+  writing_.clear();
   if (ec) return terminate(kAbnormal);
   if (close_sent_ && peer_closed_) return terminate(close_code_);
   do_write();
@@ -260,13 +321,14 @@ void connection::terminate(uint16_t code) {
   terminated_ = true;
   ping_timer_.cancel();
   close_timer_.cancel();
-  boost::system::error_code ignored;
-  socket_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
   {
+    // Under the lock: a sender writing directly (write_now_locked) may be using the socket.
     std::lock_guard guard{mutex_};
     closing_ = true;
     queue_.clear();
+    boost::system::error_code ignored;
+    socket_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
   }
   registry_->remove(serial_);
   if (handler_) {

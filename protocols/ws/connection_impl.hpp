@@ -22,7 +22,8 @@ namespace sb::ws {
 /// One WebSocket connection after the HTTP upgrade. Framing is our own (message_reader and
 /// encode_frame) rather than beast::websocket::stream, so that every outbound byte (data,
 /// pongs, pings, close) goes through one queue and leaves in one gather write per turn; see
-/// docs/architecture.md. Everything but `send` and `close` runs on the socket's strand.
+/// docs/architecture.md. Everything but `send` and `close` runs on the socket's strand; `send`
+/// writes at once, on the sender's thread, when nothing else is queued or being written.
 class connection final : public outbound, public std::enable_shared_from_this<connection> {
  public:
   using attach_fn = std::function<handler_ptr(outbound_ptr)>;
@@ -36,6 +37,8 @@ class connection final : public outbound, public std::enable_shared_from_this<co
   void start(std::string handshake_response, std::string leftover, attach_fn attach);
 
   bool send(frame_ptr frame, delivery d) override;
+  bool queue(frame_ptr frame, delivery d) override;
+  void flush() override;
   void close(uint16_t code, std::string reason) override;
 
   /// Drops the TCP connection without a closing handshake (end of a graceful shutdown, for
@@ -47,6 +50,12 @@ class connection final : public outbound, public std::enable_shared_from_this<co
   void begin_close(uint16_t code, std::string_view reason, bool discard_queued);
   void push_control(frame_ptr frame);
   void schedule_write_locked(bool& kick);
+  /// Queues `frame`; with `write`, also writes if nothing else is (see write_now_locked).
+  bool push(frame_ptr frame, delivery d, bool write);
+  /// Writes what is queued from the calling thread, under mutex_ (so the socket cannot be
+  /// closed meanwhile), sparing the strand a handler and a wake-up per frame. True when all
+  /// of it went out; otherwise the rest stays in writing_ for do_write.
+  bool write_now_locked();
   void do_write();
   void on_write(boost::system::error_code ec, size_t bytes);
   void do_read();
@@ -62,6 +71,10 @@ class connection final : public outbound, public std::enable_shared_from_this<co
   uint64_t serial_;
   std::string id_;
 
+  // Owned by whoever set write_active_: the strand, or a sender writing directly.
+  std::vector<frame_ptr> writing_;
+  size_t write_offset_ = 0;  ///< bytes of writing_ already sent
+
   // Strand only.
   message_reader reader_;
   std::vector<inbound_event> events_;
@@ -69,7 +82,6 @@ class connection final : public outbound, public std::enable_shared_from_this<co
   boost::asio::steady_timer close_timer_;
   std::chrono::steady_clock::time_point last_rx_;
   handler_ptr handler_;
-  std::vector<frame_ptr> writing_;
   std::vector<boost::asio::const_buffer> buffers_;
   bool close_sent_ = false;
   bool peer_closed_ = false;
