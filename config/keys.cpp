@@ -362,6 +362,20 @@ std::vector<key_spec> build_table() {
       "ptt.legacy_join", "LEGACY_JOIN_ENABLED",
       "VoicePing: accept a token that is not a JWT as the user id",
       [](auto& x) -> auto& { return x.ptt.legacy_join; }));
+  t.push_back(uint_key(
+      "ptt.fanout_lane_listeners", "PTT_FANOUT_LANE_LISTENERS",
+      "a talk group with this many listeners writes its audio through parallel fan-out lanes "
+      "(0 = never)",
+      [](auto& x) -> auto& { return x.ptt.fanout_lane_listeners; }, 0, 1'000'000));
+  t.push_back(ms_key(
+      "ptt.max_audio_lag_ms", "PTT_MAX_AUDIO_LAG_MS",
+      "audio older than this when its group gets to it is not delivered (still recorded; "
+      "0 = never drop)",
+      [](auto& x) -> auto& { return x.ptt.max_audio_lag; }, 0, kMaxMs));
+  t.push_back(uint_key(
+      "ptt.fanout_lanes", "PTT_FANOUT_LANES",
+      "fan-out lanes of a big talk group (0 = one per core)",
+      [](auto& x) -> auto& { return x.ptt.fanout_lanes; }, 0, 256));
   t.push_back(string_key(
       "cti.webhook_app_id", "DIALPAD_WEBHOOK_APP_ID",
       "the app whose events POST /webhooks/dialpad receives (empty = only "

@@ -95,12 +95,15 @@ struct ptt_config {
   milliseconds busy_timeout{95'000};  ///< a floor held this long without STOP is released
   milliseconds group_idle{60'000};    ///< a talk group with nobody online passivates after this
   std::string recordings_dir = "recordings";
-  uint32_t retention_days = 30;     ///< 0 = keep recordings forever
-  std::string router_jwt_secret;    ///< router tokens; empty = the access-token secret
-  bool voiceping_enabled = true;    ///< the VoicePing-compatible listener
-  uint16_t voiceping_port = 3000;   ///< 0 = any free port
-  std::string voiceping_port_file;  ///< if set, the bound VoicePing port is written here
-  bool legacy_join = false;         ///< VoicePing: a token that is not a JWT is the user id
+  uint32_t retention_days = 30;          ///< 0 = keep recordings forever
+  std::string router_jwt_secret;         ///< router tokens; empty = the access-token secret
+  bool voiceping_enabled = true;         ///< the VoicePing-compatible listener
+  uint16_t voiceping_port = 3000;        ///< 0 = any free port
+  std::string voiceping_port_file;       ///< if set, the bound VoicePing port is written here
+  bool legacy_join = false;              ///< VoicePing: a token that is not a JWT is the user id
+  uint32_t fanout_lane_listeners = 256;  ///< groups this big write through lanes; 0 = never
+  milliseconds max_audio_lag{500};       ///< older audio is dropped, not delivered; 0 = never
+  uint32_t fanout_lanes = 0;             ///< lanes per big group; 0 = one per core
 };
 
 struct cti_config {

@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 
 #include <algorithm>
+#include <thread>
 
 #include "actors/ptt/recorder.hpp"
 #include "actors/runtime/atoms.hpp"
@@ -27,11 +28,6 @@ using kind = ptt::talk_event::kind;
 struct ptt_metrics {
   metrics::counter& frames_in = metrics::global().get_counter(
       "sb_ptt_audio_frames_in_total", "Audio frames received from floor holders");
-  metrics::counter& frames_out = metrics::global().get_counter("sb_ptt_audio_frames_out_total",
-                                                               "Audio frames queued for listeners");
-  metrics::counter& frames_dropped =
-      metrics::global().get_counter("sb_ptt_audio_frames_dropped_total",
-                                    "Audio frames not queued for a listener that was too slow");
   metrics::counter& frames_refused = metrics::global().get_counter(
       "sb_ptt_audio_frames_refused_total", "Audio frames from someone without the floor");
   metrics::counter& granted = metrics::global().get_counter(
@@ -51,38 +47,63 @@ uint64_t shard_of(const std::string& s) {
   return std::hash<std::string>{}(s);
 }
 
-/// Queues `e` for every listener except the connections of `except_user`, encoding it once per
-/// wire protocol in use.
-void fan_out(self_ptr self, const ptt::talk_event& e, const std::string& except_user) {
-  const auto& deps = self->state.deps;
-  std::array<ws::frame_ptr, kWires> frames{};
-  std::array<bool, kWires> encoded{};
-  auto delivery = ptt::encoder::delivery_of(e);
-  uint64_t queued = 0, dropped = 0;
-  for (const auto& l : self->state.listeners) {
-    if (l.user_id == except_user) continue;
-    auto i = static_cast<size_t>(l.protocol);
-    if (!encoded[i]) {
-      encoded[i] = true;
-      frames[i] = deps.encoders[i] ? deps.encoders[i]->encode(e) : nullptr;
+/// From ptt.fanout_lane_listeners listeners on, the group hands its writes to fan-out lanes
+/// (fanout.hpp), for good: going back to writing itself could overtake what a lane still holds.
+bool use_lanes(self_ptr self) {
+  auto& st = self->state;
+  auto threshold = st.deps.cfg.fanout_lane_listeners;
+  if (st.lanes.empty() && threshold > 0 && st.listeners.size() >= threshold) {
+    auto n = st.deps.cfg.fanout_lanes ? st.deps.cfg.fanout_lanes
+                                      : std::max(1u, std::thread::hardware_concurrency());
+    for (uint32_t i = 0; i < n; ++i) {
+      auto lane = self->spawn(fanout_lane);
+      self->attach_functor([lane](const caf::error&) {
+        caf::anon_send_exit(lane, caf::exit_reason::user_shutdown);
+      });
+      st.lanes.push_back(std::move(lane));
     }
-    if (!frames[i]) continue;
-    ++(l.out->send(frames[i], delivery) ? queued : dropped);
   }
-  if (e.what == kind::audio) {  // counted once per packet, not once per listener
-    pm().frames_out.inc(queued);
-    pm().frames_dropped.inc(dropped);
+  return !st.lanes.empty();
+}
+
+/// Each lane's listeners: a connection stays in one lane (by its session id), so its events
+/// keep their order.
+void split_rosters(self_ptr self) {
+  auto& st = self->state;
+  std::vector<std::vector<listener>> parts(st.lanes.size());
+  for (const auto& l : st.listeners) parts[shard_of(l.session_id) % parts.size()].push_back(l);
+  st.lane_rosters.clear();
+  for (auto& p : parts)
+    st.lane_rosters.push_back(std::make_shared<std::vector<listener>>(std::move(p)));
+  st.rosters_stale = false;
+}
+
+/// Sends `e` to every listener but the connections of `user`, or with `only_user` to those
+/// alone (always reliably), encoded once per wire protocol.
+void fan_out(self_ptr self, const ptt::talk_event& e, const std::string& user,
+             bool only_user = false, int64_t audio_sent_us = 0) {
+  auto& st = self->state;
+  // Late audio is still recorded (the caller did that), but no longer worth anyone's wait.
+  auto max_lag_us = st.deps.cfg.max_audio_lag.count() * 1000;
+  if (e.what == kind::audio && is_late(audio_sent_us, max_lag_us)) return;
+  delivery_job job;
+  for (size_t i = 0; i < kWires; ++i) {
+    if (const auto* enc = st.deps.encoders[i]) job.frames[i] = enc->encode(e);
+  }
+  job.mode = only_user ? ws::delivery::reliable : ptt::encoder::delivery_of(e);
+  job.user = user;
+  job.only_user = only_user;
+  job.audio = e.what == kind::audio;
+  if (!use_lanes(self)) return deliver(st.listeners, job);
+  if (st.rosters_stale) split_rosters(self);
+  for (size_t i = 0; i < st.lanes.size(); ++i) {
+    self->send(st.lanes[i], fanout_atom::value, job, st.lane_rosters[i]);
   }
 }
 
 /// Sends `e` to the connections of one user only.
 void tell_user(self_ptr self, const ptt::talk_event& e, const std::string& user_id) {
-  const auto& deps = self->state.deps;
-  for (const auto& l : self->state.listeners) {
-    if (l.user_id != user_id) continue;
-    auto* enc = deps.encoders[static_cast<size_t>(l.protocol)];
-    if (auto frame = enc ? enc->encode(e) : nullptr) l.out->send(frame, ws::delivery::reliable);
-  }
+  fan_out(self, e, user_id, true);
 }
 
 ptt::talk_event event_of(self_ptr self, kind what, const std::string& from) {
@@ -168,11 +189,12 @@ void remove_listeners(self_ptr self, const std::function<bool(const listener&)>&
                       ptt::release_reason reason) {
   auto& st = self->state;
   bool holder_gone = false;
-  std::erase_if(st.listeners, [&](const listener& l) {
+  auto removed = std::erase_if(st.listeners, [&](const listener& l) {
     if (!gone(l)) return false;
     if (st.floor && st.floor->session_id == l.session_id) holder_gone = true;
     return true;
   });
+  if (removed > 0) st.rosters_stale = true;
   if (holder_gone) release(self, reason);
   schedule_idle_check(self);
 }
@@ -187,6 +209,7 @@ caf::behavior running(self_ptr self) {
           std::erase_if(st.listeners, [&](const auto& x) { return x.session_id == l.session_id; });
           self->monitor(l.session);
           st.listeners.push_back(std::move(l));
+          st.rosters_stale = true;
         };
         auto& st = self->state;
         if (st.members.count(l.user_id)) {
@@ -263,7 +286,7 @@ caf::behavior running(self_ptr self) {
         return rp;
       },
       [=](audio_atom, const std::string& session_id, const std::string& user_id,
-          const audio_bytes& opus) {
+          const audio_bytes& opus, int64_t sent_us) {
         census.on_message(self);
         auto& st = self->state;
         // Audio only from the holder's own connection: the floor is enforced here.
@@ -278,7 +301,7 @@ caf::behavior running(self_ptr self) {
                    fmt::format("{}-{}", st.channel_id, st.floor->burst), opus);
         auto e = event_of(self, kind::audio, user_id);
         e.payload = opus;
-        fan_out(self, e, user_id);
+        fan_out(self, e, user_id, false, sent_us);
       },
       [=](text_atom, const std::string&, const std::string& user_id,
           const std::string& text) -> caf::result<std::string> {

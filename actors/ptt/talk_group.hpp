@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "actors/ptt/fanout.hpp"
 #include "actors/ptt/ptt_atoms.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store.hpp"
@@ -18,19 +19,6 @@
 #include "protocols/ws/connection.hpp"
 
 namespace sb {
-
-/// The wire protocols a listener may speak; indexes `group_deps::encoders`.
-enum class wire : uint8_t { native = 0, voiceping = 1 };
-inline constexpr size_t kWires = 2;
-
-/// One connection listening to a group: the group writes to `out` directly.
-struct listener {
-  std::string session_id;
-  std::string user_id;
-  ws::outbound_ptr out;
-  wire protocol = wire::native;
-  caf::actor session;
-};
 
 /// What every talk group needs from its node.
 struct group_deps {
@@ -74,6 +62,9 @@ struct talk_group_state {
   std::string event_id;
   std::unordered_set<std::string> members;  ///< users who may hear and talk
   std::vector<listener> listeners;
+  std::vector<caf::actor> lanes;         ///< fan-out lanes, once the group is big (fanout.hpp)
+  std::vector<roster_ptr> lane_rosters;  ///< each lane's share of `listeners`
+  bool rosters_stale = true;             ///< listeners changed since the split
   std::optional<floor_state> floor;
   uint64_t bursts = 0;
   int64_t last_audio_ms = 0;  ///< of any burst, for the traffic view
@@ -86,9 +77,10 @@ struct talk_group_state {
 /// One actor per channel (talk group), activated on demand as "group:<channel id>". It loads
 /// the channel's listeners from the store on start (deferring other messages until then),
 /// grants the floor to one talker at a time, fans each audio packet out to every other
-/// listener (encoded once per wire protocol, written straight to the connections' queues,
-/// droppable for slow listeners), records bursts, and forgets itself after
-/// ptt.group_idle_ms without listeners.
+/// listener (encoded once per wire protocol, written straight to the connections, droppable
+/// for slow listeners; from ptt.fanout_lane_listeners listeners on, split over fan-out lanes
+/// that write in parallel), records bursts, and forgets itself after ptt.group_idle_ms without
+/// listeners.
 ///
 /// Messages:
 ///  (subscribe_atom, listener) → bool: false when the user is not a member
@@ -96,7 +88,8 @@ struct talk_group_state {
 ///  (talk_start_atom, floor_request) → uint8_t floor_answer
 ///  (talk_stop_atom, session id, user id) → (std::string message id, int64_t duration ms);
 ///      an empty id when the caller did not hold the floor
-///  (audio_atom, session id, user id, audio_bytes): forwarded only from the holder
+///  (audio_atom, session id, user id, audio_bytes, int64_t sent steady_us): forwarded only
+///      from the holder, and only while younger than ptt.max_audio_lag_ms
 ///  (text_atom, session id, user id, std::string text) → std::string message id
 ///  (membership_atom): reload the listeners; drop connections of users removed
 ///  (traffic_atom) → (bool active, std::string talker, int64_t last audio epoch ms)
@@ -105,5 +98,4 @@ caf::behavior talk_group_actor(caf::stateful_actor<talk_group_state>* self, grou
 
 }  // namespace sb
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::listener)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::floor_request)

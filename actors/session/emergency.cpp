@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "actors/runtime/atoms.hpp"
+#include "actors/runtime/clock.hpp"
 #include "actors/runtime/countdown.hpp"
 #include "actors/session/session_store.hpp"
 #include "persistence/connection.hpp"
@@ -62,7 +63,7 @@ void start_emergency(session_ptr self, const session_deps& deps, const std::stri
 
 void send_emergency_audio(session_ptr self, const session_deps& deps, const audio_bytes& opus) {
   for (const auto& [channel, group] : self->state.emergency_groups) {
-    self->send(group, audio_atom::value, self->state.id, deps.who.id, opus);
+    self->send(group, audio_atom::value, self->state.id, deps.who.id, opus, steady_us());
   }
 }
 

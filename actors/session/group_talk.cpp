@@ -5,6 +5,7 @@
 
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
+#include "actors/runtime/clock.hpp"
 #include "actors/runtime/countdown.hpp"
 #include "actors/session/session_store.hpp"
 #include "persistence/ptt/control_plane.hpp"
@@ -121,7 +122,7 @@ void send_group_text(session_ptr self, const session_deps& deps, const std::stri
 void send_group_audio(session_ptr self, const session_deps& deps, const std::string& channel,
                       const audio_bytes& opus) {
   if (auto* j = joined(self, channel)) {
-    self->send(j->group, audio_atom::value, self->state.id, deps.who.id, opus);
+    self->send(j->group, audio_atom::value, self->state.id, deps.who.id, opus, steady_us());
   }
 }
 

@@ -1,0 +1,79 @@
+#include "actors/ptt/fanout.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/metrics.hpp"
+
+namespace sb {
+
+namespace {
+
+struct fanout_metrics {
+  metrics::counter& frames_out = metrics::global().get_counter("sb_ptt_audio_frames_out_total",
+                                                               "Audio frames queued for listeners");
+  metrics::counter& frames_late = metrics::global().get_counter(
+      "sb_ptt_audio_frames_late_total",
+      "Audio frames dropped whole because they were older than ptt.max_audio_lag_ms");
+  metrics::counter& frames_dropped =
+      metrics::global().get_counter("sb_ptt_audio_frames_dropped_total",
+                                    "Audio frames not queued for a listener that was too slow");
+};
+
+fanout_metrics& fm() {
+  static fanout_metrics m;
+  return m;
+}
+
+/// Queues `job` (without writing, unless `write`) for the matching listeners of `roster`.
+void enqueue(const std::vector<listener>& roster, const delivery_job& job, bool write) {
+  uint64_t queued = 0, dropped = 0;
+  for (const auto& l : roster) {
+    if ((l.user_id == job.user) != job.only_user) continue;
+    const auto& frame = job.frames[static_cast<size_t>(l.protocol)];
+    if (!frame) continue;
+    bool ok = write ? l.out->send(frame, job.mode) : l.out->queue(frame, job.mode);
+    ++(ok ? queued : dropped);
+  }
+  if (job.audio) {  // counted once per packet, not once per listener
+    fm().frames_out.inc(queued);
+    fm().frames_dropped.inc(dropped);
+  }
+}
+
+}  // namespace
+
+bool is_late(int64_t sent_us, int64_t max_lag_us) {
+  if (max_lag_us <= 0 || steady_us() - sent_us <= max_lag_us) return false;
+  fm().frames_late.inc();
+  return true;
+}
+
+void deliver(const std::vector<listener>& roster, const delivery_job& job) {
+  enqueue(roster, job, true);
+}
+
+caf::behavior fanout_lane(caf::stateful_actor<fanout_lane_state>* self) {
+  return {
+      [self](fanout_atom, delivery_job& job, roster_ptr& roster) {
+        auto& pending = self->state.pending;
+        // The flush goes behind whatever is already in the mailbox: under load, a batch.
+        if (pending.empty()) self->send(self, flush_atom::value);
+        pending.emplace_back(std::move(job), std::move(roster));
+      },
+      [self](flush_atom) {
+        auto pending = std::move(self->state.pending);
+        self->state.pending.clear();
+        if (pending.size() == 1) return deliver(*pending[0].second, pending[0].first);
+        const std::vector<listener>* flushed = nullptr;
+        for (const auto& [job, roster] : pending) enqueue(*roster, job, false);
+        for (const auto& [job, roster] : pending) {
+          if (roster.get() == flushed) continue;  // the roster seldom changes within a batch
+          flushed = roster.get();
+          for (const auto& l : *roster) l.out->flush();
+        }
+      },
+  };
+}
+
+}  // namespace sb
