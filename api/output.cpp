@@ -11,10 +11,6 @@ namespace sb::api {
 
 namespace json = boost::json;
 
-json::value iso_time_or_null(const std::optional<int64_t>& epoch_us) {
-  return epoch_us ? json::value(iso_time(*epoch_us)) : json::value(nullptr);
-}
-
 json::object user_json(const persistence::user_record& u) {
   json::error_code ec;
   auto prefs = json::parse(u.preferences, ec);

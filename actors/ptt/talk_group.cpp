@@ -62,19 +62,25 @@ bool use_lanes(self_ptr self) {
       });
       st.lanes.push_back(std::move(lane));
     }
+    st.rosters_stale = true;
   }
   return !st.lanes.empty();
 }
 
-/// Each lane's listeners: a connection stays in one lane (by its session id), so its events
-/// keep their order.
-void split_rosters(self_ptr self) {
+/// Derives what fan-out needs from the listeners: the wire protocols in use (nothing is
+/// encoded for a wire nobody speaks) and each lane's listeners (a connection stays in one lane,
+/// by its session id, so its events keep their order).
+void refresh_rosters(self_ptr self) {
   auto& st = self->state;
-  std::vector<std::vector<listener>> parts(st.lanes.size());
-  for (const auto& l : st.listeners) parts[shard_of(l.session_id) % parts.size()].push_back(l);
+  st.wires_in_use = {};
+  for (const auto& l : st.listeners) st.wires_in_use[static_cast<size_t>(l.protocol)] = true;
   st.lane_rosters.clear();
-  for (auto& p : parts)
-    st.lane_rosters.push_back(std::make_shared<std::vector<listener>>(std::move(p)));
+  if (!st.lanes.empty()) {
+    std::vector<std::vector<listener>> parts(st.lanes.size());
+    for (const auto& l : st.listeners) parts[shard_of(l.session_id) % parts.size()].push_back(l);
+    for (auto& p : parts)
+      st.lane_rosters.push_back(std::make_shared<std::vector<listener>>(std::move(p)));
+  }
   st.rosters_stale = false;
 }
 
@@ -86,16 +92,18 @@ void fan_out(self_ptr self, const ptt::talk_event& e, const std::string& user,
   // Late audio is still recorded (the caller did that), but no longer worth anyone's wait.
   auto max_lag_us = st.deps.cfg.max_audio_lag.count() * 1000;
   if (e.what == kind::audio && is_late(audio_sent_us, max_lag_us)) return;
+  bool laned = use_lanes(self);
+  if (st.rosters_stale) refresh_rosters(self);
   delivery_job job;
   for (size_t i = 0; i < kWires; ++i) {
-    if (const auto* enc = st.deps.encoders[i]) job.frames[i] = enc->encode(e);
+    const auto* enc = st.deps.encoders[i];
+    if (enc && st.wires_in_use[i]) job.frames[i] = enc->encode(e);
   }
   job.mode = only_user ? ws::delivery::reliable : ptt::encoder::delivery_of(e);
   job.user = user;
   job.only_user = only_user;
   job.audio = e.what == kind::audio;
-  if (!use_lanes(self)) return deliver(st.listeners, job);
-  if (st.rosters_stale) split_rosters(self);
+  if (!laned) return deliver(st.listeners, job);
   for (size_t i = 0; i < st.lanes.size(); ++i) {
     self->send(st.lanes[i], fanout_atom::value, job, st.lane_rosters[i]);
   }

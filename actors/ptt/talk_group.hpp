@@ -62,9 +62,11 @@ struct talk_group_state {
   std::string event_id;
   std::unordered_set<std::string> members;  ///< users who may hear and talk
   std::vector<listener> listeners;
-  std::vector<caf::actor> lanes;         ///< fan-out lanes, once the group is big (fanout.hpp)
-  std::vector<roster_ptr> lane_rosters;  ///< each lane's share of `listeners`
-  bool rosters_stale = true;             ///< listeners changed since the split
+  std::vector<caf::actor> lanes;  ///< fan-out lanes, once the group is big (fanout.hpp)
+  // Derived from `listeners` when they change (refresh_rosters in talk_group.cpp):
+  std::array<bool, kWires> wires_in_use{};  ///< protocols some listener speaks
+  std::vector<roster_ptr> lane_rosters;     ///< each lane's share of `listeners`
+  bool rosters_stale = true;                ///< listeners changed since then
   std::optional<floor_state> floor;
   uint64_t bursts = 0;
   int64_t last_audio_ms = 0;  ///< of any burst, for the traffic view

@@ -9,14 +9,6 @@ namespace sb::calls {
 
 namespace json = boost::json;
 
-namespace {
-
-json::value time_or_null(const std::optional<int64_t>& us) {
-  return us ? json::value(iso_time(*us)) : json::value(nullptr);
-}
-
-}  // namespace
-
 json::object party_json(const call_party& p) {
   return {{"user_id", p.user_id}, {"name", p.name}, {"extension", http::json_or_null(p.extension)}};
 }
@@ -29,8 +21,8 @@ json::object call_json(const call_row& c) {
     o["status"] = p.status;
     o["audio"] = p.audio;
     o["video"] = p.video;
-    o["joined_at"] = time_or_null(p.joined_at_us);
-    o["left_at"] = time_or_null(p.left_at_us);
+    o["joined_at"] = http::iso_time_or_null(p.joined_at_us);
+    o["left_at"] = http::iso_time_or_null(p.left_at_us);
     participants.push_back(std::move(o));
   }
   json::value duration = nullptr;
@@ -44,8 +36,8 @@ json::object call_json(const call_row& c) {
           {"initiator_id", c.initiator_id},
           {"end_reason", http::json_or_null(c.end_reason)},
           {"created_at", iso_time(c.created_at_us)},
-          {"answered_at", time_or_null(c.answered_at_us)},
-          {"ended_at", time_or_null(c.ended_at_us)},
+          {"answered_at", http::iso_time_or_null(c.answered_at_us)},
+          {"ended_at", http::iso_time_or_null(c.ended_at_us)},
           {"duration_s", duration},
           {"participants", std::move(participants)}};
 }

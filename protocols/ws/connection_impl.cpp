@@ -93,10 +93,9 @@ void connection::flush() {
   {
     std::lock_guard guard{mutex_};
     if (write_active_ || queue_.empty() || closing_) return;
-    kick = !write_now_locked();
-    write_active_ = kick;
+    kick = write_through_locked();
   }
-  if (kick) net::post(socket_.get_executor(), [self = shared_from_this()] { self->do_write(); });
+  if (kick) post_write();
 }
 
 bool connection::push(frame_ptr frame, delivery d, bool write) {
@@ -107,14 +106,12 @@ bool connection::push(frame_ptr frame, delivery d, bool write) {
     if (closing_) return false;
     result = queue_.push(std::move(frame), d);
     if (write && result == outbound_queue::push_result::queued && !write_active_) {
-      kick = !write_now_locked();
-      write_active_ = kick;
+      kick = write_through_locked();
     }
   }
   switch (result) {
     case outbound_queue::push_result::queued:
-      if (kick)
-        net::post(socket_.get_executor(), [self = shared_from_this()] { self->do_write(); });
+      if (kick) post_write();
       return true;
     case outbound_queue::push_result::dropped:
       wsm().dropped.inc();
@@ -128,12 +125,13 @@ bool connection::push(frame_ptr frame, delivery d, bool write) {
   return false;
 }
 
-bool connection::write_now_locked() {
+bool connection::write_through_locked() {
+  write_active_ = true;
   writing_.clear();
   write_offset_ = 0;
   queue_.take_all(writing_);
   std::array<iovec, 16> iov;
-  if (writing_.size() > iov.size()) return false;  // a backlog: the strand writes it
+  if (writing_.size() > iov.size()) return true;  // a backlog: the strand writes it
   size_t total = 0;
   for (size_t i = 0; i < writing_.size(); ++i) {
     iov[i] = {const_cast<char*>(writing_[i]->data()), writing_[i]->size()};
@@ -143,18 +141,19 @@ bool connection::write_now_locked() {
   msg.msg_iov = iov.data();
   msg.msg_iovlen = writing_.size();
   ssize_t n = ::sendmsg(socket_.native_handle(), &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
-  if (n <= 0) return false;  // the socket is full, or failed: the strand waits, or reports it
+  if (n <= 0) return true;  // the socket is full, or failed: the strand waits, or reports it
   auto sent = static_cast<size_t>(n);
   queue_.written(sent);
   wsm().writes.inc();
   if (sent < total) {
     write_offset_ = sent;
-    return false;
+    return true;
   }
   wsm().frames_out.inc(writing_.size());
   wsm().batch.observe(static_cast<double>(writing_.size()));
   writing_.clear();
-  return true;
+  write_active_ = false;
+  return false;
 }
 
 void connection::close(uint16_t code, std::string reason) {
@@ -197,7 +196,11 @@ void connection::push_control(frame_ptr frame) {
     queue_.push_control(std::move(frame));
     schedule_write_locked(kick);
   }
-  if (kick) net::post(socket_.get_executor(), [self = shared_from_this()] { self->do_write(); });
+  if (kick) post_write();
+}
+
+void connection::post_write() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] { self->do_write(); });
 }
 
 void connection::do_write() {
@@ -322,7 +325,7 @@ void connection::terminate(uint16_t code) {
   ping_timer_.cancel();
   close_timer_.cancel();
   {
-    // Under the lock: a sender writing directly (write_now_locked) may be using the socket.
+    // Under the lock: a sender writing directly (write_through_locked) may be using the socket.
     std::lock_guard guard{mutex_};
     closing_ = true;
     queue_.clear();

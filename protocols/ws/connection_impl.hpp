@@ -50,12 +50,14 @@ class connection final : public outbound, public std::enable_shared_from_this<co
   void begin_close(uint16_t code, std::string_view reason, bool discard_queued);
   void push_control(frame_ptr frame);
   void schedule_write_locked(bool& kick);
-  /// Queues `frame`; with `write`, also writes if nothing else is (see write_now_locked).
+  /// Queues `frame`; with `write`, also writes if nothing else is (see write_through_locked).
   bool push(frame_ptr frame, delivery d, bool write);
-  /// Writes what is queued from the calling thread, under mutex_ (so the socket cannot be
-  /// closed meanwhile), sparing the strand a handler and a wake-up per frame. True when all
-  /// of it went out; otherwise the rest stays in writing_ for do_write.
-  bool write_now_locked();
+  /// With no write under way: takes the write (write_active_) and writes what is queued from
+  /// the calling thread, under mutex_ (so the socket cannot be closed meanwhile), sparing the
+  /// strand a handler and a wake-up per frame. False when all of it went out (the write is
+  /// over); true when the rest, left in writing_, needs do_write: the caller posts it.
+  bool write_through_locked();
+  void post_write();
   void do_write();
   void on_write(boost::system::error_code ec, size_t bytes);
   void do_read();

@@ -74,6 +74,13 @@ inline void parse_options(int argc, char** argv, int first, const option_setters
   }
 }
 
+/// Monotonic nanoseconds: send times written into frames and read back in the same process.
+inline int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 /// The p-quantile (0 ≤ p ≤ 1) of `v`, reordering it; 0 when empty.
 inline double percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;

@@ -10,22 +10,15 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "tools/loadgen/common.hpp"
 #include "tools/loadgen/raw_ws.hpp"
 
 namespace loadgen {
 
 namespace {
 
-constexpr uint8_t kText = 0x1, kBinary = 0x2, kPing = 0x9, kPong = 0xA;
-
 /// Audio as listeners receive it: 0x01 | flags | channel (16) | sender (16) | payload.
 constexpr size_t kAudioHeader = 34;
-
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 
@@ -86,26 +79,19 @@ std::vector<double> ptt_clients::latencies_ms() const {
 }
 
 void ptt_clients::read_loop(reader& r) {
-  std::array<epoll_event, 256> events;
   std::array<char, 64 * 1024> buffer;
-  while (running_.load(std::memory_order_relaxed)) {
-    // Poll, then sleep: a reader blocked in epoll_wait would be woken by every frame, and on
-    // loopback the node's send pays for that wake-up, a cost no remote client puts on it.
-    int n = ::epoll_wait(r.epoll_fd, events.data(), static_cast<int>(events.size()), 0);
-    if (n < static_cast<int>(events.size())) std::this_thread::sleep_for(poll_interval_);
-    for (int i = 0; i < n; ++i) {
-      auto& c = *static_cast<client*>(events[static_cast<size_t>(i)].data.ptr);
-      ssize_t got;
-      do {
-        got = ::recv(c.fd, buffer.data(), buffer.size(), 0);
-        if (got > 0) feed(c, std::string_view(buffer.data(), static_cast<size_t>(got)), &r);
-      } while (got == static_cast<ssize_t>(buffer.size()));
-      if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
-        ::epoll_ctl(r.epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
-        ++closed_;
-      }
+  poll_sockets(r.epoll_fd, poll_interval_, running_, [&](const epoll_event& ev) {
+    auto& c = *static_cast<client*>(ev.data.ptr);
+    ssize_t got;
+    do {
+      got = ::recv(c.fd, buffer.data(), buffer.size(), 0);
+      if (got > 0) feed(c, std::string_view(buffer.data(), static_cast<size_t>(got)), &r);
+    } while (got == static_cast<ssize_t>(buffer.size()));
+    if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR)) {
+      ::epoll_ctl(r.epoll_fd, EPOLL_CTL_DEL, c.fd, nullptr);
+      ++closed_;
     }
-  }
+  });
 }
 
 void ptt_clients::feed(client& c, std::string_view bytes, reader* r) {
@@ -127,7 +113,7 @@ void ptt_clients::feed(client& c, std::string_view bytes, reader* r) {
 
 void ptt_clients::on_frame(client& c, uint8_t opcode, std::string_view payload, reader* r) {
   switch (opcode) {
-    case kBinary:
+    case ws_opcode::binary:
       if (r && measuring_.load(std::memory_order_relaxed) && payload.size() >= kAudioHeader + 8) {
         int64_t sent;
         std::memcpy(&sent, payload.data() + kAudioHeader, sizeof sent);
@@ -135,13 +121,13 @@ void ptt_clients::on_frame(client& c, uint8_t opcode, std::string_view payload, 
         r->latencies_ms.push_back(static_cast<double>(now_ns() - sent) / 1e6);
       }
       break;
-    case kText:
+    case ws_opcode::text:
       if (payload.find(R"("type":"channel.joined")") != std::string_view::npos) ++joined_;
       if (payload.find(R"("type":"ptt.granted")") != std::string_view::npos) ++granted_;
       break;
-    case kPing: {
+    case ws_opcode::ping: {
       std::lock_guard guard{c.send_mutex};
-      send_all(c.fd, client_frame(kPong, payload));
+      send_all(c.fd, client_frame(ws_opcode::pong, payload));
       break;
     }
     default:

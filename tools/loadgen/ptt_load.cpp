@@ -42,11 +42,6 @@ struct ptt_options {
   int server_pid = 0;      ///< for CPU and RSS figures
 };
 
-int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_type::now().time_since_epoch())
-      .count();
-}
-
 std::string uuid_bytes(const std::string& uuid) {
   std::string out;
   for (size_t i = 0; i + 1 < uuid.size(); ++i) {
@@ -56,8 +51,6 @@ std::string uuid_bytes(const std::string& uuid) {
   }
   return out;
 }
-
-constexpr uint8_t kText = 0x1, kBinary = 0x2;
 
 /// Sends every talker's frames at `fps` from `start` to `until`, talker t offset by
 /// `offsets[t]` (< one frame interval), each frame carrying its send time in its first 8
@@ -82,7 +75,7 @@ uint64_t pace_talkers(ptt_clients& clients, const std::vector<size_t>& talkers,
       payload.resize(headers[t].size() + o.frame_bytes, 'o');
       int64_t ts = now_ns();
       std::memcpy(payload.data() + headers[t].size(), &ts, sizeof ts);
-      if (clients.send(talkers[t], client_frame(kBinary, payload))) ++sent;
+      if (clients.send(talkers[t], client_frame(ws_opcode::binary, payload))) ++sent;
     }
   }
   return sent;
@@ -208,10 +201,10 @@ int run_ptt(int argc, char** argv) {
   std::vector<size_t> talkers;
   for (size_t g = 0; g < setup.channels.size(); ++g) {
     talkers.push_back(g * static_cast<size_t>(o.members));
-    clients.send(
-        talkers.back(),
-        client_frame(kText, fmt::format(R"({{"type":"ptt.start","id":"s","channel":"{}"}})",
-                                        setup.channels[g])));
+    clients.send(talkers.back(),
+                 client_frame(ws_opcode::text,
+                              fmt::format(R"({{"type":"ptt.start","id":"s","channel":"{}"}})",
+                                          setup.channels[g])));
   }
   if (!wait_for([&] { return clients.granted() == talkers.size(); }, std::chrono::seconds(30))) {
     fmt::print("only {} of {} talkers got the floor\n", clients.granted(), talkers.size());

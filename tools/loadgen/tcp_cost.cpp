@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "tools/loadgen/common.hpp"
+#include "tools/loadgen/raw_ws.hpp"
 
 namespace loadgen {
 
@@ -108,18 +109,12 @@ int run_tcp_cost(int argc, char** argv) {
   double reader_cpu = 0;
   std::thread reader([&] {
     double cpu0 = thread_cpu_seconds();
-    std::array<epoll_event, 256> events;
     std::array<char, 64 * 1024> buffer;
-    while (running.load()) {
-      int n = ::epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()), 0);
-      for (int i = 0; i < n; ++i) {
-        ssize_t got =
-            ::recv(events[static_cast<size_t>(i)].data.fd, buffer.data(), buffer.size(), 0);
-        if (got > 0) received_bytes += static_cast<uint64_t>(got);
-      }
-      if (n < static_cast<int>(events.size()))
-        std::this_thread::sleep_for(std::chrono::microseconds(o.poll_us));
-    }
+    poll_sockets(epoll_fd, std::chrono::microseconds(o.poll_us), running,
+                 [&](const epoll_event& ev) {
+                   ssize_t got = ::recv(ev.data.fd, buffer.data(), buffer.size(), 0);
+                   if (got > 0) received_bytes += static_cast<uint64_t>(got);
+                 });
     reader_cpu = thread_cpu_seconds() - cpu0;
   });
 
