@@ -334,6 +334,34 @@ void reset_password(context& ctx, http::request req, http::responder respond) {
       });
 }
 
+void confirm_email(context& ctx, http::request req, http::responder respond) {
+  auto body = read_body(req, respond);
+  if (!body) return;
+  auto& in = *body;
+  in.reject_unknown({"token"});
+  auto token = in.text("token", {true, 512});
+  if (!in.ok()) return respond(in.problem(req.path));
+  if (!admit(ctx, rate_class::login, "confirm|" + req.remote_address, req, respond)) return;
+  answer_from_store(
+      ctx, req, *token, "confirm_email",
+      [token = *token, req](soci::session& sql) -> std::optional<user_record> {
+        auto user = persistence::confirm_email_change(sql, token);
+        if (!user) return std::nullopt;
+        principal who{principal::kind::user, user->id, user->tenant_id, user->role};
+        persistence::append_audit(sql, audit_of(who, req, "user.email_changed", "user", user->id,
+                                                json::object{{"email", user->email}}));
+        return user;
+      },
+      respond,
+      [&ctx, req](std::optional<user_record>& user) {
+        if (!user) return invalid_fields({{"token", "is invalid, used or expired"}}, req.path);
+        // The address that receives password resets changed: every login of the account ends.
+        revoke_user_sessions(ctx, user->id, "e-mail address changed");
+        return api_response(json::object{{"message", "e-mail address changed; log in again"},
+                                         {"email", user->email}});
+      });
+}
+
 }  // namespace
 
 void add_auth_routes(router& r, context& ctx) {
@@ -365,6 +393,10 @@ void add_auth_routes(router& r, context& ctx) {
   r.add("POST", "/api/v1/auth/forgot-password",
         [&ctx](http::request req, path_params, http::responder respond) {
           forgot_password(ctx, std::move(req), std::move(respond));
+        });
+  r.add("POST", "/api/v1/auth/confirm-email",
+        [&ctx](http::request req, path_params, http::responder respond) {
+          confirm_email(ctx, std::move(req), std::move(respond));
         });
   r.add("POST", "/api/v1/auth/reset-password",
         [&ctx](http::request req, path_params, http::responder respond) {

@@ -1,9 +1,11 @@
 #include "api/user_routes.hpp"
 
+#include <fmt/format.h>
 #include <boost/json.hpp>
 #include <caf/all.hpp>
 
 #include "actors/identity/identity_atoms.hpp"
+#include "actors/identity/privilege.hpp"
 #include "api/effects.hpp"
 #include "api/guard.hpp"
 #include "api/hasher_calls.hpp"
@@ -12,7 +14,9 @@
 #include "api/store_call.hpp"
 #include "persistence/audit.hpp"
 #include "persistence/connection.hpp"
+#include "persistence/identity/tokens.hpp"
 #include "persistence/identity/users.hpp"
+#include "persistence/outbox.hpp"
 #include "protocols/http/problem.hpp"
 
 namespace sb::api {
@@ -49,6 +53,38 @@ std::optional<std::string> read_role(fields& in, bool required) {
     return std::nullopt;
   }
   return role;
+}
+
+/// The user a change acts on; refused when the account outranks the caller (privilege.hpp).
+/// Runs inside the change's transaction, so the rank checked is the rank changed.
+user_record manageable_user(soci::session& sql, const tenant_scope& scope, const std::string& id,
+                            const principal& who) {
+  auto u = persistence::find_user(sql, scope, id);
+  if (!u) throw persistence::store_error(errc::not_found, "no such user");
+  if (!may_manage(who, privilege_of(u->role, u->superadmin))) {
+    throw persistence::store_error(errc::forbidden, "this account has more privilege than yours");
+  }
+  return *u;
+}
+
+/// Mails the confirmation of an address change to the new address, and a notice to the old one.
+void mail_email_change(soci::session& sql, const user_record& u, const std::string& new_email,
+                       const std::string& token, const config::auth_config& auth) {
+  auto hours = auth.email_change_ttl_s / 3600;
+  persistence::enqueue_email(
+      sql, u.tenant_id, new_email, "Confirm your new Switchboard address",
+      fmt::format("Your Switchboard account {} is to use this address from now on.\r\n\r\n"
+                  "To confirm, open this link within {} hours:\r\n"
+                  "{}/confirm-email?token={}\r\n\r\n"
+                  "Until then the account keeps its old address. If you did not expect this, "
+                  "ignore this message.\r\n",
+                  u.email, hours, auth.web_base_url, token));
+  persistence::enqueue_email(
+      sql, u.tenant_id, u.email, "Your Switchboard address is being changed",
+      fmt::format("Someone asked to change the address of your Switchboard account to {}.\r\n"
+                  "The change takes effect only when that address confirms it. If this was not "
+                  "you or your administrator, tell your administrator.\r\n",
+                  new_email));
 }
 
 void list(context& ctx, http::request req, principal who, http::responder respond) {
@@ -122,6 +158,9 @@ void create(context& ctx, http::request req, principal who, http::responder resp
   auto superadmin = in.boolean("superadmin", false);
   if (superadmin.value_or(false) && !who.superadmin) {
     in.fail("superadmin", "only operators may create operators");
+  }
+  if (role && !may_manage(who, privilege_of(*role, false))) {
+    in.fail("role", "may not be above your own");
   }
   if (!in.ok()) return respond(in.problem(req.path));
   u.email = *email;
@@ -199,9 +238,12 @@ void update(context& ctx, http::request req, path_params params, principal who,
   p.preferences = in.object_text("preferences", 16 * 1024, false);
   p.department = in.nullable_text("department", {false, 100});
   p.employee_id = in.nullable_text("employeeId", {false, 64});
+  if (p.role && !may_manage(who, privilege_of(*p.role, false))) {
+    in.fail("role", "may not be above your own");
+  }
   if (!in.ok()) return respond(in.problem(req.path));
   json::object changed;
-  if (p.email) changed["email"] = *p.email;
+  if (p.email) changed["email"] = "change requested";
   if (p.role) changed["role"] = *p.role;
   if (p.extension) changed["extension"] = *p.extension ? json::value(**p.extension) : nullptr;
   for (const char* name : {"firstName", "lastName", "displayName", "phone", "preferences",
@@ -211,17 +253,36 @@ void update(context& ctx, http::request req, path_params params, principal who,
   auto audit = audit_of(who, req, "user.updated", "user", id, changed);
   audit.tenant_id = scope->tenant_id();
   bool role_changed = p.role.has_value();
+  auto ttl = int64_t{ctx.cfg.auth.email_change_ttl_s} * 1'000'000;
+  // A new address takes effect only once its owner confirms it (POST /auth/confirm-email):
+  // whoever controls the address controls the account through password resets.
   answer_from_store(
       ctx, req, id, "update_user",
-      [scope = *scope, id, p, audit](soci::session& sql) {
-        auto u = persistence::update_user(sql, scope, id, p);
+      [scope = *scope, id, p, audit, who, ttl, auth = ctx.cfg.auth](soci::session& sql) {
+        auto before = manageable_user(sql, scope, id, who);
+        std::optional<std::string> pending;
+        if (p.email && *p.email != before.email) {
+          persistence::require_email_free(sql, scope, id, *p.email);
+          auto token = persistence::create_email_change(sql, before, *p.email, who.id, ttl);
+          mail_email_change(sql, before, *p.email, token, auth);
+          pending = *p.email;
+        }
+        auto rest = p;  // a job may run again (store_job.hpp): p stays as it came
+        rest.email.reset();
+        auto u = persistence::update_user(sql, scope, id, rest);
         persistence::append_audit(sql, audit);
-        return u;
+        return std::make_pair(u, pending);
       },
       respond,
-      [&ctx, role_changed](user_record& u) {
+      [&ctx, role_changed](std::pair<user_record, std::optional<std::string>>& r) {
+        auto& [u, pending] = r;
         if (role_changed) revoke_user_sessions(ctx, u.id, "role changed");
-        return api_response(user_json(u));
+        auto out = user_json(u);
+        if (pending) {
+          nudge_mailer(ctx);
+          out["pendingEmail"] = *pending;
+        }
+        return api_response(std::move(out));
       });
 }
 
@@ -244,7 +305,8 @@ void set_status(context& ctx, http::request req, path_params params, principal w
   audit.tenant_id = scope->tenant_id();
   answer_from_store(
       ctx, req, id, "set_user_status",
-      [scope = *scope, id, status = *status, audit](soci::session& sql) {
+      [scope = *scope, id, status = *status, audit, who](soci::session& sql) {
+        manageable_user(sql, scope, id, who);
         auto u = persistence::set_user_status(sql, scope, id, status);
         persistence::append_audit(sql, audit);
         return u;
@@ -270,6 +332,7 @@ void remove(context& ctx, http::request req, path_params params, principal who,
   answer_from_store(
       ctx, req, id, "delete_user",
       [scope = *scope, id, who, audit](soci::session& sql) {
+        manageable_user(sql, scope, id, who);
         persistence::soft_delete_user(sql, scope, id, who.id);
         persistence::append_audit(sql, audit);
         return true;

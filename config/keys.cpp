@@ -243,6 +243,10 @@ std::vector<key_spec> build_table() {
       "auth.reset_token_ttl_s", "PASSWORD_RESET_TTL", "lifetime of password reset links in seconds",
       [](auto& x) -> auto& { return x.auth.reset_token_ttl_s; }, 60, 86400));
   t.push_back(uint_key(
+      "auth.email_change_ttl_s", "EMAIL_CHANGE_TTL",
+      "lifetime of links that confirm a new e-mail address, in seconds",
+      [](auto& x) -> auto& { return x.auth.email_change_ttl_s; }, 60, 7 * 86400));
+  t.push_back(uint_key(
       "auth.invite_ttl_s", "INVITE_TTL", "default lifetime of invites in seconds",
       [](auto& x) -> auto& { return x.auth.invite_ttl_s; }, 60, 366 * 86400));
   t.push_back(string_key(

@@ -58,6 +58,7 @@ struct auth_config {
   uint32_t password_hash_memory_kib = 65536;  ///< argon2id memory
   uint32_t hasher_threads = 0;                ///< 0 = one per core
   uint32_t reset_token_ttl_s = 1800;
+  uint32_t email_change_ttl_s = 86400;  ///< links confirming a new e-mail address
   uint32_t invite_ttl_s = 7 * 24 * 3600;
   std::string bootstrap_admin_email;
   std::string bootstrap_admin_password;

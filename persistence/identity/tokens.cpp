@@ -14,6 +14,42 @@ std::string new_token() {
   return crypto::base64url_encode(crypto::random_bytes(32));
 }
 
+/// A single-use token row, claimed.
+struct claimed_token {
+  std::string user_id;
+  std::string detail;  ///< the value of the column the caller asked for
+};
+
+/// Marks the unused, unexpired row of `table` with this token used and returns its user and
+/// `detail_column`; nullopt when the token is unknown, used or expired, or another request
+/// claimed it first (the UPDATE is conditional).
+std::optional<claimed_token> claim_token(soci::session& sql, std::string_view table,
+                                         std::string_view detail_column,
+                                         const std::string& raw_token) {
+  std::string hash = crypto::sha256_hex(raw_token);
+  long long now = now_us();
+  std::string id;
+  claimed_token out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, user_id, " << detail_column << " AS detail FROM " << table
+                   << " WHERE token_hash = :h AND used_at_us IS NULL AND expires_at_us > :n",
+       soci::use(hash), soci::use(now));
+  for (const auto& r : rows) {
+    row_reader in(r);
+    id = in.str("id");
+    out.user_id = in.str("user_id");
+    out.detail = in.str("detail");
+  }
+  if (id.empty()) return std::nullopt;
+  soci::statement mark = (sql.prepare << "UPDATE " << table
+                                      << " SET used_at_us = :n "
+                                         "WHERE id = :id AND used_at_us IS NULL",
+                          soci::use(now), soci::use(id));
+  mark.execute(true);
+  if (mark.get_affected_rows() != 1) return std::nullopt;
+  return out;
+}
+
 }  // namespace
 
 std::string issue_refresh_token(soci::session& sql, const user_record& user,
@@ -98,25 +134,34 @@ std::string create_password_reset(soci::session& sql, const user_record& user, i
 
 std::optional<user_record> consume_password_reset(soci::session& sql,
                                                   const std::string& raw_token) {
-  std::string hash = crypto::sha256_hex(raw_token);
+  auto claimed = claim_token(sql, "password_resets", "user_id", raw_token);
+  if (!claimed) return std::nullopt;
+  return find_user_any_tenant(sql, claimed->user_id);
+}
+
+std::string create_email_change(soci::session& sql, const user_record& user,
+                                const std::string& new_email, const std::string& requested_by,
+                                int64_t ttl_us) {
+  std::string token = new_token();
+  std::string id = crypto::random_uuid();
+  std::string hash = crypto::sha256_hex(token);
   long long now = now_us();
-  std::string id, user_id;
-  soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT id, user_id FROM password_resets WHERE token_hash = :h "
-                      "AND used_at_us IS NULL AND expires_at_us > :n",
-       soci::use(hash), soci::use(now));
-  for (const auto& r : rows) {
-    row_reader in(r);
-    id = in.str("id");
-    user_id = in.str("user_id");
-  }
-  if (id.empty()) return std::nullopt;
-  soci::statement mark = (sql.prepare << "UPDATE password_resets SET used_at_us = :n "
-                                         "WHERE id = :id AND used_at_us IS NULL",
-                          soci::use(now), soci::use(id));
-  mark.execute(true);
-  if (mark.get_affected_rows() != 1) return std::nullopt;
-  return find_user_any_tenant(sql, user_id);
+  long long expires = now + ttl_us;
+  sql << "UPDATE email_changes SET used_at_us = :n WHERE user_id = :u AND used_at_us IS NULL",
+      soci::use(now), soci::use(user.id);
+  sql << "INSERT INTO email_changes (id, user_id, new_email, token_hash, requested_by, "
+         "expires_at_us, created_at_us) VALUES (:id, :u, :e, :h, :by, :x, :c)",
+      soci::use(id), soci::use(user.id), soci::use(new_email), soci::use(hash),
+      soci::use(requested_by), soci::use(expires), soci::use(now);
+  return token;
+}
+
+std::optional<user_record> confirm_email_change(soci::session& sql, const std::string& raw_token) {
+  auto claimed = claim_token(sql, "email_changes", "new_email", raw_token);
+  if (!claimed) return std::nullopt;
+  auto user = find_user_any_tenant(sql, claimed->user_id);
+  if (!user) return std::nullopt;
+  return change_email(sql, tenant_scope(user->tenant_id), user->id, claimed->detail);
 }
 
 issued_invite create_invite(soci::session& sql, const tenant_scope& scope,

@@ -45,6 +45,17 @@ std::string create_password_reset(soci::session& sql, const user_record& user, i
 /// Marks a reset token used and returns its user, if it is known, unused and unexpired.
 std::optional<user_record> consume_password_reset(soci::session& sql, const std::string& raw_token);
 
+/// Starts a change of `user`'s address to `new_email`, to be confirmed through the new address;
+/// any earlier pending change of the user lapses. Returns the token to mail there.
+std::string create_email_change(soci::session& sql, const user_record& user,
+                                const std::string& new_email, const std::string& requested_by,
+                                int64_t ttl_us);
+
+/// Applies the change a confirmation token stands for (change_email: every login of the user
+/// ends) and marks the token used. nullopt when the token is unknown, used or expired; throws
+/// store_error(conflict) when the address was taken meanwhile.
+std::optional<user_record> confirm_email_change(soci::session& sql, const std::string& raw_token);
+
 /// An invitation to join a tenant.
 struct invite_record {
   std::string id;

@@ -115,6 +115,16 @@ void bump_token_version(soci::session& sql, const std::string& tenant, const std
       soci::use(id), soci::use(tenant);
 }
 
+// Ends every login of the user: access tokens by version, refresh tokens by revocation (a
+// refresh token would otherwise mint fresh access tokens with the new version).
+void end_logins(soci::session& sql, const std::string& tenant, const std::string& id) {
+  bump_token_version(sql, tenant, id);
+  long long now = now_us();
+  sql << "UPDATE refresh_tokens SET revoked_at_us = :n WHERE user_id = :id "
+         "AND revoked_at_us IS NULL",
+      soci::use(now), soci::use(id);
+}
+
 }  // namespace
 
 bool is_user_sort_key(const std::string& key) {
@@ -232,14 +242,30 @@ void soft_delete_user(soci::session& sql, const tenant_scope& scope, const std::
       soci::use(u.tenant_id);
 }
 
+void require_email_free(soci::session& sql, const tenant_scope& scope, const std::string& id,
+                        const std::string& email) {
+  check_unique(sql, scope, id, email, std::nullopt);
+}
+
+user_record change_email(soci::session& sql, const tenant_scope& scope, const std::string& id,
+                         const std::string& email) {
+  auto u = require_user(sql, scope, id);
+  check_unique(sql, scope, u.id, email, std::nullopt);
+  u.email = email;
+  u.updated_at_us = now_us();
+  write_user(sql, u);
+  end_logins(sql, u.tenant_id, u.id);
+  return require_user(sql, scope, id);
+}
+
 void set_password(soci::session& sql, const tenant_scope& scope, const std::string& id,
                   const std::string& hash, bool revoke) {
   auto u = require_user(sql, scope, id);
   long long now = now_us();
-  int bump = revoke ? 1 : 0;
-  sql << "UPDATE users SET password_hash = :h, must_change_password = 0, updated_at_us = :u, "
-         "token_version = token_version + :b WHERE id = :id AND tenant_id = :t",
-      soci::use(hash), soci::use(now), soci::use(bump), soci::use(u.id), soci::use(u.tenant_id);
+  sql << "UPDATE users SET password_hash = :h, must_change_password = 0, updated_at_us = :u "
+         "WHERE id = :id AND tenant_id = :t",
+      soci::use(hash), soci::use(now), soci::use(u.id), soci::use(u.tenant_id);
+  if (revoke) end_logins(sql, u.tenant_id, u.id);
 }
 
 std::vector<user_record> login_candidates(soci::session& sql, const std::string& email) {

@@ -89,7 +89,14 @@ user_record set_user_status(soci::session& sql, const tenant_scope& scope, const
 /// Marks the user deleted (their email and extension become free) and revokes their tokens.
 void soft_delete_user(soci::session& sql, const tenant_scope& scope, const std::string& id,
                       const std::string& deleted_by);
-/// Replaces the password hash; with `revoke`, tokens issued before now stop working.
+/// Throws store_error(conflict) when another live user of the tenant has this address.
+void require_email_free(soci::session& sql, const tenant_scope& scope, const std::string& id,
+                        const std::string& email);
+/// Gives the user a new address (confirmed by its owner) and ends every login of the user.
+user_record change_email(soci::session& sql, const tenant_scope& scope, const std::string& id,
+                         const std::string& email);
+/// Replaces the password hash; with `revoke`, every login of the user ends (access tokens
+/// issued before now stop working, refresh tokens are revoked).
 void set_password(soci::session& sql, const tenant_scope& scope, const std::string& id,
                   const std::string& hash, bool revoke);
 

@@ -1,0 +1,13 @@
+-- A change of a user's e-mail address waits here until the new address confirms it: only then
+-- does the address (which receives password resets) change.
+CREATE TABLE email_changes (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users (id),
+  new_email TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  requested_by TEXT,
+  expires_at_us BIGINT NOT NULL,
+  used_at_us BIGINT,
+  created_at_us BIGINT NOT NULL
+);
+CREATE INDEX email_changes_user ON email_changes (user_id) WHERE used_at_us IS NULL;
