@@ -12,6 +12,7 @@
 #include "actors/identity/authenticator.hpp"
 #include "actors/identity/password_hasher.hpp"
 #include "actors/ptt/talk_group.hpp"
+#include "actors/runtime/connection_quota.hpp"
 #include "actors/runtime/crypto.hpp"
 #include "actors/runtime/lifecycle.hpp"
 #include "actors/runtime/rate_limiter.hpp"
@@ -39,7 +40,8 @@ struct context {
   std::shared_ptr<const crypto::secret_box> secrets;   ///< seals tokens kept at rest
   std::shared_ptr<const call_deps> calls;              ///< what call actors are made with
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  std::atomic<uint16_t> port{0};  ///< the bound port, known once listening
+  std::atomic<uint16_t> port{0};   ///< the bound port, known once listening
+  connection_quota connections{};  ///< open WebSockets per principal (ws.max_connections_per_*)
 };
 
 }  // namespace sb::api

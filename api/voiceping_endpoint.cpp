@@ -97,18 +97,20 @@ void handle_voiceping_upgrade(context& ctx, http::request req,
     auto* id = std::get_if<vp_identity>(&result);
     if (!id) return respond(unauthorized(req, std::get<errc>(result)));
     const auto& who = id->who;
+    auto slot = connection_slot(ctx, who);
+    if (!slot) return respond(too_many_connections(ctx, who, req));
     std::vector<std::string> tags{who.tag(), "tenant:" + who.tenant_id, "vp-user:" + who.id};
     protocols::ws_accept accept;
     accept.subprotocol = creds.subprotocol;
-    accept.attach = [&ctx, who, tags, creds,
+    accept.attach = [&ctx, who, tags, creds, slot,
                      user_add = !id->channel_list](ws::outbound_ptr out) -> ws::handler_ptr {
       auto deps = session_deps_for(ctx, who, tags, out, wire::voiceping);
       deps.device_id = creds.device_id;
       deps.user_add = user_add;
       auto session = ctx.sys.spawn(session_actor, std::move(deps));
-      uint32_t limit = ctx.cfg.rate_limit.enabled ? ctx.cfg.rate_limit.ws_messages : 0;
-      return std::make_shared<voiceping::adapter>(std::move(session), std::move(out), &ctx.limiter,
-                                                  limit);
+      auto budget = message_budget_for(ctx, who, *out);
+      return holding_slot(
+          std::make_shared<voiceping::adapter>(std::move(session), std::move(out), budget), slot);
     };
     respond(std::move(accept));
   });

@@ -1,5 +1,6 @@
 #include "api/websocket_endpoint.hpp"
 
+#include <fmt/format.h>
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 
@@ -45,15 +46,36 @@ struct cti_options {
   int64_t since = -1;
 };
 
-void accept(context& ctx, principal who, const ws_credentials& creds, const cti_options& cti,
-            protocols::upgrade_responder respond) {
+/// A connection's handler that also holds its slot in the principal's connection quota.
+class slot_holder final : public ws::handler {
+ public:
+  slot_holder(ws::handler_ptr inner, std::shared_ptr<void> slot)
+      : inner_(std::move(inner)), slot_(std::move(slot)) {}
+  void on_message(ws::opcode op, std::string payload) override {
+    inner_->on_message(op, std::move(payload));
+  }
+  void on_oversized(ws::opcode op, uint64_t size) override { inner_->on_oversized(op, size); }
+  void on_closed(uint16_t code) override {
+    inner_->on_closed(code);
+    slot_.reset();
+  }
+
+ private:
+  ws::handler_ptr inner_;
+  std::shared_ptr<void> slot_;
+};
+
+void accept(context& ctx, const http::request& req, principal who, const ws_credentials& creds,
+            const cti_options& cti, protocols::upgrade_responder respond) {
+  auto slot = connection_slot(ctx, who);
+  if (!slot) return respond(too_many_connections(ctx, who, req));
   std::vector<std::string> tags{who.tag(), "tenant:" + who.tenant_id};
   if (!creds.api_key.empty()) tags.push_back(key_tag(crypto::sha256_hex(creds.api_key)));
   // A user's native session is one of their devices: calls to the user ring it.
   if (who.type == principal::kind::user) tags.push_back(call_device_tag(who.id));
   protocols::ws_accept accept;
   accept.subprotocol = creds.subprotocol;
-  accept.attach = [&ctx, who, tags, cti](ws::outbound_ptr out) -> ws::handler_ptr {
+  accept.attach = [&ctx, who, tags, cti, slot](ws::outbound_ptr out) -> ws::handler_ptr {
     auto session = ctx.sys.spawn(session_actor, session_deps_for(ctx, who, tags, out));
     if (who.type == principal::kind::app) {
       // The app's webhook stream writes its events to this connection until the session ends.
@@ -62,17 +84,46 @@ void accept(context& ctx, principal who, const ws_credentials& creds, const cti_
                                     cti_follower{session, out, cti.crm_user, cti.since}),
                   true);
     }
-    return std::make_shared<native::adapter>(std::move(session), std::move(out),
-                                             ctx.cfg.ws.max_message_bytes, &ctx.limiter,
-                                             ws_messages_per_min(ctx));
+    auto budget = message_budget_for(ctx, who, *out);
+    return holding_slot(
+        std::make_shared<native::adapter>(std::move(session), std::move(out),
+                                          ctx.cfg.ws.max_message_bytes, std::move(budget)),
+        slot);
   };
   respond(std::move(accept));
 }
 
 }  // namespace
 
-uint32_t ws_messages_per_min(const context& ctx) {
-  return ctx.cfg.rate_limit.enabled ? ctx.cfg.rate_limit.ws_messages : 0;
+ws::message_budget message_budget_for(context& ctx, const principal& who, const ws::outbound& out) {
+  const auto& r = ctx.cfg.rate_limit;
+  if (!r.enabled) return {};
+  return ws::message_budget(&ctx.limiter, std::string(out.id()), r.ws_messages, who.tag(),
+                            r.ws_user_messages);
+}
+
+std::shared_ptr<void> connection_slot(context& ctx, const principal& who) {
+  const auto& w = ctx.cfg.ws;
+  auto limit =
+      who.type == principal::kind::app ? w.max_connections_per_app : w.max_connections_per_user;
+  return ctx.connections.acquire(who.tag(), limit);
+}
+
+http::response too_many_connections(const context& ctx, const principal& who,
+                                    const http::request& req) {
+  const auto& w = ctx.cfg.ws;
+  auto limit =
+      who.type == principal::kind::app ? w.max_connections_per_app : w.max_connections_per_user;
+  auto r = http::problem(
+      errc::too_many_requests,
+      fmt::format("{} open WebSocket connections is the most one account may hold", limit),
+      req.path);
+  r.with_header("Retry-After", "5");
+  return r;
+}
+
+ws::handler_ptr holding_slot(ws::handler_ptr inner, std::shared_ptr<void> slot) {
+  return std::make_shared<slot_holder>(std::move(inner), std::move(slot));
 }
 
 session_deps session_deps_for(context& ctx, const principal& who, std::vector<std::string> tags,
@@ -111,7 +162,9 @@ void handle_upgrade(context& ctx, http::request req, protocols::upgrade_responde
     cti.since = *v;
   }
   auto on_result = [&ctx, req, creds, cti, respond](auth_result r) {
-    if (auto* who = std::get_if<principal>(&r)) return accept(ctx, *who, creds, cti, respond);
+    if (auto* who = std::get_if<principal>(&r)) {
+      return accept(ctx, req, *who, creds, cti, respond);
+    }
     auto code = std::get<errc>(r);
     auto problem =
         http::problem(code,

@@ -146,6 +146,18 @@ std::vector<key_spec> build_table() {
       "ws.max_inflight", "WS_MAX_INFLIGHT",
       "requests one connection may have unanswered before too_many_requests",
       [](auto& x) -> auto& { return x.ws.max_inflight; }, 1, 1'000'000));
+  t.push_back(uint_key(
+      "ws.control_frames_per_min", "WS_CONTROL_FRAMES_PER_MIN",
+      "pings and pongs a client may send per minute before it is closed with 1008 (0 = any)",
+      [](auto& x) -> auto& { return x.ws.control_frames_per_min; }, 0, 1'000'000));
+  t.push_back(uint_key(
+      "ws.max_connections_per_user", "WS_MAX_CONNECTIONS_PER_USER",
+      "WebSocket connections one user may hold open (0 = any); more are refused with 429",
+      [](auto& x) -> auto& { return x.ws.max_connections_per_user; }, 0, 1'000'000));
+  t.push_back(uint_key(
+      "ws.max_connections_per_app", "WS_MAX_CONNECTIONS_PER_APP",
+      "WebSocket connections one app may hold open (0 = any); more are refused with 429",
+      [](auto& x) -> auto& { return x.ws.max_connections_per_app; }, 0, 10'000'000));
   t.push_back(string_key(
       "database.url", "DATABASE_URL", "sqlite:PATH or postgresql://user:pass@host:port/db",
       [](auto& x) -> auto& { return x.database.url; },
@@ -322,6 +334,10 @@ std::vector<key_spec> build_table() {
       "rate_limit.ws_messages_per_min", "RATE_LIMIT_WS_MESSAGES",
       "WebSocket messages per minute per connection",
       [](auto& x) -> auto& { return x.rate_limit.ws_messages; }, 1, 10'000'000));
+  t.push_back(uint_key(
+      "rate_limit.ws_user_messages_per_min", "RATE_LIMIT_WS_USER_MESSAGES",
+      "WebSocket messages per minute per user or app, all its connections together",
+      [](auto& x) -> auto& { return x.rate_limit.ws_user_messages; }, 1, 10'000'000));
   t.push_back(ms_key(
       "ptt.max_idle_ms", "MAXIMUM_IDLE_DURATION",
       "a floor whose holder sent no audio this long may be taken over",

@@ -24,6 +24,9 @@ struct ws_config {
   milliseconds idle_timeout{75'000};            ///< close after this long without any frame
   milliseconds close_timeout{5'000};            ///< wait for the peer's close before dropping TCP
   uint32_t max_inflight = 256;                  ///< requests a session may have unanswered
+  uint32_t control_frames_per_min = 600;        ///< pings + pongs from a client; over → 1008
+  uint32_t max_connections_per_user = 32;       ///< open WebSockets of one user (both listeners)
+  uint32_t max_connections_per_app = 2000;      ///< open WebSockets of one app's API keys
 };
 
 /// The database and its store actors.
@@ -84,9 +87,10 @@ struct rate_limit_config {
   uint32_t webhooks = 1000;
   uint32_t calls_api = 300;
   uint32_t internal_api = 100;
-  uint32_t login = 10;  ///< per account and IP
-  uint32_t api = 600;   ///< everything else under /api
-  uint32_t ws_messages = 6000;
+  uint32_t login = 10;                ///< per account and IP
+  uint32_t api = 600;                 ///< everything else under /api
+  uint32_t ws_messages = 6000;        ///< per connection
+  uint32_t ws_user_messages = 12000;  ///< per user or app, all its connections together
 };
 
 /// Push-to-talk: floor timers (the VoicePing seed's names), recordings, the VoicePing listener.

@@ -64,15 +64,23 @@ void handle_echo(self_ptr self, const session_deps& deps, native::echo& req) {
           });
 }
 
-/// Runs `fn` now if the session is ready, else once it is; drops it (counted) when too many
-/// wait. `fn` may refer to the behavior's own `deps`: it lives as long as the actor.
-template <class Fn>
-void when_ready(self_ptr self, const session_deps& deps, Fn fn) {
+/// Runs `fn` now if the session is ready, else once it is. When max_inflight messages wait
+/// already, calls `refuse` instead (counted): a request gets an error, never silence. `fn` may
+/// refer to the behavior's own `deps`: it lives as long as the actor.
+template <class Fn, class Refuse>
+void when_ready(self_ptr self, const session_deps& deps, Fn fn, Refuse refuse) {
   auto& st = self->state;
   if (st.ready) return fn();
-  if (st.pending.size() >= deps.max_inflight) return count_error(errc::too_many_requests);
+  if (st.pending.size() >= deps.max_inflight) {
+    count_error(errc::too_many_requests);
+    return refuse();
+  }
   st.pending.emplace_back(std::move(fn));
 }
+
+/// What a message that found the pre-ready queue full gets: nothing (VoicePing frames and
+/// audio, which have no reply; counted in sb_errors_total).
+void nothing() {}
 
 void become_ready(self_ptr self) {
   auto& st = self->state;
@@ -104,39 +112,51 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
   return {
       [=](inbound_atom, native::request& req) {
         census.on_message(self);
-        when_ready(self, deps, [self, &deps, req = std::move(req)]() mutable {
-          std::visit(
-              [&](auto& r) {
-                using T = std::decay_t<decltype(r)>;
-                if constexpr (std::is_same_v<T, native::ping>) {
-                  deps.out->send(ws::text_frame(native::encode_pong(r.id)));
-                } else if constexpr (std::is_same_v<T, native::echo>) {
-                  handle_echo(self, deps, r);
-                } else if constexpr (std::is_same_v<T, native::ptt_start>) {
-                  handle_ptt_start(self, deps, r);
-                } else if constexpr (std::is_same_v<T, native::ptt_stop>) {
-                  handle_ptt_stop(self, deps, r);
-                } else if constexpr (std::is_same_v<T, native::text_message>) {
-                  handle_text(self, deps, r);
-                } else if constexpr (std::is_same_v<T, native::receipt>) {
-                  handle_receipt(self, deps, r);
-                } else if constexpr (std::is_same_v<T, native::emergency_start>) {
-                  handle_emergency_start(self, deps, r);
-                } else if constexpr (std::is_same_v<T, native::call_invite>) {
-                  handle_call_invite(self, deps, r);
-                } else if constexpr (std::is_same_v<T, native::call_request>) {
-                  handle_call_request(self, deps, r);
-                } else {
-                  handle_emergency_stop(self, deps, r);
-                }
-              },
-              req);
-        });
+        auto id = std::visit([](const auto& r) { return r.id; }, req);
+        auto refuse = [&deps, id] {
+          deps.out->send(ws::text_frame(native::encode_error(
+              id, errc::too_many_requests,
+              fmt::format("more than {} requests before the session was ready; retry",
+                          deps.max_inflight))));
+        };
+        when_ready(
+            self, deps,
+            [self, &deps, req = std::move(req)]() mutable {
+              std::visit(
+                  [&](auto& r) {
+                    using T = std::decay_t<decltype(r)>;
+                    if constexpr (std::is_same_v<T, native::ping>) {
+                      deps.out->send(ws::text_frame(native::encode_pong(r.id)));
+                    } else if constexpr (std::is_same_v<T, native::echo>) {
+                      handle_echo(self, deps, r);
+                    } else if constexpr (std::is_same_v<T, native::ptt_start>) {
+                      handle_ptt_start(self, deps, r);
+                    } else if constexpr (std::is_same_v<T, native::ptt_stop>) {
+                      handle_ptt_stop(self, deps, r);
+                    } else if constexpr (std::is_same_v<T, native::text_message>) {
+                      handle_text(self, deps, r);
+                    } else if constexpr (std::is_same_v<T, native::receipt>) {
+                      handle_receipt(self, deps, r);
+                    } else if constexpr (std::is_same_v<T, native::emergency_start>) {
+                      handle_emergency_start(self, deps, r);
+                    } else if constexpr (std::is_same_v<T, native::call_invite>) {
+                      handle_call_invite(self, deps, r);
+                    } else if constexpr (std::is_same_v<T, native::call_request>) {
+                      handle_call_request(self, deps, r);
+                    } else {
+                      handle_emergency_stop(self, deps, r);
+                    }
+                  },
+                  req);
+            },
+            refuse);
       },
       [=](voiceping_atom, voiceping::frame& f) {
         census.on_message(self);
-        when_ready(self, deps,
-                   [self, &deps, f = std::move(f)]() mutable { handle_voiceping(self, deps, f); });
+        when_ready(
+            self, deps,
+            [self, &deps, f = std::move(f)]() mutable { handle_voiceping(self, deps, f); },
+            nothing);
       },
       [=](replaced_atom, const std::string& new_device) { replaced_by(deps, new_device); },
       [=](closed_atom, uint16_t code) {
@@ -146,9 +166,10 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
         self->quit();
       },
       [=](audio_atom, audio_route route, const std::string& target, const audio_bytes& opus) {
-        when_ready(self, deps, [self, &deps, route, target, opus] {
-          handle_audio(self, deps, route, target, opus);
-        });
+        when_ready(
+            self, deps,
+            [self, &deps, route, target, opus] { handle_audio(self, deps, route, target, opus); },
+            nothing);
       },
       [=](direct_atom, const ptt::talk_event& e) { deliver_direct(deps, e); },
       [=](call_atom, const ws::frame_ptr& frame) { deps.out->send(frame); },

@@ -13,23 +13,32 @@
 namespace sb::native {
 
 adapter::adapter(caf::actor session, ws::outbound_ptr out, uint64_t max_message_bytes,
-                 rate_limiter* limiter, uint32_t messages_per_min)
+                 ws::message_budget budget)
     : session_(std::move(session)),
       out_(std::move(out)),
       max_message_bytes_(max_message_bytes),
-      limiter_(limiter),
-      messages_per_min_(messages_per_min) {}
+      budget_(std::move(budget)) {}
 
 void adapter::reply_error(std::string_view id, errc code, std::string_view message) {
   count_error(code);
   out_->send(ws::text_frame(encode_error(id, code, message)));
 }
 
+bool adapter::within_budget(std::string_view id) {
+  auto d = budget_.hit();
+  if (d.allowed) return true;
+  reply_error(id, errc::too_many_requests,
+              fmt::format("more than {} messages per minute; retry in {} s", d.limit, d.reset_s));
+  return false;
+}
+
 void adapter::on_message(ws::opcode op, std::string payload) {
   if (op != ws::opcode::text) {
-    // Binary frames carry audio; they are paced by the floor, not by the message limit.
+    // Audio frames are paced by the floor and the audio limits, not by the message budget;
+    // anything else binary counts against it like a malformed text message.
     auto audio = decode_audio(payload);
     if (!audio) {
+      if (!within_budget({})) return;
       return reply_error({}, errc::bad_request, "binary frames must be audio frames (0x01)");
     }
     auto route = audio->emergency                           ? audio_route::emergency
@@ -41,18 +50,14 @@ void adapter::on_message(ws::opcode op, std::string payload) {
   }
   auto decoded = decode(payload);
   if (auto* failure = std::get_if<decode_failure>(&decoded)) {
+    if (!within_budget(failure->id)) return;
     return reply_error(failure->id, failure->code, failure->detail);
   }
-  if (limiter_ && messages_per_min_ > 0) {
-    auto d = limiter_->hit(out_->id(), messages_per_min_, now_us());
-    if (!d.allowed) {
-      auto id = std::visit([](const auto& r) { return r.id; }, std::get<request>(decoded));
-      return reply_error(id, errc::too_many_requests,
-                         fmt::format("more than {} messages per minute; retry in {} s",
-                                     messages_per_min_, d.reset_s));
-    }
+  auto& req = std::get<request>(decoded);
+  if (!within_budget(std::visit([](const auto& r) { return std::string_view(r.id); }, req))) {
+    return;
   }
-  caf::anon_send(session_, inbound_atom::value, std::move(std::get<request>(decoded)));
+  caf::anon_send(session_, inbound_atom::value, std::move(req));
 }
 
 void adapter::on_oversized(ws::opcode, uint64_t size) {

@@ -3,9 +3,9 @@
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 
-#include "actors/runtime/rate_limiter.hpp"
 #include "protocols/native/codec.hpp"
 #include "protocols/ws/connection.hpp"
+#include "protocols/ws/message_budget.hpp"
 
 // Decoded requests go only to the session actor of the same node.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::native::request)
@@ -18,10 +18,10 @@ namespace sb::native {
 /// becomes `(closed_atom, uint16_t code)`.
 class adapter final : public ws::handler {
  public:
-  /// Limits the connection to `messages_per_min` messages (0 = unlimited), counted in
-  /// `limiter` under `limit_key`.
+  /// Every text message, and every binary one that is not audio, counts against `budget`;
+  /// over it, the client gets too_many_requests with the request's id.
   adapter(caf::actor session, ws::outbound_ptr out, uint64_t max_message_bytes,
-          rate_limiter* limiter = nullptr, uint32_t messages_per_min = 0);
+          ws::message_budget budget = {});
 
   void on_message(ws::opcode op, std::string payload) override;
   void on_oversized(ws::opcode op, uint64_t size) override;
@@ -29,12 +29,13 @@ class adapter final : public ws::handler {
 
  private:
   void reply_error(std::string_view id, errc code, std::string_view message);
+  /// Counts a message; false (after answering too_many_requests) when over the budget.
+  bool within_budget(std::string_view id);
 
   caf::actor session_;
   ws::outbound_ptr out_;
   uint64_t max_message_bytes_;
-  rate_limiter* limiter_;
-  uint32_t messages_per_min_;
+  ws::message_budget budget_;
 };
 
 }  // namespace sb::native

@@ -3,7 +3,6 @@
 #include <caf/send.hpp>
 
 #include "actors/runtime/atoms.hpp"
-#include "actors/runtime/clock.hpp"
 #include "actors/runtime/metrics.hpp"
 
 namespace sb::voiceping {
@@ -30,23 +29,17 @@ drop_counters& drops() {
 
 }  // namespace
 
-adapter::adapter(caf::actor session, ws::outbound_ptr out, rate_limiter* limiter,
-                 uint32_t messages_per_min)
-    : session_(std::move(session)),
-      out_(std::move(out)),
-      limiter_(limiter),
-      messages_per_min_(messages_per_min) {}
+adapter::adapter(caf::actor session, ws::outbound_ptr out, ws::message_budget budget)
+    : session_(std::move(session)), out_(std::move(out)), budget_(std::move(budget)) {}
 
 void adapter::on_message(ws::opcode op, std::string payload) {
+  auto f = op == ws::opcode::text ? std::nullopt : decode(payload);
+  // Audio is paced by the floor and the audio limits; everything else counts against the
+  // budget, malformed frames included.
+  bool audio = f && f->message_type == static_cast<int64_t>(message_type::audio);
+  if (!audio && !budget_.hit().allowed) return drops().rate_limited.inc();
   if (op == ws::opcode::text) return drops().text.inc();  // "Could not parse", silently
-  auto f = decode(payload);
   if (!f) return drops().malformed.inc();
-  // Audio is paced by the floor, not by the message limit.
-  bool audio = f->message_type == static_cast<int64_t>(message_type::audio);
-  if (!audio && limiter_ && messages_per_min_ > 0 &&
-      !limiter_->hit(out_->id(), messages_per_min_, now_us()).allowed) {
-    return drops().rate_limited.inc();
-  }
   caf::anon_send(session_, voiceping_atom::value, std::move(*f));
 }
 

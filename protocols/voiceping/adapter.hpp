@@ -3,9 +3,9 @@
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 
-#include "actors/runtime/rate_limiter.hpp"
 #include "protocols/voiceping/frame.hpp"
 #include "protocols/ws/connection.hpp"
+#include "protocols/ws/message_budget.hpp"
 
 // Decoded frames go only to the session actor of the same node.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::voiceping::frame)
@@ -19,9 +19,8 @@ namespace sb::voiceping {
 /// `(voiceping_atom, voiceping::frame)`; the end of the connection `(closed_atom, code)`.
 class adapter final : public ws::handler {
  public:
-  /// Limits non-audio frames to `messages_per_min` (0 = unlimited), counted in `limiter`.
-  adapter(caf::actor session, ws::outbound_ptr out, rate_limiter* limiter = nullptr,
-          uint32_t messages_per_min = 0);
+  /// Every frame but audio counts against `budget`, malformed ones included.
+  adapter(caf::actor session, ws::outbound_ptr out, ws::message_budget budget = {});
 
   void on_message(ws::opcode op, std::string payload) override;
   void on_oversized(ws::opcode op, uint64_t size) override;
@@ -30,8 +29,7 @@ class adapter final : public ws::handler {
  private:
   caf::actor session_;
   ws::outbound_ptr out_;
-  rate_limiter* limiter_;
-  uint32_t messages_per_min_;
+  ws::message_budget budget_;
 };
 
 }  // namespace sb::voiceping

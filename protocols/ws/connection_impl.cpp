@@ -30,6 +30,9 @@ struct ws_metrics {
       "sb_ws_frames_dropped_total", "Droppable frames not sent because the client was slow");
   metrics::counter& slow = metrics::global().get_counter(
       "sb_ws_slow_consumer_closes_total", "Connections closed for exceeding their queue budget");
+  metrics::counter& control_floods = metrics::global().get_counter(
+      "sb_ws_control_flood_closes_total",
+      "Connections closed for sending more pings and pongs than ws.control_frames_per_min");
   metrics::histogram& batch = metrics::global().get_histogram(
       "sb_ws_write_batch_frames", "Frames per gather write", metrics::size_bounds());
 };
@@ -53,7 +56,7 @@ connection::connection(net::ip::tcp::socket socket, const config::ws_config& cfg
       serial_(next_serial.fetch_add(1)),
       id_("ws-" + std::to_string(serial_)),
       reader_(cfg.max_message_bytes),
-      ping_timer_(socket_.get_executor()),
+      keepalive_timer_(socket_.get_executor()),
       close_timer_(socket_.get_executor()),
       queue_(cfg.outbound_queue_bytes, cfg.droppable_queue_bytes) {
   wsm().open.add(1);
@@ -67,11 +70,12 @@ void connection::start(std::string handshake_response, std::string leftover, att
   registry_->add(serial_, weak_from_this());
   boost::system::error_code ignored;
   socket_.non_blocking(true, ignored);
-  last_rx_ = std::chrono::steady_clock::now();
+  last_rx_ = control_window_start_ = std::chrono::steady_clock::now();
+  next_ping_ = last_rx_ + cfg_.ping_interval;
   push_control(std::make_shared<const std::string>(std::move(handshake_response)));
   handler_ = attach(shared_from_this());
   if (!leftover.empty()) process(leftover);
-  arm_ping();
+  arm_timer();
   if (!terminated_) do_read();
 }
 
@@ -188,12 +192,16 @@ void connection::begin_close(uint16_t code, std::string_view reason, bool discar
   });
 }
 
-void connection::push_control(frame_ptr frame) {
+void connection::push_control(frame_ptr frame, bool pong) {
   bool kick = false;
   {
     std::lock_guard guard{mutex_};
     if (closing_) return;
-    queue_.push_control(std::move(frame));
+    if (pong) {
+      queue_.push_pong(std::move(frame));
+    } else {
+      queue_.push_control(std::move(frame));
+    }
     schedule_write_locked(kick);
   }
   if (kick) post_write();
@@ -284,9 +292,11 @@ void connection::process(std::string_view bytes) {
         handler_->on_oversized(ev.op, ev.size);
         break;
       case inbound_event::kind::ping:
-        push_control(make_frame(opcode::pong, ev.payload));
+        if (!control_frame_allowed()) return;
+        push_control(make_frame(opcode::pong, ev.payload), true);
         break;
       case inbound_event::kind::pong:
+        if (!control_frame_allowed()) return;
         break;
       case inbound_event::kind::close:
         peer_closed_ = true;
@@ -302,27 +312,46 @@ void connection::process(std::string_view bytes) {
   }
 }
 
-void connection::arm_ping() {
-  ping_timer_.expires_after(cfg_.ping_interval);
-  ping_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec) self->on_ping_timer();
+bool connection::control_frame_allowed() {
+  if (cfg_.control_frames_per_min == 0) return true;
+  auto now = std::chrono::steady_clock::now();
+  if (now - control_window_start_ >= std::chrono::minutes(1)) {
+    control_window_start_ = now;
+    control_frames_ = 0;
+  }
+  if (++control_frames_ <= cfg_.control_frames_per_min) return true;
+  if (control_frames_ == cfg_.control_frames_per_min + 1) wsm().control_floods.inc();
+  begin_close(close_code::policy_violation, "too many control frames", true);
+  return false;
+}
+
+void connection::arm_timer() {
+  // One timer for both jobs: it wakes at the next ping or at the idle deadline, whichever
+  // comes first, so an idle connection closes at ws.idle_timeout_ms, not at the next ping.
+  keepalive_timer_.expires_at(std::min(next_ping_, last_rx_ + cfg_.idle_timeout));
+  keepalive_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->on_timer();
   });
 }
 
-void connection::on_ping_timer() {
+void connection::on_timer() {
   if (terminated_) return;
-  if (std::chrono::steady_clock::now() - last_rx_ >= cfg_.idle_timeout) {
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_rx_ >= cfg_.idle_timeout) {
     begin_close(close_code::idle_timeout, "idle timeout", true);
     return;
   }
-  push_control(make_frame(opcode::ping, {}));
-  arm_ping();
+  if (now >= next_ping_) {
+    push_control(make_frame(opcode::ping, {}));
+    next_ping_ = now + cfg_.ping_interval;
+  }
+  arm_timer();
 }
 
 void connection::terminate(uint16_t code) {
   if (terminated_) return;
   terminated_ = true;
-  ping_timer_.cancel();
+  keepalive_timer_.cancel();
   close_timer_.cancel();
   {
     // Under the lock: a sender writing directly (write_through_locked) may be using the socket.

@@ -48,7 +48,10 @@ class connection final : public outbound, public std::enable_shared_from_this<co
 
  private:
   void begin_close(uint16_t code, std::string_view reason, bool discard_queued);
-  void push_control(frame_ptr frame);
+  /// Queues a control frame outside the budget; a `pong` replaces one still waiting.
+  void push_control(frame_ptr frame, bool pong = false);
+  /// Counts a ping or pong from the peer; over ws.control_frames_per_min, closes with 1008.
+  bool control_frame_allowed();
   void schedule_write_locked(bool& kick);
   /// Queues `frame`; with `write`, also writes if nothing else is (see write_through_locked).
   bool push(frame_ptr frame, delivery d, bool write);
@@ -63,8 +66,8 @@ class connection final : public outbound, public std::enable_shared_from_this<co
   void do_read();
   void read_available();
   void process(std::string_view bytes);
-  void arm_ping();
-  void on_ping_timer();
+  void arm_timer();
+  void on_timer();
   void terminate(uint16_t code);
 
   boost::asio::ip::tcp::socket socket_;
@@ -80,9 +83,12 @@ class connection final : public outbound, public std::enable_shared_from_this<co
   // Strand only.
   message_reader reader_;
   std::vector<inbound_event> events_;
-  boost::asio::steady_timer ping_timer_;
+  boost::asio::steady_timer keepalive_timer_;
   boost::asio::steady_timer close_timer_;
   std::chrono::steady_clock::time_point last_rx_;
+  std::chrono::steady_clock::time_point next_ping_;
+  std::chrono::steady_clock::time_point control_window_start_;
+  uint32_t control_frames_ = 0;
   handler_ptr handler_;
   std::vector<boost::asio::const_buffer> buffers_;
   bool close_sent_ = false;

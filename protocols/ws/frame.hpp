@@ -20,10 +20,11 @@ enum class opcode : uint8_t {
 /// Close codes Switchboard sends; documented in docs/protocol.md.
 namespace close_code {
 constexpr uint16_t normal = 1000;
-constexpr uint16_t going_away = 1001;       ///< server shutting down
-constexpr uint16_t protocol_error = 1002;   ///< malformed framing
-constexpr uint16_t no_status = 1005;        ///< (received only) close without a code
-constexpr uint16_t invalid_payload = 1007;  ///< text that is not UTF-8
+constexpr uint16_t going_away = 1001;        ///< server shutting down
+constexpr uint16_t protocol_error = 1002;    ///< malformed framing
+constexpr uint16_t no_status = 1005;         ///< (received only) close without a code
+constexpr uint16_t invalid_payload = 1007;   ///< text that is not UTF-8
+constexpr uint16_t policy_violation = 1008;  ///< a flood of pings or pongs
 constexpr uint16_t internal_error = 1011;
 constexpr uint16_t idle_timeout = 4000;   ///< nothing received for ws.idle_timeout_ms
 constexpr uint16_t slow_consumer = 4001;  ///< outbound queue over ws.outbound_queue_bytes

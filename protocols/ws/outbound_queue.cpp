@@ -16,14 +16,26 @@ void outbound_queue::push_control(frame_ptr frame) {
   frames_.push_back(std::move(frame));
 }
 
+void outbound_queue::push_pong(frame_ptr frame) {
+  if (!pending_pong_) {
+    pending_pong_ = frames_.size();
+    return push_control(std::move(frame));
+  }
+  auto& waiting = frames_[*pending_pong_];
+  bytes_ = bytes_ - waiting->size() + frame->size();
+  waiting = std::move(frame);
+}
+
 void outbound_queue::take_all(std::vector<frame_ptr>& out) {
   for (auto& f : frames_) out.push_back(std::move(f));
   frames_.clear();
+  pending_pong_.reset();
 }
 
 void outbound_queue::clear() {
   for (const auto& f : frames_) bytes_ -= f->size();
   frames_.clear();
+  pending_pong_.reset();
 }
 
 }  // namespace sb::ws

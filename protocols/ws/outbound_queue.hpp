@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "protocols/ws/frame.hpp"
@@ -27,8 +28,13 @@ class outbound_queue {
   /// `dropped`; any frame above the hard limit is `overflow` (the caller closes the client).
   push_result push(frame_ptr frame, delivery d);
 
-  /// Queues a control frame (pong, close, the handshake response) regardless of limits.
+  /// Queues a control frame (ping, close, the handshake response) regardless of limits.
   void push_control(frame_ptr frame);
+
+  /// Queues a pong, replacing one that is still waiting: RFC 6455 §5.5.3 lets an endpoint
+  /// answer only the latest ping, so a client that floods pings and never reads holds one
+  /// pong of server memory, not one per ping.
+  void push_pong(frame_ptr frame);
 
   /// Moves everything queued into `out` (appending); it stays counted until `written`.
   void take_all(std::vector<frame_ptr>& out);
@@ -47,6 +53,7 @@ class outbound_queue {
   uint64_t droppable_limit_;
   uint64_t bytes_ = 0;
   std::deque<frame_ptr> frames_;
+  std::optional<size_t> pending_pong_;  ///< index in frames_ of a pong not yet taken
 };
 
 }  // namespace sb::ws

@@ -31,6 +31,8 @@ class child_process {
   /// Waits for a normal exit; returns its code like stop().
   int wait();
 
+  pid_t pid() const { return pid_; }
+
  private:
   pid_t pid_ = -1;
   int exit_code_ = -1;

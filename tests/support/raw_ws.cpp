@@ -1,22 +1,30 @@
 #include "tests/support/raw_ws.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/write.hpp>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
 
 namespace sb::test {
 
-namespace net = boost::asio;
-
-std::string masked_text_frame(const std::string& payload) {
+std::string masked_frame(uint8_t opcode, const std::string& payload) {
   std::string out;
-  out.push_back(static_cast<char>(0x81));
+  out.push_back(static_cast<char>(0x80 | opcode));
   if (payload.size() < 126) {
     out.push_back(static_cast<char>(0x80 | payload.size()));
-  } else {
+  } else if (payload.size() <= 0xFFFF) {
     out.push_back(static_cast<char>(0x80 | 126));
     out.push_back(static_cast<char>(payload.size() >> 8));
     out.push_back(static_cast<char>(payload.size() & 0xFF));
+  } else {
+    out.push_back(static_cast<char>(0x80 | 127));
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      out.push_back(static_cast<char>((uint64_t{payload.size()} >> shift) & 0xFF));
+    }
   }
   const char mask[4] = {0x12, 0x34, 0x56, 0x78};
   out.append(mask, 4);
@@ -24,19 +32,96 @@ std::string masked_text_frame(const std::string& payload) {
   return out;
 }
 
+std::string upgrade_request(const std::string& target,
+                            const std::map<std::string, std::string>& headers) {
+  std::string out = "GET " + target +
+                    " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+  for (const auto& [name, value] : headers) out += name + ": " + value + "\r\n";
+  return out + "\r\n";
+}
+
 void blast_and_hang_up(uint16_t port, const std::string& token,
                        const std::vector<std::string>& messages) {
-  net::io_context ioc;
-  net::ip::tcp::socket sock(ioc);
-  sock.connect({net::ip::make_address("127.0.0.1"), port});
-  std::string bytes =
-      "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-      "Authorization: Bearer " +
-      token + "\r\n\r\n";
+  std::string bytes = upgrade_request("/ws", {{"Authorization", "Bearer " + token}});
   for (const auto& m : messages) bytes += masked_text_frame(m);
-  net::write(sock, net::buffer(bytes));
-  sock.close();
+  raw_ws client(port, bytes);
+}
+
+raw_ws::raw_ws(uint16_t port, const std::string& upgrade) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    throw std::runtime_error("raw_ws: cannot connect");
+  }
+  if (!send(upgrade)) throw std::runtime_error("raw_ws: cannot send the upgrade");
+}
+
+raw_ws::~raw_ws() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool raw_ws::send(const std::string& bytes) {
+  size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    sent += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::vector<raw_ws::frame> raw_ws::read_all(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string in;
+  char buf[65536];
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) break;  // EOF or reset: the server is done
+    in.append(buf, static_cast<size_t>(n));
+  }
+  std::vector<frame> out;
+  auto head_end = in.find("\r\n\r\n");
+  if (head_end == std::string::npos) return out;
+  status_ = in.substr(0, in.find("\r\n"));
+  size_t pos = head_end + 4;
+  while (in.size() - pos >= 2) {
+    frame f;
+    f.opcode = static_cast<uint8_t>(in[pos]) & 0x0F;
+    uint64_t len = static_cast<uint8_t>(in[pos + 1]) & 0x7F;
+    size_t header = 2;
+    if (len == 126 || len == 127) {
+      size_t bytes = len == 126 ? 2 : 8;
+      if (in.size() - pos < 2 + bytes) break;
+      len = 0;
+      for (size_t i = 0; i < bytes; ++i) len = (len << 8) | static_cast<uint8_t>(in[pos + 2 + i]);
+      header += bytes;
+    }
+    if (in.size() - pos - header < len) break;
+    f.payload = in.substr(pos + header, len);
+    pos += header + len;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::optional<uint16_t> raw_ws::close_code(const std::vector<frame>& frames) {
+  for (const auto& f : frames) {
+    if (f.opcode == 0x8 && f.payload.size() >= 2) {
+      return static_cast<uint16_t>((static_cast<uint8_t>(f.payload[0]) << 8) |
+                                   static_cast<uint8_t>(f.payload[1]));
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace sb::test

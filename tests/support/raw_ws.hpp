@@ -1,18 +1,63 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace sb::test {
 
-/// A masked client text frame, as RFC 6455 requires of clients.
-std::string masked_text_frame(const std::string& payload);
+/// A masked client frame, as RFC 6455 requires of clients.
+std::string masked_frame(uint8_t opcode, const std::string& payload);
+
+/// A masked client text frame.
+inline std::string masked_text_frame(const std::string& payload) {
+  return masked_frame(0x1, payload);
+}
+
+/// The upgrade request for `target`, with `headers` (e.g. Authorization).
+std::string upgrade_request(const std::string& target,
+                            const std::map<std::string, std::string>& headers);
 
 /// Opens a TCP connection, sends an upgrade request to /ws (authenticated with `token`)
 /// immediately followed by `messages` as text frames, all in one write, and closes without
 /// waiting for anything.
 void blast_and_hang_up(uint16_t port, const std::string& token,
                        const std::vector<std::string>& messages);
+
+/// A WebSocket client on a plain blocking socket, for what a polite client never does: frames
+/// pipelined right behind the upgrade, floods that never read, writes that ignore the server.
+class raw_ws {
+ public:
+  struct frame {
+    uint8_t opcode = 0;
+    std::string payload;
+  };
+
+  /// Connects and sends `upgrade` (plus anything appended to it) in one write; does not wait.
+  raw_ws(uint16_t port, const std::string& upgrade);
+  ~raw_ws();
+  raw_ws(const raw_ws&) = delete;
+  raw_ws& operator=(const raw_ws&) = delete;
+
+  /// Writes all of `bytes`; false once the server has closed the connection.
+  bool send(const std::string& bytes);
+
+  /// Reads the server's answer to the upgrade, then every frame until the server closes the
+  /// connection (close frame and EOF) or `timeout` passes. The status line is in `status`.
+  std::vector<frame> read_all(std::chrono::milliseconds timeout);
+
+  /// The status line of the upgrade answer, once read_all has run.
+  const std::string& status() const { return status_; }
+
+  /// The code of a close frame among `frames`, if any.
+  static std::optional<uint16_t> close_code(const std::vector<frame>& frames);
+
+ private:
+  int fd_ = -1;
+  std::string status_;
+};
 
 }  // namespace sb::test

@@ -50,6 +50,13 @@ uint16_t server_process::voiceping_port() const {
   return in >> port ? static_cast<uint16_t>(port) : 0;
 }
 
+long server_process::rss_kib() const {
+  auto status = read_file("/proc/" + std::to_string(child_->pid()) + "/status");
+  auto at = status.find("VmRSS:");
+  if (at == std::string::npos) throw std::runtime_error("no VmRSS for the server");
+  return std::stol(status.substr(at + 6));
+}
+
 int server_process::stop(int sig, std::chrono::seconds timeout) {
   try {
     return child_->stop(sig, timeout);

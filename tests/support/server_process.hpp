@@ -39,6 +39,9 @@ class server_process {
   /// True while the process runs.
   bool running() { return child_->running(); }
 
+  /// The server's resident memory in KiB (VmRSS), read from /proc.
+  long rss_kib() const;
+
   /// Everything the server wrote to stdout and stderr so far.
   std::string log() const { return read_file(dir_.file("log")); }
 

@@ -37,3 +37,23 @@ TEST_CASE("droppable frames go first, then the hard limit overflows", "[ws]") {
   q.clear();
   CHECK(q.bytes() == 0);
 }
+
+TEST_CASE("a pong waiting in the queue is replaced by the next one", "[ws]") {
+  outbound_queue q(1000, 500);
+  q.push_pong(std::make_shared<const std::string>("pong-1"));
+  q.push(bytes(10), delivery::reliable);
+  for (int i = 2; i <= 1000; ++i) {
+    q.push_pong(std::make_shared<const std::string>("pong-" + std::to_string(i)));
+  }
+  CHECK(q.bytes() == 10 + std::string("pong-1000").size());
+  std::vector<frame_ptr> taken;
+  q.take_all(taken);
+  REQUIRE(taken.size() == 2);
+  CHECK(*taken[0] == "pong-1000");  // in the first pong's place
+  // Once taken (being written), the next pong queues anew.
+  q.push_pong(std::make_shared<const std::string>("pong-next"));
+  taken.clear();
+  q.take_all(taken);
+  REQUIRE(taken.size() == 1);
+  CHECK(*taken[0] == "pong-next");
+}
