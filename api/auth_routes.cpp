@@ -35,24 +35,21 @@ http::response bad_credentials(const http::request& req) {
 
 // Checks `password` against each candidate in turn (normally one), in a hasher actor; with no
 // candidate, against the decoy hash, so unknown accounts take as long as known ones.
-void find_matching(caf::event_based_actor* self, context& ctx, std::vector<user_record> candidates,
+void find_matching(caf::event_based_actor* self, context& ctx, const http::request& req,
+                   http::responder respond, std::vector<user_record> candidates,
                    std::string password, size_t index,
                    std::function<void(std::optional<user_record>)> done) {
-  if (candidates.empty() || index >= candidates.size()) {
-    if (!candidates.empty()) return done(std::nullopt);
-    self->request(ctx.hasher.next(), caf::infinite, verify_atom::value, ctx.hasher.decoy_hash(),
-                  password)
-        .then([done](bool) { done(std::nullopt); }, [done](caf::error&) { done(std::nullopt); });
-    return;
-  }
-  auto hash = candidates[index].password_hash.value_or(ctx.hasher.decoy_hash());
-  self->request(ctx.hasher.next(), caf::infinite, verify_atom::value, hash, password)
-      .then(
-          [self, &ctx, candidates, password, index, done](bool ok) mutable {
-            if (ok && candidates[index].password_hash) return done(candidates[index]);
-            find_matching(self, ctx, std::move(candidates), std::move(password), index + 1, done);
-          },
-          [done](caf::error&) { done(std::nullopt); });
+  if (index >= candidates.size() && index > 0) return done(std::nullopt);
+  auto hash = candidates.empty()
+                  ? ctx.hasher.decoy_hash()
+                  : candidates[index].password_hash.value_or(ctx.hasher.decoy_hash());
+  verify_step(self, ctx, req.path, hash, password, respond,
+              [self, &ctx, req, respond, candidates, password, index, done](bool ok) mutable {
+                if (candidates.empty()) return done(std::nullopt);
+                if (ok && candidates[index].password_hash) return done(candidates[index]);
+                find_matching(self, ctx, req, respond, std::move(candidates), std::move(password),
+                              index + 1, done);
+              });
 }
 
 void login(context& ctx, http::request req, http::responder respond) {
@@ -65,8 +62,8 @@ void login(context& ctx, http::request req, http::responder respond) {
   auto tenant = in.text("tenantId", {false, 64});
   bool cookie_mode = in.boolean("cookie", false).value_or(false);
   if (!in.ok()) return respond(in.problem(req.path));
-  // Per account and address: password guessing against one account is throttled either way.
-  if (!admit(ctx, rate_class::login, *email + "|" + req.remote_address, req, respond)) return;
+  if (auto refusal = credentials_refused(ctx, req)) return respond(std::move(*refusal));
+  if (!admit_login(ctx, *email, req, respond)) return;
 
   ctx.sys.spawn([&ctx, req, respond, email = *email, password = *password, tenant,
                  cookie_mode](caf::event_based_actor* self) {
@@ -81,9 +78,10 @@ void login(context& ctx, http::request req, http::responder respond) {
         respond,
         [self, &ctx, req, respond, password, cookie_mode](std::vector<user_record>& candidates) {
           find_matching(
-              self, ctx, candidates, password, 0,
+              self, ctx, req, respond, candidates, password, 0,
               [self, &ctx, req, respond, cookie_mode](std::optional<user_record> user) {
                 if (!user) {
+                  count_failed_credentials(ctx, req);
                   respond(bad_credentials(req));
                   return self->quit();
                 }
@@ -262,7 +260,7 @@ void forgot_password(context& ctx, http::request req, http::responder respond) {
   in.reject_unknown({"email"});
   auto email = in.email("email", true);
   if (!in.ok()) return respond(in.problem(req.path));
-  if (!admit(ctx, rate_class::login, *email + "|" + req.remote_address, req, respond)) return;
+  if (!admit_login(ctx, *email, req, respond)) return;
   auto ttl = int64_t{ctx.cfg.auth.reset_token_ttl_s} * 1'000'000;
   auto base = ctx.cfg.auth.web_base_url;
   auto minutes = ctx.cfg.auth.reset_token_ttl_s / 60;
@@ -302,7 +300,7 @@ void reset_password(context& ctx, http::request req, http::responder respond) {
   auto token = in.text("token", {true, 512});
   auto password = in.new_password("password", true);
   if (!in.ok()) return respond(in.problem(req.path));
-  if (!admit(ctx, rate_class::login, "reset|" + req.remote_address, req, respond)) return;
+  if (!admit_login(ctx, {}, req, respond)) return;
   ctx.sys.spawn(
       [&ctx, req, respond, token = *token, password = *password](caf::event_based_actor* self) {
         hash_step(
@@ -341,7 +339,7 @@ void confirm_email(context& ctx, http::request req, http::responder respond) {
   in.reject_unknown({"token"});
   auto token = in.text("token", {true, 512});
   if (!in.ok()) return respond(in.problem(req.path));
-  if (!admit(ctx, rate_class::login, "confirm|" + req.remote_address, req, respond)) return;
+  if (!admit_login(ctx, {}, req, respond)) return;
   answer_from_store(
       ctx, req, *token, "confirm_email",
       [token = *token, req](soci::session& sql) -> std::optional<user_record> {

@@ -27,14 +27,19 @@ void ingest(context& ctx, const http::request& req, const std::string& app_id,
   if (!crypto::is_uuid(app_id)) {
     return respond(http::problem(errc::not_found, "no such app", req.path));
   }
+  // As with the webhook rate limit: 503, which Dialpad retries, rather than 429.
+  if (auto refusal = credentials_refused(ctx, req, errc::overloaded)) {
+    return respond(std::move(*refusal));
+  }
   auto timeout = ctx.cfg.database.request_timeout * 2;
   ctx.sys.spawn([&ctx, req, app_id, respond, timeout](caf::event_based_actor* self) {
-    auto fail = [self, &ctx, path = req.path, respond](caf::error& err) {
+    auto fail = [self, &ctx, req, path = req.path, respond](caf::error& err) {
       // A stream that went away mid-request (its app was unknown) is worth a retry.
       auto r = err == caf::sec::request_receiver_down
                    ? http::problem(errc::db_unavailable, "retry later", path)
                    : store_problem(ctx, err, path);
       if (persistence::store_errc(err) == errc::unauthorized) {
+        count_failed_credentials(ctx, req);
         r.with_header("WWW-Authenticate", "Bearer");
       }
       respond(std::move(r));

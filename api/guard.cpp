@@ -22,6 +22,8 @@ uint32_t limit_of(const context& ctx, rate_class c) {
       return r.webhooks;
     case rate_class::login:
       return r.login;
+    case rate_class::login_address:
+      return r.login_per_address;
   }
   return r.api;
 }
@@ -38,6 +40,8 @@ const char* name_of(rate_class c) {
       return "webhooks";
     case rate_class::login:
       return "login";
+    case rate_class::login_address:
+      return "login-address";
   }
   return "api";
 }
@@ -96,6 +100,35 @@ bool admit(context& ctx, rate_class c, const std::string& key, const http::reque
   return true;
 }
 
+bool admit_login(context& ctx, const std::string& account, const http::request& req,
+                 http::responder& respond) {
+  // Two budgets, not one keyed on both: a guesser spreading over addresses still meets the
+  // account's, and one trying many accounts from an address meets the address's.
+  if (!admit(ctx, rate_class::login_address, "ip:" + req.remote_address, req, respond)) {
+    return false;
+  }
+  return account.empty() || admit(ctx, rate_class::login, "account:" + account, req, respond);
+}
+
+std::optional<http::response> credentials_refused(context& ctx, const http::request& req,
+                                                  errc code) {
+  if (!ctx.cfg.rate_limit.enabled) return std::nullopt;
+  auto d = ctx.limiter.peek("authfail:" + req.remote_address, ctx.cfg.rate_limit.auth_failures,
+                            now_us());
+  if (d.allowed) return std::nullopt;
+  auto r = http::problem(
+      code,
+      "too many failed credentials from this address; retry in " + std::to_string(d.reset_s) + " s",
+      req.path);
+  r.with_header("Retry-After", std::to_string(d.reset_s));
+  return r;
+}
+
+void count_failed_credentials(context& ctx, const http::request& req) {
+  if (!ctx.cfg.rate_limit.enabled) return;
+  ctx.limiter.hit("authfail:" + req.remote_address, ctx.cfg.rate_limit.auth_failures, now_us());
+}
+
 void add_operator_route(router& r, context& ctx, const char* method, const char* path,
                         operator_handler fn) {
   auto ops = access{access::who::internal, {}, false, rate_class::internal_api};
@@ -129,16 +162,21 @@ handler guarded(context& ctx, access a, authed_handler h) {
       if (!admit(ctx, a.limit, key, req, respond)) return;
       h(std::move(req), std::move(params), std::move(who), std::move(respond));
     };
-    auto on_result = [proceed, req, respond](auth_result r) mutable {
+    auto on_result = [&ctx, proceed, req, respond](auth_result r) mutable {
       if (auto* who = std::get_if<principal>(&r)) return proceed(req, *who, respond);
       auto code = std::get<errc>(r);
-      if (code == errc::unauthorized) return respond(unauthorized(req, "invalid credentials"));
+      if (code == errc::unauthorized) {
+        count_failed_credentials(ctx, req);
+        return respond(unauthorized(req, "invalid credentials"));
+      }
       respond(http::problem(code, "credentials could not be checked; retry later", req.path));
     };
+    if (auto refusal = credentials_refused(ctx, req)) return respond(std::move(*refusal));
 
     if (a.allowed == access::who::internal) {
       auto token = std::string(req.bearer_token());
       if (token.empty() || !ctx.auth.internal_secret(token)) {
+        count_failed_credentials(ctx, req);
         return respond(unauthorized(req, "the internal API needs Authorization: Bearer <secret>"));
       }
       return proceed(std::move(req), principal{principal::kind::internal, "internal", "", "", true},

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,7 @@
 namespace sb::api {
 
 /// Which per-minute budget a route draws from (config rate_limit.*).
-enum class rate_class { api, calls_api, internal_api, webhooks, login };
+enum class rate_class { api, calls_api, internal_api, webhooks, login, login_address };
 
 /// Who may call a route.
 struct access {
@@ -48,6 +49,21 @@ handler limited(context& ctx, rate_class c, handler h);
 /// otherwise returns a responder that adds the RateLimit headers.
 bool admit(context& ctx, rate_class c, const std::string& key, const http::request& req,
            http::responder& respond);
+
+/// Counts a login-class attempt (login, reset, confirmation, invite) against the client
+/// address's budget and, when `account` is not empty, the account's budget (from any
+/// address); on refusal answers 429 and returns false.
+bool admit_login(context& ctx, const std::string& account, const http::request& req,
+                 http::responder& respond);
+
+/// The refusal (429, or `code`) for a client address that failed credentials
+/// rate_limit.auth_failures_per_min times this minute: it is refused before any check.
+/// nullopt while it may still try.
+std::optional<http::response> credentials_refused(context& ctx, const http::request& req,
+                                                  errc code = errc::too_many_requests);
+
+/// Counts one failed credential check (bad token, key, secret or password) of the client.
+void count_failed_credentials(context& ctx, const http::request& req);
 
 /// The value of a cookie in the request, or "".
 std::string cookie(const http::request& req, std::string_view name);

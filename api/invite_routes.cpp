@@ -86,7 +86,7 @@ void accept_invite(context& ctx, http::request req, http::responder respond) {
   auto last = in.text("lastName", {true, 100});
   auto display = in.text("displayName", {false, 200});
   if (!in.ok()) return respond(in.problem(req.path));
-  if (!admit(ctx, rate_class::login, "invite|" + req.remote_address, req, respond)) return;
+  if (!admit_login(ctx, {}, req, respond)) return;
   persistence::user_record u;
   u.email = *email;
   u.first_name = *first;

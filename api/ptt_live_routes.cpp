@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <boost/json.hpp>
 #include <caf/all.hpp>
 
@@ -16,6 +17,7 @@
 #include "persistence/ptt/control_plane.hpp"
 #include "persistence/ptt/messages.hpp"
 #include "protocols/auth/jwt.hpp"
+#include "protocols/http/byte_range.hpp"
 #include "protocols/http/problem.hpp"
 
 namespace sb::api {
@@ -284,6 +286,55 @@ void router_token(context& ctx, http::request req, principal who, http::responde
       });
 }
 
+/// Recording bytes read from the recorder one piece at a time, so that a download holds one
+/// piece of memory, not the file (the recorder reads with pread, off the I/O threads).
+std::shared_ptr<const http::body_source> recording_source(context& ctx, std::string id,
+                                                          uint64_t first, uint64_t size) {
+  auto source = std::make_shared<http::body_source>();
+  source->size = size;
+  source->read = [&ctx, id, first](uint64_t offset, uint64_t max,
+                                   std::function<void(std::string)> deliver) {
+    ctx.sys.spawn([&ctx, id, at = first + offset, max, deliver](caf::event_based_actor* self) {
+      self->request(ctx.recorder, std::chrono::seconds(10), rec_read_atom::value, id, at, max)
+          .then(
+              [self, deliver](std::string& piece) {
+                deliver(std::move(piece));
+                self->quit();
+              },
+              [self, deliver](caf::error&) {
+                deliver({});
+                self->quit();
+              });
+    });
+  };
+  return source;
+}
+
+/// The whole recording (200), the part a Range header asks for (206), or 416.
+http::response recording_response(context& ctx, const http::request& req, const std::string& id,
+                                  uint64_t size) {
+  auto asked = http::parse_range(req.header("range"), size);
+  if (std::holds_alternative<http::unsatisfiable_range>(asked)) {
+    auto r = http::problem(errc::range_not_satisfiable,
+                           "the recording has " + std::to_string(size) + " bytes", req.path);
+    r.with_header("Content-Range", "bytes */" + std::to_string(size));
+    return r;
+  }
+  http::response r;
+  r.with_header("Content-Type", "audio/opus");
+  r.with_header("Accept-Ranges", "bytes");
+  r.with_header("Cache-Control", "private, max-age=86400");
+  uint64_t first = 0, length = size;
+  if (const auto* range = std::get_if<http::byte_range>(&asked)) {
+    r.status = 206;
+    first = range->first;
+    length = range->last - range->first + 1;
+    r.with_header("Content-Range", fmt::format("bytes {}-{}/{}", range->first, range->last, size));
+  }
+  r.stream = recording_source(ctx, id, first, length);
+  return r;
+}
+
 }  // namespace
 
 void serve_recording(context& ctx, http::request req, std::string message_id, principal who,
@@ -313,12 +364,10 @@ void serve_recording(context& ctx, http::request req, std::string message_id, pr
       respond,
       [&ctx, req, respond](persistence::ptt_message& m) {
         ctx.sys.spawn([&ctx, req, respond, id = m.id](caf::event_based_actor* self) {
-          self->request(ctx.recorder, std::chrono::seconds(10), rec_read_atom::value, id)
+          self->request(ctx.recorder, std::chrono::seconds(10), rec_size_atom::value, id)
               .then(
-                  [self, respond](std::string& bytes) {
-                    auto r = http::response::text(200, std::move(bytes), "audio/opus");
-                    r.with_header("Cache-Control", "private, max-age=86400");
-                    respond(std::move(r));
+                  [self, &ctx, req, respond, id](int64_t size) {
+                    respond(recording_response(ctx, req, id, static_cast<uint64_t>(size)));
                     self->quit();
                   },
                   [self, respond, req](caf::error&) {

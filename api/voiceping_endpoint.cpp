@@ -3,6 +3,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/runtime/clock.hpp"
+#include "api/guard.hpp"
 #include "api/ptt_routes.hpp"
 #include "api/websocket_endpoint.hpp"
 #include "protocols/auth/jwt.hpp"
@@ -77,7 +78,8 @@ void resolve_identity(context& ctx, const std::string& token, identity_fn done) 
   ctx.auth.user_token(token, as_identity(false));  // an access token of the native API
 }
 
-http::response unauthorized(const http::request& req, errc code) {
+http::response unauthorized(context& ctx, const http::request& req, errc code) {
+  if (code == errc::unauthorized) count_failed_credentials(ctx, req);
   return http::problem(code,
                        code == errc::unauthorized ? "a VoicePing connection needs a valid token"
                                                   : "credentials could not be checked; retry later",
@@ -91,11 +93,12 @@ void handle_voiceping_upgrade(context& ctx, http::request req,
   if (ctx.node->draining.load()) {
     return respond(http::problem(errc::shutting_down, "the server is shutting down", req.path));
   }
+  if (auto refusal = credentials_refused(ctx, req)) return respond(std::move(*refusal));
   auto creds = credentials_of(req);
-  if (creds.token.empty()) return respond(unauthorized(req, errc::unauthorized));
+  if (creds.token.empty()) return respond(unauthorized(ctx, req, errc::unauthorized));
   resolve_identity(ctx, creds.token, [&ctx, req, creds, respond](auto result) {
     auto* id = std::get_if<vp_identity>(&result);
-    if (!id) return respond(unauthorized(req, std::get<errc>(result)));
+    if (!id) return respond(unauthorized(ctx, req, std::get<errc>(result)));
     const auto& who = id->who;
     auto slot = connection_slot(ctx, who);
     if (!slot) return respond(too_many_connections(ctx, who, req));
@@ -127,11 +130,12 @@ void handle_voiceping_request(context& ctx, http::request req, http::responder r
   if (!req.path.starts_with(kFiles) || req.path.size() == kFiles.size()) {
     return respond(http::problem(errc::not_found, "Not Found", req.path));
   }
+  if (auto refusal = credentials_refused(ctx, req)) return respond(std::move(*refusal));
   auto creds = credentials_of(req);
   auto message_id = req.path.substr(kFiles.size());
   resolve_identity(ctx, creds.token, [&ctx, req, message_id, respond](auto result) {
     auto* id = std::get_if<vp_identity>(&result);
-    if (!id) return respond(unauthorized(req, std::get<errc>(result)));
+    if (!id) return respond(unauthorized(ctx, req, std::get<errc>(result)));
     serve_recording(ctx, req, message_id, id->who, respond);
   });
 }

@@ -8,6 +8,7 @@
 #include "actors/runtime/crypto.hpp"
 #include "actors/session/session_actor.hpp"
 #include "api/effects.hpp"
+#include "api/guard.hpp"
 #include "api/input.hpp"
 #include "protocols/http/problem.hpp"
 #include "protocols/native/adapter.hpp"
@@ -141,6 +142,8 @@ session_deps session_deps_for(context& ctx, const principal& who, std::vector<st
   deps.encoder = ctx.encoders[static_cast<size_t>(protocol)];
   deps.recorder = ctx.recorder;
   if (protocol == wire::native && who.type == principal::kind::user) deps.calls = ctx.calls;
+  const auto& p = ctx.cfg.ptt;
+  deps.audio = {p.max_audio_frame_bytes, p.max_audio_bytes_per_s, p.max_burst_bytes};
   return deps;
 }
 
@@ -161,11 +164,13 @@ void handle_upgrade(context& ctx, http::request req, protocols::upgrade_responde
     if (!v) return respond(q.problem(req.path));
     cti.since = *v;
   }
+  if (auto refusal = credentials_refused(ctx, req)) return respond(std::move(*refusal));
   auto on_result = [&ctx, req, creds, cti, respond](auth_result r) {
     if (auto* who = std::get_if<principal>(&r)) {
       return accept(ctx, req, *who, creds, cti, respond);
     }
     auto code = std::get<errc>(r);
+    if (code == errc::unauthorized) count_failed_credentials(ctx, req);
     auto problem =
         http::problem(code,
                       code == errc::unauthorized ? "a WebSocket needs an access token or an API key"

@@ -252,6 +252,10 @@ std::vector<key_spec> build_table() {
       "threads hashing passwords (0 = one per core)",
       [](auto& x) -> auto& { return x.auth.hasher_threads; }, 0, 64));
   t.push_back(uint_key(
+      "auth.hasher_max_queue", "PASSWORD_HASH_MAX_QUEUE",
+      "password hashes waiting or running at once; more are refused with 503 and Retry-After",
+      [](auto& x) -> auto& { return x.auth.hasher_max_queue; }, 1, 100'000));
+  t.push_back(uint_key(
       "auth.reset_token_ttl_s", "PASSWORD_RESET_TTL", "lifetime of password reset links in seconds",
       [](auto& x) -> auto& { return x.auth.reset_token_ttl_s; }, 60, 86400));
   t.push_back(uint_key(
@@ -324,8 +328,17 @@ std::vector<key_spec> build_table() {
       [](auto& x) -> auto& { return x.rate_limit.internal_api; }, 1, 10'000'000));
   t.push_back(uint_key(
       "rate_limit.login_per_min", "RATE_LIMIT_LOGIN",
-      "login attempts per minute per account and IP",
+      "login and password-reset attempts per minute per account, from any address",
       [](auto& x) -> auto& { return x.rate_limit.login; }, 1, 10'000'000));
+  t.push_back(uint_key(
+      "rate_limit.login_per_address_per_min", "RATE_LIMIT_LOGIN_PER_ADDRESS",
+      "login, reset, confirmation and invite attempts per minute per client address",
+      [](auto& x) -> auto& { return x.rate_limit.login_per_address; }, 1, 10'000'000));
+  t.push_back(uint_key(
+      "rate_limit.auth_failures_per_min", "RATE_LIMIT_AUTH_FAILURES",
+      "failed credentials (tokens, API keys, secrets, passwords) per minute per client address; "
+      "then 429 before any check",
+      [](auto& x) -> auto& { return x.rate_limit.auth_failures; }, 1, 10'000'000));
   t.push_back(uint_key(
       "rate_limit.api_per_min", "RATE_LIMIT_API",
       "other /api requests per minute per principal (or IP)",
@@ -392,6 +405,24 @@ std::vector<key_spec> build_table() {
       "audio older than this when its group gets to it is not delivered (still recorded; "
       "0 = never drop)",
       [](auto& x) -> auto& { return x.ptt.max_audio_lag; }, 0, kMaxMs));
+  t.push_back(uint_key(
+      "ptt.max_audio_frame_bytes", "PTT_MAX_AUDIO_FRAME_BYTES",
+      "largest audio frame a talker may send; larger frames are dropped (0 = any)",
+      [](auto& x) -> auto& { return x.ptt.max_audio_frame_bytes; }, 0, kMaxBytes));
+  t.push_back(uint_key(
+      "ptt.max_audio_bytes_per_s", "PTT_MAX_AUDIO_BYTES_PER_S",
+      "audio bytes per second a talker may send (bursts of jitter up to twice that); faster "
+      "frames are dropped (0 = any)",
+      [](auto& x) -> auto& { return x.ptt.max_audio_bytes_per_s; }, 0, kMaxBytes));
+  t.push_back(uint_key(
+      "ptt.max_burst_bytes", "PTT_MAX_BURST_BYTES",
+      "audio bytes in one talk burst (and so one recording); the rest is dropped (0 = any)",
+      [](auto& x) -> auto& { return x.ptt.max_burst_bytes; }, 0, kMaxBytes));
+  t.push_back(uint_key(
+      "ptt.recording_quota_bytes", "PTT_RECORDING_QUOTA_BYTES",
+      "bytes of recordings kept per tenant; bursts beyond it are delivered but not recorded "
+      "(0 = no quota)",
+      [](auto& x) -> auto& { return x.ptt.recording_quota_bytes; }, 0, UINT64_MAX));
   t.push_back(uint_key(
       "ptt.fanout_lanes", "PTT_FANOUT_LANES",
       "fan-out lanes of a big talk group (0 = one per core)",

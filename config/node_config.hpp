@@ -60,6 +60,7 @@ struct auth_config {
   uint32_t password_hash_ops = 2;      ///< argon2id passes
   uint32_t password_hash_memory_kib = 65536;  ///< argon2id memory
   uint32_t hasher_threads = 0;                ///< 0 = one per core
+  uint32_t hasher_max_queue = 64;             ///< hashes waiting or running; more → 503
   uint32_t reset_token_ttl_s = 1800;
   uint32_t email_change_ttl_s = 86400;  ///< links confirming a new e-mail address
   uint32_t invite_ttl_s = 7 * 24 * 3600;
@@ -87,7 +88,9 @@ struct rate_limit_config {
   uint32_t webhooks = 1000;
   uint32_t calls_api = 300;
   uint32_t internal_api = 100;
-  uint32_t login = 10;                ///< per account and IP
+  uint32_t login = 10;                ///< per account, whatever the address
+  uint32_t login_per_address = 30;    ///< per client address, whatever the account
+  uint32_t auth_failures = 60;        ///< failed credentials per client address, everywhere
   uint32_t api = 600;                 ///< everything else under /api
   uint32_t ws_messages = 6000;        ///< per connection
   uint32_t ws_user_messages = 12000;  ///< per user or app, all its connections together
@@ -109,6 +112,12 @@ struct ptt_config {
   uint32_t fanout_lane_listeners = 256;  ///< groups this big write through lanes; 0 = never
   milliseconds max_audio_lag{500};       ///< older audio is dropped, not delivered; 0 = never
   uint32_t fanout_lanes = 0;             ///< lanes per big group; 0 = one per core
+  // What one talker may send; the defaults are far above what an Opus voice client sends
+  // (16–64 kbit/s in 20–60 ms frames of a few hundred bytes).
+  uint64_t max_audio_frame_bytes = 4096;         ///< one audio frame
+  uint64_t max_audio_bytes_per_s = 16384;        ///< sustained (twice that in a burst of jitter)
+  uint64_t max_burst_bytes = 2 * 1024 * 1024;    ///< one talk burst, and so one recording
+  uint64_t recording_quota_bytes = 10ull << 30;  ///< recordings kept per tenant; 0 = no quota
 };
 
 struct cti_config {

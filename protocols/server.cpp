@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -16,6 +17,7 @@
 #include <atomic>
 #include <optional>
 
+#include "actors/runtime/log_throttle.hpp"
 #include "actors/runtime/metrics.hpp"
 #include "protocols/http/problem.hpp"
 #include "protocols/ws/connection_impl.hpp"
@@ -79,6 +81,43 @@ http::request to_request(const bhttp::request<bhttp::string_body>& in, const std
   return out;
 }
 
+/// Beast's request parser, with its trailer bounded: Beast limits the header but not the
+/// fields of a chunked body's trailer, and inserting a field over 64 KiB throws from inside
+/// the parser. Trailer fields share the header limit here.
+class request_parser final : public bhttp::request_parser<bhttp::string_body> {
+ public:
+  explicit request_parser(uint64_t limit) : trailer_budget_(limit) {
+    header_limit(static_cast<uint32_t>(std::min<uint64_t>(limit, UINT32_MAX)));
+  }
+
+ private:
+  void on_header_impl(beast::error_code& ec) override {
+    in_trailer_ = true;  // every field from now on belongs to the trailer
+    ec = {};
+  }
+
+  void on_field_impl(bhttp::field name, beast::string_view name_string, beast::string_view value,
+                     beast::error_code& ec) override {
+    if (in_trailer_) {
+      auto size = name_string.size() + value.size() + 4;  // ": " and CRLF
+      if (size > trailer_budget_) {
+        ec = bhttp::error::header_limit;
+        return;
+      }
+      trailer_budget_ -= size;
+    }
+    get().insert(name, name_string, value);
+  }
+
+  uint64_t trailer_budget_;
+  bool in_trailer_ = false;
+};
+
+log_throttle& parser_failure_log() {
+  static log_throttle t{10};
+  return t;
+}
+
 }  // namespace
 
 struct server::impl : std::enable_shared_from_this<server::impl> {
@@ -111,7 +150,9 @@ namespace {
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
   http_session(tcp::socket socket, std::shared_ptr<server::impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {
+      : stream_(std::move(socket)),
+        buffer_(server->http_cfg.header_limit + 64 * 1024),
+        server_(std::move(server)) {
     hm().open.add(1);
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
@@ -125,13 +166,45 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
  private:
   void do_read() {
-    parser_.emplace();
+    parser_.emplace(server_->http_cfg.header_limit);
     parser_->body_limit(server_->http_cfg.body_limit);
-    parser_->header_limit(static_cast<uint32_t>(server_->http_cfg.header_limit));
+    parser_->eager(true);
     stream_.expires_after(server_->http_cfg.request_timeout);
-    bhttp::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+    parse_buffered();
+  }
+
+  // Our own read loop around the parser (rather than bhttp::async_read), so that anything the
+  // parser throws is caught here, for this connection only, instead of unwinding an I/O
+  // thread. The buffer is bounded: a body is consumed as it arrives, so only a header or a
+  // trailer can fill it.
+  void parse_buffered() {
+    while (buffer_.size() > 0) {
+      beast::error_code ec;
+      size_t used = 0;
+      try {
+        used = parser_->put(buffer_.data(), ec);
+      } catch (const std::exception& e) {
+        uint64_t suppressed = 0;
+        if (parser_failure_log().allow(suppressed)) {
+          spdlog::warn("{}: unparsable HTTP request ({}; {} more like it not logged)", remote_,
+                       e.what(), suppressed);
+        }
+        return on_read(bhttp::error::bad_value);
+      }
+      buffer_.consume(used);
+      if (ec == bhttp::error::need_more) break;
+      if (ec || parser_->is_done()) return on_read(ec);
+      if (used == 0) break;
+    }
+    if (buffer_.size() >= buffer_.max_size()) return on_read(bhttp::error::header_limit);
+    auto space = std::min<size_t>(64 * 1024, buffer_.max_size() - buffer_.size());
+    stream_.async_read_some(buffer_.prepare(space),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec == net::error::eof) ec = bhttp::error::end_of_stream;
+                              if (ec) return self->on_read(ec);
+                              self->buffer_.commit(n);
+                              self->parse_buffered();
+                            });
   }
 
   void on_read(beast::error_code ec) {
@@ -205,6 +278,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
                     seconds * 1000);
       started_.reset();
     }
+    if (res.stream) return write_streamed(std::move(res), keep_alive);
     auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
     out->version(11);
     out->result(res.status);
@@ -216,9 +290,54 @@ class http_session : public std::enable_shared_from_this<http_session> {
     stream_.expires_after(server_->http_cfg.request_timeout);
     bhttp::async_write(stream_, *out,
                        [self = shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
-                         if (ec || !keep_alive) return self->do_close();
-                         self->do_read();
+                         self->after_response(ec, keep_alive);
                        });
+  }
+
+  void after_response(beast::error_code ec, bool keep_alive) {
+    if (ec || !keep_alive) return do_close();
+    do_read();
+  }
+
+  /// Writes the head, then the body piece by piece as the source produces it.
+  void write_streamed(http::response res, bool keep_alive) {
+    auto head = std::make_shared<bhttp::response<bhttp::empty_body>>();
+    head->version(11);
+    head->result(res.status);
+    head->set(bhttp::field::server, "switchboard");
+    for (auto& [name, value] : res.headers) head->insert(name, value);
+    head->content_length(res.stream->size);
+    head->keep_alive(keep_alive);
+    auto sr = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*head);
+    stream_.expires_after(server_->http_cfg.request_timeout);
+    bhttp::async_write_header(stream_, *sr,
+                              [self = shared_from_this(), head, sr, source = res.stream,
+                               keep_alive](beast::error_code ec, size_t) {
+                                if (ec) return self->do_close();
+                                self->write_piece(source, 0, keep_alive);
+                              });
+  }
+
+  void write_piece(std::shared_ptr<const http::body_source> source, uint64_t offset,
+                   bool keep_alive) {
+    if (offset >= source->size) return after_response({}, keep_alive);
+    constexpr uint64_t kPiece = 64 * 1024;
+    auto self = shared_from_this();
+    source->read(offset, std::min(kPiece, source->size - offset),
+                 [self, source, offset, keep_alive](std::string piece) {
+                   net::post(self->stream_.get_executor(), [self, source, offset, keep_alive,
+                                                            piece = std::move(piece)]() mutable {
+                     if (piece.empty()) return self->do_close();  // the head promised more
+                     auto bytes = std::make_shared<std::string>(std::move(piece));
+                     self->stream_.expires_after(self->server_->http_cfg.request_timeout);
+                     net::async_write(
+                         self->stream_, net::buffer(*bytes),
+                         [self, source, offset, keep_alive, bytes](beast::error_code ec, size_t n) {
+                           if (ec) return self->do_close();
+                           self->write_piece(source, offset + n, keep_alive);
+                         });
+                   });
+                 });
   }
 
   void do_close() {
@@ -228,7 +347,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<request_parser> parser_;
   std::shared_ptr<server::impl> server_;
   std::string remote_;
   std::optional<std::chrono::steady_clock::time_point> started_;

@@ -23,6 +23,7 @@ using rec_open_atom = caf::atom_constant<caf::atom("recopen")>;
 using rec_append_atom = caf::atom_constant<caf::atom("recappend")>;
 using rec_close_atom = caf::atom_constant<caf::atom("recclose")>;
 using rec_read_atom = caf::atom_constant<caf::atom("recread")>;
+using rec_size_atom = caf::atom_constant<caf::atom("recsize")>;
 using direct_atom = caf::atom_constant<caf::atom("direct")>;
 
 /// Where a client's audio packet goes.

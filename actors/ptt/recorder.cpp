@@ -1,6 +1,8 @@
 #include "actors/ptt/recorder.hpp"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 #include <caf/all.hpp>
 
 #include <cerrno>
@@ -12,11 +14,85 @@
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/metrics.hpp"
+#include "persistence/connection.hpp"
 #include "persistence/store_job.hpp"
 
 namespace sb {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+using self_ptr = caf::stateful_actor<recorder_state>*;
+
+metrics::counter& over_quota() {
+  static auto& c = metrics::global().get_counter(
+      "sb_ptt_recordings_over_quota_total",
+      "Talk bursts delivered but not recorded: their tenant's recording quota was used up");
+  return c;
+}
+
+constexpr int64_t kSweepBatch = 500;  ///< recordings purged per store job
+
+/// Stores the burst's row within its tenant's quota; replies its id, or "" (and deletes the
+/// file) when the quota or the store refused it.
+void store_recording(self_ptr self, const recorder_deps& deps, persistence::ptt_message m,
+                     std::string path, caf::typed_response_promise<std::string> rp) {
+  auto job =
+      persistence::make_job("store_burst", [m, quota = deps.quota_bytes](soci::session& sql) {
+        persistence::insert_recording(sql, m, quota);
+        return caf::message{};
+      });
+  self->request(deps.store->route(std::hash<std::string>{}(m.target)), deps.store_timeout,
+                store_atom::value, job)
+      .then([rp, id = m.id]() mutable { rp.deliver(id); },
+            [self, rp, path, id = m.id](caf::error& err) mutable {
+              if (persistence::store_errc(err) == errc::limit_reached) {
+                over_quota().inc();
+              } else {
+                spdlog::warn("burst {} not stored: {}", id, self->system().render(err));
+              }
+              std::error_code e;
+              fs::remove(path, e);
+              rp.deliver(std::string());
+            });
+}
+
+/// One round of the retention sweep: deletes the files of recordings past the horizon, then
+/// marks their rows purged; repeats while whole batches come back.
+void sweep(self_ptr self, const recorder_deps& deps) {
+  auto horizon_us = now_us() - int64_t{deps.retention_days} * 86'400'000'000;
+  auto find = persistence::make_result_job("expired_recordings", [horizon_us](soci::session& sql) {
+    return persistence::expired_recordings(sql, horizon_us, kSweepBatch);
+  });
+  self->request(deps.store->route(0), deps.store_timeout, store_atom::value, find.job)
+      .then(
+          [self, deps, find] {
+            auto gone = **find.value;
+            for (const auto& g : gone) {
+              std::error_code e;
+              if (auto path = recording_path(deps.dir, g.id); !path.empty()) fs::remove(path, e);
+            }
+            if (gone.empty()) return;
+            auto mark = persistence::make_job("purge_recordings", [gone](soci::session& sql) {
+              persistence::mark_recordings_purged(sql, gone);
+              return caf::message{};
+            });
+            self->request(deps.store->route(0), deps.store_timeout, store_atom::value, mark)
+                .then(
+                    [self, deps, n = gone.size()] {
+                      spdlog::info("deleted {} recordings older than {} days", n,
+                                   deps.retention_days);
+                      if (n == static_cast<size_t>(kSweepBatch)) sweep(self, deps);
+                    },
+                    [](caf::error&) {});  // the next sweep finds them again
+          },
+          [](caf::error&) {});
+}
+
+}  // namespace
 
 recorder_state::~recorder_state() {
   for (auto& [key, f] : open) std::fclose(f);
@@ -33,16 +109,17 @@ std::string recording_path(const std::string& dir, const std::string& message_id
   return (fs::path(dir) / "audio" / message_id).string();
 }
 
-caf::behavior recorder_actor(caf::stateful_actor<recorder_state>* self, std::string dir,
-                             uint32_t retention_days) {
+caf::behavior recorder_actor(self_ptr self, recorder_deps deps) {
   static actor_census census{"recorder"};
   census.track(self);
   std::error_code ec;
-  fs::create_directories(fs::path(dir) / "audio", ec);
-  fs::create_directories(fs::path(dir) / "tmp", ec);
-  if (ec) spdlog::error("cannot create recordings directory {}: {}", dir, ec.message());
-  auto tmp = [dir](const std::string& key) { return (fs::path(dir) / "tmp" / key).string(); };
-  if (retention_days > 0) self->send(self, caf::tick_atom::value);
+  fs::create_directories(fs::path(deps.dir) / "audio", ec);
+  fs::create_directories(fs::path(deps.dir) / "tmp", ec);
+  if (ec) spdlog::error("cannot create recordings directory {}: {}", deps.dir, ec.message());
+  auto tmp = [dir = deps.dir](const std::string& key) {
+    return (fs::path(dir) / "tmp" / key).string();
+  };
+  if (deps.retention_days > 0) self->send(self, caf::tick_atom::value);
   return {
       [=](rec_open_atom, const std::string& key) {
         census.on_message(self);
@@ -59,76 +136,64 @@ caf::behavior recorder_actor(caf::stateful_actor<recorder_state>* self, std::str
         auto it = self->state.open.find(key);
         if (it != self->state.open.end()) std::fwrite(opus->data(), 1, opus->size(), it->second);
       },
-      [=](rec_close_atom, const std::string& key, const std::string& message_id) -> int64_t {
+      [=](rec_close_atom, const std::string& key,
+          persistence::ptt_message& m) -> caf::result<std::string> {
         census.on_message(self);
         auto it = self->state.open.find(key);
-        if (it == self->state.open.end()) return 0;
+        if (it == self->state.open.end()) return std::string();
         std::fclose(it->second);
         self->state.open.erase(it);
-        auto target = recording_path(dir, message_id);
+        auto target = recording_path(deps.dir, m.id);
         std::error_code e;
         auto size = static_cast<int64_t>(fs::file_size(tmp(key), e));
-        if (target.empty() || size == 0) {
+        if (target.empty() || e || size == 0) {
           fs::remove(tmp(key), e);
-          return 0;
+          return std::string();
         }
         fs::rename(tmp(key), target, e);
         if (e) {
-          spdlog::warn("cannot keep recording {}: {}", message_id, e.message());
-          return 0;
+          spdlog::warn("cannot keep recording {}: {}", m.id, e.message());
+          return std::string();
         }
-        return size;
+        m.size_bytes = size;
+        auto rp = self->make_response_promise<std::string>();
+        store_recording(self, deps, std::move(m), target, rp);
+        return rp;
       },
-      [=](rec_read_atom, const std::string& message_id) -> caf::result<std::string> {
+      [=](rec_size_atom, const std::string& message_id) -> caf::result<int64_t> {
         census.on_message(self);
-        auto path = recording_path(dir, message_id);
-        std::string bytes;
-        if (std::FILE* f = path.empty() ? nullptr : std::fopen(path.c_str(), "rb")) {
-          char buf[65536];
-          size_t n = 0;
-          while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.append(buf, n);
-          std::fclose(f);
-          return bytes;
-        }
-        return caf::make_error(errc::not_found);
+        auto path = recording_path(deps.dir, message_id);
+        std::error_code e;
+        auto size = path.empty() ? 0 : fs::file_size(path, e);
+        if (path.empty() || e) return caf::make_error(errc::not_found);
+        return static_cast<int64_t>(size);
+      },
+      [=](rec_read_atom, const std::string& message_id, uint64_t offset,
+          uint64_t max) -> caf::result<std::string> {
+        census.on_message(self);
+        auto path = recording_path(deps.dir, message_id);
+        int fd = path.empty() ? -1 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return caf::make_error(errc::not_found);
+        std::string bytes(max, '\0');
+        ssize_t n = ::pread(fd, bytes.data(), max, static_cast<off_t>(offset));
+        ::close(fd);
+        if (n < 0) return caf::make_error(errc::not_found);
+        bytes.resize(static_cast<size_t>(n));
+        return bytes;
       },
       [=](caf::tick_atom) {
-        auto horizon = fs::file_time_type::clock::now() - std::chrono::hours(24) * retention_days;
-        std::error_code e;
-        size_t removed = 0;
-        for (const auto& entry : fs::directory_iterator(fs::path(dir) / "audio", e)) {
-          if (entry.last_write_time(e) < horizon && fs::remove(entry.path(), e)) ++removed;
-        }
-        if (removed > 0)
-          spdlog::info("deleted {} recordings older than {} days", removed, retention_days);
+        sweep(self, deps);
         self->delayed_send(self, std::chrono::hours(1), caf::tick_atom::value);
       },
   };
 }
 
-void commit_burst(caf::event_based_actor* self, const caf::actor& recorder,
-                  const persistence::store_ptr& store, std::chrono::milliseconds timeout,
-                  const std::string& key, persistence::ptt_message m,
-                  std::function<void(std::string, int64_t)> finish) {
+void commit_burst(caf::event_based_actor* self, const caf::actor& recorder, const std::string& key,
+                  persistence::ptt_message m, std::function<void(std::string, int64_t)> finish) {
   auto duration = m.duration_ms;
-  self->request(recorder, caf::infinite, rec_close_atom::value, key, m.id)
-      .then(
-          [self, store, timeout, m, finish](int64_t size) mutable {
-            if (size == 0) return finish({}, m.duration_ms);
-            m.size_bytes = size;
-            auto job = persistence::make_job("store_burst", [m](soci::session& sql) {
-              persistence::insert_ptt_message(sql, m);
-              return caf::message{};
-            });
-            self->request(store->route(std::hash<std::string>{}(m.target)), timeout,
-                          store_atom::value, job)
-                .then([m, finish]() { finish(m.id, m.duration_ms); },
-                      [self, m, finish](caf::error& err) {
-                        spdlog::warn("burst {} not stored: {}", m.id, self->system().render(err));
-                        finish({}, m.duration_ms);
-                      });
-          },
-          [finish, duration](caf::error&) { finish({}, duration); });
+  self->request(recorder, caf::infinite, rec_close_atom::value, key, std::move(m))
+      .then([finish, duration](std::string& id) { finish(std::move(id), duration); },
+            [finish, duration](caf::error&) { finish({}, duration); });
 }
 
 }  // namespace sb

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
@@ -12,7 +13,20 @@
 #include "persistence/ptt/messages.hpp"
 #include "persistence/store.hpp"
 
+// Bursts are committed by the recorder of the same node.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::persistence::ptt_message)
+
 namespace sb {
+
+/// What the recorder needs: where recordings live, how long they are kept, the store that
+/// holds their rows, and each tenant's quota.
+struct recorder_deps {
+  std::string dir;
+  uint32_t retention_days = 0;  ///< 0 keeps recordings forever
+  uint64_t quota_bytes = 0;     ///< recordings kept per tenant; 0 = no quota
+  persistence::store_ptr store;
+  std::chrono::milliseconds store_timeout{5000};
+};
 
 struct recorder_state {
   recorder_state() = default;  // not an aggregate (docs/architecture.md)
@@ -22,22 +36,23 @@ struct recorder_state {
 };
 
 /// Writes talk bursts to disk: Opus packets as received, concatenated (VoicePing's format),
-/// under <dir>/audio/<message id>. Detached, because file I/O may block. Deletes recordings
-/// older than `retention_days` once an hour (0 keeps them forever).
+/// under <dir>/audio/<message id>, and stores their rows. Detached, because file I/O may
+/// block. Once an hour, deletes the recordings older than `retention_days` and marks their
+/// rows purged (the tenant's usage shrinks with them).
 ///
 /// Messages: (rec_open_atom, key); (rec_append_atom, key, audio_bytes);
-/// (rec_close_atom, key, std::string message_id) → int64_t bytes written (0: nothing recorded);
-/// (rec_read_atom, std::string message_id) → std::string bytes, or errc::not_found.
-caf::behavior recorder_actor(caf::stateful_actor<recorder_state>* self, std::string dir,
-                             uint32_t retention_days);
+/// (rec_close_atom, key, ptt_message m) → std::string message id: the burst is kept under
+/// m.id and its row stored within the tenant's quota; "" when it held no audio, passed the
+/// quota (sb_ptt_recordings_over_quota_total) or could not be stored;
+/// (rec_size_atom, message id) → int64_t bytes, or errc::not_found;
+/// (rec_read_atom, message id, uint64_t offset, uint64_t max) → std::string: up to `max`
+/// bytes from `offset` (empty past the end), or errc::not_found.
+caf::behavior recorder_actor(caf::stateful_actor<recorder_state>* self, recorder_deps deps);
 
-/// Finishes a burst from inside `self`: closes the recording `key` under the name `m.id`; when
-/// it holds audio, stores `m` (with its size) and then calls `finish(m.id, m.duration_ms)`.
-/// Without audio, or when anything fails, calls `finish("", m.duration_ms)`.
-void commit_burst(caf::event_based_actor* self, const caf::actor& recorder,
-                  const persistence::store_ptr& store, std::chrono::milliseconds timeout,
-                  const std::string& key, persistence::ptt_message m,
-                  std::function<void(std::string, int64_t)> finish);
+/// Finishes a burst from inside `self`: the recorder closes the recording `key` and stores `m`
+/// (with its size); then `finish(message id, m.duration_ms)`, with "" when nothing was kept.
+void commit_burst(caf::event_based_actor* self, const caf::actor& recorder, const std::string& key,
+                  persistence::ptt_message m, std::function<void(std::string, int64_t)> finish);
 
 /// Where a recording lives, for serving it; "" when `message_id` is not a plausible name.
 std::string recording_path(const std::string& dir, const std::string& message_id);

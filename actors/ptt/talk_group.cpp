@@ -146,8 +146,7 @@ void end_burst(self_ptr self, std::function<void(std::string, int64_t)> done) {
   persistence::ptt_message m{
       id, st.tenant_id, 0, st.channel_id,          floor.user_id, "audio", std::nullopt,
       id, duration,     0, floor.started_ms * 1000};
-  commit_burst(self, deps.recorder, deps.store, deps.store_timeout, key, std::move(m),
-               std::move(finish));
+  commit_burst(self, deps.recorder, key, std::move(m), std::move(finish));
 }
 
 /// Takes the floor from its holder without a STOP: the holder is told why.

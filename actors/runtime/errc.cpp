@@ -27,6 +27,7 @@ constexpr std::array kInfos = {
     errc_info{"not_configured", 503, "Not configured"},
     errc_info{"upstream_failed", 502, "Upstream service failed"},
     errc_info{"overloaded", 503, "Over capacity"},
+    errc_info{"range_not_satisfiable", 416, "Range not satisfiable"},
     errc_info{"internal", 500, "Internal error"},
 };
 

@@ -26,9 +26,10 @@ enum class errc : uint8_t {
   forbidden,
   limit_reached,
   invite_invalid,
-  not_configured,   ///< a feature the node was not configured for (e.g. Dialpad OAuth)
-  upstream_failed,  ///< a service we called (Dialpad) refused or could not be reached
-  overloaded,       ///< over a rate limit where a 429 would lose data (webhooks): retry later
+  not_configured,         ///< a feature the node was not configured for (e.g. Dialpad OAuth)
+  upstream_failed,        ///< a service we called (Dialpad) refused or could not be reached
+  overloaded,             ///< over a rate limit where a 429 would lose data (webhooks): retry later
+  range_not_satisfiable,  ///< a Range header past the end of the body
   internal,
 };
 

@@ -26,6 +26,21 @@ rate_limiter::decision rate_limiter::hit(std::string_view key, uint32_t limit_pe
   return d;
 }
 
+rate_limiter::decision rate_limiter::peek(std::string_view key, uint32_t limit_per_min,
+                                          int64_t now_us) const {
+  const auto& s = shards_[std::hash<std::string_view>{}(key) % shards_.size()];
+  std::lock_guard guard{s.mutex};
+  decision d;
+  d.limit = limit_per_min;
+  d.remaining = limit_per_min;
+  auto it = s.windows.find(std::string(key));
+  if (it == s.windows.end() || now_us - it->second.started_us >= kWindowUs) return d;
+  d.reset_s = (it->second.started_us + kWindowUs - now_us + 999'999) / 1'000'000;
+  d.allowed = it->second.count < limit_per_min;
+  d.remaining = d.allowed ? limit_per_min - it->second.count : 0;
+  return d;
+}
+
 size_t rate_limiter::size() const {
   size_t n = 0;
   for (const auto& s : shards_) {

@@ -24,6 +24,9 @@ class rate_limiter {
   /// Counts one request for `key` against `limit_per_min`.
   decision hit(std::string_view key, uint32_t limit_per_min, int64_t now_us);
 
+  /// What `hit` would decide, without counting.
+  decision peek(std::string_view key, uint32_t limit_per_min, int64_t now_us) const;
+
   /// Keys currently tracked (for tests and metrics).
   size_t size() const;
 

@@ -7,6 +7,7 @@
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/crypto.hpp"
+#include "actors/session/audio_gate.hpp"
 #include "actors/session/session_store.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/identity/users.hpp"
@@ -58,7 +59,7 @@ void finish_burst(caf::event_based_actor* self, const session_deps& deps, const 
       id, deps.who.tenant_id, 1, to, deps.who.id, "audio", std::nullopt, id, duration,
       0,  b.started_ms * 1000};
   auto ended = event_to(deps, kind::ended, to);
-  commit_burst(self, deps.recorder, deps.store, deps.store_timeout, b.recording, std::move(m),
+  commit_burst(self, deps.recorder, b.recording, std::move(m),
                [self, peers = b.peers, ended, done](std::string message_id, int64_t ms) mutable {
                  ended.message_id = message_id;
                  ended.duration_ms = ms;
@@ -72,6 +73,7 @@ void finish_burst(caf::event_based_actor* self, const session_deps& deps, const 
 void start_direct(session_ptr self, const session_deps& deps, const std::string& to,
                   std::string start_raw, std::function<void()> done, failed_fn failed) {
   if (self->state.direct.count(to)) return done();  // a repeated START keeps the burst
+  audio_burst_started(self);
   store_then(
       self, deps, to, "direct_peer",
       [tenant = deps.who.tenant_id, to](soci::session& sql) {

@@ -7,6 +7,7 @@
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/countdown.hpp"
+#include "actors/session/audio_gate.hpp"
 #include "actors/session/session_store.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/ptt/control_plane.hpp"
@@ -18,6 +19,7 @@ using persistence::tenant_scope;
 void start_emergency(session_ptr self, const session_deps& deps, const std::string& event_id,
                      std::function<void(const std::vector<std::string>&)> done, failed_fn failed) {
   if (!self->state.emergency_event.empty()) return failed(errc::conflict);
+  audio_burst_started(self);
   store_then(
       self, deps, event_id, "emergency_channels",
       [who = deps.who, event_id](soci::session& sql) {

@@ -7,6 +7,7 @@
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/countdown.hpp"
+#include "actors/session/audio_gate.hpp"
 #include "actors/session/session_store.hpp"
 #include "persistence/ptt/control_plane.hpp"
 #include "protocols/native/codec.hpp"
@@ -93,6 +94,7 @@ void request_floor(session_ptr self, const session_deps& deps, const std::string
                    failed_fn failed) {
   auto* j = joined(self, channel);
   if (!j) return done(floor_answer::not_member);
+  audio_burst_started(self);
   floor_request r{self->state.id, deps.who.id, j->dispatcher, false, std::move(start_raw)};
   self->request(j->group, deps.store_timeout, talk_start_atom::value, std::move(r))
       .then([done](uint8_t answer) { done(static_cast<floor_answer>(answer)); },

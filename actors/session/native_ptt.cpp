@@ -2,6 +2,7 @@
 
 #include "actors/runtime/crypto.hpp"
 #include "actors/runtime/error_metrics.hpp"
+#include "actors/session/audio_gate.hpp"
 #include "actors/session/direct_talk.hpp"
 #include "actors/session/emergency.hpp"
 
@@ -121,6 +122,7 @@ void handle_emergency_stop(session_ptr self, const session_deps& deps,
 
 void handle_audio(session_ptr self, const session_deps& deps, audio_route route,
                   const std::string& target, const audio_bytes& opus) {
+  if (!audio_admitted(self, deps, opus->size())) return;
   switch (route) {
     case audio_route::group:
       return send_group_audio(self, deps, target, opus);

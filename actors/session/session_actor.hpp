@@ -15,6 +15,7 @@
 #include "actors/identity/principal.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/lifecycle.hpp"
+#include "actors/session/audio_meter.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store.hpp"
 #include "protocols/ws/connection.hpp"
@@ -37,6 +38,7 @@ struct session_deps {
   std::string device_id;                   ///< VoicePing: the client's device
   bool user_add = false;                   ///< VoicePing: USER_ADD/USER_REMOVE are honoured
   std::shared_ptr<const call_deps> calls;  ///< native user sessions: calls (else null)
+  audio_limits audio;                      ///< what a talker may send (ptt.*)
 };
 
 /// A talk group the session listens to.
@@ -69,7 +71,9 @@ struct session_state {
   bool ready = false;
   std::vector<std::function<void()>> pending;
   uint64_t bursts = 0;
-  int64_t last_text_ms = 0;  ///< keeps private text ids unique
+  int64_t last_text_ms = 0;          ///< keeps private text ids unique
+  audio_meter audio;                 ///< this client's audio against deps.audio
+  int64_t last_audio_notice_us = 0;  ///< last error about audio limits sent to the client
   static inline const char* name = "session";
 };
 

@@ -6,6 +6,7 @@
 
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/crypto.hpp"
+#include "actors/session/audio_gate.hpp"
 #include "actors/session/direct_talk.hpp"
 
 namespace sb {
@@ -102,7 +103,7 @@ void on_stop(session_ptr self, const session_deps& deps, const frame& f, const r
 
 void on_audio(session_ptr self, const session_deps& deps, frame& f, const std::string& target) {
   auto opus = audio_of(f);
-  if (!opus) return;
+  if (!opus || !audio_admitted(self, deps, opus->size())) return;
   auto bytes = std::make_shared<const std::string>(std::move(*opus));
   if (f.type == channel::direct) return send_direct_audio(self, deps, target, bytes);
   send_group_audio(self, deps, target, bytes);

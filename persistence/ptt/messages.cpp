@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "actors/runtime/clock.hpp"
+#include "persistence/connection.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
@@ -18,6 +19,54 @@ void insert_ptt_message(soci::session& sql, const ptt_message& m) {
       soci::use(m.id), soci::use(m.tenant_id), soci::use(ct), soci::use(m.target),
       soci::use(m.from_user), soci::use(m.kind), soci::use(body.value, body.indicator),
       soci::use(file.value, file.indicator), soci::use(duration), soci::use(size), soci::use(at);
+}
+
+void insert_recording(soci::session& sql, const ptt_message& m, uint64_t quota_bytes) {
+  long long size = m.size_bytes;
+  // The most the tenant may hold before this recording (unlimited: more than any sum); a row
+  // per tenant, created on first use.
+  long long room = quota_bytes == 0 ? INT64_MAX : static_cast<long long>(quota_bytes) - size;
+  sql << "INSERT INTO recording_usage (tenant_id, bytes) VALUES (:t, 0) "
+         "ON CONFLICT (tenant_id) DO NOTHING",
+      soci::use(m.tenant_id);
+  soci::statement add = (sql.prepare << "UPDATE recording_usage SET bytes = bytes + :n "
+                                        "WHERE tenant_id = :t AND bytes <= :r",
+                         soci::use(size), soci::use(m.tenant_id), soci::use(room));
+  add.execute(true);
+  if (add.get_affected_rows() != 1) {
+    throw store_error(errc::limit_reached, "the tenant's recording quota is used up");
+  }
+  insert_ptt_message(sql, m);
+}
+
+std::vector<expired_recording> expired_recordings(soci::session& sql, int64_t before_us,
+                                                  int64_t limit) {
+  long long before = before_us, n = limit;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, tenant_id, size_bytes FROM ptt_messages WHERE kind = 'audio' "
+                      "AND purged_at_us IS NULL AND created_at_us < :b ORDER BY created_at_us "
+                      "LIMIT :n",
+       soci::use(before), soci::use(n));
+  std::vector<expired_recording> out;
+  for (const auto& r : rows) {
+    row_reader in(r);
+    out.push_back({in.str("id"), in.str("tenant_id"), in.i64("size_bytes")});
+  }
+  return out;
+}
+
+void mark_recordings_purged(soci::session& sql, const std::vector<expired_recording>& gone) {
+  long long now = now_us();
+  for (const auto& g : gone) {
+    long long size = g.size_bytes;
+    soci::statement mark = (sql.prepare << "UPDATE ptt_messages SET purged_at_us = :n "
+                                           "WHERE id = :id AND purged_at_us IS NULL",
+                            soci::use(now), soci::use(g.id));
+    mark.execute(true);
+    if (mark.get_affected_rows() != 1) continue;  // purged already: counted once
+    sql << "UPDATE recording_usage SET bytes = bytes - :s WHERE tenant_id = :t", soci::use(size),
+        soci::use(g.tenant_id);
+  }
 }
 
 std::optional<ptt_message> find_ptt_message(soci::session& sql, const tenant_scope& scope,

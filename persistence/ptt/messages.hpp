@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "persistence/tenant_scope.hpp"
 
@@ -28,6 +29,26 @@ struct ptt_message {
 };
 
 void insert_ptt_message(soci::session& sql, const ptt_message& m);
+
+/// Stores the recorded burst `m` (kind audio, size_bytes set) and adds its bytes to its
+/// tenant's recording usage, unless that would pass `quota_bytes` (0 = no quota): then it
+/// throws store_error(limit_reached) and nothing is stored.
+void insert_recording(soci::session& sql, const ptt_message& m, uint64_t quota_bytes);
+
+/// A recording the retention sweep may delete.
+struct expired_recording {
+  std::string id;
+  std::string tenant_id;
+  int64_t size_bytes = 0;
+};
+
+/// Up to `limit` recordings created before `before_us` whose files are still kept.
+std::vector<expired_recording> expired_recordings(soci::session& sql, int64_t before_us,
+                                                  int64_t limit);
+
+/// Marks recordings purged (their files are gone) and gives their bytes back to their
+/// tenants' usage.
+void mark_recordings_purged(soci::session& sql, const std::vector<expired_recording>& gone);
 std::optional<ptt_message> find_ptt_message(soci::session& sql, const tenant_scope& scope,
                                             const std::string& id);
 /// Records a delivered or read receipt of the private message `id` that `from_user` sent to

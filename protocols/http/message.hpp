@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,11 +34,23 @@ struct request {
   std::vector<std::string_view> subprotocols() const;
 };
 
+/// A body produced piece by piece, for what should not sit in memory whole (a recording
+/// streamed from disk). The server asks for one piece at a time and writes it before asking
+/// for the next, so a download holds one piece of memory however large it is.
+struct body_source {
+  uint64_t size = 0;  ///< bytes in all: the Content-Length
+  /// Produces up to `max` bytes from `offset` by calling `deliver` once, from any thread; an
+  /// empty piece before the end means the source failed (the connection is then dropped,
+  /// since the status has gone out already).
+  std::function<void(uint64_t offset, uint64_t max, std::function<void(std::string)> deliver)> read;
+};
+
 /// An HTTP response to send.
 struct response {
   uint16_t status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  std::shared_ptr<const body_source> stream;  ///< when set, the body comes from here instead
 
   /// A response with a JSON body and `Content-Type: application/json`.
   static response json(uint16_t status, std::string body);

@@ -72,7 +72,13 @@ void connection::start(std::string handshake_response, std::string leftover, att
   socket_.non_blocking(true, ignored);
   last_rx_ = control_window_start_ = std::chrono::steady_clock::now();
   next_ping_ = last_rx_ + cfg_.ping_interval;
-  push_control(std::make_shared<const std::string>(std::move(handshake_response)));
+  bool kick = false;
+  {
+    std::lock_guard guard{mutex_};
+    queue_.push_control(std::make_shared<const std::string>(std::move(handshake_response)), true);
+    schedule_write_locked(kick);
+  }
+  if (kick) post_write();
   handler_ = attach(shared_from_this());
   if (!leftover.empty()) process(leftover);
   arm_timer();

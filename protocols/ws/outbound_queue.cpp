@@ -11,7 +11,8 @@ outbound_queue::push_result outbound_queue::push(frame_ptr frame, delivery d) {
   return push_result::queued;
 }
 
-void outbound_queue::push_control(frame_ptr frame) {
+void outbound_queue::push_control(frame_ptr frame, bool pinned) {
+  if (pinned && pinned_ == frames_.size()) ++pinned_;
   bytes_ += frame->size();
   frames_.push_back(std::move(frame));
 }
@@ -30,11 +31,14 @@ void outbound_queue::take_all(std::vector<frame_ptr>& out) {
   for (auto& f : frames_) out.push_back(std::move(f));
   frames_.clear();
   pending_pong_.reset();
+  pinned_ = 0;
 }
 
 void outbound_queue::clear() {
-  for (const auto& f : frames_) bytes_ -= f->size();
-  frames_.clear();
+  while (frames_.size() > pinned_) {
+    bytes_ -= frames_.back()->size();
+    frames_.pop_back();
+  }
   pending_pong_.reset();
 }
 

@@ -28,8 +28,10 @@ class outbound_queue {
   /// `dropped`; any frame above the hard limit is `overflow` (the caller closes the client).
   push_result push(frame_ptr frame, delivery d);
 
-  /// Queues a control frame (ping, close, the handshake response) regardless of limits.
-  void push_control(frame_ptr frame);
+  /// Queues a control frame (ping, close, the handshake response) regardless of limits. A
+  /// `pinned` frame survives `clear` until it is taken: the handshake response must precede
+  /// the close frame of a connection closed before its first write.
+  void push_control(frame_ptr frame, bool pinned = false);
 
   /// Queues a pong, replacing one that is still waiting: RFC 6455 §5.5.3 lets an endpoint
   /// answer only the latest ping, so a client that floods pings and never reads holds one
@@ -42,7 +44,7 @@ class outbound_queue {
   /// A write of `bytes` completed.
   void written(uint64_t bytes) { bytes_ -= bytes < bytes_ ? bytes : bytes_; }
 
-  /// Drops everything not yet taken.
+  /// Drops everything not yet taken but pinned frames.
   void clear();
 
   bool empty() const noexcept { return frames_.empty(); }
@@ -54,6 +56,7 @@ class outbound_queue {
   uint64_t bytes_ = 0;
   std::deque<frame_ptr> frames_;
   std::optional<size_t> pending_pong_;  ///< index in frames_ of a pong not yet taken
+  size_t pinned_ = 0;                   ///< frames at the front that clear() keeps
 };
 
 }  // namespace sb::ws

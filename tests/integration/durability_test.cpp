@@ -32,6 +32,7 @@ TEST_CASE("stopping PostgreSQL under load: fail fast, report degraded, recover, 
   test_database db;
   server_process server({{"DATABASE_URL", db.url()},
                          {"RATE_LIMIT_WS_MESSAGES", kUnlimited},
+                         {"RATE_LIMIT_WS_USER_MESSAGES", kUnlimited},
                          {"DATABASE_BACKOFF_INITIAL", "50"},
                          {"DATABASE_BACKOFF_MAX", "1000"},
                          {"DATABASE_PING_INTERVAL", "200"}});

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <future>
 #include <regex>
 
 #include "tests/integration/api_calls.hpp"
@@ -40,6 +41,86 @@ TEST_CASE("requests over the budget get 429 with RateLimit headers", "[limits]")
   CHECK(refused.header("ratelimit-remaining") == "0");
   CHECK(std::stoi(refused.header("retry-after")) >= 1);
   CHECK(std::stoi(refused.header("retry-after")) <= 60);
+}
+
+TEST_CASE("login attempts are limited per account from any address, and per address",
+          "[limits][security]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()},
+                         {"RATE_LIMIT_LOGIN", "3"},
+                         {"RATE_LIMIT_LOGIN_PER_ADDRESS", "5"},
+                         {"RATE_LIMIT_AUTH_FAILURES", "1000"}});
+  auto attempt = [&](const std::string& email, const std::string& from) {
+    auto body = json::serialize(json::object{{"email", email}, {"password", "guess-guess-guess"}});
+    return http_request(server.port(), "POST", "/api/v1/auth/login", body,
+                        {{"Content-Type", "application/json"}}, 10s, from)
+        .status;
+  };
+  // One account, a new address each time: the account's budget holds.
+  CHECK(attempt(kAdminEmail, "127.0.0.2") == 401);
+  CHECK(attempt(kAdminEmail, "127.0.0.3") == 401);
+  CHECK(attempt(kAdminEmail, "127.0.0.4") == 401);
+  CHECK(attempt(kAdminEmail, "127.0.0.5") == 429);
+  // One address, a new account each time: the address's budget holds.
+  for (int i = 0; i < 5; ++i) {
+    CHECK(attempt("someone" + std::to_string(i) + "@test.local", "127.0.0.9") == 401);
+  }
+  CHECK(attempt("someone.else@test.local", "127.0.0.9") == 429);
+  CHECK(attempt("someone.else@test.local", "127.0.0.10") == 401);
+}
+
+TEST_CASE("an address that keeps failing credentials is refused before they are checked",
+          "[limits][security]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}, {"RATE_LIMIT_AUTH_FAILURES", "5"}});
+  auto internal_from = [&](const std::string& secret, const std::string& from) {
+    return http_request(server.port(), "GET", "/internal/apps", {},
+                        {{"Authorization", "Bearer " + secret}}, 10s, from);
+  };
+  for (int i = 0; i < 5; ++i) CHECK(internal_from("wrong-secret", "127.0.0.2").status == 401);
+  auto refused = internal_from(kInternalSecret, "127.0.0.2");  // even the right one, now
+  CHECK(refused.status == 429);
+  CHECK(refused.json().at("code") == "too_many_requests");
+  CHECK(std::stoi(refused.header("retry-after")) >= 1);
+  // Every kind of credential draws from the same budget of that address.
+  CHECK(http_request(server.port(), "GET", "/api/v1/auth/me", {},
+                     {{"Authorization", "Bearer not-a-token"}}, 10s, "127.0.0.2")
+            .status == 429);
+  // Other addresses are not affected.
+  CHECK(internal_from(kInternalSecret, "127.0.0.3").status == 200);
+}
+
+TEST_CASE("a flood of logins meets a bounded hashing queue: 503 with Retry-After",
+          "[limits][security]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()},
+                         {"RATE_LIMIT_ENABLED", "false"},
+                         {"PASSWORD_HASH_THREADS", "1"},
+                         {"PASSWORD_HASH_MAX_QUEUE", "2"}});
+  std::vector<std::future<http_reply>> flood;
+  for (int i = 0; i < 40; ++i) {
+    flood.push_back(std::async(std::launch::async, [&, i] {
+      return call(server.port(), "POST", "/api/v1/auth/login", {},
+                  json::object{{"email", "flood" + std::to_string(i) + "@test.local"},
+                               {"password", "guess-guess-guess"}});
+    }));
+  }
+  int busy = 0, refused = 0;
+  for (auto& f : flood) {
+    auto r = f.get();
+    if (r.status == 503) {
+      ++busy;
+      CHECK(r.json().at("code") == "overloaded");
+      CHECK(r.header("retry-after") == "1");
+    } else {
+      CHECK(r.status == 401);
+      ++refused;
+    }
+  }
+  CHECK(busy > 0);
+  CHECK(refused >= 2);
+  // Once the flood is answered, a real login goes through.
+  CHECK(login(server.port(), kAdminEmail, kAdminPassword).size() > 20);
 }
 
 TEST_CASE("login attempts are limited per account and address", "[limits]") {

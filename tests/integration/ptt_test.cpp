@@ -164,9 +164,13 @@ TEST_CASE("a member removed from a channel stops hearing it at once", "[ptt]") {
 }
 
 TEST_CASE("a listener that stops reading loses audio without slowing the others", "[ptt]") {
+  // Far more audio than a talker may send by default: this measures the listeners.
   ptt_fixture f(env_map{{"WS_DROPPABLE_QUEUE_BYTES", "1048576"},
                         {"WS_OUTBOUND_QUEUE_BYTES", "2097152"},
-                        {"WS_MAX_MESSAGE_BYTES", "65536"}});
+                        {"WS_MAX_MESSAGE_BYTES", "65536"},
+                        {"PTT_MAX_AUDIO_FRAME_BYTES", "0"},
+                        {"PTT_MAX_AUDIO_BYTES_PER_S", "0"},
+                        {"PTT_MAX_BURST_BYTES", "0"}});
   f.member("a@ptt.test");
   f.member("b@ptt.test");
   f.member("c@ptt.test");

@@ -33,7 +33,9 @@ void check_all_acked_present(test_database& db, const echo_pump& pump) {
 TEST_CASE("SIGTERM closes WebSockets with 1001, exits 0 and loses nothing acknowledged",
           "[shutdown]") {
   test_database db;
-  server_process server({{"DATABASE_URL", db.url()}, {"RATE_LIMIT_WS_MESSAGES", kUnlimited}});
+  server_process server({{"DATABASE_URL", db.url()},
+                         {"RATE_LIMIT_WS_MESSAGES", kUnlimited},
+                         {"RATE_LIMIT_WS_USER_MESSAGES", kUnlimited}});
   std::vector<std::unique_ptr<echo_pump>> pumps;
   for (int i = 0; i < 4; ++i)
     pumps.push_back(
@@ -55,7 +57,9 @@ TEST_CASE("a killed server loses nothing it acknowledged", "[durability]") {
   test_database db;
   std::vector<std::unique_ptr<echo_pump>> pumps;
   {
-    server_process server({{"DATABASE_URL", db.url()}, {"RATE_LIMIT_WS_MESSAGES", kUnlimited}});
+    server_process server({{"DATABASE_URL", db.url()},
+                           {"RATE_LIMIT_WS_MESSAGES", kUnlimited},
+                           {"RATE_LIMIT_WS_USER_MESSAGES", kUnlimited}});
     for (int i = 0; i < 4; ++i)
       pumps.push_back(
           std::make_unique<echo_pump>(server.port(), authed(server), "k" + std::to_string(i)));
@@ -70,7 +74,9 @@ TEST_CASE("a killed server loses nothing it acknowledged", "[durability]") {
   }
   CHECK(acked > 0);
   // A restarted node opens the same database and serves again.
-  server_process again({{"DATABASE_URL", db.url()}, {"RATE_LIMIT_WS_MESSAGES", kUnlimited}});
+  server_process again({{"DATABASE_URL", db.url()},
+                        {"RATE_LIMIT_WS_MESSAGES", kUnlimited},
+                        {"RATE_LIMIT_WS_USER_MESSAGES", kUnlimited}});
   echo_pump after(again.port(), authed(again), "after", 1);
   std::this_thread::sleep_for(200ms);
   after.stop();

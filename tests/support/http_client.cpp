@@ -29,10 +29,14 @@ std::string http_reply::header(const std::string& lower_name) const {
 
 http_reply http_request(uint16_t port, const std::string& method, const std::string& target,
                         const std::string& body, const std::map<std::string, std::string>& headers,
-                        std::chrono::milliseconds timeout) {
+                        std::chrono::milliseconds timeout, const std::string& from) {
   net::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.expires_after(timeout);
+  if (!from.empty()) {
+    stream.socket().open(net::ip::tcp::v4());
+    stream.socket().bind(net::ip::tcp::endpoint(net::ip::make_address(from), 0));
+  }
   stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
   req.set(bhttp::field::host, "127.0.0.1");
@@ -42,17 +46,19 @@ http_reply http_request(uint16_t port, const std::string& method, const std::str
     req.prepare_payload();
   }
   beast::error_code ec;
-  bhttp::response<bhttp::string_body> res;
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(boost::none);  // tests download whole recordings
   beast::flat_buffer buffer;
   bhttp::async_write(stream, req, [&](beast::error_code e, size_t) {
     if (e) {
       ec = e;
       return;
     }
-    bhttp::async_read(stream, buffer, res, [&](beast::error_code e2, size_t) { ec = e2; });
+    bhttp::async_read(stream, buffer, parser, [&](beast::error_code e2, size_t) { ec = e2; });
   });
   ioc.run();
   if (ec) throw std::runtime_error("HTTP " + method + " " + target + ": " + ec.message());
+  auto& res = parser.get();
   http_reply out;
   out.status = res.result_int();
   for (const auto& f : res) {

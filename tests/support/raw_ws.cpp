@@ -64,11 +64,36 @@ raw_ws::~raw_ws() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool raw_ws::send(const std::string& bytes) {
+bool raw_ws::read_available() {
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+    if (n > 0) {
+      in_.append(buf, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+    if (n < 0 && errno == EINTR) continue;
+    eof_ = true;  // EOF or reset: the server is done
+    return false;
+  }
+}
+
+bool raw_ws::send(const std::string& bytes, bool read_meanwhile) {
   size_t sent = 0;
   while (sent < bytes.size()) {
-    ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
+    pollfd p{fd_, static_cast<short>(POLLOUT | (read_meanwhile ? POLLIN : 0)), 0};
+    if (::poll(&p, 1, -1) < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if ((p.revents & POLLIN) && !eof_) read_available();
+    if (!(p.revents & POLLOUT)) {
+      if (p.revents & (POLLERR | POLLHUP)) return false;
+      continue;
+    }
+    ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)) continue;
     if (n <= 0) return false;
     sent += static_cast<size_t>(n);
   }
@@ -77,18 +102,15 @@ bool raw_ws::send(const std::string& bytes) {
 
 std::vector<raw_ws::frame> raw_ws::read_all(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::string in;
-  char buf[65536];
-  for (;;) {
+  while (!eof_) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-    if (n <= 0) break;  // EOF or reset: the server is done
-    in.append(buf, static_cast<size_t>(n));
+    read_available();
   }
+  const std::string& in = in_;
   std::vector<frame> out;
   auto head_end = in.find("\r\n\r\n");
   if (head_end == std::string::npos) return out;

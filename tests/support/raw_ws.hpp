@@ -42,8 +42,10 @@ class raw_ws {
   raw_ws(const raw_ws&) = delete;
   raw_ws& operator=(const raw_ws&) = delete;
 
-  /// Writes all of `bytes`; false once the server has closed the connection.
-  bool send(const std::string& bytes);
+  /// Writes all of `bytes`; false once the server has closed the connection. With
+  /// `read_meanwhile`, what the server sends is read (and kept for read_all) while writing, so
+  /// that a server closing the connection under a long write cannot reset it away unread.
+  bool send(const std::string& bytes, bool read_meanwhile = false);
 
   /// Reads the server's answer to the upgrade, then every frame until the server closes the
   /// connection (close frame and EOF) or `timeout` passes. The status line is in `status`.
@@ -56,7 +58,12 @@ class raw_ws {
   static std::optional<uint16_t> close_code(const std::vector<frame>& frames);
 
  private:
+  /// Reads what is available now into in_; false at EOF or error.
+  bool read_available();
+
   int fd_ = -1;
+  std::string in_;  ///< bytes received, not yet parsed
+  bool eof_ = false;
   std::string status_;
 };
 

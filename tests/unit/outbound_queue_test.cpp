@@ -57,3 +57,19 @@ TEST_CASE("a pong waiting in the queue is replaced by the next one", "[ws]") {
   REQUIRE(taken.size() == 1);
   CHECK(*taken[0] == "pong-next");
 }
+
+TEST_CASE("a pinned frame survives clear until it is taken", "[ws]") {
+  outbound_queue q(1000, 500);
+  q.push_control(std::make_shared<const std::string>("HTTP/1.1 101"), true);
+  q.push(bytes(10), delivery::reliable);
+  q.clear();  // e.g. a protocol error in the bytes that came with the upgrade
+  q.push_control(std::make_shared<const std::string>("close"));
+  std::vector<frame_ptr> taken;
+  q.take_all(taken);
+  REQUIRE(taken.size() == 2);
+  CHECK(*taken[0] == "HTTP/1.1 101");
+  CHECK(*taken[1] == "close");
+  q.push_control(std::make_shared<const std::string>("later"));
+  q.clear();
+  CHECK(q.empty());
+}

@@ -31,6 +31,7 @@
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/crypto.hpp"
+#include "actors/runtime/log_throttle.hpp"
 #include "actors/runtime/rate_limiter.hpp"
 #include "api/auth_routes.hpp"
 #include "api/call_routes.hpp"
@@ -137,12 +138,17 @@ void raise_fd_limit() {
 }
 
 void run_io(boost::asio::io_context& ioc) {
+  static log_throttle throttle{10};
   for (;;) {
     try {
       ioc.run();
       return;
     } catch (const std::exception& e) {
-      spdlog::error("I/O thread: unhandled exception: {}", e.what());
+      uint64_t suppressed = 0;
+      if (throttle.allow(suppressed)) {
+        spdlog::error("I/O thread: unhandled exception: {} ({} more not logged)", e.what(),
+                      suppressed);
+      }
     }
   }
 }
@@ -204,8 +210,10 @@ int run_node(const config::node_config& cfg) {
     caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
     return 1;
   }
-  auto recorder =
-      sys.spawn<caf::detached>(recorder_actor, cfg.ptt.recordings_dir, cfg.ptt.retention_days);
+  auto recorder = sys.spawn<caf::detached>(
+      recorder_actor,
+      recorder_deps{cfg.ptt.recordings_dir, cfg.ptt.retention_days, cfg.ptt.recording_quota_bytes,
+                    store, cfg.database.request_timeout});
   group_deps groups{store, recorder, cfg.ptt, ptt_encoders(), cfg.database.request_timeout};
   webhook_stream_deps streams{store, cfg.cti, cfg.database.request_timeout};
   std::map<std::string, activator> activators{
@@ -242,7 +250,8 @@ int run_node(const config::node_config& cfg) {
   password_hasher hasher{
       sys,
       {cfg.auth.password_hash_ops, size_t{cfg.auth.password_hash_memory_kib} * 1024},
-      threads_or_cores(cfg.auth.hasher_threads)};
+      threads_or_cores(cfg.auth.hasher_threads),
+      cfg.auth.hasher_max_queue};
   rate_limiter limiter;
   caf::actor mailer;
   if (cfg.smtp.host.empty()) {
