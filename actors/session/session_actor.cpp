@@ -51,11 +51,11 @@ void handle_echo(self_ptr self, const session_deps& deps, native::echo& req) {
   self->request(deps.store->route(st.shard), deps.store_timeout, store_atom::value,
                 persistence::insert_note_job(st.id, req.text))
       .then(
-          [=, id = req.id, text = std::move(req.text)](int64_t note_id, int64_t created_at) {
+          [=, &deps, id = req.id, text = std::move(req.text)](int64_t note_id, int64_t created_at) {
             done();
             deps.out->send(ws::text_frame(native::encode_echo_ok(id, note_id, created_at, text)));
           },
-          [=, id = req.id](caf::error& err) {
+          [=, &deps, id = req.id](caf::error& err) {
             done();
             auto code = persistence::store_errc(err);
             send_error(deps, id, code,
@@ -92,8 +92,12 @@ void become_ready(self_ptr self) {
 
 }  // namespace
 
-caf::behavior session_actor(self_ptr self, session_deps deps) {
+caf::behavior session_actor(self_ptr self, session_deps given) {
   static actor_census census{"session"};
+  // One copy of the deps, in the state, that every handler refers to: a copy captured by each
+  // of the ten handlers cost several kilobytes per session.
+  self->state.deps = std::move(given);
+  const session_deps& deps = self->state.deps;
   census.track(self);
   self->state.id = fmt::format("session:{}", deps.out->id());
   spdlog::debug("{} opened by {}", self->state.id, deps.who.tag());
@@ -110,7 +114,7 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
   join_heard_channels(self, deps, [self] { become_ready(self); });
   if (deps.protocol == wire::voiceping) replace_older_connections(self, deps);
   return {
-      [=](inbound_atom, native::request& req) {
+      [=, &deps](inbound_atom, native::request& req) {
         census.on_message(self);
         auto id = std::visit([](const auto& r) { return r.id; }, req);
         auto refuse = [&deps, id] {
@@ -151,37 +155,38 @@ caf::behavior session_actor(self_ptr self, session_deps deps) {
             },
             refuse);
       },
-      [=](voiceping_atom, voiceping::frame& f) {
+      [=, &deps](voiceping_atom, voiceping::frame& f) {
         census.on_message(self);
         when_ready(
             self, deps,
             [self, &deps, f = std::move(f)]() mutable { handle_voiceping(self, deps, f); },
             nothing);
       },
-      [=](replaced_atom, const std::string& new_device) { replaced_by(deps, new_device); },
-      [=](closed_atom, uint16_t code) {
+      [=, &deps](replaced_atom, const std::string& new_device) { replaced_by(deps, new_device); },
+      [=, &deps](closed_atom, uint16_t code) {
         spdlog::debug("{} closed ({})", self->state.id, code);
         abandon_direct_bursts(self, deps);
         stop_emergency(self, deps, [] {});
         self->quit();
       },
-      [=](audio_atom, audio_route route, const std::string& target, const audio_bytes& opus) {
+      [=, &deps](audio_atom, audio_route route, const std::string& target,
+                 const audio_bytes& opus) {
         when_ready(
             self, deps,
             [self, &deps, route, target, opus] { handle_audio(self, deps, route, target, opus); },
             nothing);
       },
-      [=](direct_atom, const ptt::talk_event& e) { deliver_direct(deps, e); },
-      [=](call_atom, const ws::frame_ptr& frame) { deps.out->send(frame); },
-      [=](membership_atom, const std::string& channel, bool hears, bool dispatcher) {
+      [=, &deps](direct_atom, const ptt::talk_event& e) { deliver_direct(deps, e); },
+      [=, &deps](call_atom, const ws::frame_ptr& frame) { deps.out->send(frame); },
+      [=, &deps](membership_atom, const std::string& channel, bool hears, bool dispatcher) {
         census.on_message(self);
         update_channel(self, deps, channel, hears, dispatcher);
       },
-      [=](unsubscribe_atom, const std::string& channel) {
+      [=, &deps](unsubscribe_atom, const std::string& channel) {
         census.on_message(self);
         left_channel(self, deps, channel);
       },
-      [=](kick_atom, uint16_t code, const std::string& reason) {
+      [=, &deps](kick_atom, uint16_t code, const std::string& reason) {
         census.on_message(self);
         deps.out->close(code, reason);
       },

@@ -57,6 +57,7 @@ struct direct_burst {
 struct session_state {
   session_state() = default;  // not an aggregate, see mailer_state
 
+  session_deps deps;   ///< what the session was made with; the handlers refer to it
   std::string id;      ///< logical id "session:<connection id>"
   uint64_t shard = 0;  ///< store shard key, fixed per session
   /// Requests waiting on the store; shared so that the exit hook can still read it.
