@@ -5,7 +5,6 @@
 #include <caf/all.hpp>
 
 #include "actors/identity/identity_atoms.hpp"
-#include "actors/runtime/clock.hpp"
 #include "api/effects.hpp"
 #include "api/guard.hpp"
 #include "api/hasher_calls.hpp"
@@ -13,6 +12,7 @@
 #include "api/output.hpp"
 #include "api/session_tokens.hpp"
 #include "api/store_call.hpp"
+#include "config/ground/clock.hpp"
 #include "persistence/audit.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/identity/tenants.hpp"

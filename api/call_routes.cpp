@@ -4,17 +4,17 @@
 #include <caf/all.hpp>
 
 #include "actors/calls/call_client.hpp"
-#include "actors/runtime/clock.hpp"
 #include "api/cti_routes.hpp"
 #include "api/guard.hpp"
 #include "api/input.hpp"
 #include "api/output.hpp"
 #include "api/store_call.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/json_or_null.hpp"
 #include "persistence/calls/calls.hpp"
 #include "persistence/connection.hpp"
 #include "protocols/calls/call_json.hpp"
 #include "protocols/calls/ice_servers.hpp"
-#include "protocols/http/json_or_null.hpp"
 #include "protocols/http/problem.hpp"
 
 namespace sb::api {
@@ -176,7 +176,7 @@ void call_events(context& ctx, const http::request& req, const principal& who,
           auto detail = json::parse(e.detail, ec);
           items.push_back(json::object{{"id", e.id},
                                        {"type", e.type},
-                                       {"user_id", http::json_or_null(e.user_id)},
+                                       {"user_id", json_or_null(e.user_id)},
                                        {"detail", ec ? json::value(json::object{}) : detail},
                                        {"at", iso_time(e.at_us)}});
         }
@@ -188,12 +188,12 @@ json::object history_json(const persistence::call_history_entry& h) {
   return {{"id", h.id},
           {"userId", h.user_id},
           {"callId", h.call_id},
-          {"contactUserId", http::json_or_null(h.contact_user_id)},
+          {"contactUserId", json_or_null(h.contact_user_id)},
           {"contactName", h.contact_name},
-          {"contactExtension", http::json_or_null(h.contact_extension)},
+          {"contactExtension", json_or_null(h.contact_extension)},
           {"direction", h.direction},
           {"timestamp", iso_time(h.started_at_us)},
-          {"duration", http::json_or_null(h.duration_s)},
+          {"duration", json_or_null(h.duration_s)},
           {"answered", h.answered},
           {"outcome", h.outcome}};
 }

@@ -1,12 +1,12 @@
 #include <boost/json.hpp>
 
-#include "actors/runtime/crypto.hpp"
 #include "api/cti_output.hpp"
 #include "api/cti_routes.hpp"
 #include "api/guard.hpp"
 #include "api/input.hpp"
 #include "api/output.hpp"
 #include "api/store_call.hpp"
+#include "config/ground/crypto.hpp"
 #include "persistence/connection.hpp"
 #include "protocols/http/problem.hpp"
 

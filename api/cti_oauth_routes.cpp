@@ -3,12 +3,12 @@
 #include <caf/all.hpp>
 
 #include "actors/cti/dialpad_oauth.hpp"
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/crypto.hpp"
 #include "api/cti_routes.hpp"
 #include "api/guard.hpp"
 #include "api/output.hpp"
 #include "api/store_call.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/crypto.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/cti/dialpad_oauth.hpp"
 #include "persistence/identity/apps.hpp"

@@ -3,10 +3,10 @@
 
 #include "actors/cti/webhook_stream.hpp"
 #include "actors/runtime/atoms.hpp"
-#include "actors/runtime/crypto.hpp"
 #include "api/cti_routes.hpp"
 #include "api/guard.hpp"
 #include "api/store_call.hpp"
+#include "config/ground/crypto.hpp"
 #include "protocols/http/problem.hpp"
 
 namespace sb::api {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "actors/runtime/clock.hpp"
+#include "config/ground/clock.hpp"
 #include "protocols/http/problem.hpp"
 
 namespace sb::api {

@@ -3,7 +3,6 @@
 #include <caf/all.hpp>
 
 #include "actors/identity/identity_atoms.hpp"
-#include "actors/runtime/clock.hpp"
 #include "api/effects.hpp"
 #include "api/guard.hpp"
 #include "api/hasher_calls.hpp"
@@ -12,6 +11,7 @@
 #include "api/session_tokens.hpp"
 #include "api/store_call.hpp"
 #include "api/user_routes.hpp"
+#include "config/ground/clock.hpp"
 #include "persistence/audit.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/identity/tokens.hpp"

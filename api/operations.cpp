@@ -9,8 +9,8 @@
 
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/metrics.hpp"
 #include "persistence/notes.hpp"
 #include "protocols/http/problem.hpp"
 

@@ -1,6 +1,6 @@
 #include "api/output.hpp"
 
-#include "protocols/http/json_or_null.hpp"
+#include "config/ground/json_or_null.hpp"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -22,19 +22,19 @@ json::object user_json(const persistence::user_record& u) {
       {"firstName", u.first_name},
       {"lastName", u.last_name},
       {"displayName", u.display_name},
-      {"phone", http::json_or_null(u.phone)},
-      {"extension", http::json_or_null(u.extension)},
+      {"phone", json_or_null(u.phone)},
+      {"extension", json_or_null(u.extension)},
       {"role", u.role},
       {"status", u.status},
       {"preferences", ec || !prefs.is_object() ? json::value(json::object{}) : prefs},
-      {"department", http::json_or_null(u.department)},
-      {"employeeId", http::json_or_null(u.employee_id)},
+      {"department", json_or_null(u.department)},
+      {"employeeId", json_or_null(u.employee_id)},
       {"superadmin", u.superadmin},
       {"mustChangePassword", u.must_change_password},
       {"lastLoginAt", iso_time_or_null(u.last_login_at_us)},
       {"createdAt", iso_time(u.created_at_us)},
       {"updatedAt", iso_time(u.updated_at_us)},
-      {"createdBy", http::json_or_null(u.created_by)},
+      {"createdBy", json_or_null(u.created_by)},
   };
 }
 
@@ -52,7 +52,7 @@ json::object app_json(const persistence::app_record& a) {
                       {"name", a.name},
                       {"is_active", a.is_active},
                       {"webhook_secret_set", a.webhook_secret_set},
-                      {"key_hint", http::json_or_null(a.api_key_hint)},
+                      {"key_hint", json_or_null(a.api_key_hint)},
                       {"rotated_at", iso_time_or_null(a.api_key_rotated_at_us)},
                       {"created_at", iso_time(a.created_at_us)},
                       {"updated_at", iso_time(a.updated_at_us)}};
@@ -62,14 +62,14 @@ json::object audit_json(const persistence::audit_entry& e) {
   json::error_code ec;
   auto summary = json::parse(e.summary, ec);
   return json::object{{"id", e.id},
-                      {"tenantId", http::json_or_null(e.tenant_id)},
+                      {"tenantId", json_or_null(e.tenant_id)},
                       {"actorKind", e.actor_kind},
-                      {"actorId", http::json_or_null(e.actor_id)},
+                      {"actorId", json_or_null(e.actor_id)},
                       {"action", e.action},
-                      {"targetKind", http::json_or_null(e.target_kind)},
-                      {"targetId", http::json_or_null(e.target_id)},
+                      {"targetKind", json_or_null(e.target_kind)},
+                      {"targetId", json_or_null(e.target_id)},
                       {"summary", ec ? json::value(json::object{}) : summary},
-                      {"ip", http::json_or_null(e.ip)},
+                      {"ip", json_or_null(e.ip)},
                       {"createdAt", iso_time(e.created_at_us)}};
 }
 

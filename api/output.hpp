@@ -8,18 +8,15 @@
 #include <optional>
 #include <string>
 
-#include "actors/runtime/clock.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/json_or_null.hpp"
 #include "persistence/audit.hpp"
 #include "persistence/identity/apps.hpp"
 #include "persistence/identity/tenants.hpp"
 #include "persistence/identity/users.hpp"
-#include "protocols/http/json_or_null.hpp"
 #include "protocols/http/message.hpp"
 
 namespace sb::api {
-
-/// ISO 8601 UTC with milliseconds, "2026-01-28T12:00:00.000Z" (the seeds' Date form), or null.
-using http::iso_time_or_null;
 
 /// A user in the Voxera shape (camelCase). Never includes the password hash.
 boost::json::object user_json(const persistence::user_record& u);

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
-#include "actors/runtime/clock.hpp"
 #include "api/output.hpp"
+#include "config/ground/clock.hpp"
 
 namespace sb::api {
 

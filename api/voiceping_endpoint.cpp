@@ -2,13 +2,13 @@
 
 #include <caf/actor_system.hpp>
 
-#include "actors/runtime/clock.hpp"
+#include "actors/session/voiceping_adapter.hpp"
 #include "api/guard.hpp"
 #include "api/ptt_routes.hpp"
 #include "api/websocket_endpoint.hpp"
+#include "config/ground/clock.hpp"
 #include "protocols/auth/jwt.hpp"
 #include "protocols/http/problem.hpp"
-#include "protocols/voiceping/adapter.hpp"
 
 namespace sb::api {
 

@@ -5,13 +5,13 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/cti/webhook_stream.hpp"
-#include "actors/runtime/crypto.hpp"
+#include "actors/session/native_adapter.hpp"
 #include "actors/session/session_actor.hpp"
 #include "api/effects.hpp"
 #include "api/guard.hpp"
 #include "api/input.hpp"
+#include "config/ground/crypto.hpp"
 #include "protocols/http/problem.hpp"
-#include "protocols/native/adapter.hpp"
 
 namespace sb::api {
 

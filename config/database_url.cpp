@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "actors/runtime/logging.hpp"
+#include "config/ground/logging.hpp"
 
 namespace sb::config {
 

@@ -4,8 +4,8 @@
 #include <memory>
 #include <string>
 
-#include "actors/runtime/errc.hpp"
 #include "config/database_url.hpp"
+#include "config/ground/errc.hpp"
 #include "config/node_config.hpp"
 
 namespace soci {

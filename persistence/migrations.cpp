@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "actors/runtime/clock.hpp"
+#include "config/ground/clock.hpp"
 
 namespace sb::persistence {
 

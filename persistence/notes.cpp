@@ -3,7 +3,7 @@
 #include <soci/soci.h>
 #include <caf/make_message.hpp>
 
-#include "actors/runtime/clock.hpp"
+#include "config/ground/clock.hpp"
 
 namespace sb::persistence {
 

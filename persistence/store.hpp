@@ -10,8 +10,8 @@
 #include <mutex>
 #include <vector>
 
-#include "actors/runtime/errc.hpp"
 #include "config/database_url.hpp"
+#include "config/ground/errc.hpp"
 #include "config/node_config.hpp"
 
 namespace sb::persistence {

@@ -8,7 +8,7 @@
 
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/metrics.hpp"
 #include "persistence/store_job.hpp"
 #include "persistence/store_worker.hpp"
 

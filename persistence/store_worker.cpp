@@ -9,7 +9,7 @@
 
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/metrics.hpp"
 #include "persistence/connection.hpp"
 
 namespace sb::persistence {

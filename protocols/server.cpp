@@ -17,8 +17,8 @@
 #include <atomic>
 #include <optional>
 
-#include "actors/runtime/log_throttle.hpp"
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/log_throttle.hpp"
+#include "config/ground/metrics.hpp"
 #include "protocols/http/problem.hpp"
 #include "protocols/ws/connection_impl.hpp"
 #include "protocols/ws/connection_registry.hpp"

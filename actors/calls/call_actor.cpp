@@ -11,7 +11,7 @@
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
-#include "actors/runtime/clock.hpp"
+#include "config/ground/clock.hpp"
 #include "persistence/calls/calls.hpp"
 #include "persistence/store_job.hpp"
 #include "protocols/native/call_codec.hpp"

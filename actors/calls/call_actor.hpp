@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "actors/calls/call_atoms.hpp"
+#include "config/domain/calls/call_model.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store.hpp"
-#include "protocols/calls/call_model.hpp"
 
 namespace sb {
 

@@ -4,7 +4,7 @@
 
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 #include "persistence/calls/calls.hpp"
 #include "persistence/store_job.hpp"
 

@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>
 
-#include "actors/runtime/clock.hpp"
+#include "config/ground/clock.hpp"
 #include "persistence/calls/calls.hpp"
 #include "persistence/store_retry.hpp"
 

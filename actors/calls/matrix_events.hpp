@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "config/domain/calls/call_model.hpp"
 #include "persistence/calls/matrix_outbox.hpp"
-#include "protocols/calls/call_model.hpp"
 
 namespace sb::matrix {
 

@@ -5,7 +5,7 @@
 #include <boost/json.hpp>
 
 #include "actors/runtime/atoms.hpp"
-#include "actors/runtime/clock.hpp"
+#include "config/ground/clock.hpp"
 #include "persistence/cti/dialpad_oauth.hpp"
 #include "persistence/store_job.hpp"
 #include "protocols/http/client.hpp"

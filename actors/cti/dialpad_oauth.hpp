@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store.hpp"
 

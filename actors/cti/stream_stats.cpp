@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/runtime/atoms.hpp"
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/metrics.hpp"
 #include "persistence/store_job.hpp"
 
 namespace sb {

@@ -11,23 +11,28 @@
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/crypto.hpp"
-#include "actors/runtime/errc.hpp"
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/crypto.hpp"
+#include "config/ground/errc.hpp"
+#include "config/ground/metrics.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/cti/processing.hpp"
 #include "persistence/cti/webhook_events.hpp"
 #include "persistence/identity/apps.hpp"
 #include "persistence/store_job.hpp"
 #include "persistence/store_retry.hpp"
-#include "protocols/dialpad/call_event.hpp"
+#include "protocols/dialpad/call_event_json.hpp"
+#include "protocols/dialpad/live_events.hpp"
 #include "protocols/dialpad/webhook_body.hpp"
 #include "protocols/ws/frame.hpp"
 
 namespace sb {
 
 namespace {
+
+/// Dialpad's wire formats, for processing inside the store's transaction.
+constexpr persistence::cti_wire kWire{dialpad::read_call_event, dialpad::call_event_body,
+                                      dialpad::voicemail_body};
 
 using persistence::app_event;
 using std::chrono::milliseconds;
@@ -112,7 +117,7 @@ void process_one(webhook_stream_ptr self, const persistence::webhook_event& e,
                  std::function<void()> next) {
   auto& st = self->state;
   auto work = job("process_webhook", [e](soci::session& sql) {
-    return std::move(persistence::process_webhook_events(sql, {e}, now_us()).front());
+    return std::move(persistence::process_webhook_events(sql, kWire, {e}, now_us()).front());
   });
   self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, work.job)
       .then(
@@ -179,7 +184,7 @@ void process_batch(webhook_stream_ptr self, std::vector<persistence::webhook_eve
   auto& st = self->state;
   auto batch = std::make_shared<std::vector<persistence::webhook_event>>(std::move(events));
   auto work = job("process_webhooks", [batch](soci::session& sql) {
-    return persistence::process_webhook_events(sql, *batch, now_us());
+    return persistence::process_webhook_events(sql, kWire, *batch, now_us());
   });
   self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, work.job)
       .then(

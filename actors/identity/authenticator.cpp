@@ -5,8 +5,8 @@
 #include <chrono>
 
 #include "actors/runtime/caf_errc.hpp"
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/crypto.hpp"
 #include "persistence/identity/apps.hpp"
 #include "persistence/identity/tenants.hpp"
 #include "persistence/identity/users.hpp"

@@ -11,7 +11,7 @@
 #include "actors/identity/auth_cache.hpp"
 #include "actors/identity/principal.hpp"
 #include "actors/identity/token_service.hpp"
-#include "actors/runtime/errc.hpp"
+#include "config/ground/errc.hpp"
 #include "persistence/store.hpp"
 
 namespace sb {

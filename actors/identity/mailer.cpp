@@ -7,8 +7,8 @@
 
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/census.hpp"
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/metrics.hpp"
 #include "persistence/outbox.hpp"
 #include "persistence/store_job.hpp"
 #include "protocols/smtp/client.hpp"

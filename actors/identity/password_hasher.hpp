@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 
 namespace sb {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 #include "persistence/identity/users.hpp"
 
 namespace sb {

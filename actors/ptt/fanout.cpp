@@ -2,8 +2,8 @@
 
 #include <caf/all.hpp>
 
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/metrics.hpp"
 
 namespace sb {
 

@@ -14,8 +14,8 @@
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/metrics.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/store_job.hpp"
 

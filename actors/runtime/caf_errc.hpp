@@ -5,7 +5,7 @@
 #include <caf/error.hpp>
 #include <caf/sec.hpp>
 
-#include "actors/runtime/errc.hpp"
+#include "config/ground/errc.hpp"
 
 CAF_ERROR_CODE_ENUM(sb::errc, "sb")
 

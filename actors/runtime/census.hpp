@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/metrics.hpp"
 
 namespace sb {
 

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/error_metrics.hpp"
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/error_metrics.hpp"
+#include "config/ground/metrics.hpp"
 #include "protocols/native/codec.hpp"
 
 namespace sb {

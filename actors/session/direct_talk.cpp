@@ -5,10 +5,10 @@
 
 #include "actors/ptt/recorder.hpp"
 #include "actors/runtime/atoms.hpp"
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/crypto.hpp"
 #include "actors/session/audio_gate.hpp"
 #include "actors/session/session_store.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/crypto.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/identity/users.hpp"
 #include "persistence/ptt/messages.hpp"

@@ -5,10 +5,10 @@
 #include <memory>
 
 #include "actors/runtime/atoms.hpp"
-#include "actors/runtime/clock.hpp"
 #include "actors/runtime/countdown.hpp"
 #include "actors/session/audio_gate.hpp"
 #include "actors/session/session_store.hpp"
+#include "config/ground/clock.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/ptt/control_plane.hpp"
 

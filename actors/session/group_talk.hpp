@@ -7,8 +7,8 @@
 
 #include "actors/ptt/ptt_atoms.hpp"
 #include "actors/ptt/talk_group.hpp"
-#include "actors/runtime/errc.hpp"
 #include "actors/session/session_actor.hpp"
+#include "config/ground/errc.hpp"
 
 namespace sb {
 

@@ -3,7 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/calls/call_client.hpp"
-#include "actors/runtime/error_metrics.hpp"
+#include "config/ground/error_metrics.hpp"
 #include "persistence/store.hpp"
 
 namespace sb {

@@ -1,10 +1,10 @@
 #include "actors/session/native_ptt.hpp"
 
-#include "actors/runtime/crypto.hpp"
-#include "actors/runtime/error_metrics.hpp"
 #include "actors/session/audio_gate.hpp"
 #include "actors/session/direct_talk.hpp"
 #include "actors/session/emergency.hpp"
+#include "config/ground/crypto.hpp"
+#include "config/ground/error_metrics.hpp"
 
 namespace sb {
 

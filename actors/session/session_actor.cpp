@@ -10,16 +10,16 @@
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
-#include "actors/runtime/error_metrics.hpp"
 #include "actors/session/direct_talk.hpp"
 #include "actors/session/emergency.hpp"
+#include "actors/session/native_adapter.hpp"
 #include "actors/session/native_calls.hpp"
 #include "actors/session/native_ptt.hpp"
+#include "actors/session/voiceping_adapter.hpp"
 #include "actors/session/voiceping_ptt.hpp"
+#include "config/ground/error_metrics.hpp"
 #include "persistence/notes.hpp"
-#include "protocols/native/adapter.hpp"
 #include "protocols/native/codec.hpp"
-#include "protocols/voiceping/adapter.hpp"
 
 namespace sb {
 

@@ -5,9 +5,9 @@
 #include <caf/all.hpp>
 
 #include "actors/runtime/atoms.hpp"
-#include "actors/runtime/crypto.hpp"
 #include "actors/session/audio_gate.hpp"
 #include "actors/session/direct_talk.hpp"
+#include "config/ground/crypto.hpp"
 
 namespace sb {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/rows.hpp"
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "config/domain/calls/call_model.hpp"
 #include "persistence/tenant_scope.hpp"
-#include "protocols/calls/call_model.hpp"
 
 namespace soci {
 class session;

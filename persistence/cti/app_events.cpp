@@ -1,21 +1,19 @@
 #include "persistence/cti/app_events.hpp"
 
 #include <soci/soci.h>
-#include <boost/json/serialize.hpp>
 
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
 
-app_event append_app_event(soci::session& sql, const std::string& app_id, boost::json::object body,
-                           const std::optional<std::string>& crm_user, int64_t now_us,
-                           int64_t seq) {
+app_event append_app_event(soci::session& sql, const std::string& app_id, std::string event,
+                           std::string body, const std::optional<std::string>& crm_user,
+                           int64_t now_us, int64_t seq) {
   app_event e;
   e.seq = seq;
-  e.event = std::string(body.at("event").as_string());
+  e.event = std::move(event);
   e.crm_user_id = crm_user;
-  body["seq"] = e.seq;
-  e.body = boost::json::serialize(body);
+  e.body = std::move(body);
   nullable_text user(crm_user);
   sql << "INSERT INTO cti_app_events (app_id, seq, event, crm_user_id, body, created_at_us) "
          "VALUES (:a, :s, :e, :u, :b, :n)",

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <boost/json/object.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,10 +19,12 @@ struct app_event {
   std::string body;                        ///< serialized JSON, `seq` included
 };
 
-/// Appends an event to the app's log as number `seq`, the next after last_app_seq (callers
-/// for one app run on one store worker, so numbers never collide).
-app_event append_app_event(soci::session& sql, const std::string& app_id, boost::json::object body,
-                           const std::optional<std::string>& crm_user, int64_t now_us, int64_t seq);
+/// Appends an event (its name, and its body as encoded with `seq` in it) to the app's log as
+/// number `seq`, the next after last_app_seq (callers for one app run on one store worker, so
+/// numbers never collide).
+app_event append_app_event(soci::session& sql, const std::string& app_id, std::string event,
+                           std::string body, const std::optional<std::string>& crm_user,
+                           int64_t now_us, int64_t seq);
 
 /// Events after `since`, oldest first, at most `limit`.
 std::vector<app_event> app_events_since(soci::session& sql, const std::string& app_id,

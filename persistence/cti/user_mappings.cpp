@@ -2,7 +2,7 @@
 
 #include <soci/soci.h>
 
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {

@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "protocols/dialpad/call_event.hpp"
+#include "config/domain/cti/records.hpp"
+#include "config/domain/dialpad/call_event.hpp"
 
 namespace soci {
 class session;
@@ -13,20 +14,7 @@ class session;
 
 namespace sb::persistence {
 
-/// A voicemail, first-class: it need not belong to a call we know.
-struct voicemail {
-  std::string id;
-  std::string app_id;
-  std::optional<int64_t> dialpad_call_id;
-  std::optional<int64_t> dialpad_user_id;
-  std::optional<std::string> from_number;
-  std::optional<std::string> to_number;
-  std::optional<std::string> recording_url;
-  std::optional<std::string> transcript;
-  std::optional<int64_t> duration_seconds;
-  int64_t created_at_us = 0;
-  int64_t updated_at_us = 0;
-};
+using cti::voicemail;
 
 struct voicemail_page {
   std::vector<voicemail> items;

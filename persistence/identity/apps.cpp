@@ -2,8 +2,8 @@
 
 #include <soci/soci.h>
 
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/crypto.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/rows.hpp"
 

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <set>
 
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/crypto.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/rows.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <soci/soci.h>
 
-#include "actors/runtime/clock.hpp"
+#include "config/ground/clock.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/rows.hpp"
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <optional>
 
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 
 namespace sb::jwt {
 

@@ -2,15 +2,15 @@
 
 #include <boost/json.hpp>
 
-#include "actors/runtime/clock.hpp"
-#include "protocols/http/json_or_null.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/json_or_null.hpp"
 
 namespace sb::calls {
 
 namespace json = boost::json;
 
 json::object party_json(const call_party& p) {
-  return {{"user_id", p.user_id}, {"name", p.name}, {"extension", http::json_or_null(p.extension)}};
+  return {{"user_id", p.user_id}, {"name", p.name}, {"extension", json_or_null(p.extension)}};
 }
 
 json::object call_json(const call_row& c) {
@@ -21,8 +21,8 @@ json::object call_json(const call_row& c) {
     o["status"] = p.status;
     o["audio"] = p.audio;
     o["video"] = p.video;
-    o["joined_at"] = http::iso_time_or_null(p.joined_at_us);
-    o["left_at"] = http::iso_time_or_null(p.left_at_us);
+    o["joined_at"] = iso_time_or_null(p.joined_at_us);
+    o["left_at"] = iso_time_or_null(p.left_at_us);
     participants.push_back(std::move(o));
   }
   json::value duration = nullptr;
@@ -32,12 +32,12 @@ json::object call_json(const call_row& c) {
   return {{"id", c.id},
           {"state", c.state},
           {"media", c.media},
-          {"room_id", http::json_or_null(c.room_id)},
+          {"room_id", json_or_null(c.room_id)},
           {"initiator_id", c.initiator_id},
-          {"end_reason", http::json_or_null(c.end_reason)},
+          {"end_reason", json_or_null(c.end_reason)},
           {"created_at", iso_time(c.created_at_us)},
-          {"answered_at", http::iso_time_or_null(c.answered_at_us)},
-          {"ended_at", http::iso_time_or_null(c.ended_at_us)},
+          {"answered_at", iso_time_or_null(c.answered_at_us)},
+          {"ended_at", iso_time_or_null(c.ended_at_us)},
           {"duration_s", duration},
           {"participants", std::move(participants)}};
 }

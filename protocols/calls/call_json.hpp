@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "protocols/calls/call_model.hpp"
+#include "config/domain/calls/call_model.hpp"
 
 namespace sb::calls {
 

@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 
 namespace sb::calls {
 

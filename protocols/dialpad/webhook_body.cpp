@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 #include "protocols/auth/jwt.hpp"
 
 namespace sb::dialpad {

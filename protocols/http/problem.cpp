@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "actors/runtime/error_metrics.hpp"
+#include "config/ground/error_metrics.hpp"
 
 namespace sb::http {
 

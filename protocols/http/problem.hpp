@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "actors/runtime/errc.hpp"
+#include "config/ground/errc.hpp"
 #include "protocols/http/message.hpp"
 
 namespace sb::http {

@@ -1,7 +1,7 @@
 #include "protocols/native/call_codec.hpp"
 
+#include "config/ground/json_or_null.hpp"
 #include "protocols/calls/call_json.hpp"
-#include "protocols/http/json_or_null.hpp"
 #include "protocols/native/envelope.hpp"
 
 namespace sb::native {
@@ -169,9 +169,9 @@ std::string encode_call_incoming(const calls::call_row& c, const std::optional<s
     parties.push_back(calls::party_json(p.who));
   }
   append_string_field(out, "media", c.media);
-  append_json(out, "room_id", http::json_or_null(c.room_id));
+  append_json(out, "room_id", json_or_null(c.room_id));
   append_json(out, "participants", parties);
-  append_json(out, "sdp", http::json_or_null(sdp));
+  append_json(out, "sdp", json_or_null(sdp));
   return out + "}";
 }
 
@@ -216,8 +216,8 @@ std::string encode_call_answered_elsewhere(std::string_view call_id) {
 std::string encode_call_ended(const calls::call_row& c, const std::optional<std::string>& by) {
   auto out = event_open("call.ended", c.id);
   append_string_field(out, "state", c.state);
-  append_json(out, "reason", http::json_or_null(c.end_reason));
-  append_json(out, "by", http::json_or_null(by));
+  append_json(out, "reason", json_or_null(c.end_reason));
+  append_json(out, "by", json_or_null(by));
   return out + "}";
 }
 

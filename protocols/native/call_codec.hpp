@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "protocols/calls/call_model.hpp"
+#include "config/domain/calls/call_model.hpp"
 
 namespace sb::native {
 

@@ -6,7 +6,7 @@
 #include <variant>
 #include <vector>
 
-#include "actors/runtime/errc.hpp"
+#include "config/ground/errc.hpp"
 #include "protocols/native/call_codec.hpp"
 #include "protocols/ptt/talk_event.hpp"
 

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <atomic>
 
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/metrics.hpp"
 
 namespace sb::ws {
 

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/rate_limiter.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/rate_limiter.hpp"
 
 namespace sb::ws {
 

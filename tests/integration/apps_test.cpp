@@ -4,7 +4,7 @@
 #include <regex>
 #include <thread>
 
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 #include "tests/integration/api_calls.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/test_database.hpp"

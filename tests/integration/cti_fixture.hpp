@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 #include "protocols/auth/jwt.hpp"
 #include "tests/integration/api_calls.hpp"
 

@@ -3,7 +3,7 @@
 
 #include <regex>
 
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 #include "protocols/http/message.hpp"
 #include "tests/integration/cti_fixture.hpp"
 #include "tests/support/fake_http_server.hpp"

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "actors/runtime/atoms.hpp"
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/metrics.hpp"
 #include "persistence/notes.hpp"
 #include "tests/store/store_fixture.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <thread>
 
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 
 using namespace sb::crypto;
 

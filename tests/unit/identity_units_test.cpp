@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "actors/identity/auth_cache.hpp"
-#include "actors/runtime/rate_limiter.hpp"
 #include "api/input.hpp"
+#include "config/ground/rate_limiter.hpp"
 #include "protocols/smtp/client.hpp"
 
 using namespace sb;

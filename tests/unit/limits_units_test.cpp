@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include "actors/runtime/connection_quota.hpp"
-#include "actors/runtime/log_throttle.hpp"
-#include "actors/runtime/rate_limiter.hpp"
 #include "actors/session/audio_meter.hpp"
+#include "config/ground/connection_quota.hpp"
+#include "config/ground/log_throttle.hpp"
+#include "config/ground/rate_limiter.hpp"
 #include "protocols/http/byte_range.hpp"
 
 using namespace sb;

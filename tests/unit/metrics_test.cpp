@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/metrics.hpp"
 
 using namespace sb::metrics;
 

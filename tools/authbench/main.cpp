@@ -25,7 +25,7 @@
 
 #include "actors/identity/auth_cache.hpp"
 #include "actors/identity/token_service.hpp"
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 
 namespace {
 

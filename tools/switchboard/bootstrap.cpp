@@ -8,8 +8,8 @@
 
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
-#include "actors/runtime/crypto.hpp"
 #include "api/input.hpp"
+#include "config/ground/crypto.hpp"
 #include "persistence/audit.hpp"
 #include "persistence/identity/tenants.hpp"
 #include "persistence/identity/users.hpp"

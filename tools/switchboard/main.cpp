@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/runtime/logging.hpp"
 #include "config/config_error.hpp"
+#include "config/ground/logging.hpp"
 #include "config/load.hpp"
 #include "tools/switchboard/node.hpp"
 

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <boost/json/object.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -41,10 +39,6 @@ struct call_event {
 inline int64_t seconds_of_ms(int64_t ms) {
   return (ms + 500) / 1000;
 }
-
-/// Reads the event from verified claims; nullopt (with `why`) when `call_id` is not an
-/// integer or `state` is not a string. Integers are read as integers, never through a double.
-std::optional<call_event> parse_call_event(const boost::json::object& claims, std::string* why);
 
 /// The identity of a delivery, for deduplicating Dialpad's retries: a retry repeats the
 /// event's call_id, state and event_timestamp, while a call that really passes through a

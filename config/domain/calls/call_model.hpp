@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "actors/runtime/errc.hpp"
+#include "config/ground/errc.hpp"
 
 namespace sb::calls {
 

@@ -1,9 +1,9 @@
-#include "actors/runtime/error_metrics.hpp"
+#include "config/ground/error_metrics.hpp"
 
 #include <array>
 #include <string>
 
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/metrics.hpp"
 
 namespace sb {
 

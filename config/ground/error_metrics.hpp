@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/runtime/errc.hpp"
+#include "config/ground/errc.hpp"
 
 namespace sb {
 

@@ -1,9 +1,9 @@
-#include "protocols/voiceping/adapter.hpp"
+#include "actors/session/voiceping_adapter.hpp"
 
 #include <caf/send.hpp>
 
 #include "actors/runtime/atoms.hpp"
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/metrics.hpp"
 
 namespace sb::voiceping {
 

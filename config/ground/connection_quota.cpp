@@ -1,4 +1,4 @@
-#include "actors/runtime/connection_quota.hpp"
+#include "config/ground/connection_quota.hpp"
 
 #include <mutex>
 #include <unordered_map>

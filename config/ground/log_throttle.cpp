@@ -1,6 +1,6 @@
-#include "actors/runtime/log_throttle.hpp"
+#include "config/ground/log_throttle.hpp"
 
-#include "actors/runtime/clock.hpp"
+#include "config/ground/clock.hpp"
 
 namespace sb {
 

@@ -1,4 +1,4 @@
-#include "actors/runtime/metrics.hpp"
+#include "config/ground/metrics.hpp"
 
 #include <fmt/format.h>
 

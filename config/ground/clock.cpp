@@ -1,4 +1,4 @@
-#include "actors/runtime/clock.hpp"
+#include "config/ground/clock.hpp"
 
 #include <fmt/format.h>
 

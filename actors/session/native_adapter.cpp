@@ -1,4 +1,4 @@
-#include "protocols/native/adapter.hpp"
+#include "actors/session/native_adapter.hpp"
 
 #include <fmt/format.h>
 
@@ -7,8 +7,8 @@
 
 #include "actors/ptt/ptt_atoms.hpp"
 #include "actors/runtime/atoms.hpp"
-#include "actors/runtime/clock.hpp"
-#include "actors/runtime/error_metrics.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/error_metrics.hpp"
 
 namespace sb::native {
 

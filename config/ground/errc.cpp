@@ -1,4 +1,4 @@
-#include "actors/runtime/errc.hpp"
+#include "config/ground/errc.hpp"
 
 #include <array>
 

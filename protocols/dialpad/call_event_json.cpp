@@ -1,6 +1,6 @@
-#include "protocols/dialpad/call_event.hpp"
+#include "protocols/dialpad/call_event_json.hpp"
 
-#include <fmt/format.h>
+#include <boost/json/parse.hpp>
 
 #include <cmath>
 #include <limits>
@@ -55,14 +55,6 @@ std::optional<std::string> recording_of(const json::object& o) {
 
 }  // namespace
 
-std::optional<std::string> call_event::from_number() const {
-  return direction == "outbound" ? internal_number : external_number;
-}
-
-std::optional<std::string> call_event::to_number() const {
-  return direction == "outbound" ? external_number : internal_number;
-}
-
 std::optional<call_event> parse_call_event(const json::object& claims, std::string* why) {
   call_event e;
   auto id = integer(claims, "call_id");
@@ -95,42 +87,14 @@ std::optional<call_event> parse_call_event(const json::object& claims, std::stri
   return e;
 }
 
-std::string dedupe_key(const call_event& e) {
-  return fmt::format("{}|{}|{}", e.call_id, e.state,
-                     e.event_timestamp_ms ? std::to_string(*e.event_timestamp_ms) : "-");
-}
-
-phase phase_of(std::string_view s) {
-  if (s == "calling" || s == "ringing" || s == "preanswer" || s == "queued") return phase::ring;
-  if (s == "connected" || s == "hold" || s == "merged" || s == "parked" || s == "barge" ||
-      s == "monitor" || s == "eavesdrop" || s == "takeover")
-    return phase::active;
-  if (s == "hangup" || s == "missed" || s == "voicemail" || s == "blocked") return phase::ended;
-  return phase::info;
-}
-
-std::string_view seed_event_of(std::string_view s) {
-  if (s == "calling" || s == "ringing") return "call.ring";
-  if (s == "connected") return "call.started";
-  if (s == "hangup" || s == "missed") return "call.ended";
-  if (s == "recording") return "call.recording.completed";
-  if (s == "voicemail_uploaded") return "voicemail.received";
-  return "call.updated";
-}
-
-std::string_view status_of(std::string_view s) {
-  switch (phase_of(s)) {
-    case phase::ring:
-      return "ringing";
-    case phase::active:
-      return s == "hold" ? "on_hold" : "active";
-    case phase::ended:
-      if (s == "hangup") return "completed";
-      return s;  // missed, voicemail, blocked
-    case phase::info:
-      return "";
+std::optional<call_event> read_call_event(const std::string& payload, std::string* why) {
+  json::error_code ec;
+  auto claims = json::parse(payload, ec);
+  if (ec || !claims.is_object()) {
+    if (why) *why = "the payload is not a JSON object";
+    return std::nullopt;
   }
-  return "";
+  return parse_call_event(claims.as_object(), why);
 }
 
 }  // namespace sb::dialpad

@@ -1,4 +1,4 @@
-#include "actors/runtime/logging.hpp"
+#include "config/ground/logging.hpp"
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>

@@ -1,4 +1,4 @@
-#include "actors/runtime/crypto.hpp"
+#include "config/ground/crypto.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

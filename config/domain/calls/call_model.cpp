@@ -1,4 +1,4 @@
-#include "protocols/calls/call_model.hpp"
+#include "config/domain/calls/call_model.hpp"
 
 #include <algorithm>
 

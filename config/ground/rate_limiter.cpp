@@ -1,4 +1,4 @@
-#include "actors/runtime/rate_limiter.hpp"
+#include "config/ground/rate_limiter.hpp"
 
 #include <functional>
 

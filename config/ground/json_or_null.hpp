@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <optional>
 
-#include "actors/runtime/clock.hpp"
+#include "config/ground/clock.hpp"
 
-namespace sb::http {
+namespace sb {
 
 /// An optional field of a JSON body: its value, or null.
 template <class T>
@@ -20,4 +20,4 @@ inline boost::json::value iso_time_or_null(const std::optional<int64_t>& epoch_u
   return epoch_us ? boost::json::value(iso_time(*epoch_us)) : boost::json::value(nullptr);
 }
 
-}  // namespace sb::http
+}  // namespace sb
