@@ -9,6 +9,7 @@
 #include "api/input.hpp"
 #include "api/output.hpp"
 #include "api/store_call.hpp"
+#include "config/domain/identity/privilege.hpp"
 #include "config/ground/clock.hpp"
 #include "config/ground/json_or_null.hpp"
 #include "persistence/calls/calls.hpp"
@@ -198,10 +199,6 @@ json::object history_json(const persistence::call_history_entry& h) {
           {"outcome", h.outcome}};
 }
 
-bool sees_everyone(const principal& who) {
-  return who.role == "admin" || who.role == "manager" || who.superadmin;
-}
-
 void list_history(context& ctx, const http::request& req, const principal& who,
                   http::responder respond) {
   auto q = fields::from_query(req);
@@ -210,7 +207,7 @@ void list_history(context& ctx, const http::request& req, const principal& who,
   auto page = q.integer("page", 1, 1'000'000, false).value_or(1);
   auto limit = q.integer("limit", 1, 100, false).value_or(20);
   if (!q.ok()) return respond(q.problem(req.path));
-  if (user != who.id && !sees_everyone(who)) {
+  if (user != who.id && !is_staff(who)) {
     return respond(http::problem(
         errc::forbidden, "only admins and managers read other users' call history", req.path));
   }
@@ -232,7 +229,7 @@ void get_history(context& ctx, const http::request& req, const principal& who,
                  const std::string& id, http::responder respond) {
   answer_from_store(
       ctx, req, id, "find_call_history",
-      [tenant = who.tenant_id, id, user = who.id, all = sees_everyone(who)](soci::session& sql) {
+      [tenant = who.tenant_id, id, user = who.id, all = is_staff(who)](soci::session& sql) {
         auto h = persistence::find_call_history(sql, tenant_scope(tenant), id);
         // Someone else's entry does not exist for a plain user.
         if (!h || (!all && h->user_id != user)) {

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "actors/identity/principal.hpp"
 #include "api/context.hpp"
 #include "api/router.hpp"
+#include "config/domain/identity/principal.hpp"
 
 namespace sb::api {
 

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <string>
 
-#include "actors/identity/principal.hpp"
 #include "api/context.hpp"
+#include "config/domain/identity/principal.hpp"
 #include "persistence/audit.hpp"
 #include "persistence/ptt/control_plane.hpp"
 #include "protocols/http/message.hpp"

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/identity/principal.hpp"
 #include "api/context.hpp"
 #include "api/router.hpp"
+#include "config/domain/identity/principal.hpp"
 
 namespace sb::api {
 

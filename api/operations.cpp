@@ -20,16 +20,6 @@ namespace {
 
 constexpr auto kHealthTimeout = std::chrono::seconds(2);
 
-std::string iso_timestamp() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
-}
-
 double uptime_seconds(const context& ctx) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
 }
@@ -65,7 +55,7 @@ http::response health_response(context& ctx, bool db_up, double latency_ms, errc
   auto body = fmt::format(
       R"({{"status":"{}","timestamp":"{}","uptime":{:.3f},"environment":{},"port":{},)"
       R"("version":"{}","database":{},"webhooks":{}}})",
-      db_up ? "healthy" : "degraded", iso_timestamp(), uptime_seconds(ctx),
+      db_up ? "healthy" : "degraded", iso_time(now_us()), uptime_seconds(ctx),
       json_string(ctx.cfg.environment), ctx.port.load(), SB_VERSION, db, webhook_backlog(ctx));
   auto res = http::response::json(db_up ? 200 : 503, std::move(body));
   if (!db_up) res.with_header("Retry-After", std::to_string(ctx.store->retry_after().count()));

@@ -12,6 +12,7 @@
 #include "api/output.hpp"
 #include "api/ptt_routes.hpp"
 #include "api/store_call.hpp"
+#include "config/domain/ptt/event_rules.hpp"
 #include "config/ground/clock.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/ptt/control_plane.hpp"
@@ -28,10 +29,6 @@ using persistence::tenant_scope;
 namespace {
 
 constexpr int64_t kRouterTokenSeconds = 12 * 3600;
-
-bool is_admin(const principal& who) {
-  return who.role == "admin" || who.superadmin;
-}
 
 /// What a live talk group reports.
 struct channel_traffic {
@@ -99,8 +96,8 @@ managed_event load_event(soci::session& sql, const principal& who, const std::st
   if (!e) throw persistence::store_error(errc::not_found, "no such event");
   managed_event out;
   out.event = *e;
-  auto me = persistence::find_event_member(sql, scope, id, who.id);
-  out.may_manage = is_admin(who) || (me && me->role == "DISPATCH" && me->status == "ACTIVE");
+  out.may_manage =
+      ptt::may_manage_event(who, persistence::is_event_dispatcher(sql, scope, id, who.id));
   if (!out.may_manage) return out;
   out.teams = persistence::list_teams(sql, scope, id);
   out.channels = persistence::list_channels(sql, scope, id);
@@ -353,9 +350,8 @@ void serve_recording(context& ctx, http::request req, std::string message_id, pr
           allowed = persistence::is_channel_listener(sql, scope, m->target, who.id);
           if (!allowed) {
             auto c = persistence::find_channel(sql, scope, m->target);
-            auto me =
-                c ? persistence::find_event_member(sql, scope, c->event_id, who.id) : std::nullopt;
-            allowed = is_admin(who) || (me && me->role == "DISPATCH" && me->status == "ACTIVE");
+            allowed = c && ptt::may_manage_event(who, persistence::is_event_dispatcher(
+                                                          sql, scope, c->event_id, who.id));
           }
         }
         if (!allowed) throw persistence::store_error(errc::not_found, "no such recording");

@@ -10,6 +10,7 @@
 #include "api/input.hpp"
 #include "api/output.hpp"
 #include "api/store_call.hpp"
+#include "config/domain/ptt/event_rules.hpp"
 #include "persistence/audit.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/outbox.hpp"
@@ -22,10 +23,6 @@ namespace json = boost::json;
 using persistence::tenant_scope;
 
 namespace {
-
-bool is_admin(const principal& who) {
-  return who.role == "admin" || who.superadmin;
-}
 
 json::object event_json(const persistence::ptt_event& e) {
   json::error_code ec;
@@ -113,12 +110,11 @@ void with_event_manager(context& ctx, const http::request& req, const principal&
       [scope = tenant_scope(who.tenant_id), event_id, user = who.id](soci::session& sql) {
         auto e = persistence::find_event(sql, scope, event_id);
         if (!e) throw persistence::store_error(errc::not_found, "no such event");
-        auto m = persistence::find_event_member(sql, scope, event_id, user);
-        return m && m->role == "DISPATCH" && m->status == "ACTIVE";
+        return persistence::is_event_dispatcher(sql, scope, event_id, user);
       },
       respond,
       [respond, next, who, req](bool dispatcher) mutable {
-        if (!dispatcher && !is_admin(who)) {
+        if (!ptt::may_manage_event(who, dispatcher)) {
           respond(http::problem(errc::forbidden, "dispatchers and administrators only", req.path));
         } else {
           next(respond);
@@ -247,9 +243,8 @@ void add_ptt_routes(router& r, context& ctx) {
                         if (!persistence::find_event(sql, scope, id)) {
                           throw persistence::store_error(errc::not_found, "no such event");
                         }
-                        auto m = persistence::find_event_member(sql, scope, id, who.id);
-                        bool all =
-                            is_admin(who) || (m && m->role == "DISPATCH" && m->status == "ACTIVE");
+                        bool all = ptt::may_manage_event(
+                            who, persistence::is_event_dispatcher(sql, scope, id, who.id));
                         return all ? persistence::list_channels(sql, scope, id)
                                    : persistence::user_event_channels(sql, scope, id, who.id);
                       },

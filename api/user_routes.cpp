@@ -5,13 +5,13 @@
 #include <caf/all.hpp>
 
 #include "actors/identity/identity_atoms.hpp"
-#include "actors/identity/privilege.hpp"
 #include "api/effects.hpp"
 #include "api/guard.hpp"
 #include "api/hasher_calls.hpp"
 #include "api/input.hpp"
 #include "api/output.hpp"
 #include "api/store_call.hpp"
+#include "config/domain/identity/privilege.hpp"
 #include "persistence/audit.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/identity/tokens.hpp"
@@ -118,7 +118,7 @@ void get(context& ctx, http::request req, path_params params, principal who,
          http::responder respond) {
   std::string id(params.get("id"));
   // Anyone may read their own record; reading others is for admins and managers.
-  if (id != who.id && who.role != "admin" && who.role != "manager" && !who.superadmin) {
+  if (id != who.id && !is_staff(who)) {
     return respond(http::problem(errc::forbidden, "your role may not read other users", req.path));
   }
   auto scope = scope_for(who, req, respond);
@@ -210,8 +210,8 @@ void create(context& ctx, http::request req, principal who, http::responder resp
 void update(context& ctx, http::request req, path_params params, principal who,
             http::responder respond) {
   std::string id(params.get("id"));
-  bool is_admin = who.role == "admin" || who.superadmin;
-  if (id != who.id && !is_admin) {
+  bool admin = is_admin(who);
+  if (id != who.id && !admin) {
     return respond(
         http::problem(errc::forbidden, "your role may not change other users", req.path));
   }
@@ -221,7 +221,7 @@ void update(context& ctx, http::request req, path_params params, principal who,
   if (!body) return;
   auto& in = *body;
   // Users may edit their own profile; role, email and extension are for administrators.
-  if (is_admin) {
+  if (admin) {
     in.reject_unknown({"email", "firstName", "lastName", "displayName", "phone", "extension",
                        "role", "preferences", "department", "employeeId"});
   } else {

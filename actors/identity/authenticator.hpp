@@ -9,8 +9,8 @@
 #include <variant>
 
 #include "actors/identity/auth_cache.hpp"
-#include "actors/identity/principal.hpp"
 #include "actors/identity/token_service.hpp"
+#include "config/domain/identity/principal.hpp"
 #include "config/ground/errc.hpp"
 #include "persistence/store.hpp"
 

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "protocols/ptt/talk_event.hpp"
+#include "config/domain/ptt/talk_event.hpp"
 
 namespace sb {
 

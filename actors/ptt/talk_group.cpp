@@ -180,11 +180,6 @@ void grant(self_ptr self, const floor_request& r) {
   fan_out(self, e, r.user_id);
 }
 
-/// Who wins the floor: an emergency broadcast over a dispatcher over everyone else.
-int rank_of(bool dispatcher, bool emergency) {
-  return emergency ? 2 : dispatcher ? 1 : 0;
-}
-
 void schedule_idle_check(self_ptr self) {
   auto& st = self->state;
   const auto& deps = st.deps;
@@ -262,8 +257,8 @@ caf::behavior running(self_ptr self) {
         }
         if (st.floor && st.floor->user_id != r.user_id) {
           auto idle = clock_type::now() - st.floor->last_audio;
-          if (rank_of(r.dispatcher, r.emergency) >
-              rank_of(st.floor->dispatcher, st.floor->emergency)) {
+          if (ptt::floor_rank(r.dispatcher, r.emergency) >
+              ptt::floor_rank(st.floor->dispatcher, st.floor->emergency)) {
             release(self, ptt::release_reason::preempted);
           } else if (idle >= st.deps.cfg.max_idle) {
             release(self, ptt::release_reason::taken_over);

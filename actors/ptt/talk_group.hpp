@@ -15,7 +15,7 @@
 #include "actors/ptt/ptt_atoms.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store.hpp"
-#include "protocols/ptt/talk_event.hpp"
+#include "protocols/ptt/encoder.hpp"
 #include "protocols/ws/connection.hpp"
 
 namespace sb {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "actors/session/group_talk.hpp"
-#include "protocols/ptt/talk_event.hpp"
+#include "config/domain/ptt/talk_event.hpp"
 
 namespace sb {
 

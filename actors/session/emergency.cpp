@@ -8,6 +8,7 @@
 #include "actors/runtime/countdown.hpp"
 #include "actors/session/audio_gate.hpp"
 #include "actors/session/session_store.hpp"
+#include "config/domain/ptt/event_rules.hpp"
 #include "config/ground/clock.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/ptt/control_plane.hpp"
@@ -27,9 +28,8 @@ void start_emergency(session_ptr self, const session_deps& deps, const std::stri
         if (!persistence::find_event(sql, scope, event_id)) {
           throw persistence::store_error(errc::not_found, "no such event");
         }
-        auto me = persistence::find_event_member(sql, scope, event_id, who.id);
-        bool dispatcher = me && me->role == "DISPATCH" && me->status == "ACTIVE";
-        if (!dispatcher && who.role != "admin" && !who.superadmin) {
+        if (!ptt::may_manage_event(
+                who, persistence::is_event_dispatcher(sql, scope, event_id, who.id))) {
           throw persistence::store_error(errc::forbidden, "dispatchers only");
         }
         std::vector<std::string> ids;

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "actors/calls/call_actor.hpp"
-#include "actors/identity/principal.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/session/audio_meter.hpp"
+#include "config/domain/identity/principal.hpp"
 #include "config/ground/lifecycle.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store.hpp"

@@ -1,5 +1,7 @@
 #include "persistence/ptt/control_plane.hpp"
 
+#include "config/domain/ptt/event_rules.hpp"
+
 #include <soci/soci.h>
 #include <boost/json.hpp>
 
@@ -364,6 +366,12 @@ event_member read_member(const soci::row& r) {
 }
 
 }  // namespace
+
+bool is_event_dispatcher(soci::session& sql, const tenant_scope& scope, const std::string& event_id,
+                         const std::string& user_id) {
+  auto m = find_event_member(sql, scope, event_id, user_id);
+  return m && ptt::dispatches(m->role, m->status);
+}
 
 std::optional<event_member> find_event_member(soci::session& sql, const tenant_scope& scope,
                                               const std::string& event_id,

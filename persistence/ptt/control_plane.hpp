@@ -75,6 +75,10 @@ struct event_member {
   std::string status;  ///< PENDING, ACTIVE, REJECTED
 };
 
+/// Whether `user` dispatches in the event (ptt::dispatches on their membership).
+bool is_event_dispatcher(soci::session& sql, const tenant_scope& scope, const std::string& event_id,
+                         const std::string& user_id);
+
 /// Channel membership before and after a change, for telling the live talk groups.
 struct channel_change {
   std::string status;       ///< the user's event membership status afterwards

@@ -6,9 +6,9 @@
 #include <variant>
 #include <vector>
 
+#include "config/domain/ptt/talk_event.hpp"
 #include "config/ground/errc.hpp"
 #include "protocols/native/call_codec.hpp"
-#include "protocols/ptt/talk_event.hpp"
 
 namespace sb::native {
 

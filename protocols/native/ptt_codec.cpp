@@ -1,5 +1,7 @@
 #include "protocols/native/ptt_codec.hpp"
 
+#include "config/ground/clock.hpp"
+
 #include <boost/json.hpp>
 
 #include "config/ground/crypto.hpp"
@@ -15,15 +17,6 @@ int hex(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-std::string iso_ms(int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return std::string(buf) + "." + std::to_string(1000 + ms % 1000).substr(1) + "Z";
 }
 
 // "channel":"<id>" for group traffic, "private":true for 1:1.
@@ -112,7 +105,7 @@ ws::frame_ptr ptt_encoder::encode(const ptt::talk_event& e) const {
       o["from"] = e.from;
       o["message_id"] = e.message_id;
       o["text"] = e.payload ? json::string_view(*e.payload) : json::string_view();
-      o["sent_at"] = iso_ms(e.at_ms);
+      o["sent_at"] = iso_time(e.at_ms * 1000);
       break;
     case kind::receipt:
       o["type"] = "receipt";

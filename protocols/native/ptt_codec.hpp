@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "protocols/ptt/talk_event.hpp"
+#include "protocols/ptt/encoder.hpp"
 
 namespace sb::native {
 

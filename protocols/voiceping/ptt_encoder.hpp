@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocols/ptt/talk_event.hpp"
+#include "protocols/ptt/encoder.hpp"
 
 namespace sb::voiceping {
 

@@ -1,4 +1,4 @@
-#include "protocols/ptt/talk_event.hpp"
+#include "config/domain/ptt/talk_event.hpp"
 
 namespace sb::ptt {
 

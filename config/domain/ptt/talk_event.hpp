@@ -3,9 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-
-#include "protocols/ws/frame.hpp"
-#include "protocols/ws/outbound_queue.hpp"
+#include <string_view>
 
 namespace sb::ptt {
 
@@ -51,18 +49,13 @@ struct talk_event {
   int64_t at_ms = 0;  ///< server time, epoch milliseconds
 };
 
-/// Turns talk events into complete WebSocket frames for one wire protocol. Stateless and
-/// thread-safe. May return nullptr for events the protocol has no frame for.
-class encoder {
- public:
-  virtual ~encoder() = default;
-  virtual ws::frame_ptr encode(const talk_event& e) const = 0;
-  /// Audio frames may be dropped for a slow listener; everything else is reliable.
-  static ws::delivery delivery_of(const talk_event& e) {
-    return e.what == talk_event::kind::audio ? ws::delivery::droppable : ws::delivery::reliable;
-  }
-};
-
+/// The wire-independent name of a release reason ("max_duration", …).
 std::string_view reason_name(release_reason r);
+
+/// Floor ranking: an emergency broadcast outranks a dispatcher, who outranks everyone else. A
+/// request that outranks the holder takes the floor; an equal or lower one finds it busy.
+inline int floor_rank(bool dispatcher, bool emergency) {
+  return emergency ? 2 : dispatcher ? 1 : 0;
+}
 
 }  // namespace sb::ptt

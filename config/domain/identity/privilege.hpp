@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "actors/identity/principal.hpp"
+#include "config/domain/identity/principal.hpp"
 
 namespace sb {
 
@@ -21,6 +21,16 @@ constexpr privilege privilege_of(std::string_view role, bool superadmin) {
 inline privilege privilege_of(const principal& p) {
   if (p.type == principal::kind::internal) return privilege::operator_;
   return privilege_of(p.role, p.superadmin);
+}
+
+/// A tenant administrator (or an operator).
+inline bool is_admin(const principal& p) {
+  return privilege_of(p) >= privilege::admin;
+}
+
+/// Managers and above: they see every user of their tenant and every user's records.
+inline bool is_staff(const principal& p) {
+  return privilege_of(p) >= privilege::manager;
 }
 
 /// The one rule for acting on another account (change, suspend, delete, give a role): nobody
