@@ -37,7 +37,9 @@ call_ok answer_call(http::responder respond, uint16_t status = 200) {
 }
 
 call_failed answer_failure(context& ctx, http::responder respond, std::string path) {
-  return [&ctx, respond, path](const caf::error& err) { respond(store_problem(ctx, err, path)); };
+  return [&ctx, respond, path](const caf::error& err) {
+    respond(store_problem(ctx, persistence::store_failure::of(err), path));
+  };
 }
 
 void initiate(context& ctx, const http::request& req, const principal& who,

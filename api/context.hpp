@@ -17,7 +17,7 @@
 #include "config/ground/lifecycle.hpp"
 #include "config/ground/rate_limiter.hpp"
 #include "config/node_config.hpp"
-#include "persistence/store.hpp"
+#include "persistence/store_client.hpp"
 
 namespace sb::api {
 
@@ -26,7 +26,7 @@ namespace sb::api {
 struct context {
   caf::actor_system& sys;
   const config::node_config& cfg;
-  persistence::store_ptr store;
+  persistence::store_client store;
   caf::actor directory;
   std::shared_ptr<lifecycle> node;
   authenticator& auth;

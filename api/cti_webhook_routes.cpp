@@ -37,7 +37,7 @@ void ingest(context& ctx, const http::request& req, const std::string& app_id,
       // A stream that went away mid-request (its app was unknown) is worth a retry.
       auto r = err == caf::sec::request_receiver_down
                    ? http::problem(errc::db_unavailable, "retry later", path)
-                   : store_problem(ctx, err, path);
+                   : store_problem(ctx, persistence::store_failure::of(err), path);
       if (persistence::store_errc(err) == errc::unauthorized) {
         count_failed_credentials(ctx, req);
         r.with_header("WWW-Authenticate", "Bearer");

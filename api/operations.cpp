@@ -46,10 +46,10 @@ std::string webhook_backlog(const context& ctx) {
 // The seed's health shape, plus version and database details. Built by hand because
 // Boost.JSON prints doubles in exponent form ("1.5E0"), and the seed's clients expect 120.5.
 http::response health_response(context& ctx, bool db_up, double latency_ms, errc error) {
-  auto dialect = config::dialect_name(ctx.store->dialect());
-  std::string db =
-      fmt::format(R"({{"status":"{}","dialect":"{}","workers":{},"workers_live":{},)",
-                  db_up ? "up" : "down", dialect, ctx.store->workers(), ctx.store->live_workers());
+  auto dialect = config::dialect_name(ctx.store.backend()->dialect());
+  std::string db = fmt::format(R"({{"status":"{}","dialect":"{}","workers":{},"workers_live":{},)",
+                               db_up ? "up" : "down", dialect, ctx.store.backend()->workers(),
+                               ctx.store.backend()->live_workers());
   db += db_up ? fmt::format(R"("latency_ms":{:.3f}}})", latency_ms)
               : fmt::format(R"("error":"{}"}})", code_string(error));
   auto body = fmt::format(
@@ -58,29 +58,27 @@ http::response health_response(context& ctx, bool db_up, double latency_ms, errc
       db_up ? "healthy" : "degraded", iso_time(now_us()), uptime_seconds(ctx),
       json_string(ctx.cfg.environment), ctx.port.load(), SB_VERSION, db, webhook_backlog(ctx));
   auto res = http::response::json(db_up ? 200 : 503, std::move(body));
-  if (!db_up) res.with_header("Retry-After", std::to_string(ctx.store->retry_after().count()));
+  if (!db_up)
+    res.with_header("Retry-After", std::to_string(ctx.store.backend()->retry_after().count()));
   res.with_header("Cache-Control", "no-store");
   return res;
 }
 
 void health(context& ctx, http::responder respond) {
   // A short-lived actor asks the store: handlers run on I/O threads and must not block.
-  ctx.sys.spawn([&ctx, respond](caf::event_based_actor* self) {
-    auto started = std::chrono::steady_clock::now();
-    self->request(ctx.store->route(0), kHealthTimeout, store_atom::value, persistence::ping_job())
-        .then(
-            [=, &ctx](int64_t) {
-              auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                                  started)
-                            .count();
-              respond(health_response(ctx, true, ms, errc::internal));
-              self->quit();
-            },
-            [=, &ctx](caf::error& err) {
-              respond(health_response(ctx, false, 0, persistence::store_errc(err)));
-              self->quit();
-            });
-  });
+  auto started = std::chrono::steady_clock::now();
+  persistence::store_client(ctx.store.backend(), kHealthTimeout)
+      .ask(
+          ctx.sys, "health", "ping", [](soci::session& sql) { return persistence::ping(sql); },
+          [&ctx, respond, started](int64_t) {
+            auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                                started)
+                          .count();
+            respond(health_response(ctx, true, ms, errc::internal));
+          },
+          [&ctx, respond](const persistence::store_failure& f) {
+            respond(health_response(ctx, false, 0, f.code));
+          });
 }
 
 int64_t resident_bytes() {

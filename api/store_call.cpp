@@ -4,9 +4,10 @@
 
 namespace sb::api {
 
-http::response store_problem(const context& ctx, const caf::error& err, std::string_view instance) {
-  auto code = persistence::store_errc(err);
-  auto message = persistence::store_error_message(err);
+http::response store_problem(const context& ctx, const persistence::store_failure& f,
+                             std::string_view instance) {
+  auto code = f.code;
+  auto message = f.message;
   if (message.empty()) {
     switch (code) {
       case errc::db_unavailable:
@@ -25,7 +26,7 @@ http::response store_problem(const context& ctx, const caf::error& err, std::str
   }
   auto r = http::problem(code, message, instance);
   if (code == errc::db_unavailable) {
-    r.with_header("Retry-After", std::to_string(ctx.store->retry_after().count()));
+    r.with_header("Retry-After", std::to_string(ctx.store.backend()->retry_after().count()));
   }
   return r;
 }

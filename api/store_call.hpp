@@ -7,39 +7,36 @@
 #include <string_view>
 
 #include "api/context.hpp"
-#include "persistence/store_ask.hpp"
+#include "persistence/store_client.hpp"
 #include "protocols/http/message.hpp"
 
 namespace sb::api {
 
 /// The problem response for a failed store request: its code, the job's own message when it
 /// gave one (store_error), and Retry-After when the database is unavailable.
-http::response store_problem(const context& ctx, const caf::error& err, std::string_view instance);
+http::response store_problem(const context& ctx, const persistence::store_failure& f,
+                             std::string_view instance);
 
-/// The shard of an entity: requests about one entity go to one store worker, in order.
-inline uint64_t shard_of(std::string_view entity) {
-  return std::hash<std::string_view>{}(entity);
-}
+// Route steps over the store client (persistence/store_client.hpp): on failure they answer
+// with the problem response.
 
-/// Runs `fn(soci::session&)` in the store, then `then(result&)` after the commit; on failure
-/// answers with the problem response. `then` answers itself (or starts another step).
+/// Runs `fn(soci::session&)` in the store, then `then(result&)` after the commit. `then`
+/// answers itself (or starts another step).
 template <class F, class Then>
-void continue_from_store(context& ctx, const http::request& req, std::string_view entity,
+void continue_from_store(context& ctx, const http::request& req, persistence::shard_key key,
                          std::string_view job_name, F fn, http::responder respond, Then then) {
-  persistence::ask_store(
-      ctx.sys, ctx.store, shard_of(entity), persistence::make_result_job(job_name, std::move(fn)),
-      ctx.cfg.database.request_timeout, [then](auto& result) mutable { then(result); },
-      [respond, &ctx, path = req.path](const caf::error& err) {
-        respond(store_problem(ctx, err, path));
+  ctx.store.ask(
+      ctx.sys, key, job_name, std::move(fn), [then](auto& result) mutable { then(result); },
+      [respond, &ctx, path = req.path](const persistence::store_failure& f) {
+        respond(store_problem(ctx, f, path));
       });
 }
 
-/// Runs `fn(soci::session&)` in the store and answers with `ok(result&)` after the commit, or
-/// with the problem response of the failure.
+/// Runs `fn(soci::session&)` in the store and answers with `ok(result&)` after the commit.
 template <class F, class Ok>
-void answer_from_store(context& ctx, const http::request& req, std::string_view entity,
+void answer_from_store(context& ctx, const http::request& req, persistence::shard_key key,
                        std::string_view job_name, F fn, http::responder respond, Ok ok) {
-  continue_from_store(ctx, req, entity, job_name, std::move(fn), respond,
+  continue_from_store(ctx, req, key, job_name, std::move(fn), respond,
                       [respond, ok](auto& result) mutable { respond(ok(result)); });
 }
 
@@ -47,16 +44,14 @@ void answer_from_store(context& ctx, const http::request& req, std::string_view 
 /// the problem response and ends the actor.
 template <class F, class Ok>
 void store_step(caf::event_based_actor* self, context& ctx, std::string path,
-                std::string_view entity, std::string_view job_name, F fn, http::responder respond,
-                Ok ok) {
-  auto job = persistence::make_result_job(job_name, std::move(fn));
-  self->request(ctx.store->route(shard_of(entity)), ctx.cfg.database.request_timeout,
-                store_atom::value, job.job)
-      .then([job, ok]() mutable { ok(**job.value); },
-            [self, &ctx, path, respond](caf::error& err) {
-              respond(store_problem(ctx, err, path));
-              self->quit();
-            });
+                persistence::shard_key key, std::string_view job_name, F fn,
+                http::responder respond, Ok ok) {
+  ctx.store.ask(
+      self, key, job_name, std::move(fn), [ok](auto& result) mutable { ok(result); },
+      [self, &ctx, path, respond](const persistence::store_failure& f) {
+        respond(store_problem(ctx, f, path));
+        self->quit();
+      });
 }
 
 }  // namespace sb::api

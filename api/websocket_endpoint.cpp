@@ -137,7 +137,7 @@ session_deps session_deps_for(context& ctx, const principal& who, std::vector<st
   deps.directory = ctx.directory;
   deps.node = ctx.node;
   deps.max_inflight = ctx.cfg.ws.max_inflight;
-  deps.store_timeout = ctx.cfg.database.request_timeout;
+  deps.request_timeout = ctx.cfg.database.request_timeout;
   deps.protocol = protocol;
   deps.encoder = ctx.encoders[static_cast<size_t>(protocol)];
   deps.recorder = ctx.recorder;

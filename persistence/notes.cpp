@@ -1,9 +1,6 @@
 #include "persistence/notes.hpp"
 
 #include <soci/soci.h>
-#include <caf/make_message.hpp>
-
-#include "config/ground/clock.hpp"
 
 namespace sb::persistence {
 
@@ -16,31 +13,10 @@ int64_t insert_note(soci::session& sql, const std::string& session_id, const std
   return id;
 }
 
-std::optional<note> find_note(soci::session& sql, int64_t id) {
-  note n;
-  long long key = id;
-  long long created = 0;
-  sql << "SELECT session_id, body, created_at_us FROM notes WHERE id = :id", soci::use(key),
-      soci::into(n.session_id), soci::into(n.body), soci::into(created);
-  if (!sql.got_data()) return std::nullopt;
-  n.id = id;
-  n.created_at_us = created;
-  return n;
-}
-
-store_job_ptr insert_note_job(std::string session_id, std::string body) {
-  int64_t created = now_us();
-  return make_job("insert_note", [=](soci::session& sql) {
-    return caf::make_message(insert_note(sql, session_id, body, created), created);
-  });
-}
-
-store_job_ptr ping_job() {
-  return make_job("ping", [](soci::session& sql) {
-    int one = 0;
-    sql << "SELECT 1", soci::into(one);
-    return caf::make_message(int64_t{one});
-  });
+int64_t ping(soci::session& sql) {
+  int one = 0;
+  sql << "SELECT 1", soci::into(one);
+  return one;
 }
 
 }  // namespace sb::persistence

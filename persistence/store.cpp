@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "actors/runtime/caf_errc.hpp"
+#include "persistence/store_client.hpp"
 #include "persistence/store_supervisor.hpp"
 
 namespace sb::persistence {
@@ -12,9 +13,9 @@ namespace sb::persistence {
 store::store(config::database_target target, size_t workers)
     : target_(std::move(target)), workers_(workers) {}
 
-caf::actor store::route(uint64_t shard_key) const {
+caf::actor store::route(shard_key key) const {
   std::lock_guard guard{mutex_};
-  const auto& worker = workers_[shard_key % workers_.size()];
+  const auto& worker = workers_[key.value() % workers_.size()];
   return worker ? worker : supervisor_;
 }
 
@@ -67,6 +68,15 @@ std::string store_error_message(const caf::error& err) {
   const auto& ctx = err.context();
   if (ctx.size() == 1 && ctx.match_element<std::string>(0)) return ctx.get_as<std::string>(0);
   return {};
+}
+
+store_failure store_failure::of(const caf::error& err) {
+  return {store_errc(err), store_error_message(err)};
+}
+
+caf::error store_failure::to_error() const {
+  if (message.empty()) return caf::make_error(code);
+  return caf::make_error(code, message);
 }
 
 errc store_errc(const caf::error& err) {

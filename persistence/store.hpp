@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 #include "config/database_url.hpp"
@@ -15,6 +16,26 @@
 #include "config/node_config.hpp"
 
 namespace sb::persistence {
+
+/// Which worker's queue a request joins: every request with one key goes to one worker, so the
+/// requests of one entity commit in the order they were sent. Made from any stable name of the
+/// entity ("group:<id>", a session id, …).
+class shard_key {
+ public:
+  shard_key(std::string_view entity) : value_(std::hash<std::string_view>{}(entity)) {}  // NOLINT
+  shard_key(const std::string& entity) : shard_key(std::string_view(entity)) {}          // NOLINT
+  shard_key(const char* entity) : shard_key(std::string_view(entity)) {}                 // NOLINT
+
+  /// The key of the worker after this one's: a different worker whenever there are several
+  /// (a webhook stream commits deliveries apart from its processing).
+  shard_key next() const { return shard_key(value_ + 1); }
+
+  uint64_t value() const noexcept { return value_; }
+
+ private:
+  explicit shard_key(uint64_t value) : value_(value) {}
+  uint64_t value_;
+};
 
 /// The thread-safe front of the store: maps a shard key to the worker actor that owns it.
 /// Requests for one key always reach the same worker, so they commit in the order sent.
@@ -24,8 +45,10 @@ class store {
  public:
   store(config::database_target target, size_t workers);
 
-  /// The actor to send `(store_atom, store_job_ptr)` to for `shard_key`.
-  caf::actor route(uint64_t shard_key) const;
+  /// The actor to send `(store_atom, store_job_ptr)` to for the requests of `entity` (any
+  /// stable key: "group:<id>", a session id, …): its shard's worker, or while that is down the
+  /// supervisor. Use store_client (store_client.hpp) rather than this.
+  caf::actor route(shard_key key) const;
 
   const config::database_target& target() const noexcept { return target_; }
   config::dialect dialect() const noexcept { return target_.kind; }

@@ -19,6 +19,10 @@
 
 namespace sb {
 
+persistence::shard_key call_shard(const std::string& call_id) {
+  return persistence::shard_key("call:" + call_id);
+}
+
 namespace {
 
 using self_ptr = caf::stateful_actor<call_state>*;
@@ -70,11 +74,6 @@ void adopt_device(self_ptr self, const call_command& cmd) {
 
 // --- committing ------------------------------------------------------------------------------
 
-/// The store worker of this call: one shard per call keeps its rows in order.
-caf::actor store_of(self_ptr self, const std::string& call_id) {
-  return self->state.deps.store->route(std::hash<std::string>{}(call_id));
-}
-
 /// Tells the Matrix sender that events were queued (no-op without Matrix).
 void nudge_matrix(self_ptr self) {
   if (self->state.deps.matrix_sender)
@@ -90,8 +89,11 @@ void apply(self_ptr self, call_row next, std::string event, std::optional<std::s
   auto& st = self->state;
   bool finishing = next.finished() && !st.call.finished();
   int64_t at = now_us();
-  auto job = persistence::make_result_job(
-      "call_transition", [next, event, user, detail, mx, finishing, at](soci::session& sql) {
+  bool nudge = !mx.empty();
+  auto key = call_shard(next.id);
+  st.deps.store.ask_awaited(
+      self, key, "call_transition",
+      [next, event, user, detail, mx, finishing, at](soci::session& sql) {
         if (finishing) {
           persistence::finish_call(sql, next);
         } else {
@@ -100,16 +102,16 @@ void apply(self_ptr self, call_row next, std::string event, std::optional<std::s
         persistence::append_call_event(sql, next, user, event, detail, at);
         for (const auto& e : mx) persistence::enqueue_matrix_event(sql, e, at);
         return true;
+      },
+      [self, next, then, nudge](bool) mutable {
+        self->state.call = std::move(next);
+        if (nudge) nudge_matrix(self);
+        then();
+      },
+      [failed](const persistence::store_failure& f) mutable {
+        auto err = f.to_error();
+        failed(err);
       });
-  bool nudge = !mx.empty();
-  self->request(store_of(self, next.id), st.deps.store_timeout, store_atom::value, job.job)
-      .await(
-          [self, job, next = std::move(next), then, nudge]() mutable {
-            self->state.call = std::move(next);
-            if (nudge) nudge_matrix(self);
-            then();
-          },
-          [failed](caf::error& err) mutable { failed(err); });
 }
 
 std::string detail_json(boost::json::object o) {
@@ -174,7 +176,7 @@ void find_devices(self_ptr self, size_t index, bool caller_has_device, caf::resp
   if (index == 0 && caller_has_device) index = 1;
   if (index >= c.participants.size()) return start_ringing(self, std::move(rp));
   auto user = c.participants[index].who.user_id;
-  self->request(self->state.deps.directory, self->state.deps.store_timeout, tagged_atom::value,
+  self->request(self->state.deps.directory, self->state.deps.request_timeout, tagged_atom::value,
                 call_device_tag(user))
       .await(
           [=](const std::vector<caf::actor>& sessions) mutable {
@@ -253,7 +255,7 @@ void on_invite(self_ptr self, const std::string& id, call_setup& setup) {
     return self->quit();
   }
   auto now = now_us();
-  auto job = persistence::make_result_job("insert_call", [id, setup, now](soci::session& sql) {
+  auto insert = [id, setup, now](soci::session& sql) {
     auto parties = persistence::resolve_call_parties(
         sql, persistence::tenant_scope(setup.tenant_id), setup.caller_id, setup.callees);
     call_row c;
@@ -276,7 +278,7 @@ void on_invite(self_ptr self, const std::string& id, call_setup& setup) {
     }
     persistence::insert_call(sql, c);
     return c;
-  });
+  };
   bool caller_has_device = static_cast<bool>(setup.device);
   if (caller_has_device) add_device(self, setup.caller_id, setup.device);
   auto fail = [self, rp](caf::error& err) mutable {
@@ -284,18 +286,20 @@ void on_invite(self_ptr self, const std::string& id, call_setup& setup) {
     self->quit();
   };
   // Registered first, so that whoever learns the call id finds the call.
-  self->request(st.deps.directory, st.deps.store_timeout, register_atom::value, "call:" + id,
+  self->request(st.deps.directory, st.deps.request_timeout, register_atom::value, "call:" + id,
                 caf::actor_cast<caf::actor>(self))
       .await(
           [=](bool) {
-            self->request(store_of(self, id), self->state.deps.store_timeout, store_atom::value,
-                          job.job)
-                .await(
-                    [self, job, rp, caller_has_device]() mutable {
-                      self->state.call = **job.value;
-                      find_devices(self, 0, caller_has_device, std::move(rp));
-                    },
-                    fail);
+            self->state.deps.store.ask_awaited(
+                self, call_shard(id), "insert_call", insert,
+                [self, rp, caller_has_device](call_row& c) mutable {
+                  self->state.call = std::move(c);
+                  find_devices(self, 0, caller_has_device, std::move(rp));
+                },
+                [fail](const persistence::store_failure& f) mutable {
+                  auto err = f.to_error();
+                  fail(err);
+                });
           },
           fail);
 }
@@ -508,21 +512,20 @@ void on_signal(self_ptr self, const call_command& cmd, caf::response_promise rp)
   auto snapshot = st.call;
   auto type = std::string(calls::action_name(cmd.action));
   auto at = now_us();
-  auto job = persistence::make_result_job(
-      "call_signal", [snapshot, cmd_user = cmd.user_id, type, detail = detail_json(detail), mx, at,
-                      media = cmd.action == call_action::media](soci::session& sql) {
+  st.deps.store.ask(
+      self, call_shard(st.call.id), "call_signal",
+      [snapshot, cmd_user = cmd.user_id, type, detail = detail_json(detail), mx, at,
+       media = cmd.action == call_action::media](soci::session& sql) {
         if (media) persistence::save_call(sql, snapshot);
         persistence::append_call_event(sql, snapshot, cmd_user, type, detail, at);
         for (const auto& e : mx) persistence::enqueue_matrix_event(sql, e, at);
         return true;
-      });
-  self->request(store_of(self, st.call.id), st.deps.store_timeout, store_atom::value, job.job)
-      .then(
-          [self, job, rp, nudge]() mutable {
-            if (nudge) nudge_matrix(self);
-            rp.deliver(self->state.call);
-          },
-          [rp](caf::error& err) mutable { rp.deliver(err); });
+      },
+      [self, rp, nudge](bool) mutable {
+        if (nudge) nudge_matrix(self);
+        rp.deliver(self->state.call);
+      },
+      [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
 }
 
 void on_command(self_ptr self, call_command& cmd) {

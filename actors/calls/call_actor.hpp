@@ -14,18 +14,21 @@
 #include "actors/calls/call_atoms.hpp"
 #include "config/domain/calls/call_model.hpp"
 #include "config/node_config.hpp"
-#include "persistence/store.hpp"
+#include "persistence/store_client.hpp"
 
 namespace sb {
 
 /// What every call actor needs from its node.
 struct call_deps {
-  persistence::store_ptr store;
+  persistence::store_client store;
   caf::actor directory;
   config::calls_config cfg;
-  std::chrono::milliseconds store_timeout{5000};
+  std::chrono::milliseconds request_timeout{5000};  ///< asking other actors (directory, devices)
   caf::actor matrix_sender;  ///< nudged after Matrix events are queued; invalid = no Matrix
 };
+
+/// The store shard of a call: one per call keeps its rows in order.
+persistence::shard_key call_shard(const std::string& call_id);
 
 /// A new call, as the caller asked for it.
 struct call_setup {

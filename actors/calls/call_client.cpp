@@ -14,39 +14,36 @@ namespace {
 
 /// Invite: the store (twice), the directory and the devices, each within the store timeout.
 std::chrono::milliseconds invite_timeout(const call_deps& deps) {
-  return deps.store_timeout * 4;
+  return deps.request_timeout * 4;
 }
 
 /// A call that is no longer live, answered from the store.
 void answer_finished(caf::event_based_actor* self, const call_deps& deps,
                      const std::string& call_id, const call_command& cmd, const call_ok& ok,
                      const call_failed& failed) {
-  auto job = persistence::make_result_job(
-      "find_call", [tenant = cmd.tenant_id, call_id](soci::session& sql) {
+  deps.store.ask(
+      self, call_shard(call_id), "find_call",
+      [tenant = cmd.tenant_id, call_id](soci::session& sql) {
         return persistence::find_call(sql, persistence::tenant_scope(tenant), call_id);
+      },
+      [self, cmd, ok, failed](std::optional<calls::call_row>& found) {
+        auto no =
+            calls::refusal_for(found ? &*found : nullptr, cmd.tenant_id, cmd.user_id, cmd.action);
+        // No actor holds the call: it is over (or was left by a crash, not yet closed).
+        if (!no && cmd.action != calls::call_action::status) {
+          no = calls::call_refusal{errc::conflict, "the call has ended"};
+        }
+        if (no) {
+          failed(caf::make_error(no->code, std::move(no->message)));
+        } else {
+          ok(*found);
+        }
+        self->quit();
+      },
+      [self, failed](const persistence::store_failure& f) {
+        failed(f.to_error());
+        self->quit();
       });
-  self->request(deps.store->route(std::hash<std::string>{}(call_id)), deps.store_timeout,
-                store_atom::value, job.job)
-      .then(
-          [self, job, cmd, ok, failed]() {
-            const auto& found = **job.value;
-            auto no = calls::refusal_for(found ? &*found : nullptr, cmd.tenant_id, cmd.user_id,
-                                         cmd.action);
-            // No actor holds the call: it is over (or was left by a crash, not yet closed).
-            if (!no && cmd.action != calls::call_action::status) {
-              no = calls::call_refusal{errc::conflict, "the call has ended"};
-            }
-            if (no) {
-              failed(caf::make_error(no->code, std::move(no->message)));
-            } else {
-              ok(*found);
-            }
-            self->quit();
-          },
-          [self, failed](caf::error& err) {
-            failed(err);
-            self->quit();
-          });
 }
 
 }  // namespace
@@ -76,10 +73,10 @@ void ask_call(caf::actor_system& sys, const call_deps& deps, const std::string& 
       failed(caf::make_error(errc::not_found, std::string("no such call")));
       return self->quit();
     }
-    self->request(deps.directory, deps.store_timeout, lookup_atom::value, "call:" + call_id)
+    self->request(deps.directory, deps.request_timeout, lookup_atom::value, "call:" + call_id)
         .then(
             [self, deps, call_id, cmd, ok, failed](const caf::actor& call) {
-              self->request(call, deps.store_timeout * 2, call_cmd_atom::value, cmd)
+              self->request(call, deps.request_timeout * 2, call_cmd_atom::value, cmd)
                   .then(
                       [self, ok](const calls::call_row& c) {
                         ok(c);

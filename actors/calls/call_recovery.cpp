@@ -5,15 +5,15 @@
 
 #include "config/ground/clock.hpp"
 #include "persistence/calls/calls.hpp"
-#include "persistence/store_retry.hpp"
+#include "persistence/store_client.hpp"
 
 namespace sb {
 
-void recover_calls(caf::actor_system& sys, const persistence::store_ptr& store,
-                   caf::actor directory, std::chrono::milliseconds timeout) {
+void recover_calls(caf::actor_system& sys, const persistence::store_client& store,
+                   caf::actor directory) {
   auto started_us = now_us();
-  persistence::retry_until_committed(
-      sys, store, directory, timeout, std::chrono::seconds(1), "fail_unfinished_calls",
+  store.ask_until_committed(
+      sys, directory, std::chrono::seconds(1), "fail_unfinished_calls",
       [started_us](soci::session& sql) {
         return persistence::fail_unfinished_calls(sql, started_us, now_us());
       },

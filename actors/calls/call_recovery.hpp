@@ -5,7 +5,7 @@
 
 #include <chrono>
 
-#include "persistence/store.hpp"
+#include "persistence/store_client.hpp"
 
 namespace sb {
 
@@ -14,7 +14,7 @@ namespace sb {
 /// before this node started are touched, so it may run while new calls are placed; it retries
 /// until the database answers.
 /// It gives up when `directory` goes (the node is stopping).
-void recover_calls(caf::actor_system& sys, const persistence::store_ptr& store,
-                   caf::actor directory, std::chrono::milliseconds timeout);
+void recover_calls(caf::actor_system& sys, const persistence::store_client& store,
+                   caf::actor directory);
 
 }  // namespace sb

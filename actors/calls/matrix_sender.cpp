@@ -62,8 +62,7 @@ int64_t retry_delay_us(const config::calls_config& cfg, int64_t attempts) {
 }  // namespace
 
 caf::behavior matrix_sender_actor(caf::stateful_actor<matrix_sender_state>* self,
-                                  persistence::store_ptr store, config::calls_config cfg,
-                                  std::chrono::milliseconds store_timeout) {
+                                  persistence::store_client store, config::calls_config cfg) {
   static actor_census census{"matrix_sender"};
   census.track(self);
   auto& sent = metrics::global().get_counter(
@@ -72,62 +71,61 @@ caf::behavior matrix_sender_actor(caf::stateful_actor<matrix_sender_state>* self
       "sb_matrix_events_total", "Matrix m.call.* events, by outcome", {{"outcome", "retry"}});
   self->send(self, caf::timeout_atom::value);
   auto record = [=](std::vector<delivery> done, bool more) {
-    auto job = persistence::make_job("matrix_outcomes", [done, cfg](soci::session& sql) {
-      auto now = now_us();
-      for (const auto& d : done) {
-        if (d.error.empty()) {
-          persistence::mark_matrix_sent(sql, d.id, d.event_id, now);
-        } else {
-          persistence::mark_matrix_failed(sql, d.id, d.error,
-                                          now + retry_delay_us(cfg, d.attempts));
-        }
-      }
-      return caf::message{};
-    });
-    self->request(store->route(0), store_timeout, store_atom::value, job)
-        .then(
-            [=]() {
-              self->state.busy = false;
-              if (more) self->send(self, matrix_atom::value);
-            },
-            [=](caf::error&) { self->state.busy = false; });
+    store.ask(
+        self, "matrix_outbox", "matrix_outcomes",
+        [done, cfg](soci::session& sql) {
+          auto now = now_us();
+          for (const auto& d : done) {
+            if (d.error.empty()) {
+              persistence::mark_matrix_sent(sql, d.id, d.event_id, now);
+            } else {
+              persistence::mark_matrix_failed(sql, d.id, d.error,
+                                              now + retry_delay_us(cfg, d.attempts));
+            }
+          }
+          return true;
+        },
+        [=](bool) {
+          self->state.busy = false;
+          if (more) self->send(self, matrix_atom::value);
+        },
+        [=](const persistence::store_failure&) { self->state.busy = false; });
   };
   return {
       [=, &sent, &retried](matrix_atom) {
         census.on_message(self);
         if (self->state.busy) return;
         self->state.busy = true;
-        auto due = persistence::make_result_job("due_matrix_events", [](soci::session& sql) {
-          return persistence::due_matrix_events(sql, now_us(), kBatch);
-        });
-        self->request(store->route(0), store_timeout, store_atom::value, due.job)
-            .then(
-                [=, &sent, &retried]() {
-                  auto& events = **due.value;
-                  if (events.empty()) {
-                    self->state.busy = false;
-                    return;
-                  }
-                  std::vector<delivery> done;
-                  std::set<std::string> blocked;  // a room whose earlier event failed waits
-                  for (const auto& e : events) {
-                    delivery d{e.id, {}, {}, e.attempts};
-                    if (blocked.count(e.room_id)) continue;
-                    try {
-                      d.event_id = put_event(cfg, e);
-                      sent.inc();
-                    } catch (const std::exception& ex) {
-                      d.error = ex.what();
-                      blocked.insert(e.room_id);
-                      retried.inc();
-                      spdlog::warn("Matrix event {} ({}) to {} not sent, will retry: {}", e.id,
-                                   e.type, e.room_id, ex.what());
-                    }
-                    done.push_back(std::move(d));
-                  }
-                  record(std::move(done), events.size() == static_cast<size_t>(kBatch));
-                },
-                [=](caf::error&) { self->state.busy = false; });
+        store.ask(
+            self, "matrix_outbox", "due_matrix_events",
+            [](soci::session& sql) {
+              return persistence::due_matrix_events(sql, now_us(), kBatch);
+            },
+            [=, &sent, &retried](std::vector<persistence::matrix_event>& events) {
+              if (events.empty()) {
+                self->state.busy = false;
+                return;
+              }
+              std::vector<delivery> done;
+              std::set<std::string> blocked;  // a room whose earlier event failed waits
+              for (const auto& e : events) {
+                delivery d{e.id, {}, {}, e.attempts};
+                if (blocked.count(e.room_id)) continue;
+                try {
+                  d.event_id = put_event(cfg, e);
+                  sent.inc();
+                } catch (const std::exception& ex) {
+                  d.error = ex.what();
+                  blocked.insert(e.room_id);
+                  retried.inc();
+                  spdlog::warn("Matrix event {} ({}) to {} not sent, will retry: {}", e.id, e.type,
+                               e.room_id, ex.what());
+                }
+                done.push_back(std::move(d));
+              }
+              record(std::move(done), events.size() == static_cast<size_t>(kBatch));
+            },
+            [=](const persistence::store_failure&) { self->state.busy = false; });
       },
       [=](caf::timeout_atom) {
         self->send(self, matrix_atom::value);

@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "config/node_config.hpp"
-#include "persistence/store.hpp"
+#include "persistence/store_client.hpp"
 
 namespace sb {
 
@@ -24,7 +24,6 @@ struct matrix_sender_state {
 /// (homeserver down, 5xx, 429, …) is retried with backoff (calls.matrix_retry_base_ms
 /// doubling up to calls.matrix_retry_max_ms); events are never dropped.
 caf::behavior matrix_sender_actor(caf::stateful_actor<matrix_sender_state>* self,
-                                  persistence::store_ptr store, config::calls_config cfg,
-                                  std::chrono::milliseconds store_timeout);
+                                  persistence::store_client store, config::calls_config cfg);
 
 }  // namespace sb

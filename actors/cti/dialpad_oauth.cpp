@@ -78,66 +78,63 @@ tokens refresh(const config::cti_config& cfg, const std::string& refresh_token) 
 }
 
 caf::behavior refresher_actor(caf::stateful_actor<refresher_state>* self,
-                              persistence::store_ptr store, config::cti_config cfg,
-                              std::shared_ptr<const crypto::secret_box> box,
-                              std::chrono::milliseconds store_timeout) {
+                              persistence::store_client store, config::cti_config cfg,
+                              std::shared_ptr<const crypto::secret_box> box) {
   self->send(self, tick_atom::value);
-  auto save = [self, store, store_timeout](std::string app, persistence::store_job_ptr job) {
-    self->request(store->route(std::hash<std::string_view>{}(app)), store_timeout,
-                  store_atom::value, std::move(job))
-        .then([] {}, [app](caf::error&) { spdlog::warn("app {}: cannot store tokens", app); });
+  auto save = [self, store](const std::string& app, std::string_view name, auto fn) {
+    store.ask(
+        self, "app:" + app, name, std::move(fn), [](bool) {},
+        [app](const persistence::store_failure&) {
+          spdlog::warn("app {}: cannot store tokens", app);
+        });
   };
   return {
       [=](tick_atom) {
-        auto due = persistence::make_result_job("dialpad_due", [cfg](soci::session& sql) {
-          return persistence::connections_to_refresh(
-              sql, now_us() + std::chrono::duration_cast<std::chrono::microseconds>(
-                                  cfg.oauth_refresh_before)
-                                  .count());
-        });
-        self->request(store->route(0), store_timeout, store_atom::value, due.job)
-            .then(
-                [=]() {
-                  for (const auto& c : **due.value) {
-                    auto refresh_token = box->open(*c.refresh_token_sealed);
-                    if (!refresh_token) {
-                      spdlog::warn(
-                          "app {}: its Dialpad refresh token cannot be unsealed (was "
-                          "SECRETS_KEY changed?)",
-                          c.app_id);
-                      continue;
-                    }
-                    try {
-                      auto t = refresh(cfg, *refresh_token);
-                      persistence::dialpad_connection fresh;
-                      fresh.app_id = c.app_id;
-                      fresh.access_token_sealed = box->seal(t.access_token);
-                      if (t.refresh_token) fresh.refresh_token_sealed = box->seal(*t.refresh_token);
-                      fresh.scope = t.scope;
-                      if (t.expires_in_s)
-                        fresh.expires_at_us = now_us() + *t.expires_in_s * 1'000'000;
-                      spdlog::info("app {}: Dialpad tokens refreshed", c.app_id);
-                      save(c.app_id,
-                           persistence::make_job("dialpad_refreshed", [fresh](soci::session& sql) {
-                             persistence::save_dialpad_tokens(sql, fresh, true, now_us());
-                             return caf::message{};
-                           }));
-                    } catch (const std::exception& e) {
-                      spdlog::warn("app {}: Dialpad token refresh failed: {}", c.app_id, e.what());
-                      save(c.app_id,
-                           persistence::make_job(
-                               "dialpad_refresh_failed",
-                               [app = c.app_id, why = std::string(e.what())](soci::session& sql) {
-                                 persistence::record_refresh_failure(sql, app, why, now_us());
-                                 return caf::message{};
-                               }));
-                    }
-                  }
-                  self->delayed_send(self, cfg.oauth_refresh_interval, tick_atom::value);
-                },
-                [=](caf::error&) {
-                  self->delayed_send(self, cfg.oauth_refresh_interval, tick_atom::value);
-                });
+        store.ask(
+            self, "dialpad_tokens", "dialpad_due",
+            [cfg](soci::session& sql) {
+              return persistence::connections_to_refresh(
+                  sql, now_us() + std::chrono::duration_cast<std::chrono::microseconds>(
+                                      cfg.oauth_refresh_before)
+                                      .count());
+            },
+            [=](std::vector<persistence::dialpad_connection>& due) {
+              for (const auto& c : due) {
+                auto refresh_token = box->open(*c.refresh_token_sealed);
+                if (!refresh_token) {
+                  spdlog::warn(
+                      "app {}: its Dialpad refresh token cannot be unsealed (was "
+                      "SECRETS_KEY changed?)",
+                      c.app_id);
+                  continue;
+                }
+                try {
+                  auto t = refresh(cfg, *refresh_token);
+                  persistence::dialpad_connection fresh;
+                  fresh.app_id = c.app_id;
+                  fresh.access_token_sealed = box->seal(t.access_token);
+                  if (t.refresh_token) fresh.refresh_token_sealed = box->seal(*t.refresh_token);
+                  fresh.scope = t.scope;
+                  if (t.expires_in_s) fresh.expires_at_us = now_us() + *t.expires_in_s * 1'000'000;
+                  spdlog::info("app {}: Dialpad tokens refreshed", c.app_id);
+                  save(c.app_id, "dialpad_refreshed", [fresh](soci::session& sql) {
+                    persistence::save_dialpad_tokens(sql, fresh, true, now_us());
+                    return true;
+                  });
+                } catch (const std::exception& e) {
+                  spdlog::warn("app {}: Dialpad token refresh failed: {}", c.app_id, e.what());
+                  save(c.app_id, "dialpad_refresh_failed",
+                       [app = c.app_id, why = std::string(e.what())](soci::session& sql) {
+                         persistence::record_refresh_failure(sql, app, why, now_us());
+                         return true;
+                       });
+                }
+              }
+              self->delayed_send(self, cfg.oauth_refresh_interval, tick_atom::value);
+            },
+            [=](const persistence::store_failure&) {
+              self->delayed_send(self, cfg.oauth_refresh_interval, tick_atom::value);
+            });
       },
   };
 }

@@ -10,7 +10,7 @@
 
 #include "config/ground/crypto.hpp"
 #include "config/node_config.hpp"
-#include "persistence/store.hpp"
+#include "persistence/store_client.hpp"
 
 namespace sb::dialpad {
 
@@ -47,8 +47,7 @@ struct refresher_state {
 /// cti.oauth_refresh_before, storing the rotated tokens sealed. Runs detached: the token
 /// endpoint is called with blocking I/O.
 caf::behavior refresher_actor(caf::stateful_actor<refresher_state>* self,
-                              persistence::store_ptr store, config::cti_config cfg,
-                              std::shared_ptr<const crypto::secret_box> box,
-                              std::chrono::milliseconds store_timeout);
+                              persistence::store_client store, config::cti_config cfg,
+                              std::shared_ptr<const crypto::secret_box> box);
 
 }  // namespace sb::dialpad

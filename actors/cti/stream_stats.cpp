@@ -37,35 +37,33 @@ void set_gauges(const std::string& app, int64_t pending, int64_t failed, int64_t
 }  // namespace
 
 caf::behavior stream_stats_actor(caf::stateful_actor<stream_stats_state>* self,
-                                 persistence::store_ptr store,
+                                 persistence::store_client store,
                                  std::shared_ptr<stream_stats_board> board,
-                                 std::chrono::milliseconds period,
-                                 std::chrono::milliseconds timeout) {
+                                 std::chrono::milliseconds period) {
   self->send(self, tick_atom::value);
   return {
       [=](tick_atom) {
-        auto job = persistence::make_result_job("webhook_stream_stats", [](soci::session& sql) {
-          return persistence::webhook_stream_stats_all(sql);
-        });
-        self->request(store->route(0), timeout, store_atom::value, job.job)
-            .then(
-                [=]() {
-                  auto& stats = **job.value;
-                  auto now = now_us();
-                  std::set<std::string> current;
-                  for (const auto& s : stats) {
-                    auto lag = s.oldest_pending_us ? (now - *s.oldest_pending_us) / 1'000'000 : 0;
-                    set_gauges(s.app_id, s.pending, s.failed, s.dead, lag);
-                    current.insert(s.app_id);
-                  }
-                  for (const auto& app : self->state.apps_seen) {
-                    if (!current.count(app)) set_gauges(app, 0, 0, 0, 0);
-                  }
-                  self->state.apps_seen.insert(current.begin(), current.end());
-                  board->publish(std::move(stats));
-                  self->delayed_send(self, period, tick_atom::value);
-                },
-                [=](caf::error&) { self->delayed_send(self, period, tick_atom::value); });
+        store.ask(
+            self, "webhook_stats", "webhook_stream_stats",
+            [](soci::session& sql) { return persistence::webhook_stream_stats_all(sql); },
+            [=](std::vector<persistence::webhook_stream_stats>& stats) {
+              auto now = now_us();
+              std::set<std::string> current;
+              for (const auto& s : stats) {
+                auto lag = s.oldest_pending_us ? (now - *s.oldest_pending_us) / 1'000'000 : 0;
+                set_gauges(s.app_id, s.pending, s.failed, s.dead, lag);
+                current.insert(s.app_id);
+              }
+              for (const auto& app : self->state.apps_seen) {
+                if (!current.count(app)) set_gauges(app, 0, 0, 0, 0);
+              }
+              self->state.apps_seen.insert(current.begin(), current.end());
+              board->publish(std::move(stats));
+              self->delayed_send(self, period, tick_atom::value);
+            },
+            [=](const persistence::store_failure&) {
+              self->delayed_send(self, period, tick_atom::value);
+            });
       },
   };
 }

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "persistence/cti/webhook_events.hpp"
-#include "persistence/store.hpp"
+#include "persistence/store_client.hpp"
 
 namespace sb {
 
@@ -35,9 +35,8 @@ struct stream_stats_state {
 /// `board` and as gauges: sb_webhook_stream_pending / _failed / _dead / _lag_seconds
 /// {app_id="…"} (lag = age of the oldest event waiting).
 caf::behavior stream_stats_actor(caf::stateful_actor<stream_stats_state>* self,
-                                 persistence::store_ptr store,
+                                 persistence::store_client store,
                                  std::shared_ptr<stream_stats_board> board,
-                                 std::chrono::milliseconds period,
-                                 std::chrono::milliseconds timeout);
+                                 std::chrono::milliseconds period);
 
 }  // namespace sb

@@ -20,7 +20,6 @@
 #include "persistence/cti/webhook_events.hpp"
 #include "persistence/identity/apps.hpp"
 #include "persistence/store_job.hpp"
-#include "persistence/store_retry.hpp"
 #include "protocols/dialpad/call_event_json.hpp"
 #include "protocols/dialpad/live_events.hpp"
 #include "protocols/dialpad/webhook_body.hpp"
@@ -55,11 +54,6 @@ struct stream_metrics {
 stream_metrics& sm() {
   static stream_metrics m;
   return m;
-}
-
-template <class F>
-auto job(const char* name, F fn) {
-  return persistence::make_result_job(name, std::move(fn));
 }
 
 bool wants(const webhook_stream_state::follower& f, const app_event& e) {
@@ -116,56 +110,51 @@ void handle_outcome(webhook_stream_ptr self, const persistence::webhook_event& e
 void process_one(webhook_stream_ptr self, const persistence::webhook_event& e,
                  std::function<void()> next) {
   auto& st = self->state;
-  auto work = job("process_webhook", [e](soci::session& sql) {
-    return std::move(persistence::process_webhook_events(sql, kWire, {e}, now_us()).front());
-  });
-  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, work.job)
-      .then(
-          [self, work, e, next]() {
-            handle_outcome(self, e, **work.value);
-            next();
-          },
-          [self, e, next](caf::error& err) {
-            sm().failures.inc();
-            auto& st = self->state;
-            auto why = persistence::store_error_message(err);
-            if (why.empty()) why = self->system().render(err);
-            auto delay = backoff(st.deps.cfg, e.attempts + 1);
-            spdlog::warn("app {}: webhook event {} failed (attempt {}): {}", st.app_id, e.id,
-                         e.attempts + 1, why);
-            auto mark = job("webhook_failed", [id = e.id, why, delay,
-                                               max = st.deps.cfg.max_attempts](soci::session& sql) {
+  st.deps.store.ask(
+      self, st.shard, "process_webhook",
+      [e](soci::session& sql) {
+        return std::move(persistence::process_webhook_events(sql, kWire, {e}, now_us()).front());
+      },
+      [self, e, next](persistence::processing_outcome& outcome) {
+        handle_outcome(self, e, outcome);
+        next();
+      },
+      [self, e, next](const persistence::store_failure& f) {
+        sm().failures.inc();
+        auto& st = self->state;
+        auto why = f.message.empty() ? std::string(code_string(f.code)) : f.message;
+        auto delay = backoff(st.deps.cfg, e.attempts + 1);
+        spdlog::warn("app {}: webhook event {} failed (attempt {}): {}", st.app_id, e.id,
+                     e.attempts + 1, why);
+        st.deps.store.ask(
+            self, st.shard, "webhook_failed",
+            [id = e.id, why, delay, max = st.deps.cfg.max_attempts](soci::session& sql) {
               persistence::record_webhook_failure(
                   sql, id, why, now_us(),
                   std::chrono::duration_cast<std::chrono::microseconds>(delay).count(), max, false);
               return true;
-            });
-            self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value,
-                          mark.job)
-                .then([next]() { next(); }, [next](caf::error&) { next(); });
-          });
+            },
+            [next](bool) { next(); }, [next](const persistence::store_failure&) { next(); });
+      });
 }
 
 /// Arms a tick for when the next failed event is due.
 void schedule_retry(webhook_stream_ptr self) {
   auto& st = self->state;
-  auto when = job("webhook_next_retry", [app = st.app_id](soci::session& sql) {
-    return persistence::next_retry_at(sql, app);
-  });
-  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, when.job)
-      .then(
-          [self, when]() {
-            auto at = **when.value;
-            if (!at) return;
-            auto wait = std::max<int64_t>(0, *at - now_us());
-            self->delayed_send(self, std::chrono::microseconds(wait) + milliseconds(1),
-                               tick_atom::value);
-          },
-          // The database is away: events of the last batch may still be pending, unmarked.
-          // Look again later rather than wait for the next delivery.
-          [self](caf::error&) {
-            self->delayed_send(self, self->state.deps.cfg.retry_base, tick_atom::value);
-          });
+  st.deps.store.ask(
+      self, st.shard, "webhook_next_retry",
+      [app = st.app_id](soci::session& sql) { return persistence::next_retry_at(sql, app); },
+      [self](std::optional<int64_t>& at) {
+        if (!at) return;
+        auto wait = std::max<int64_t>(0, *at - now_us());
+        self->delayed_send(self, std::chrono::microseconds(wait) + milliseconds(1),
+                           tick_atom::value);
+      },
+      // The database is away: events of the last batch may still be pending, unmarked. Look
+      // again later rather than wait for the next delivery.
+      [self](const persistence::store_failure&) {
+        self->delayed_send(self, self->state.deps.cfg.retry_base, tick_atom::value);
+      });
 }
 
 /// Applies a claimed batch in one store job (one transaction, the app's event numbers counted
@@ -183,26 +172,23 @@ void process_batch(webhook_stream_ptr self, std::vector<persistence::webhook_eve
   if (events.empty()) return finish();
   auto& st = self->state;
   auto batch = std::make_shared<std::vector<persistence::webhook_event>>(std::move(events));
-  auto work = job("process_webhooks", [batch](soci::session& sql) {
-    return persistence::process_webhook_events(sql, kWire, *batch, now_us());
-  });
-  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, work.job)
-      .then(
-          [self, work, batch, finish]() {
-            auto& outcomes = **work.value;
-            for (size_t i = 0; i < outcomes.size(); ++i) {
-              handle_outcome(self, (*batch)[i], outcomes[i]);
-            }
-            finish();
-          },
-          [self, batch, finish](caf::error&) {
-            auto left = std::make_shared<size_t>(batch->size());
-            for (const auto& e : *batch) {
-              process_one(self, e, [left, finish] {
-                if (--*left == 0) finish();
-              });
-            }
+  st.deps.store.ask(
+      self, st.shard, "process_webhooks",
+      [batch](soci::session& sql) {
+        return persistence::process_webhook_events(sql, kWire, *batch, now_us());
+      },
+      [self, batch, finish](std::vector<persistence::processing_outcome>& outcomes) {
+        for (size_t i = 0; i < outcomes.size(); ++i) handle_outcome(self, (*batch)[i], outcomes[i]);
+        finish();
+      },
+      [self, batch, finish](const persistence::store_failure&) {
+        auto left = std::make_shared<size_t>(batch->size());
+        for (const auto& e : *batch) {
+          process_one(self, e, [left, finish] {
+            if (--*left == 0) finish();
           });
+        }
+      });
 }
 
 void drain(webhook_stream_ptr self) {
@@ -213,24 +199,21 @@ void drain(webhook_stream_ptr self) {
   }
   st.draining = true;
   st.again = false;
-  auto due =
-      job("webhook_due", [app = st.app_id, limit = int64_t{st.deps.cfg.batch}](soci::session& sql) {
+  st.deps.store.ask(
+      self, st.shard, "webhook_due",
+      [app = st.app_id, limit = int64_t{st.deps.cfg.batch}](soci::session& sql) {
         return persistence::due_webhook_events(sql, app, now_us(), limit);
+      },
+      [self](std::vector<persistence::webhook_event>& events) {
+        bool full = events.size() >= self->state.deps.cfg.batch;
+        process_batch(self, std::move(events), full);
+      },
+      [self](const persistence::store_failure& f) {
+        auto& st = self->state;
+        st.draining = false;
+        spdlog::warn("app {}: cannot read webhook events: {}", st.app_id, code_string(f.code));
+        self->delayed_send(self, st.deps.cfg.retry_base, tick_atom::value);
       });
-  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, due.job)
-      .then(
-          [self, due]() {
-            auto& events = **due.value;
-            bool full = events.size() >= self->state.deps.cfg.batch;
-            process_batch(self, std::move(events), full);
-          },
-          [self](caf::error& err) {
-            auto& st = self->state;
-            st.draining = false;
-            spdlog::warn("app {}: cannot read webhook events: {}", st.app_id,
-                         self->system().render(err));
-            self->delayed_send(self, st.deps.cfg.retry_base, tick_atom::value);
-          });
 }
 
 /// The follower of `session`, or nullptr once it has gone.
@@ -247,9 +230,6 @@ webhook_stream_state::follower* follower_of(webhook_stream_ptr self,
 void catch_up(webhook_stream_ptr self, caf::actor_addr session, int64_t since, int64_t upto) {
   auto& st = self->state;
   auto limit = int64_t{st.deps.cfg.replay_limit};
-  auto page = job("cti_events_since", [app = st.app_id, since, limit](soci::session& sql) {
-    return persistence::app_events_since(sql, app, since, limit);
-  });
   auto finish = [self, session]() {
     if (auto* f = follower_of(self, session)) {
       for (const auto& e : f->held) deliver(*f, e);
@@ -257,27 +237,29 @@ void catch_up(webhook_stream_ptr self, caf::actor_addr session, int64_t since, i
       f->catching_up = false;
     }
   };
-  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, page.job)
-      .then(
-          [self, session, page, upto, limit, finish]() {
-            auto* f = follower_of(self, session);
-            if (!f) return;
-            int64_t last = -1;
-            for (const auto& e : **page.value) {
-              if (e.seq > upto) break;
-              deliver(*f, e);
-              last = e.seq;
-            }
-            if (static_cast<int64_t>((*page.value)->size()) == limit && last >= 0 && last < upto)
-              return catch_up(self, session, last, upto);
-            finish();
-          },
-          [self, session](caf::error& err) {
-            spdlog::warn("app {}: catch-up failed: {}", self->state.app_id,
-                         self->system().render(err));
-            // The client cannot be given what it missed: close it, so that it retries.
-            if (auto* f = follower_of(self, session)) f->who.out->close(1011, "catch-up failed");
-          });
+  st.deps.store.ask(
+      self, st.shard, "cti_events_since",
+      [app = st.app_id, since, limit](soci::session& sql) {
+        return persistence::app_events_since(sql, app, since, limit);
+      },
+      [self, session, upto, limit, finish](std::vector<app_event>& page) {
+        auto* f = follower_of(self, session);
+        if (!f) return;
+        int64_t last = -1;
+        for (const auto& e : page) {
+          if (e.seq > upto) break;
+          deliver(*f, e);
+          last = e.seq;
+        }
+        if (static_cast<int64_t>(page.size()) == limit && last >= 0 && last < upto)
+          return catch_up(self, session, last, upto);
+        finish();
+      },
+      [self, session](const persistence::store_failure& failure) {
+        spdlog::warn("app {}: catch-up failed: {}", self->state.app_id, code_string(failure.code));
+        // The client cannot be given what it missed: close it, so that it retries.
+        if (auto* f = follower_of(self, session)) f->who.out->close(1011, "catch-up failed");
+      });
 }
 
 /// Commits the deliveries waiting, all in one statement, while no other commit of this app's
@@ -296,30 +278,28 @@ void flush_arrivals(webhook_stream_ptr self) {
   std::vector<persistence::webhook_delivery> rows;
   rows.reserve(n);
   for (auto& a : *batch) rows.push_back(std::move(a.delivery));  // only promises are kept
-  auto insert = job("insert_webhooks", [rows = std::move(rows)](soci::session& sql) {
-    return persistence::insert_webhook_events(sql, rows);
-  });
-  self->request(st.deps.store->route(st.ingest_shard), st.deps.store_timeout, store_atom::value,
-                insert.job)
-      .then(
-          [self, insert, batch]() {
-            auto& results = **insert.value;
-            bool fresh = false;
-            for (size_t i = 0; i < batch->size(); ++i) {
-              sm().received.inc();
-              if (results[i].duplicate) sm().duplicates.inc();
-              fresh = fresh || !results[i].duplicate;
-              (*batch)[i].promise.deliver(caf::make_message(results[i].id, results[i].duplicate));
-            }
-            self->state.flushing = false;
-            flush_arrivals(self);
-            if (fresh) drain(self);
-          },
-          [self, batch](caf::error& err) {
-            for (auto& a : *batch) a.promise.deliver(err);
-            self->state.flushing = false;
-            flush_arrivals(self);
-          });
+  st.deps.store.ask(
+      self, st.shard.next(), "insert_webhooks",
+      [rows = std::move(rows)](soci::session& sql) {
+        return persistence::insert_webhook_events(sql, rows);
+      },
+      [self, batch](std::vector<persistence::webhook_insert>& results) {
+        bool fresh = false;
+        for (size_t i = 0; i < batch->size(); ++i) {
+          sm().received.inc();
+          if (results[i].duplicate) sm().duplicates.inc();
+          fresh = fresh || !results[i].duplicate;
+          (*batch)[i].promise.deliver(caf::make_message(results[i].id, results[i].duplicate));
+        }
+        self->state.flushing = false;
+        flush_arrivals(self);
+        if (fresh) drain(self);
+      },
+      [self, batch](const persistence::store_failure& f) {
+        for (auto& a : *batch) a.promise.deliver(f.to_error());
+        self->state.flushing = false;
+        flush_arrivals(self);
+      });
 }
 
 struct loaded_app {
@@ -332,28 +312,27 @@ struct loaded_app {
 /// completes, every other message waits in the mailbox.
 void load(webhook_stream_ptr self, std::function<void()> then) {
   auto& st = self->state;
-  auto read = job("load_webhook_stream", [app = st.app_id](soci::session& sql) {
-    loaded_app out;
-    out.app = persistence::find_app(sql, app);
-    if (out.app) {
-      out.secret = persistence::app_webhook_secret(sql, app);
-      out.last_seq = persistence::last_app_seq(sql, app);
-    }
-    return out;
-  });
-  self->request(st.deps.store->route(st.shard), st.deps.store_timeout, store_atom::value, read.job)
-      .then(
-          [self, read, then]() {
-            auto& l = **read.value;
-            auto& st = self->state;
-            st.known = l.app.has_value();
-            st.active = l.app && l.app->is_active;
-            if (l.app) st.tenant_id = l.app->tenant_id;
-            st.secret = l.secret;
-            st.last_seq = std::max(st.last_seq, l.last_seq);
-            then();
-          },
-          [self](caf::error& err) { self->quit(err); });
+  st.deps.store.ask(
+      self, st.shard, "load_webhook_stream",
+      [app = st.app_id](soci::session& sql) {
+        loaded_app out;
+        out.app = persistence::find_app(sql, app);
+        if (out.app) {
+          out.secret = persistence::app_webhook_secret(sql, app);
+          out.last_seq = persistence::last_app_seq(sql, app);
+        }
+        return out;
+      },
+      [self, then](loaded_app& l) {
+        auto& st = self->state;
+        st.known = l.app.has_value();
+        st.active = l.app && l.app->is_active;
+        if (l.app) st.tenant_id = l.app->tenant_id;
+        st.secret = l.secret;
+        st.last_seq = std::max(st.last_seq, l.last_seq);
+        then();
+      },
+      [self](const persistence::store_failure& f) { self->quit(f.to_error()); });
 }
 
 caf::result<caf::message> ingest(webhook_stream_ptr self, const std::string& body,
@@ -428,10 +407,7 @@ caf::behavior webhook_stream_actor(webhook_stream_ptr self, webhook_stream_deps 
   auto& st = self->state;
   st.deps = std::move(deps);
   st.app_id = std::move(app_id);
-  st.shard = std::hash<std::string_view>{}(st.app_id);
-  // Deliveries commit on the next worker (another one when there are several), so that
-  // processing never delays an answer.
-  st.ingest_shard = st.shard + 1;
+  st.shard = persistence::shard_key("webhooks:" + st.app_id);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& f = self->state.followers;
     f.erase(std::remove_if(f.begin(), f.end(),
@@ -450,10 +426,10 @@ caf::behavior webhook_stream_actor(webhook_stream_ptr self, webhook_stream_deps 
   return {[](loaded_atom) {}};
 }
 
-void resume_webhook_streams(caf::actor_system& sys, const persistence::store_ptr& store,
-                            caf::actor directory, std::chrono::milliseconds timeout) {
-  persistence::retry_until_committed(
-      sys, store, directory, timeout, std::chrono::seconds(2), "pending_webhook_apps",
+void resume_webhook_streams(caf::actor_system& sys, const persistence::store_client& store,
+                            caf::actor directory) {
+  store.ask_until_committed(
+      sys, directory, std::chrono::seconds(2), "pending_webhook_apps",
       [](soci::session& sql) { return persistence::apps_with_pending_webhooks(sql); },
       [directory](const std::vector<std::string>& apps) {
         for (const auto& app : apps) {

@@ -15,7 +15,7 @@
 #include "config/node_config.hpp"
 #include "persistence/cti/app_events.hpp"
 #include "persistence/cti/webhook_events.hpp"
-#include "persistence/store.hpp"
+#include "persistence/store_client.hpp"
 #include "protocols/ws/connection.hpp"
 
 namespace sb {
@@ -33,9 +33,8 @@ struct cti_follower {
 };
 
 struct webhook_stream_deps {
-  persistence::store_ptr store;
+  persistence::store_client store;
   config::cti_config cfg;
-  std::chrono::milliseconds store_timeout{5000};
 };
 
 struct webhook_stream_state {
@@ -59,8 +58,9 @@ struct webhook_stream_state {
   bool known = false;   ///< the app exists
   bool active = false;  ///< and is active
   std::optional<std::string> secret;
-  uint64_t shard = 0;         ///< store worker of processing (and of the app's other data)
-  uint64_t ingest_shard = 0;  ///< store worker of deliveries
+  /// Store worker of processing (and of the app's other data); deliveries commit on the next
+  /// one, so that processing never delays an answer to Dialpad.
+  persistence::shard_key shard{""};
   std::vector<arrival> arrivals;
   bool flushing = false;  ///< a commit of deliveries is in flight
   int64_t last_seq = 0;
@@ -95,8 +95,8 @@ caf::behavior webhook_stream_actor(webhook_stream_ptr self, webhook_stream_deps 
 
 /// At startup: wakes the stream of every app with events left unprocessed by a previous run
 /// (through the directory, which activates them).
-void resume_webhook_streams(caf::actor_system& sys, const persistence::store_ptr& store,
-                            caf::actor directory, std::chrono::milliseconds timeout);
+void resume_webhook_streams(caf::actor_system& sys, const persistence::store_client& store,
+                            caf::actor directory);
 
 }  // namespace sb
 

@@ -10,7 +10,6 @@
 #include "persistence/identity/apps.hpp"
 #include "persistence/identity/tenants.hpp"
 #include "persistence/identity/users.hpp"
-#include "persistence/store_ask.hpp"
 
 namespace sb {
 
@@ -28,10 +27,6 @@ auth_result check_user(const access_claims& claims, const user_state& state) {
 auth_result check_key(const std::optional<persistence::app_key_owner>& owner) {
   if (!owner || !owner->is_active) return errc::unauthorized;
   return principal{principal::kind::app, owner->app_id, owner->tenant_id, "app", false};
-}
-
-uint64_t shard_of(const std::string& s) {
-  return std::hash<std::string>{}(s);
 }
 
 bool tenant_active(soci::session& sql, const std::string& tenant_id) {
@@ -58,29 +53,27 @@ std::optional<persistence::app_key_owner> load_key_owner(soci::session& sql,
   return owner;
 }
 
-authenticator::authenticator(caf::actor_system& sys, persistence::store_ptr store,
+authenticator::authenticator(caf::actor_system& sys, persistence::store_client store,
                              auth_cache& cache, const token_service& tokens,
-                             std::string internal_secret, std::chrono::milliseconds store_timeout)
+                             std::string internal_secret)
     : sys_(sys),
       store_(std::move(store)),
       cache_(cache),
       tokens_(tokens),
-      internal_secret_(std::move(internal_secret)),
-      store_timeout_(store_timeout) {}
+      internal_secret_(std::move(internal_secret)) {}
 
 void authenticator::with_user_state(const std::string& id,
                                     std::function<void(const user_state&)> done, done_fn failed) {
   if (auto state = cache_.user(id)) return done(*state);
   auto generation = cache_.generation();
-  auto job = persistence::make_result_job(
-      "find_user", [id](soci::session& sql) { return load_user_state(sql, id); });
-  persistence::ask_store(
-      sys_, store_, shard_of(id), job, store_timeout_,
+  store_.ask(
+      sys_, "user:" + id, "find_user",
+      [id](soci::session& sql) { return load_user_state(sql, id); },
       [this, id, done, generation](user_state& state) {
         cache_.put_user(id, state, generation);
         done(state);
       },
-      [failed](const caf::error& err) { failed(persistence::store_errc(err)); });
+      [failed](const persistence::store_failure& f) { failed(f.code); });
 }
 
 void authenticator::user_token(std::string_view token, done_fn done) {
@@ -108,15 +101,14 @@ void authenticator::api_key(std::string_view key, done_fn done) {
   auto now = now_us();
   if (auto hit = cache_.key(hash, now)) return done(check_key(hit->owner));
   auto generation = cache_.generation();
-  auto job = persistence::make_result_job(
-      "find_key_owner", [hash, now](soci::session& sql) { return load_key_owner(sql, hash, now); });
-  persistence::ask_store(
-      sys_, store_, shard_of(hash), job, store_timeout_,
+  store_.ask(
+      sys_, "apikey:" + hash, "find_key_owner",
+      [hash, now](soci::session& sql) { return load_key_owner(sql, hash, now); },
       [this, hash, now, done, generation](std::optional<persistence::app_key_owner>& owner) {
         cache_.put_key(hash, owner, now, generation);
         done(check_key(owner));
       },
-      [done](const caf::error& err) { done(persistence::store_errc(err)); });
+      [done](const persistence::store_failure& f) { done(f.code); });
 }
 
 bool authenticator::internal_secret(std::string_view presented) const {

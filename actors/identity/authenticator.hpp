@@ -12,7 +12,7 @@
 #include "actors/identity/token_service.hpp"
 #include "config/domain/identity/principal.hpp"
 #include "config/ground/errc.hpp"
-#include "persistence/store.hpp"
+#include "persistence/store_client.hpp"
 
 namespace sb {
 
@@ -26,9 +26,8 @@ class authenticator {
  public:
   using done_fn = std::function<void(auth_result)>;
 
-  authenticator(caf::actor_system& sys, persistence::store_ptr store, auth_cache& cache,
-                const token_service& tokens, std::string internal_secret,
-                std::chrono::milliseconds store_timeout);
+  authenticator(caf::actor_system& sys, persistence::store_client store, auth_cache& cache,
+                const token_service& tokens, std::string internal_secret);
 
   /// An access token: valid signature and expiry, and its user still exists, is active, and
   /// has not revoked tokens (token version) since it was issued.
@@ -53,11 +52,10 @@ class authenticator {
                        done_fn failed);
 
   caf::actor_system& sys_;
-  persistence::store_ptr store_;
+  persistence::store_client store_;
   auth_cache& cache_;
   const token_service& tokens_;
   std::string internal_secret_;
-  std::chrono::milliseconds store_timeout_;
 };
 
 /// The authentication facts of a user, read from the store: a user of a suspended tenant counts

@@ -35,8 +35,8 @@ int64_t backoff_us(int64_t attempts) {
 
 }  // namespace
 
-caf::behavior mailer_actor(caf::stateful_actor<mailer_state>* self, persistence::store_ptr store,
-                           config::smtp_config cfg, std::chrono::milliseconds store_timeout) {
+caf::behavior mailer_actor(caf::stateful_actor<mailer_state>* self, persistence::store_client store,
+                           config::smtp_config cfg) {
   static actor_census census{"mailer"};
   census.track(self);
   auto& sent_total = metrics::global().get_counter("sb_mail_total", "Outgoing mail, by outcome",
@@ -49,24 +49,24 @@ caf::behavior mailer_actor(caf::stateful_actor<mailer_state>* self, persistence:
   self->send(self, caf::timeout_atom::value);  // starts the periodic poll
 
   auto record = [=](std::vector<outcome> results) {
-    auto job = persistence::make_job("mail_outcomes", [results](soci::session& sql) {
-      for (const auto& r : results) {
-        if (r.sent) {
-          persistence::mark_email_sent(sql, r.id, now_us());
-        } else {
-          persistence::mark_email_failed(sql, r.id, r.error, r.retry_at_us);
-        }
-      }
-      return caf::message{};
-    });
     bool more = results.size() == static_cast<size_t>(kBatch);
-    self->request(store->route(0), store_timeout, store_atom::value, job)
-        .then(
-            [=]() {
-              self->state.busy = false;
-              if (more) self->send(self, tick_atom::value);
-            },
-            [=](caf::error&) { self->state.busy = false; });
+    store.ask(
+        self, "outbox", "mail_outcomes",
+        [results](soci::session& sql) {
+          for (const auto& r : results) {
+            if (r.sent) {
+              persistence::mark_email_sent(sql, r.id, now_us());
+            } else {
+              persistence::mark_email_failed(sql, r.id, r.error, r.retry_at_us);
+            }
+          }
+          return true;
+        },
+        [=](bool) {
+          self->state.busy = false;
+          if (more) self->send(self, tick_atom::value);
+        },
+        [=](const persistence::store_failure&) { self->state.busy = false; });
   };
 
   return {
@@ -74,37 +74,35 @@ caf::behavior mailer_actor(caf::stateful_actor<mailer_state>* self, persistence:
         census.on_message(self);
         if (self->state.busy) return;
         self->state.busy = true;
-        auto job = persistence::make_result_job("due_emails", [](soci::session& sql) {
-          return persistence::due_emails(sql, now_us(), kBatch);
-        });
-        self->request(store->route(0), store_timeout, store_atom::value, job.job)
-            .then(
-                [=, &sent_total, &retry_total, &failed_total]() {
-                  auto& due = **job.value;
-                  if (due.empty()) {
-                    self->state.busy = false;
-                    return;
-                  }
-                  std::vector<outcome> results;
-                  for (const auto& mail : due) {
-                    try {
-                      smtp::send(smtp, {mail.to, mail.subject, mail.body});
-                      results.push_back({mail.id, true, {}, std::nullopt});
-                      sent_total.inc();
-                    } catch (const smtp::error& e) {
-                      bool give_up = e.permanent() || mail.attempts + 1 >= cfg.max_attempts;
-                      spdlog::warn("mail {} not sent ({}): {}", mail.id,
-                                   give_up ? "giving up" : "will retry", e.what());
-                      results.push_back(
-                          {mail.id, false, e.what(),
-                           give_up ? std::nullopt
-                                   : std::optional<int64_t>(now_us() + backoff_us(mail.attempts))});
-                      (give_up ? failed_total : retry_total).inc();
-                    }
-                  }
-                  record(std::move(results));
-                },
-                [=](caf::error&) { self->state.busy = false; });
+        store.ask(
+            self, "outbox", "due_emails",
+            [](soci::session& sql) { return persistence::due_emails(sql, now_us(), kBatch); },
+            [=, &sent_total, &retry_total,
+             &failed_total](std::vector<persistence::outbound_email>& due) {
+              if (due.empty()) {
+                self->state.busy = false;
+                return;
+              }
+              std::vector<outcome> results;
+              for (const auto& mail : due) {
+                try {
+                  smtp::send(smtp, {mail.to, mail.subject, mail.body});
+                  results.push_back({mail.id, true, {}, std::nullopt});
+                  sent_total.inc();
+                } catch (const smtp::error& e) {
+                  bool give_up = e.permanent() || mail.attempts + 1 >= cfg.max_attempts;
+                  spdlog::warn("mail {} not sent ({}): {}", mail.id,
+                               give_up ? "giving up" : "will retry", e.what());
+                  results.push_back(
+                      {mail.id, false, e.what(),
+                       give_up ? std::nullopt
+                               : std::optional<int64_t>(now_us() + backoff_us(mail.attempts))});
+                  (give_up ? failed_total : retry_total).inc();
+                }
+              }
+              record(std::move(results));
+            },
+            [=](const persistence::store_failure&) { self->state.busy = false; });
       },
       // The periodic poll; a separate timer message keeps nudges from multiplying it.
       [=](caf::timeout_atom) {

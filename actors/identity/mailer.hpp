@@ -4,7 +4,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "config/node_config.hpp"
-#include "persistence/store.hpp"
+#include "persistence/store_client.hpp"
 
 namespace sb {
 
@@ -22,7 +22,7 @@ struct mailer_state {
 /// takes the due messages from the store, sends each, and records the outcome: sent; retried
 /// with backoff (30 s doubling, at most an hour) after a temporary failure; given up after a
 /// permanent one or smtp.max_attempts.
-caf::behavior mailer_actor(caf::stateful_actor<mailer_state>* self, persistence::store_ptr store,
-                           config::smtp_config cfg, std::chrono::milliseconds store_timeout);
+caf::behavior mailer_actor(caf::stateful_actor<mailer_state>* self, persistence::store_client store,
+                           config::smtp_config cfg);
 
 }  // namespace sb

@@ -17,7 +17,6 @@
 #include "config/ground/clock.hpp"
 #include "config/ground/metrics.hpp"
 #include "persistence/connection.hpp"
-#include "persistence/store_job.hpp"
 
 namespace sb {
 
@@ -40,56 +39,54 @@ constexpr int64_t kSweepBatch = 500;  ///< recordings purged per store job
 /// file) when the quota or the store refused it.
 void store_recording(self_ptr self, const recorder_deps& deps, persistence::ptt_message m,
                      std::string path, caf::typed_response_promise<std::string> rp) {
-  auto job =
-      persistence::make_job("store_burst", [m, quota = deps.quota_bytes](soci::session& sql) {
+  auto key = (m.channel_type == 0 ? "group:" : "direct:") + m.target;
+  deps.store.ask(
+      self, key, "store_burst",
+      [m, quota = deps.quota_bytes](soci::session& sql) {
         persistence::insert_recording(sql, m, quota);
-        return caf::message{};
+        return true;
+      },
+      [rp, id = m.id](bool) mutable { rp.deliver(id); },
+      [rp, path, id = m.id](const persistence::store_failure& f) mutable {
+        if (f.code == errc::limit_reached) {
+          over_quota().inc();
+        } else {
+          spdlog::warn("burst {} not stored: {}", id, code_string(f.code));
+        }
+        std::error_code e;
+        fs::remove(path, e);
+        rp.deliver(std::string());
       });
-  self->request(deps.store->route(std::hash<std::string>{}(m.target)), deps.store_timeout,
-                store_atom::value, job)
-      .then([rp, id = m.id]() mutable { rp.deliver(id); },
-            [self, rp, path, id = m.id](caf::error& err) mutable {
-              if (persistence::store_errc(err) == errc::limit_reached) {
-                over_quota().inc();
-              } else {
-                spdlog::warn("burst {} not stored: {}", id, self->system().render(err));
-              }
-              std::error_code e;
-              fs::remove(path, e);
-              rp.deliver(std::string());
-            });
 }
 
 /// One round of the retention sweep: deletes the files of recordings past the horizon, then
 /// marks their rows purged; repeats while whole batches come back.
 void sweep(self_ptr self, const recorder_deps& deps) {
   auto horizon_us = now_us() - int64_t{deps.retention_days} * 86'400'000'000;
-  auto find = persistence::make_result_job("expired_recordings", [horizon_us](soci::session& sql) {
-    return persistence::expired_recordings(sql, horizon_us, kSweepBatch);
-  });
-  self->request(deps.store->route(0), deps.store_timeout, store_atom::value, find.job)
-      .then(
-          [self, deps, find] {
-            auto gone = **find.value;
-            for (const auto& g : gone) {
-              std::error_code e;
-              if (auto path = recording_path(deps.dir, g.id); !path.empty()) fs::remove(path, e);
-            }
-            if (gone.empty()) return;
-            auto mark = persistence::make_job("purge_recordings", [gone](soci::session& sql) {
+  deps.store.ask(
+      self, "recordings", "expired_recordings",
+      [horizon_us](soci::session& sql) {
+        return persistence::expired_recordings(sql, horizon_us, kSweepBatch);
+      },
+      [self, deps](std::vector<persistence::expired_recording>& gone) {
+        for (const auto& g : gone) {
+          std::error_code e;
+          if (auto path = recording_path(deps.dir, g.id); !path.empty()) fs::remove(path, e);
+        }
+        if (gone.empty()) return;
+        deps.store.ask(
+            self, "recordings", "purge_recordings",
+            [gone](soci::session& sql) {
               persistence::mark_recordings_purged(sql, gone);
-              return caf::message{};
-            });
-            self->request(deps.store->route(0), deps.store_timeout, store_atom::value, mark)
-                .then(
-                    [self, deps, n = gone.size()] {
-                      spdlog::info("deleted {} recordings older than {} days", n,
-                                   deps.retention_days);
-                      if (n == static_cast<size_t>(kSweepBatch)) sweep(self, deps);
-                    },
-                    [](caf::error&) {});  // the next sweep finds them again
-          },
-          [](caf::error&) {});
+              return true;
+            },
+            [self, deps, n = gone.size()](bool) {
+              spdlog::info("deleted {} recordings older than {} days", n, deps.retention_days);
+              if (n == static_cast<size_t>(kSweepBatch)) sweep(self, deps);
+            },
+            [](const persistence::store_failure&) {});  // the next sweep finds them again
+      },
+      [](const persistence::store_failure&) {});
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "persistence/ptt/messages.hpp"
-#include "persistence/store.hpp"
+#include "persistence/store_client.hpp"
 
 // Bursts are committed by the recorder of the same node.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::persistence::ptt_message)
@@ -24,8 +24,7 @@ struct recorder_deps {
   std::string dir;
   uint32_t retention_days = 0;  ///< 0 keeps recordings forever
   uint64_t quota_bytes = 0;     ///< recordings kept per tenant; 0 = no quota
-  persistence::store_ptr store;
-  std::chrono::milliseconds store_timeout{5000};
+  persistence::store_client store;
 };
 
 struct recorder_state {

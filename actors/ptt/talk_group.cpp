@@ -43,8 +43,14 @@ ptt_metrics& pm() {
   return m;
 }
 
-uint64_t shard_of(const std::string& s) {
-  return std::hash<std::string>{}(s);
+/// The lane of a listener: always the same one, so that its events keep their order.
+size_t lane_of(const std::string& session_id, size_t lanes) {
+  return std::hash<std::string>{}(session_id) % lanes;
+}
+
+/// The group's store shard: its requests commit in the order it sends them.
+persistence::shard_key shard_of(self_ptr self) {
+  return persistence::shard_key("group:" + self->state.channel_id);
 }
 
 /// From ptt.fanout_lane_listeners listeners on, the group hands its writes to fan-out lanes
@@ -77,7 +83,7 @@ void refresh_rosters(self_ptr self) {
   st.lane_rosters.clear();
   if (!st.lanes.empty()) {
     std::vector<std::vector<listener>> parts(st.lanes.size());
-    for (const auto& l : st.listeners) parts[shard_of(l.session_id) % parts.size()].push_back(l);
+    for (const auto& l : st.listeners) parts[lane_of(l.session_id, parts.size())].push_back(l);
     for (auto& p : parts)
       st.lane_rosters.push_back(std::make_shared<std::vector<listener>>(std::move(p)));
   }
@@ -220,24 +226,20 @@ caf::behavior running(self_ptr self) {
         }
         // Not a member when the group loaded: maybe added since. Ask before refusing.
         auto rp = self->make_response_promise<bool>();
-        auto job = persistence::make_result_job(
-            "is_listener",
+        st.deps.store.ask(
+            self, shard_of(self), "is_listener",
             [tenant = st.tenant_id, channel = st.channel_id, user = l.user_id](soci::session& sql) {
               return persistence::is_channel_listener(sql, persistence::tenant_scope(tenant),
                                                       channel, user);
-            });
-        self->request(st.deps.store->route(shard_of(st.channel_id)), st.deps.store_timeout,
-                      store_atom::value, job.job)
-            .then(
-                [self, job, l, add, rp]() mutable {
-                  bool member = **job.value;
-                  if (member) {
-                    self->state.members.insert(l.user_id);
-                    add(std::move(l));
-                  }
-                  rp.deliver(member);
-                },
-                [rp](caf::error& err) mutable { rp.deliver(err); });
+            },
+            [self, l, add, rp](bool member) mutable {
+              if (member) {
+                self->state.members.insert(l.user_id);
+                add(std::move(l));
+              }
+              rp.deliver(member);
+            },
+            [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
         return rp;
       },
       [=](unsubscribe_atom, const std::string& session_id) {
@@ -321,53 +323,48 @@ caf::behavior running(self_ptr self) {
                                    0,       static_cast<int64_t>(text.size()),
                                    now};
         auto rp = self->make_response_promise<std::string>();
-        auto job = persistence::make_job("store_text", [m](soci::session& sql) {
-          persistence::insert_ptt_message(sql, m);
-          return caf::message{};
-        });
-        self->request(st.deps.store->route(shard_of(m.target)), st.deps.store_timeout,
-                      store_atom::value, job)
-            .then(
-                [self, user_id, id, text, now, rp]() mutable {
-                  auto e = event_of(self, kind::text, user_id);
-                  e.message_id = id;
-                  e.payload = std::make_shared<const std::string>(text);
-                  e.at_ms = now / 1000;
-                  fan_out(self, e, user_id);
-                  rp.deliver(id);
-                },
-                [rp](caf::error& err) mutable { rp.deliver(err); });
+        st.deps.store.ask(
+            self, shard_of(self), "store_text",
+            [m](soci::session& sql) {
+              persistence::insert_ptt_message(sql, m);
+              return true;
+            },
+            [self, user_id, id, text, now, rp](bool) mutable {
+              auto e = event_of(self, kind::text, user_id);
+              e.message_id = id;
+              e.payload = std::make_shared<const std::string>(text);
+              e.at_ms = now / 1000;
+              fan_out(self, e, user_id);
+              rp.deliver(id);
+            },
+            [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
         return rp;
       },
       [=](membership_atom) {
         census.on_message(self);
-        auto job = persistence::make_result_job(
-            "group_members",
+        self->state.deps.store.ask(
+            self, shard_of(self), "group_members",
             [tenant = self->state.tenant_id, channel = self->state.channel_id](soci::session& sql) {
               return persistence::channel_listeners(sql, persistence::tenant_scope(tenant),
                                                     channel);
+            },
+            [self](std::vector<std::string>& members) {
+              auto& st = self->state;
+              st.members = {members.begin(), members.end()};
+              remove_listeners(
+                  self,
+                  [&](const listener& l) {
+                    if (st.members.count(l.user_id)) return false;
+                    // Tell the session, so that it stops sending here too.
+                    self->send(l.session, unsubscribe_atom::value, st.channel_id);
+                    return true;
+                  },
+                  ptt::release_reason::removed);
+            },
+            [self](const persistence::store_failure& f) {
+              spdlog::warn("group {}: membership reload failed: {}", self->state.channel_id,
+                           code_string(f.code));
             });
-        auto& d = self->state.deps;
-        self->request(d.store->route(shard_of(self->state.channel_id)), d.store_timeout,
-                      store_atom::value, job.job)
-            .then(
-                [=]() {
-                  auto& st = self->state;
-                  st.members = {(*job.value)->begin(), (*job.value)->end()};
-                  remove_listeners(
-                      self,
-                      [&](const listener& l) {
-                        if (st.members.count(l.user_id)) return false;
-                        // Tell the session, so that it stops sending here too.
-                        self->send(l.session, unsubscribe_atom::value, st.channel_id);
-                        return true;
-                      },
-                      ptt::release_reason::removed);
-                },
-                [=](caf::error& err) {
-                  spdlog::warn("group {}: membership reload failed: {}", self->state.channel_id,
-                               self->system().render(err));
-                });
       },
       [=](traffic_atom) {
         census.on_message(self);
@@ -404,30 +401,30 @@ caf::behavior talk_group_actor(self_ptr self, group_deps deps, std::string chann
   });
   // Until the channel and its members are loaded, every other message waits in the mailbox.
   self->set_default_handler(caf::skip);
-  auto job = persistence::make_result_job("load_group", [channel_id](soci::session& sql) {
-    std::pair<std::optional<persistence::ptt_channel>, std::vector<std::string>> out;
-    out.first = persistence::find_channel_any_tenant(sql, channel_id);
-    if (out.first) {
-      out.second = persistence::channel_listeners(
-          sql, persistence::tenant_scope(out.first->tenant_id), channel_id);
-    }
-    return out;
-  });
-  self->request(st.deps.store->route(shard_of(channel_id)), st.deps.store_timeout,
-                store_atom::value, job.job)
-      .then(
-          [self, job]() {
-            auto& [channel, members] = **job.value;
-            if (!channel) return self->quit(caf::make_error(errc::not_found));
-            auto& st = self->state;
-            st.tenant_id = channel->tenant_id;
-            st.event_id = channel->event_id;
-            st.members = {members.begin(), members.end()};
-            self->set_default_handler(caf::print_and_drop);
-            self->become(running(self));
-            schedule_idle_check(self);
-          },
-          [self](caf::error& err) { self->quit(err); });
+  using loaded = std::pair<std::optional<persistence::ptt_channel>, std::vector<std::string>>;
+  st.deps.store.ask(
+      self, shard_of(self), "load_group",
+      [channel_id](soci::session& sql) {
+        loaded out;
+        out.first = persistence::find_channel_any_tenant(sql, channel_id);
+        if (out.first) {
+          out.second = persistence::channel_listeners(
+              sql, persistence::tenant_scope(out.first->tenant_id), channel_id);
+        }
+        return out;
+      },
+      [self](loaded& l) {
+        auto& [channel, members] = l;
+        if (!channel) return self->quit(caf::make_error(errc::not_found));
+        auto& st = self->state;
+        st.tenant_id = channel->tenant_id;
+        st.event_id = channel->event_id;
+        st.members = {members.begin(), members.end()};
+        self->set_default_handler(caf::print_and_drop);
+        self->become(running(self));
+        schedule_idle_check(self);
+      },
+      [self](const persistence::store_failure& f) { self->quit(f.to_error()); });
   return {[](loaded_atom) {}};
 }
 

@@ -14,7 +14,7 @@
 #include "actors/ptt/fanout.hpp"
 #include "actors/ptt/ptt_atoms.hpp"
 #include "config/node_config.hpp"
-#include "persistence/store.hpp"
+#include "persistence/store_client.hpp"
 #include "protocols/ptt/encoder.hpp"
 #include "protocols/ws/connection.hpp"
 
@@ -22,11 +22,10 @@ namespace sb {
 
 /// What every talk group needs from its node.
 struct group_deps {
-  persistence::store_ptr store;
+  persistence::store_client store;
   caf::actor recorder;
   config::ptt_config cfg;
   std::array<const ptt::encoder*, kWires> encoders{};
-  std::chrono::milliseconds store_timeout{5000};
 };
 
 /// A request for the floor of one group.

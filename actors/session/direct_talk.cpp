@@ -6,7 +6,6 @@
 #include "actors/ptt/recorder.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/session/audio_gate.hpp"
-#include "actors/session/session_store.hpp"
 #include "config/ground/clock.hpp"
 #include "config/ground/crypto.hpp"
 #include "persistence/connection.hpp"
@@ -37,7 +36,7 @@ void send_to(session_ptr self, const std::vector<caf::actor>& peers, const ptt::
 /// Sends `e` to the sessions `to` has right now.
 void tell_user(session_ptr self, const session_deps& deps, const std::string& to,
                ptt::talk_event e) {
-  self->request(deps.directory, deps.store_timeout, tagged_atom::value, "user:" + to)
+  self->request(deps.directory, deps.request_timeout, tagged_atom::value, "user:" + to)
       .then([self, e](const std::vector<caf::actor>& peers) { send_to(self, peers, e); },
             [](caf::error&) {});
 }
@@ -74,14 +73,14 @@ void start_direct(session_ptr self, const session_deps& deps, const std::string&
                   std::string start_raw, std::function<void()> done, failed_fn failed) {
   if (self->state.direct.count(to)) return done();  // a repeated START keeps the burst
   audio_burst_started(self);
-  store_then(
-      self, deps, to, "direct_peer",
+  deps.store.ask(
+      self, to, "direct_peer",
       [tenant = deps.who.tenant_id, to](soci::session& sql) {
         require_user(sql, tenant, to);
         return true;
       },
       [self, deps, to, start_raw, done, failed](bool) {
-        self->request(deps.directory, deps.store_timeout, tagged_atom::value, "user:" + to)
+        self->request(deps.directory, deps.request_timeout, tagged_atom::value, "user:" + to)
             .then(
                 [self, deps, to, start_raw, done](std::vector<caf::actor>& peers) {
                   auto& st = self->state;
@@ -96,7 +95,7 @@ void start_direct(session_ptr self, const session_deps& deps, const std::string&
                 },
                 [failed](caf::error&) { failed(errc::internal); });
       },
-      failed);
+      on_failure(failed));
 }
 
 void send_direct_audio(session_ptr self, const session_deps& deps, const std::string& to,
@@ -131,8 +130,8 @@ void send_direct_text(session_ptr self, const session_deps& deps, const std::str
                              text,        std::nullopt,
                              0,           static_cast<int64_t>(text.size()),
                              now};
-  store_then(
-      self, deps, to, "direct_text",
+  deps.store.ask(
+      self, to, "direct_text",
       [m](soci::session& sql) {
         require_user(sql, m.tenant_id, m.target);
         persistence::insert_ptt_message(sql, m);
@@ -145,14 +144,14 @@ void send_direct_text(session_ptr self, const session_deps& deps, const std::str
         tell_user(self, deps, to, std::move(e));
         done(id);
       },
-      failed);
+      on_failure(failed));
 }
 
 void send_receipt(session_ptr self, const session_deps& deps, const std::string& to,
                   const std::string& message_id, bool read, std::function<void()> done,
                   failed_fn failed) {
-  store_then(
-      self, deps, to, "receipt",
+  deps.store.ask(
+      self, to, "receipt",
       [tenant = deps.who.tenant_id, me = deps.who.id, to, message_id, read](soci::session& sql) {
         require_user(sql, tenant, to);
         // Only the recipient of a message from `to` marks it; other ids are just forwarded.
@@ -166,7 +165,7 @@ void send_receipt(session_ptr self, const session_deps& deps, const std::string&
         tell_user(self, deps, to, std::move(e));
         done();
       },
-      failed);
+      on_failure(failed));
 }
 
 void deliver_direct(const session_deps& deps, const ptt::talk_event& e) {

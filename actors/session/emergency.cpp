@@ -7,7 +7,6 @@
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/countdown.hpp"
 #include "actors/session/audio_gate.hpp"
-#include "actors/session/session_store.hpp"
 #include "config/domain/ptt/event_rules.hpp"
 #include "config/ground/clock.hpp"
 #include "persistence/connection.hpp"
@@ -21,8 +20,8 @@ void start_emergency(session_ptr self, const session_deps& deps, const std::stri
                      std::function<void(const std::vector<std::string>&)> done, failed_fn failed) {
   if (!self->state.emergency_event.empty()) return failed(errc::conflict);
   audio_burst_started(self);
-  store_then(
-      self, deps, event_id, "emergency_channels",
+  deps.store.ask(
+      self, event_id, "emergency_channels",
       [who = deps.who, event_id](soci::session& sql) {
         tenant_scope scope(who.tenant_id);
         if (!persistence::find_event(sql, scope, event_id)) {
@@ -42,11 +41,12 @@ void start_emergency(session_ptr self, const session_deps& deps, const std::stri
         auto granted = std::make_shared<std::vector<std::string>>();
         auto one_done = countdown(channels.size(), [done, granted] { done(*granted); });
         for (const auto& channel : channels) {
-          self->request(deps.directory, deps.store_timeout, resolve_atom::value, "group:" + channel)
+          self->request(deps.directory, deps.request_timeout, resolve_atom::value,
+                        "group:" + channel)
               .then(
                   [self, deps, channel, granted, one_done](caf::actor& group) {
                     floor_request r{self->state.id, deps.who.id, true, true, {}};
-                    self->request(group, deps.store_timeout, talk_start_atom::value, r)
+                    self->request(group, deps.request_timeout, talk_start_atom::value, r)
                         .then(
                             [self, group, channel, granted, one_done](uint8_t answer) {
                               if (static_cast<floor_answer>(answer) == floor_answer::granted) {
@@ -60,7 +60,7 @@ void start_emergency(session_ptr self, const session_deps& deps, const std::stri
                   [one_done](caf::error&) { one_done(); });
         }
       },
-      failed);
+      on_failure(failed));
 }
 
 void send_emergency_audio(session_ptr self, const session_deps& deps, const audio_bytes& opus) {
@@ -76,7 +76,7 @@ void stop_emergency(session_ptr self, const session_deps& deps, std::function<vo
   st.emergency_event.clear();
   auto one_done = countdown(groups.size(), std::move(done));
   for (const auto& [channel, group] : groups) {
-    self->request(group, deps.store_timeout, talk_stop_atom::value, st.id, deps.who.id)
+    self->request(group, deps.request_timeout, talk_stop_atom::value, st.id, deps.who.id)
         .then([one_done](const std::string&, int64_t) { one_done(); },
               [one_done](caf::error&) { one_done(); });
   }

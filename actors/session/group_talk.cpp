@@ -7,7 +7,6 @@
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/countdown.hpp"
 #include "actors/session/audio_gate.hpp"
-#include "actors/session/session_store.hpp"
 #include "config/ground/clock.hpp"
 #include "persistence/ptt/control_plane.hpp"
 #include "protocols/native/codec.hpp"
@@ -29,8 +28,8 @@ void tell_native(const session_deps& deps, std::string frame) {
 
 void join_heard_channels(session_ptr self, const session_deps& deps, std::function<void()> done) {
   if (deps.who.type != principal::kind::user) return done();
-  store_then(
-      self, deps, deps.who.id, "user_channels",
+  deps.store.ask(
+      self, deps.who.id, "user_channels",
       [tenant = deps.who.tenant_id, user = deps.who.id](soci::session& sql) {
         return persistence::user_channels(sql, persistence::tenant_scope(tenant), user);
       },
@@ -40,8 +39,8 @@ void join_heard_channels(session_ptr self, const session_deps& deps, std::functi
           update_channel(self, deps, c.channel_id, true, c.dispatcher, one_done);
         }
       },
-      [self, done](errc code) {
-        spdlog::warn("{}: could not load channels: {}", self->state.id, code_string(code));
+      [self, done](const persistence::store_failure& f) {
+        spdlog::warn("{}: could not load channels: {}", self->state.id, code_string(f.code));
         done();
       });
 }
@@ -64,12 +63,12 @@ void update_channel(session_ptr self, const session_deps& deps, const std::strin
     }
     return done();
   }
-  self->request(deps.directory, deps.store_timeout, resolve_atom::value, "group:" + channel)
+  self->request(deps.directory, deps.request_timeout, resolve_atom::value, "group:" + channel)
       .then(
           [self, deps, channel, dispatcher, done](caf::actor& group) {
             listener me{self->state.id, deps.who.id, deps.out, deps.protocol,
                         caf::actor_cast<caf::actor>(self)};
-            self->request(group, deps.store_timeout, subscribe_atom::value, std::move(me))
+            self->request(group, deps.request_timeout, subscribe_atom::value, std::move(me))
                 .then(
                     [self, deps, group, channel, dispatcher, done](bool accepted) {
                       if (accepted) {
@@ -96,7 +95,7 @@ void request_floor(session_ptr self, const session_deps& deps, const std::string
   if (!j) return done(floor_answer::not_member);
   audio_burst_started(self);
   floor_request r{self->state.id, deps.who.id, j->dispatcher, false, std::move(start_raw)};
-  self->request(j->group, deps.store_timeout, talk_start_atom::value, std::move(r))
+  self->request(j->group, deps.request_timeout, talk_start_atom::value, std::move(r))
       .then([done](uint8_t answer) { done(static_cast<floor_answer>(answer)); },
             [failed](caf::error& err) { failed(to_errc(err)); });
 }
@@ -105,7 +104,7 @@ void release_floor(session_ptr self, const session_deps& deps, const std::string
                    std::function<void(const std::string&, int64_t)> done, failed_fn failed) {
   auto* j = joined(self, channel);
   if (!j) return done({}, 0);
-  self->request(j->group, deps.store_timeout, talk_stop_atom::value, self->state.id, deps.who.id)
+  self->request(j->group, deps.request_timeout, talk_stop_atom::value, self->state.id, deps.who.id)
       .then([done](const std::string& message_id, int64_t duration) { done(message_id, duration); },
             [failed](caf::error& err) { failed(to_errc(err)); });
 }
@@ -115,7 +114,7 @@ void send_group_text(session_ptr self, const session_deps& deps, const std::stri
                      failed_fn failed) {
   auto* j = joined(self, channel);
   if (!j) return failed(errc::forbidden);
-  self->request(j->group, deps.store_timeout, text_atom::value, self->state.id, deps.who.id,
+  self->request(j->group, deps.request_timeout, text_atom::value, self->state.id, deps.who.id,
                 std::move(text))
       .then([done](const std::string& message_id) { done(message_id); },
             [failed](caf::error& err) { failed(persistence::store_errc(err)); });

@@ -19,6 +19,11 @@ namespace sb {
 using session_ptr = caf::stateful_actor<session_state>*;
 using failed_fn = std::function<void(errc)>;
 
+/// A store failure handler that hands the failure's code to `failed`.
+inline auto on_failure(failed_fn failed) {
+  return [failed](const persistence::store_failure& f) { failed(f.code); };
+}
+
 /// Joins every talk group the user hears (once, when the session starts); `done` once every
 /// group answered (or the store failed).
 void join_heard_channels(session_ptr self, const session_deps& deps, std::function<void()> done);

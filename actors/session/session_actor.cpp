@@ -17,6 +17,7 @@
 #include "actors/session/native_ptt.hpp"
 #include "actors/session/voiceping_adapter.hpp"
 #include "actors/session/voiceping_ptt.hpp"
+#include "config/ground/clock.hpp"
 #include "config/ground/error_metrics.hpp"
 #include "persistence/notes.hpp"
 #include "protocols/native/codec.hpp"
@@ -48,20 +49,23 @@ void handle_echo(self_ptr self, const session_deps& deps, native::echo& req) {
     --*count;
     node->inflight.fetch_sub(1);
   };
-  self->request(deps.store->route(st.shard), deps.store_timeout, store_atom::value,
-                persistence::insert_note_job(st.id, req.text))
-      .then(
-          [=, &deps, id = req.id, text = std::move(req.text)](int64_t note_id, int64_t created_at) {
-            done();
-            deps.out->send(ws::text_frame(native::encode_echo_ok(id, note_id, created_at, text)));
-          },
-          [=, &deps, id = req.id](caf::error& err) {
-            done();
-            auto code = persistence::store_errc(err);
-            send_error(deps, id, code,
-                       code == errc::db_unavailable ? "the database is unavailable, retry later"
-                                                    : "the note could not be stored");
-          });
+  // One shard per session keeps a session's notes in the order it sent them.
+  auto created = now_us();
+  auto job = [session = st.id, text = req.text, created](soci::session& sql) {
+    return persistence::insert_note(sql, session, text, created);
+  };
+  deps.store.ask(
+      self, st.id, "insert_note", std::move(job),
+      [=, &deps, id = req.id, text = std::move(req.text)](int64_t note_id) {
+        done();
+        deps.out->send(ws::text_frame(native::encode_echo_ok(id, note_id, created, text)));
+      },
+      [=, &deps, id = req.id](const persistence::store_failure& f) {
+        done();
+        send_error(deps, id, f.code,
+                   f.code == errc::db_unavailable ? "the database is unavailable, retry later"
+                                                  : "the note could not be stored");
+      });
 }
 
 /// Runs `fn` now if the session is ready, else once it is. When max_inflight messages wait
@@ -101,8 +105,6 @@ caf::behavior session_actor(self_ptr self, session_deps given) {
   census.track(self);
   self->state.id = fmt::format("session:{}", deps.out->id());
   spdlog::debug("{} opened by {}", self->state.id, deps.who.tag());
-  // One shard per session keeps a session's notes in the order it sent them.
-  self->state.shard = std::hash<std::string>{}(self->state.id);
   // Replies to a dead actor are dropped: hand its unanswered requests back to the node count,
   // or shutdown would wait for them in vain.
   self->attach_functor([count = self->state.inflight, node = deps.node](const caf::error&) {

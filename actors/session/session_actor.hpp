@@ -17,7 +17,7 @@
 #include "config/domain/identity/principal.hpp"
 #include "config/ground/lifecycle.hpp"
 #include "config/node_config.hpp"
-#include "persistence/store.hpp"
+#include "persistence/store_client.hpp"
 #include "protocols/ws/connection.hpp"
 
 namespace sb {
@@ -27,11 +27,11 @@ struct session_deps {
   ws::outbound_ptr out;
   principal who;                  ///< authenticated at the upgrade
   std::vector<std::string> tags;  ///< directory tags: principal, tenant, API key
-  persistence::store_ptr store;
+  persistence::store_client store;
   caf::actor directory;
   std::shared_ptr<lifecycle> node;
   uint32_t max_inflight = 256;
-  std::chrono::milliseconds store_timeout{5000};
+  std::chrono::milliseconds request_timeout{5000};  ///< asking other actors (groups, directory)
   wire protocol = wire::native;
   const ptt::encoder* encoder = nullptr;   ///< talk events in this session's protocol
   caf::actor recorder;                     ///< for private talk bursts
@@ -57,9 +57,8 @@ struct direct_burst {
 struct session_state {
   session_state() = default;  // not an aggregate, see mailer_state
 
-  session_deps deps;   ///< what the session was made with; the handlers refer to it
-  std::string id;      ///< logical id "session:<connection id>"
-  uint64_t shard = 0;  ///< store shard key, fixed per session
+  session_deps deps;  ///< what the session was made with; the handlers refer to it
+  std::string id;     ///< logical id "session:<connection id>"
   /// Requests waiting on the store; shared so that the exit hook can still read it.
   std::shared_ptr<uint32_t> inflight = std::make_shared<uint32_t>(0);
   std::map<std::string, joined_channel> channels;  ///< by channel id

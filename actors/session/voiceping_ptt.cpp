@@ -176,7 +176,7 @@ void handle_voiceping(session_ptr self, const session_deps& deps, frame& f) {
 }
 
 void replace_older_connections(session_ptr self, const session_deps& deps) {
-  self->request(deps.directory, deps.store_timeout, tagged_atom::value, "vp-user:" + deps.who.id)
+  self->request(deps.directory, deps.request_timeout, tagged_atom::value, "vp-user:" + deps.who.id)
       .then(
           [self, device = deps.device_id](const std::vector<caf::actor>& sessions) {
             // Only older ones: two connections racing in both replace the older.

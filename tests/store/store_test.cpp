@@ -6,6 +6,7 @@
 #include "actors/runtime/atoms.hpp"
 #include "config/ground/metrics.hpp"
 #include "persistence/notes.hpp"
+#include "persistence/store_job.hpp"
 #include "tests/store/store_fixture.hpp"
 
 using namespace sb;
@@ -21,6 +22,16 @@ int count_notes(test::test_database& db) {
   return n;
 }
 
+// The worker protocol is what is tested here, so jobs are raw (store_client wraps them).
+
+/// Inserts a note; replies (id, created_at).
+store_job_ptr note_job(std::string session, std::string body) {
+  return make_job("insert_note", [session, body](soci::session& sql) {
+    auto id = insert_note(sql, session, body, 1);
+    return caf::make_message(id, int64_t{1});
+  });
+}
+
 struct outcome {
   bool ok = false;
   int64_t id = 0;
@@ -30,10 +41,11 @@ struct outcome {
 // Sends every job at once from one actor, then collects the answers in order.
 std::vector<outcome> run_pipelined(test::store_fixture& f, const std::vector<store_job_ptr>& jobs) {
   caf::scoped_actor self{f.sys};
-  using handle_t = decltype(self->request(f.store->route(0), 10s, store_atom::value, jobs[0]));
+  using handle_t =
+      decltype(self->request(f.store->route("notes"), 10s, store_atom::value, jobs[0]));
   std::vector<handle_t> handles;
   for (const auto& job : jobs) {
-    handles.push_back(self->request(f.store->route(0), 10s, store_atom::value, job));
+    handles.push_back(self->request(f.store->route("notes"), 10s, store_atom::value, job));
   }
   std::vector<outcome> out(jobs.size());
   for (size_t i = 0; i < handles.size(); ++i) {
@@ -55,7 +67,7 @@ TEST_CASE("pipelined writes are group-committed and all answered", "[store]") {
       metrics::global().get_histogram("sb_store_batch_size", "", metrics::size_bounds());
   auto before = batches.count();
   std::vector<store_job_ptr> jobs;
-  for (int i = 0; i < 500; ++i) jobs.push_back(insert_note_job("s1", "note " + std::to_string(i)));
+  for (int i = 0; i < 500; ++i) jobs.push_back(note_job("s1", "note " + std::to_string(i)));
   auto results = run_pipelined(f, jobs);
   std::set<int64_t> ids;
   for (const auto& r : results) {
@@ -85,8 +97,8 @@ TEST_CASE("a failing job fails alone; its batch neighbours commit", "[store]") {
     }
     return caf::make_message(int64_t{4242}, int64_t{0});
   });
-  auto results = run_pipelined(f, {insert_note_job("s", "first"), refusing, bad_sql, duplicate,
-                                   insert_note_job("s", "last")});
+  auto results = run_pipelined(
+      f, {note_job("s", "first"), refusing, bad_sql, duplicate, note_job("s", "last")});
   CHECK(results[0].ok);
   CHECK_FALSE(results[1].ok);
   CHECK(results[1].code == errc::conflict);
@@ -107,7 +119,7 @@ TEST_CASE("drain answers once everything queued before it is committed", "[store
   test::store_fixture f;
   caf::scoped_actor self{f.sys};
   for (int i = 0; i < 300; ++i) {
-    self->send(f.store->route(0), store_atom::value, insert_note_job("s", "n"));
+    self->send(f.store->route("notes"), store_atom::value, note_job("s", "n"));
   }
   bool drained = false;
   self->request(f.store->supervisor(), 10s, drain_atom::value)
@@ -122,21 +134,21 @@ TEST_CASE("the store fails fast while PostgreSQL is down and recovers when it re
   test::store_fixture f;
   auto& restarts = metrics::global().get_counter("sb_store_worker_restarts_total", "");
   auto restarts_before = restarts.value();
-  CHECK(run_pipelined(f, {insert_note_job("s", "before")})[0].ok);
+  CHECK(run_pipelined(f, {note_job("s", "before")})[0].ok);
 
   test::stop_postgres();
-  auto down = run_pipelined(f, {insert_note_job("s", "while down")});
+  auto down = run_pipelined(f, {note_job("s", "while down")});
   CHECK_FALSE(down[0].ok);
   CHECK(down[0].code == errc::db_unavailable);  // not a timeout: it failed fast
   CHECK(test::store_fixture::wait_for([&] { return f.store->live_workers() == 0; }));
-  auto again = run_pipelined(f, {insert_note_job("s", "still down")});
+  auto again = run_pipelined(f, {note_job("s", "still down")});
   CHECK(again[0].code == errc::db_unavailable);
   CHECK(f.store->retry_after() >= 1s);
 
   test::start_postgres();
   CHECK(
       test::store_fixture::wait_for([&] { return f.store->live_workers() == f.store->workers(); }));
-  CHECK(run_pipelined(f, {insert_note_job("s", "after")})[0].ok);
+  CHECK(run_pipelined(f, {note_job("s", "after")})[0].ok);
   CHECK(restarts.value() > restarts_before);
   CHECK(count_notes(f.db) == 2);
 }
@@ -145,13 +157,13 @@ TEST_CASE("a crashed worker is restarted by its supervisor", "[store]") {
   test::store_fixture f;
   auto& restarts = metrics::global().get_counter("sb_store_worker_restarts_total", "");
   auto before = restarts.value();
-  auto worker = f.store->route(0);
+  auto worker = f.store->route("notes");
   REQUIRE(worker != f.store->supervisor());
   caf::anon_send_exit(worker, caf::exit_reason::kill);
-  CHECK(test::store_fixture::wait_for([&] { return f.store->route(0) != worker; }));
+  CHECK(test::store_fixture::wait_for([&] { return f.store->route("notes") != worker; }));
   CHECK(test::store_fixture::wait_for([&] {
-    return f.store->live_workers() == f.store->workers() && f.store->route(0) != worker;
+    return f.store->live_workers() == f.store->workers() && f.store->route("notes") != worker;
   }));
   CHECK(restarts.value() == before + 1);
-  CHECK(run_pipelined(f, {insert_note_job("s", "after restart")})[0].ok);
+  CHECK(run_pipelined(f, {note_job("s", "after restart")})[0].ok);
 }

@@ -4,6 +4,8 @@
 #include <caf/all.hpp>
 
 #include <algorithm>
+#include <future>
+#include <optional>
 #include <stdexcept>
 
 #include "actors/runtime/atoms.hpp"
@@ -13,11 +15,11 @@
 #include "persistence/audit.hpp"
 #include "persistence/identity/tenants.hpp"
 #include "persistence/identity/users.hpp"
-#include "persistence/store_job.hpp"
+#include "persistence/store_client.hpp"
 
 namespace sb {
 
-void bootstrap_admin(caf::actor_system& sys, const persistence::store_ptr& store,
+void bootstrap_admin(caf::actor_system& sys, const persistence::store_client& store,
                      const config::node_config& cfg) {
   const auto& a = cfg.auth;
   if (a.bootstrap_admin_email.empty()) return;
@@ -30,7 +32,7 @@ void bootstrap_admin(caf::actor_system& sys, const persistence::store_ptr& store
   }
   auto hash = crypto::hash_password(
       a.bootstrap_admin_password, {a.password_hash_ops, size_t{a.password_hash_memory_kib} * 1024});
-  auto job = persistence::make_result_job("bootstrap_admin", [=](soci::session& sql) {
+  auto create = [=](soci::session& sql) {
     if (persistence::count_users(sql) > 0) return false;
     auto tenant = persistence::create_tenant(sql, a.bootstrap_tenant_name);
     persistence::user_record u;
@@ -51,14 +53,21 @@ void bootstrap_admin(caf::actor_system& sys, const persistence::store_ptr& store
     e.target_id = created.id;
     persistence::append_audit(sql, e);
     return true;
-  });
-  caf::scoped_actor self{sys};
-  bool created = false;
-  std::string failure;
-  self->request(store->route(0), cfg.database.request_timeout, store_atom::value, job.job)
-      .receive([&] { created = **job.value; }, [&](caf::error& err) { failure = sys.render(err); });
-  if (!failure.empty()) throw std::runtime_error("bootstrap failed: " + failure);
-  if (created) spdlog::info("bootstrap administrator {} created", email);
+  };
+  // Start-up runs on the main thread, before anything serves: it may wait.
+  std::promise<std::optional<std::string>> answer;  // the failure, if any
+  store.ask(
+      sys, "bootstrap", "bootstrap_admin", create,
+      [&answer, email](bool created) {
+        if (created) spdlog::info("bootstrap administrator {} created", email);
+        answer.set_value(std::nullopt);
+      },
+      [&answer](const persistence::store_failure& f) {
+        answer.set_value(f.message.empty() ? std::string(code_string(f.code)) : f.message);
+      });
+  if (auto failure = answer.get_future().get()) {
+    throw std::runtime_error("bootstrap failed: " + *failure);
+  }
 }
 
 }  // namespace sb

@@ -3,7 +3,7 @@
 #include <caf/fwd.hpp>
 
 #include "config/node_config.hpp"
-#include "persistence/store.hpp"
+#include "persistence/store_client.hpp"
 
 namespace sb {
 
@@ -12,7 +12,7 @@ namespace sb {
 /// (BOOTSTRAP_TENANT_NAME), who must change the password. Does nothing when users exist or
 /// the settings are empty. Runs on the main thread at start-up (it may block). Throws on a
 /// weak password or a store failure.
-void bootstrap_admin(caf::actor_system& sys, const persistence::store_ptr& store,
+void bootstrap_admin(caf::actor_system& sys, const persistence::store_client& store,
                      const config::node_config& cfg);
 
 }  // namespace sb

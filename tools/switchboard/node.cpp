@@ -203,19 +203,20 @@ int run_node(const config::node_config& cfg) {
                   [&] { return store->live_workers() == store->workers(); })) {
     spdlog::warn("store workers not connected yet; serving degraded");
   }
+  // The one way every part of the node asks the store.
+  persistence::store_client store_client{store, cfg.database.request_timeout};
   try {
-    bootstrap_admin(sys, store, cfg);
+    bootstrap_admin(sys, store_client, cfg);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
     return 1;
   }
   auto recorder = sys.spawn<caf::detached>(
-      recorder_actor,
-      recorder_deps{cfg.ptt.recordings_dir, cfg.ptt.retention_days, cfg.ptt.recording_quota_bytes,
-                    store, cfg.database.request_timeout});
-  group_deps groups{store, recorder, cfg.ptt, ptt_encoders(), cfg.database.request_timeout};
-  webhook_stream_deps streams{store, cfg.cti, cfg.database.request_timeout};
+      recorder_actor, recorder_deps{cfg.ptt.recordings_dir, cfg.ptt.retention_days,
+                                    cfg.ptt.recording_quota_bytes, store_client});
+  group_deps groups{store_client, recorder, cfg.ptt, ptt_encoders()};
+  webhook_stream_deps streams{store_client, cfg.cti};
   std::map<std::string, activator> activators{
       {"group",
        [groups](caf::actor_system& s, const std::string& id) {
@@ -225,13 +226,12 @@ int run_node(const config::node_config& cfg) {
          return s.spawn(webhook_stream_actor, streams, id.substr(id.find(':') + 1));
        }}};
   auto directory = sys.spawn(directory_actor, activators);
-  resume_webhook_streams(sys, store, directory, cfg.database.request_timeout);
-  recover_calls(sys, store, directory, cfg.database.request_timeout);
+  resume_webhook_streams(sys, store_client, directory);
+  recover_calls(sys, store_client, directory);
 
   caf::actor matrix;
   if (!cfg.calls.matrix_homeserver_url.empty()) {
-    matrix = sys.spawn<caf::detached>(matrix_sender_actor, store, cfg.calls,
-                                      cfg.database.request_timeout);
+    matrix = sys.spawn<caf::detached>(matrix_sender_actor, store_client, cfg.calls);
   }
   auth_cache cache;
   std::string jwt_secret = cfg.auth.jwt_secret;
@@ -245,8 +245,7 @@ int run_node(const config::node_config& cfg) {
     spdlog::warn("INTERNAL_API_SECRET is not set: /internal refuses every request");
   }
   token_service tokens{jwt_secret, cfg.auth.access_token_ttl_s};
-  authenticator auth{
-      sys, store, cache, tokens, cfg.auth.internal_api_secret, cfg.database.request_timeout};
+  authenticator auth{sys, store_client, cache, tokens, cfg.auth.internal_api_secret};
   password_hasher hasher{
       sys,
       {cfg.auth.password_hash_ops, size_t{cfg.auth.password_hash_memory_kib} * 1024},
@@ -257,12 +256,12 @@ int run_node(const config::node_config& cfg) {
   if (cfg.smtp.host.empty()) {
     spdlog::warn("SMTP_HOST is not set: mail is kept in the outbox, not sent");
   } else {
-    mailer = sys.spawn<caf::detached>(mailer_actor, store, cfg.smtp, cfg.database.request_timeout);
+    mailer = sys.spawn<caf::detached>(mailer_actor, store_client, cfg.smtp);
   }
   auto router_secret = cfg.ptt.router_jwt_secret.empty() ? jwt_secret : cfg.ptt.router_jwt_secret;
   api::context ctx{sys,
                    cfg,
-                   store,
+                   store_client,
                    directory,
                    node,
                    auth,
@@ -277,9 +276,9 @@ int run_node(const config::node_config& cfg) {
                                                                   ? "sb-secrets:" + jwt_secret
                                                                   : cfg.cti.secrets_key),
                    std::make_shared<const call_deps>(call_deps{
-                       store, directory, cfg.calls, cfg.database.request_timeout, matrix})};
-  auto stream_stats = sys.spawn(stream_stats_actor, store, ctx.webhook_stats,
-                                cfg.cti.stats_interval, cfg.database.request_timeout);
+                       store_client, directory, cfg.calls, cfg.database.request_timeout, matrix})};
+  auto stream_stats =
+      sys.spawn(stream_stats_actor, store_client, ctx.webhook_stats, cfg.cti.stats_interval);
   api::router router;
   api::add_operations_routes(router, ctx);
   api::add_auth_routes(router, ctx);
@@ -302,8 +301,8 @@ int run_node(const config::node_config& cfg) {
           "SECRETS_KEY is not set: Dialpad tokens are sealed with a key derived from "
           "JWT_SECRET (changing either makes stored tokens unreadable)");
     }
-    refresher = sys.spawn<caf::detached>(dialpad::refresher_actor, store, cfg.cti, ctx.secrets,
-                                         cfg.database.request_timeout);
+    refresher =
+        sys.spawn<caf::detached>(dialpad::refresher_actor, store_client, cfg.cti, ctx.secrets);
   }
   protocols::server server{
       ioc, cfg.http, cfg.ws,
