@@ -89,7 +89,7 @@ bool admit(context& ctx, rate_class c, const std::string& key, const http::reque
         c == rate_class::webhooks ? errc::overloaded : errc::too_many_requests,
         "rate limit of " + std::to_string(d.limit) + " requests per minute exceeded", req.path);
     add_headers(r);
-    r.with_header("Retry-After", std::to_string(d.reset_s));
+    r.set_header("Retry-After", std::to_string(d.reset_s));
     respond(std::move(r));
     return false;
   }
@@ -120,7 +120,7 @@ std::optional<http::response> credentials_refused(context& ctx, const http::requ
       code,
       "too many failed credentials from this address; retry in " + std::to_string(d.reset_s) + " s",
       req.path);
-  r.with_header("Retry-After", std::to_string(d.reset_s));
+  r.set_header("Retry-After", std::to_string(d.reset_s));
   return r;
 }
 

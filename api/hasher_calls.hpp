@@ -20,7 +20,7 @@ namespace sb::api {
 inline http::response hasher_busy(std::string_view path) {
   auto r =
       http::problem(errc::overloaded, "too many password checks are waiting; retry shortly", path);
-  r.with_header("Retry-After", "1");
+  r.set_header("Retry-After", "1");
   return r;
 }
 

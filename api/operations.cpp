@@ -59,7 +59,7 @@ http::response health_response(context& ctx, bool db_up, double latency_ms, errc
       json_string(ctx.cfg.environment), ctx.port.load(), SB_VERSION, db, webhook_backlog(ctx));
   auto res = http::response::json(db_up ? 200 : 503, std::move(body));
   if (!db_up)
-    res.with_header("Retry-After", std::to_string(ctx.store.backend()->retry_after().count()));
+    res.set_header("Retry-After", std::to_string(ctx.store.backend()->retry_after().count()));
   res.with_header("Cache-Control", "no-store");
   return res;
 }

@@ -26,7 +26,7 @@ http::response store_problem(const context& ctx, const persistence::store_failur
   }
   auto r = http::problem(code, message, instance);
   if (code == errc::db_unavailable) {
-    r.with_header("Retry-After", std::to_string(ctx.store.backend()->retry_after().count()));
+    r.set_header("Retry-After", std::to_string(ctx.store.backend()->retry_after().count()));
   }
   return r;
 }

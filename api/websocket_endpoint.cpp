@@ -119,7 +119,7 @@ http::response too_many_connections(const context& ctx, const principal& who,
       errc::too_many_requests,
       fmt::format("{} open WebSocket connections is the most one account may hold", limit),
       req.path);
-  r.with_header("Retry-After", "5");
+  r.set_header("Retry-After", "5");
   return r;
 }
 

@@ -38,6 +38,7 @@ struct errc_info {
   std::string_view code;   ///< stable machine-readable code, e.g. "db_unavailable"
   uint16_t http_status;    ///< HTTP status used when the error ends an HTTP request
   std::string_view title;  ///< short human-readable summary (problem+json `title`)
+  uint32_t retry_after_s;  ///< Retry-After of an HTTP answer with this code; 0 = none
 };
 
 /// Returns the description of `e`; never fails.

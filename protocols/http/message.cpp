@@ -1,5 +1,6 @@
 #include "protocols/http/message.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace sb::http {
@@ -93,6 +94,14 @@ std::string percent_decode(std::string_view s) {
     }
   }
   return out;
+}
+
+response& response::set_header(std::string name, std::string value) {
+  std::erase_if(headers, [&](const auto& h) {
+    return std::equal(h.first.begin(), h.first.end(), name.begin(), name.end(),
+                      [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+  });
+  return with_header(std::move(name), std::move(value));
 }
 
 }  // namespace sb::http

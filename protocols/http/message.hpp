@@ -61,6 +61,9 @@ struct response {
     headers.emplace_back(std::move(name), std::move(value));
     return *this;
   }
+
+  /// Sets a header, replacing any of that name (case-insensitively) already set.
+  response& set_header(std::string name, std::string value);
 };
 
 /// Completes a request. Call exactly once, from any thread.

@@ -24,7 +24,11 @@ response problem(errc code, std::string_view detail, std::string_view instance,
   if (!instance.empty()) body["instance"] = instance;
   for (const auto& [k, v] : extensions) body[k] = v;
   count_error(code);
-  return response::text(i.http_status, boost::json::serialize(body), "application/problem+json");
+  auto r = response::text(i.http_status, boost::json::serialize(body), "application/problem+json");
+  // The error table says which answers are worth retrying, and when (a caller that knows
+  // better replaces it with set_header).
+  if (i.retry_after_s > 0) r.with_header("Retry-After", std::to_string(i.retry_after_s));
+  return r;
 }
 
 }  // namespace sb::http

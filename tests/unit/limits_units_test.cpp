@@ -5,6 +5,7 @@
 #include "config/ground/log_throttle.hpp"
 #include "config/ground/rate_limiter.hpp"
 #include "protocols/http/byte_range.hpp"
+#include "protocols/http/problem.hpp"
 
 using namespace sb;
 using verdict = audio_meter::verdict;
@@ -86,4 +87,24 @@ TEST_CASE("a log throttle lets a few lines through and counts the rest", "[limit
   for (int i = 0; i < 100; ++i) written += t.allow(held) ? 1 : 0;
   CHECK(written == 3);
   CHECK(held == 0);
+}
+
+TEST_CASE("answers worth retrying carry Retry-After from the error table", "[http]") {
+  auto retry_of = [](errc code) {
+    auto r = http::problem(code, "x", "/p");
+    for (const auto& [name, value] : r.headers) {
+      if (name == "Retry-After") return value;
+    }
+    return std::string("none");
+  };
+  CHECK(retry_of(errc::db_unavailable) == "1");
+  CHECK(retry_of(errc::overloaded) == "1");
+  CHECK(retry_of(errc::shutting_down) == "5");
+  CHECK(retry_of(errc::timeout) == "1");
+  CHECK(retry_of(errc::not_found) == "none");
+  CHECK(retry_of(errc::not_configured) == "none");
+  auto replaced = http::problem(errc::db_unavailable, "x", "/p").set_header("retry-after", "7");
+  CHECK(std::count_if(replaced.headers.begin(), replaced.headers.end(), [](const auto& h) {
+          return h.first == "retry-after" || h.first == "Retry-After";
+        }) == 1);
 }
