@@ -1,5 +1,8 @@
 #pragma once
 
+#include "actors/directory/directory.hpp"
+#include "actors/ptt/recorder_actor.hpp"
+
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
@@ -27,13 +30,13 @@ struct context {
   caf::actor_system& sys;
   const config::node_config& cfg;
   persistence::store_client store;
-  caf::actor directory;
+  directory_actor directory;
   std::shared_ptr<lifecycle> node;
   authenticator& auth;
   password_hasher& hasher;
   rate_limiter& limiter;
   caf::actor mailer;          ///< nudged after mail is queued; invalid when SMTP is off
-  caf::actor recorder;        ///< talk-burst recordings
+  recorder_actor recorder;    ///< talk-burst recordings
   std::string router_secret;  ///< signs router tokens (ROUTER_JWT_SECRET)
   std::array<const ptt::encoder*, kWires> encoders{};  ///< talk events, by wire protocol
   std::shared_ptr<stream_stats_board> webhook_stats;   ///< sampled backlogs, for /health

@@ -48,7 +48,8 @@ void ingest(context& ctx, const http::request& req, const std::string& app_id,
     self->request(ctx.directory, timeout, resolve_atom::value, "webhooks:" + app_id)
         .then(
             [self, req, respond, timeout, fail](caf::actor& stream) {
-              self->request(stream, timeout, ingest_atom::value, req.body,
+              self->request(caf::actor_cast<webhook_stream_actor>(stream), timeout,
+                            ingest_atom::value, req.body,
                             std::string(req.header("x-dialpad-signature")))
                   .then(
                       [self, respond](int64_t id, bool duplicate) {

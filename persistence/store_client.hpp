@@ -40,10 +40,9 @@ class store_client {
   store_client(store_ptr store, std::chrono::milliseconds timeout)
       : store_(std::move(store)), timeout_(timeout) {}
 
-  /// From inside an actor.
-  template <class F, class Ok, class Fail>
-  void ask(caf::event_based_actor* self, shard_key key, std::string_view name, F fn, Ok ok,
-           Fail fail) const {
+  /// From inside an actor (dynamically typed or typed).
+  template <class Self, class F, class Ok, class Fail>
+  void ask(Self* self, shard_key key, std::string_view name, F fn, Ok ok, Fail fail) const {
     auto job = make_result_job(name, std::move(fn));
     self->request(store_->route(key), timeout_, store_atom::value, job.job)
         .then([job, ok]() mutable { ok(**job.value); },
@@ -52,9 +51,8 @@ class store_client {
 
   /// Like ask, but the actor takes no other message until the answer arrives (CAF's await):
   /// for state transitions that must apply one at a time, in order (a call's).
-  template <class F, class Ok, class Fail>
-  void ask_awaited(caf::event_based_actor* self, shard_key key, std::string_view name, F fn, Ok ok,
-                   Fail fail) const {
+  template <class Self, class F, class Ok, class Fail>
+  void ask_awaited(Self* self, shard_key key, std::string_view name, F fn, Ok ok, Fail fail) const {
     auto job = make_result_job(name, std::move(fn));
     self->request(store_->route(key), timeout_, store_atom::value, job.job)
         .await([job, ok]() mutable { ok(**job.value); },
@@ -86,10 +84,9 @@ class store_client {
   /// yet" and tries again every `every`. It gives up when `owner` terminates (the node is
   /// stopping), watching it with a monitor: a link would, in CAF 0.17, take `owner` down when
   /// the asking actor quits normally.
-  template <class F, class Done>
-  void ask_until_committed(caf::actor_system& sys, caf::actor owner,
-                           std::chrono::milliseconds every, std::string_view name, F fn, Done done,
-                           std::string what) const {
+  template <class Owner, class F, class Done>
+  void ask_until_committed(caf::actor_system& sys, Owner owner, std::chrono::milliseconds every,
+                           std::string_view name, F fn, Done done, std::string what) const {
     sys.spawn([client = *this, owner, every, name, fn, done,
                what](caf::event_based_actor* self) -> caf::behavior {
       self->monitor(owner);

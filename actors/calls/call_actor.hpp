@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "actors/calls/call_atoms.hpp"
+#include "actors/directory/directory.hpp"
 #include "config/domain/calls/call_model.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store_client.hpp"
@@ -21,7 +22,7 @@ namespace sb {
 /// What every call actor needs from its node.
 struct call_deps {
   persistence::store_client store;
-  caf::actor directory;
+  directory_actor directory;
   config::calls_config cfg;
   std::chrono::milliseconds request_timeout{5000};  ///< asking other actors (directory, devices)
   caf::actor matrix_sender;  ///< nudged after Matrix events are queued; invalid = no Matrix

@@ -10,7 +10,7 @@
 namespace sb {
 
 void recover_calls(caf::actor_system& sys, const persistence::store_client& store,
-                   caf::actor directory) {
+                   directory_actor directory) {
   auto started_us = now_us();
   store.ask_until_committed(
       sys, directory, std::chrono::seconds(1), "fail_unfinished_calls",

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "actors/directory/directory.hpp"
 #include "persistence/store_client.hpp"
 
 namespace sb {
@@ -15,6 +16,6 @@ namespace sb {
 /// until the database answers.
 /// It gives up when `directory` goes (the node is stopping).
 void recover_calls(caf::actor_system& sys, const persistence::store_client& store,
-                   caf::actor directory);
+                   directory_actor directory);
 
 }  // namespace sb

@@ -289,7 +289,7 @@ void flush_arrivals(webhook_stream_ptr self) {
           sm().received.inc();
           if (results[i].duplicate) sm().duplicates.inc();
           fresh = fresh || !results[i].duplicate;
-          (*batch)[i].promise.deliver(caf::make_message(results[i].id, results[i].duplicate));
+          (*batch)[i].promise.deliver(results[i].id, results[i].duplicate);
         }
         self->state.flushing = false;
         flush_arrivals(self);
@@ -335,8 +335,8 @@ void load(webhook_stream_ptr self, std::function<void()> then) {
       [self](const persistence::store_failure& f) { self->quit(f.to_error()); });
 }
 
-caf::result<caf::message> ingest(webhook_stream_ptr self, const std::string& body,
-                                 const std::string& signature) {
+caf::result<int64_t, bool> ingest(webhook_stream_ptr self, const std::string& body,
+                                  const std::string& signature) {
   auto& st = self->state;
   if (!st.active) return caf::make_error(errc::not_found, "no such app");
   auto verified = dialpad::verify_webhook(body, signature, st.secret, now_us() / 1'000'000);
@@ -364,31 +364,43 @@ caf::result<caf::message> ingest(webhook_stream_ptr self, const std::string& bod
   } else {
     key = "sha256:" + crypto::sha256_hex(e.payload);
   }
-  auto rp = self->make_response_promise();
+  auto rp = self->make_response_promise<int64_t, bool>();
   st.arrivals.push_back({{std::move(e), std::move(key)}, rp});
   flush_arrivals(self);
   return rp;
 }
 
-caf::behavior running(webhook_stream_ptr self) {
+/// The stream's behaviour. Until the app is loaded every message waits (skip); loading ends
+/// with become(running), which hands the skipped messages back in order.
+webhook_stream_actor::behavior_type running(webhook_stream_ptr self) {
   static actor_census census{"webhook_stream"};
+  auto loaded = [self] { return self->state.loaded; };
   return {
-      [=](ingest_atom, const std::string& body, const std::string& signature) {
+      [=](ingest_atom, const std::string& body,
+          const std::string& signature) -> caf::result<int64_t, bool> {
+        if (!loaded()) return caf::skip;
         census.on_message(self);
         return ingest(self, body, signature);
       },
-      [=](tick_atom) {
+      [=](tick_atom) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
         census.on_message(self);
         drain(self);
+        return caf::unit;
       },
-      [=](reload_atom) {
+      [=](reload_atom) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
         census.on_message(self);
         load(self, [] {});
+        return caf::unit;
       },
-      [=](caf::timeout_atom) {
+      [=](caf::timeout_atom) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
         if (!self->state.known) self->quit();
+        return caf::unit;
       },
-      [=](follow_atom, const cti_follower& who) {
+      [=](follow_atom, const cti_follower& who) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
         census.on_message(self);
         self->monitor(who.session);
         webhook_stream_state::follower f{who, who.since >= 0, {}};
@@ -396,14 +408,16 @@ caf::behavior running(webhook_stream_ptr self) {
         if (who.since >= 0) {
           catch_up(self, who.session.address(), who.since, self->state.last_seq);
         }
+        return caf::unit;
       },
   };
 }
 
 }  // namespace
 
-caf::behavior webhook_stream_actor(webhook_stream_ptr self, webhook_stream_deps deps,
-                                   std::string app_id) {
+webhook_stream_actor::behavior_type webhook_stream_impl(webhook_stream_ptr self,
+                                                        webhook_stream_deps deps,
+                                                        std::string app_id) {
   auto& st = self->state;
   st.deps = std::move(deps);
   st.app_id = std::move(app_id);
@@ -414,20 +428,19 @@ caf::behavior webhook_stream_actor(webhook_stream_ptr self, webhook_stream_deps 
                            [&](auto& x) { return x.who.session.address() == dm.source; }),
             f.end());
   });
-  self->set_default_handler(caf::skip);
   load(self, [self] {
+    self->state.loaded = true;
     // An id that names no app (a mistyped URL) must not keep an actor alive.
     if (!self->state.known)
       self->delayed_send(self, std::chrono::seconds(30), caf::timeout_atom::value);
-    self->set_default_handler(caf::print_and_drop);
     self->become(running(self));
     drain(self);  // whatever a previous run left unprocessed
   });
-  return {[](loaded_atom) {}};
+  return running(self);
 }
 
 void resume_webhook_streams(caf::actor_system& sys, const persistence::store_client& store,
-                            caf::actor directory) {
+                            directory_actor directory) {
   store.ask_until_committed(
       sys, directory, std::chrono::seconds(2), "pending_webhook_apps",
       [](soci::session& sql) { return persistence::apps_with_pending_webhooks(sql); },

@@ -3,8 +3,10 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <caf/event_based_actor.hpp>
-#include <caf/response_promise.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/directory/directory.hpp"
 #include "config/node_config.hpp"
 #include "persistence/cti/app_events.hpp"
 #include "persistence/cti/webhook_events.hpp"
@@ -49,12 +52,13 @@ struct webhook_stream_state {
   /// A verified delivery waiting for its commit, and who to answer then.
   struct arrival {
     persistence::webhook_delivery delivery;
-    caf::response_promise promise;
+    caf::typed_response_promise<int64_t, bool> promise;
   };
 
   webhook_stream_deps deps;
   std::string app_id;
   std::string tenant_id;
+  bool loaded = false;  ///< the app was read once: messages are handled, not skipped
   bool known = false;   ///< the app exists
   bool active = false;  ///< and is active
   std::optional<std::string> secret;
@@ -71,32 +75,36 @@ struct webhook_stream_state {
   static inline const char* name = "webhook_stream";
 };
 
-using webhook_stream_ptr = caf::stateful_actor<webhook_stream_state>*;
+/// A webhook stream's interface:
+///  ingest(body, signature header) → (event id, duplicate) once the delivery is committed;
+///      errc::unauthorized / bad_request with the reason when refused (nothing is stored),
+///      errc::not_found when the app is unknown or inactive.
+///  tick: process what is due (after ingestion, at startup, on a retry timer, after a replay).
+///  reload: the app changed (secret, active flag): read it again.
+///  follow(cti_follower): deliver the app's events to a client until its session ends, after
+///      replaying those after `since` from the store.
+///  timeout: a stream for an app that does not exist goes away.
+using webhook_stream_actor =
+    caf::typed_actor<caf::replies_to<ingest_atom, std::string, std::string>::with<int64_t, bool>,
+                     caf::reacts_to<tick_atom>, caf::reacts_to<reload_atom>,
+                     caf::reacts_to<caf::timeout_atom>, caf::reacts_to<follow_atom, cti_follower>>;
+
+using webhook_stream_ptr = webhook_stream_actor::stateful_pointer<webhook_stream_state>;
 
 /// One per CTI app ("webhooks:<app id>"): every delivery of the app's Dialpad webhooks, and
-/// every live client of its events, goes through it.
-///
-/// Messages:
-///  (ingest_atom, body, signature header) → (int64 event id, bool duplicate) after the event is
-///      committed; errc::unauthorized / bad_request with the reason when refused (nothing is
-///      stored), errc::not_found when the app is unknown or inactive.
-///  (tick_atom): process what is due (after ingestion, at startup, on a retry timer, after a
-///      replay).
-///  (reload_atom): the app changed (secret, active flag): read it again.
-///  (follow_atom, cti_follower): deliver the app's events to a client until its session ends,
-///      after replaying those after `since` from the store.
-///
-/// Events are processed in arrival order, each in its own store job that also marks it
-/// processed, so that a crash never applies one twice. A failing event is retried with
-/// exponential backoff without holding back the events behind it (state changes are
-/// monotonic, so order among retries does not matter), and is dead after cti.max_attempts.
-caf::behavior webhook_stream_actor(webhook_stream_ptr self, webhook_stream_deps deps,
-                                   std::string app_id);
+/// every live client of its events, goes through it. Events are processed in arrival order,
+/// each in a store job that also marks it processed, so that a crash never applies one twice.
+/// A failing event is retried with exponential backoff without holding back the events behind
+/// it (state changes are monotonic, so order among retries does not matter), and is dead after
+/// cti.max_attempts. Until the app is loaded, messages wait.
+webhook_stream_actor::behavior_type webhook_stream_impl(webhook_stream_ptr self,
+                                                        webhook_stream_deps deps,
+                                                        std::string app_id);
 
 /// At startup: wakes the stream of every app with events left unprocessed by a previous run
 /// (through the directory, which activates them).
 void resume_webhook_streams(caf::actor_system& sys, const persistence::store_client& store,
-                            caf::actor directory);
+                            directory_actor directory);
 
 }  // namespace sb
 

@@ -15,8 +15,9 @@ std::string kind_of(const std::string& logical_id) {
   return logical_id.substr(0, logical_id.find(':'));
 }
 
-caf::behavior directory_actor(caf::stateful_actor<directory_state>* self,
-                              std::map<std::string, activator> activators) {
+directory_actor::behavior_type directory_impl(
+    directory_actor::stateful_pointer<directory_state> self,
+    std::map<std::string, activator> activators) {
   static actor_census census{"directory"};
   census.track(self);
   self->state.activators = std::move(activators);
@@ -66,7 +67,7 @@ caf::behavior directory_actor(caf::stateful_actor<directory_state>* self,
         auto& st = self->state;
         auto it = st.ids_by_tag.find(tag);
         if (it == st.ids_by_tag.end()) return size_t{0};
-        for (const auto& id : it->second) self->send(st.entries[id], msg);
+        for (const auto& id : it->second) caf::anon_send(st.entries[id], msg);
         return it->second.size();
       },
       [=](kick_atom, const std::string& tag, uint16_t code, const std::string& reason) {
@@ -75,7 +76,7 @@ caf::behavior directory_actor(caf::stateful_actor<directory_state>* self,
         auto it = st.ids_by_tag.find(tag);
         if (it == st.ids_by_tag.end()) return size_t{0};
         for (const auto& id : it->second) {
-          self->send(st.entries[id], kick_atom::value, code, reason);
+          caf::anon_send(st.entries[id], kick_atom::value, code, reason);
         }
         return it->second.size();
       },

@@ -4,6 +4,8 @@
 #include <caf/actor_addr.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <functional>
 #include <map>
@@ -11,6 +13,9 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+#include "actors/identity/identity_atoms.hpp"
+#include "actors/runtime/atoms.hpp"
 
 namespace sb {
 
@@ -29,27 +34,37 @@ struct directory_state {
   static inline const char* name = "directory";
 };
 
-/// The node's directory: logical ids ("session:ws-7", "group:…", "call:…", "app:…") to actor
-/// handles. Callers only ever use logical ids, so an entity can move (passivate, re-activate,
-/// later: to another node) without callers noticing. Entries disappear when their actor dies;
-/// when the directory is told to exit, it takes every registered actor down with it.
-///
-/// Messages:
-///  (register_atom, id, actor) → bool: false if a live actor already holds `id`
-///  (register_atom, id, actor, std::vector<std::string> tags) → bool: the same, tagged
-///                               (sessions are tagged with their principal, "user:<id>")
-///  (tell_atom, tag, caf::message) → size_t: sends the message to every actor with the tag
-///  (kick_atom, tag, uint16_t code, std::string reason) → size_t: sends
-///                               (kick_atom, code, reason) to every actor with the tag
-///  (resolve_atom, id)         → actor: activates it through its kind's activator if needed;
-///                               errc::not_found when nothing is registered for the kind
-///  (list_atom, kind)          → std::vector<std::string>: live ids of that kind, sorted
-///  (lookup_atom, id)          → actor, or errc::not_found: like resolve, never activates
-///  (tagged_atom, tag)        → std::vector<caf::actor>: the live actors with the tag
-///  (online_atom, std::vector<std::string> tags) → std::vector<std::string>: those tags that
-///                               at least one live actor carries
-caf::behavior directory_actor(caf::stateful_actor<directory_state>* self,
-                              std::map<std::string, activator> activators);
+/// The directory's interface. Logical ids ("session:ws-7", "group:…", "call:…",
+/// "webhooks:…") name actors; callers only ever use logical ids, so an entity can move
+/// (passivate, re-activate, later: to another node) without callers noticing.
+///  register(id, actor[, tags]) → false if a live actor already holds `id`; sessions are
+///    tagged with their principal ("user:<id>", "tenant:<id>", …)
+///  tell(tag, message) → how many: sends the message to every actor with the tag
+///  kick(tag, code, reason) → how many: sends (kick, code, reason) to every actor with the tag
+///  resolve(id) → the actor, activated through its kind's activator if needed;
+///    errc::not_found when no activator is registered for the kind
+///  lookup(id) → the actor if live, or errc::not_found: never activates
+///  list(kind) → the live ids of that kind, sorted
+///  tagged(tag) → the live actors with the tag
+///  online(tags) → those of `tags` that at least one live actor carries
+/// Handles are dynamic (caf::actor): the directory holds every kind; each kind's interface
+/// header casts what it resolves (as_talk_group in talk_group.hpp, …).
+using directory_actor = caf::typed_actor<
+    caf::replies_to<register_atom, std::string, caf::actor>::with<bool>,
+    caf::replies_to<register_atom, std::string, caf::actor, std::vector<std::string>>::with<bool>,
+    caf::replies_to<tell_atom, std::string, caf::message>::with<size_t>,
+    caf::replies_to<kick_atom, std::string, uint16_t, std::string>::with<size_t>,
+    caf::replies_to<resolve_atom, std::string>::with<caf::actor>,
+    caf::replies_to<lookup_atom, std::string>::with<caf::actor>,
+    caf::replies_to<list_atom, std::string>::with<std::vector<std::string>>,
+    caf::replies_to<tagged_atom, std::string>::with<std::vector<caf::actor>>,
+    caf::replies_to<online_atom, std::vector<std::string>>::with<std::vector<std::string>>>;
+
+/// The node's directory. Entries disappear when their actor dies; when the directory is told
+/// to exit, it takes every registered actor down with it.
+directory_actor::behavior_type directory_impl(
+    directory_actor::stateful_pointer<directory_state> self,
+    std::map<std::string, activator> activators);
 
 /// "group" for "group:42"; the whole id when it has no ':'.
 std::string kind_of(const std::string& logical_id);

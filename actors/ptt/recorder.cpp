@@ -24,7 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using self_ptr = caf::stateful_actor<recorder_state>*;
+using self_ptr = recorder_actor::stateful_pointer<recorder_state>;
 
 metrics::counter& over_quota() {
   static auto& c = metrics::global().get_counter(
@@ -106,7 +106,7 @@ std::string recording_path(const std::string& dir, const std::string& message_id
   return (fs::path(dir) / "audio" / message_id).string();
 }
 
-caf::behavior recorder_actor(self_ptr self, recorder_deps deps) {
+recorder_actor::behavior_type recorder_impl(self_ptr self, recorder_deps deps) {
   static actor_census census{"recorder"};
   census.track(self);
   std::error_code ec;
@@ -183,14 +183,6 @@ caf::behavior recorder_actor(self_ptr self, recorder_deps deps) {
         self->delayed_send(self, std::chrono::hours(1), caf::tick_atom::value);
       },
   };
-}
-
-void commit_burst(caf::event_based_actor* self, const caf::actor& recorder, const std::string& key,
-                  persistence::ptt_message m, std::function<void(std::string, int64_t)> finish) {
-  auto duration = m.duration_ms;
-  self->request(recorder, caf::infinite, rec_close_atom::value, key, std::move(m))
-      .then([finish, duration](std::string& id) { finish(std::move(id), duration); },
-            [finish, duration](caf::error&) { finish({}, duration); });
 }
 
 }  // namespace sb

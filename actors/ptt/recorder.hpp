@@ -1,8 +1,8 @@
 #pragma once
 
-#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -10,11 +10,9 @@
 #include <map>
 #include <string>
 
+#include "actors/ptt/recorder_actor.hpp"
 #include "persistence/ptt/messages.hpp"
 #include "persistence/store_client.hpp"
-
-// Bursts are committed by the recorder of the same node.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::persistence::ptt_message)
 
 namespace sb {
 
@@ -39,19 +37,24 @@ struct recorder_state {
 /// block. Once an hour, deletes the recordings older than `retention_days` and marks their
 /// rows purged (the tenant's usage shrinks with them).
 ///
-/// Messages: (rec_open_atom, key); (rec_append_atom, key, audio_bytes);
-/// (rec_close_atom, key, ptt_message m) → std::string message id: the burst is kept under
-/// m.id and its row stored within the tenant's quota; "" when it held no audio, passed the
-/// quota (sb_ptt_recordings_over_quota_total) or could not be stored;
-/// (rec_size_atom, message id) → int64_t bytes, or errc::not_found;
-/// (rec_read_atom, message id, uint64_t offset, uint64_t max) → std::string: up to `max`
-/// bytes from `offset` (empty past the end), or errc::not_found.
-caf::behavior recorder_actor(caf::stateful_actor<recorder_state>* self, recorder_deps deps);
+/// Its interface is recorder_actor: rec_close keeps the burst under m.id and stores its row
+/// within the tenant's quota, answering "" when it held no audio, passed the quota
+/// (sb_ptt_recordings_over_quota_total) or could not be stored; rec_size and rec_read answer
+/// errc::not_found for a recording that is gone; rec_read answers up to `max` bytes from
+/// `offset` (empty past the end).
+recorder_actor::behavior_type recorder_impl(recorder_actor::stateful_pointer<recorder_state> self,
+                                            recorder_deps deps);
 
 /// Finishes a burst from inside `self`: the recorder closes the recording `key` and stores `m`
 /// (with its size); then `finish(message id, m.duration_ms)`, with "" when nothing was kept.
-void commit_burst(caf::event_based_actor* self, const caf::actor& recorder, const std::string& key,
-                  persistence::ptt_message m, std::function<void(std::string, int64_t)> finish);
+template <class Self>
+void commit_burst(Self* self, const recorder_actor& recorder, const std::string& key,
+                  persistence::ptt_message m, std::function<void(std::string, int64_t)> finish) {
+  auto duration = m.duration_ms;
+  self->request(recorder, caf::infinite, rec_close_atom::value, key, std::move(m))
+      .then([finish, duration](std::string& id) { finish(std::move(id), duration); },
+            [finish, duration](caf::error&) { finish({}, duration); });
+}
 
 /// Where a recording lives, for serving it; "" when `message_id` is not a plausible name.
 std::string recording_path(const std::string& dir, const std::string& message_id);

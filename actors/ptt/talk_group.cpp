@@ -21,7 +21,7 @@ namespace sb {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<talk_group_state>*;
+using self_ptr = talk_group_actor::stateful_pointer<talk_group_state>;
 using clock_type = std::chrono::steady_clock;
 using kind = ptt::talk_event::kind;
 
@@ -111,7 +111,7 @@ void fan_out(self_ptr self, const ptt::talk_event& e, const std::string& user,
   job.audio = e.what == kind::audio;
   if (!laned) return deliver(st.listeners, job);
   for (size_t i = 0; i < st.lanes.size(); ++i) {
-    self->send(st.lanes[i], fanout_atom::value, job, st.lane_rosters[i]);
+    caf::anon_send(st.lanes[i], fanout_atom::value, job, st.lane_rosters[i]);
   }
 }
 
@@ -207,10 +207,14 @@ void remove_listeners(self_ptr self, const std::function<bool(const listener&)>&
   schedule_idle_check(self);
 }
 
-caf::behavior running(self_ptr self) {
+/// The group's behaviour. Until the channel and its members are loaded every message waits
+/// (skip); loading ends with become(running), which hands the skipped messages back in order.
+talk_group_actor::behavior_type running(self_ptr self) {
   static actor_census census{"talk_group"};
+  auto loaded = [self] { return !self->state.tenant_id.empty(); };
   return {
       [=](subscribe_atom, listener& l) -> caf::result<bool> {
+        if (!loaded()) return caf::skip;
         census.on_message(self);
         auto add = [self](listener l) {
           auto& st = self->state;
@@ -242,13 +246,16 @@ caf::behavior running(self_ptr self) {
             [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
         return rp;
       },
-      [=](unsubscribe_atom, const std::string& session_id) {
+      [=](unsubscribe_atom, const std::string& session_id) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
         census.on_message(self);
         remove_listeners(
             self, [&](const listener& l) { return l.session_id == session_id; },
             ptt::release_reason::disconnected);
+        return caf::unit;
       },
-      [=](talk_start_atom, const floor_request& r) {
+      [=](talk_start_atom, const floor_request& r) -> caf::result<uint8_t> {
+        if (!loaded()) return caf::skip;
         census.on_message(self);
         auto& st = self->state;
         // An emergency broadcast comes from a dispatcher the session has checked: it needs
@@ -279,6 +286,7 @@ caf::behavior running(self_ptr self) {
       },
       [=](talk_stop_atom, const std::string&,
           const std::string& user_id) -> caf::result<std::string, int64_t> {
+        if (!loaded()) return caf::skip;
         census.on_message(self);
         auto& st = self->state;
         // Only the holder's STOP frees the floor (the original let anyone's STOP clear it).
@@ -290,13 +298,14 @@ caf::behavior running(self_ptr self) {
         return rp;
       },
       [=](audio_atom, const std::string& session_id, const std::string& user_id,
-          const audio_bytes& opus, int64_t sent_us) {
+          const audio_bytes& opus, int64_t sent_us) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
         census.on_message(self);
         auto& st = self->state;
         // Audio only from the holder's own connection: the floor is enforced here.
         if (!st.floor || st.floor->user_id != user_id || st.floor->session_id != session_id) {
           pm().frames_refused.inc();
-          return;
+          return caf::unit;
         }
         pm().frames_in.inc();
         st.floor->last_audio = clock_type::now();
@@ -306,9 +315,11 @@ caf::behavior running(self_ptr self) {
         auto e = event_of(self, kind::audio, user_id);
         e.payload = opus;
         fan_out(self, e, user_id, false, sent_us);
+        return caf::unit;
       },
       [=](text_atom, const std::string&, const std::string& user_id,
           const std::string& text) -> caf::result<std::string> {
+        if (!loaded()) return caf::skip;
         census.on_message(self);
         auto& st = self->state;
         if (!st.members.count(user_id)) return caf::make_error(errc::forbidden);
@@ -340,7 +351,8 @@ caf::behavior running(self_ptr self) {
             [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
         return rp;
       },
-      [=](membership_atom) {
+      [=](membership_atom) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
         census.on_message(self);
         self->state.deps.store.ask(
             self, shard_of(self), "group_members",
@@ -356,7 +368,7 @@ caf::behavior running(self_ptr self) {
                   [&](const listener& l) {
                     if (st.members.count(l.user_id)) return false;
                     // Tell the session, so that it stops sending here too.
-                    self->send(l.session, unsubscribe_atom::value, st.channel_id);
+                    caf::anon_send(l.session, unsubscribe_atom::value, st.channel_id);
                     return true;
                   },
                   ptt::release_reason::removed);
@@ -365,30 +377,36 @@ caf::behavior running(self_ptr self) {
               spdlog::warn("group {}: membership reload failed: {}", self->state.channel_id,
                            code_string(f.code));
             });
+        return caf::unit;
       },
-      [=](traffic_atom) {
+      [=](traffic_atom) -> caf::result<bool, std::string, int64_t> {
+        if (!loaded()) return caf::skip;
         census.on_message(self);
         auto& st = self->state;
         bool active = st.floor.has_value();
-        return caf::make_message(active, active ? st.floor->user_id : st.last_talker,
-                                 st.last_audio_ms);
+        return {active, active ? st.floor->user_id : st.last_talker, st.last_audio_ms};
       },
-      [=](floor_timer_atom, uint64_t burst, uint8_t reason) {
+      [=](floor_timer_atom, uint64_t burst, uint8_t reason) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
         auto& st = self->state;
         if (st.floor && st.floor->burst == burst) {
           release(self, static_cast<ptt::release_reason>(reason));
         }
+        return caf::unit;
       },
-      [=](caf::timeout_atom, uint64_t generation) {
+      [=](caf::timeout_atom, uint64_t generation) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
         auto& st = self->state;
         if (generation == st.idle_generation && st.listeners.empty() && !st.floor) self->quit();
+        return caf::unit;
       },
   };
 }
 
 }  // namespace
 
-caf::behavior talk_group_actor(self_ptr self, group_deps deps, std::string channel_id) {
+talk_group_actor::behavior_type talk_group_impl(self_ptr self, group_deps deps,
+                                                std::string channel_id) {
   static actor_census census{"talk_group"};
   census.track(self);
   auto& st = self->state;
@@ -399,8 +417,6 @@ caf::behavior talk_group_actor(self_ptr self, group_deps deps, std::string chann
         self, [&](const listener& l) { return l.session.address() == dm.source; },
         ptt::release_reason::disconnected);
   });
-  // Until the channel and its members are loaded, every other message waits in the mailbox.
-  self->set_default_handler(caf::skip);
   using loaded = std::pair<std::optional<persistence::ptt_channel>, std::vector<std::string>>;
   st.deps.store.ask(
       self, shard_of(self), "load_group",
@@ -420,12 +436,11 @@ caf::behavior talk_group_actor(self_ptr self, group_deps deps, std::string chann
         st.tenant_id = channel->tenant_id;
         st.event_id = channel->event_id;
         st.members = {members.begin(), members.end()};
-        self->set_default_handler(caf::print_and_drop);
         self->become(running(self));
         schedule_idle_check(self);
       },
       [self](const persistence::store_failure& f) { self->quit(f.to_error()); });
-  return {[](loaded_atom) {}};
+  return running(self);
 }
 
 }  // namespace sb

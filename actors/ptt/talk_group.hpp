@@ -3,6 +3,8 @@
 #include <caf/actor.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <array>
 #include <chrono>
@@ -13,6 +15,7 @@
 
 #include "actors/ptt/fanout.hpp"
 #include "actors/ptt/ptt_atoms.hpp"
+#include "actors/ptt/recorder_actor.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store_client.hpp"
 #include "protocols/ptt/encoder.hpp"
@@ -23,7 +26,7 @@ namespace sb {
 /// What every talk group needs from its node.
 struct group_deps {
   persistence::store_client store;
-  caf::actor recorder;
+  recorder_actor recorder;
   config::ptt_config cfg;
   std::array<const ptt::encoder*, kWires> encoders{};
 };
@@ -75,6 +78,30 @@ struct talk_group_state {
   static inline const char* name = "talk_group";
 };
 
+/// A talk group's interface:
+///  subscribe(listener) → false when the user is not a member
+///  unsubscribe(session id)
+///  talk_start(floor_request) → floor_answer (as uint8_t)
+///  talk_stop(session id, user id) → (message id, duration ms); an empty id when the caller
+///      did not hold the floor
+///  audio(session id, user id, opus, sent steady_us): forwarded only from the holder, and only
+///      while younger than ptt.max_audio_lag_ms
+///  text(session id, user id, text) → message id
+///  membership: reload the listeners; drop connections of users removed
+///  traffic → (active, talker, last audio epoch ms)
+///  floor_timer(burst, reason), timeout(generation): the group's own timers
+using talk_group_actor = caf::typed_actor<
+    caf::replies_to<subscribe_atom, listener>::with<bool>,
+    caf::reacts_to<unsubscribe_atom, std::string>,
+    caf::replies_to<talk_start_atom, floor_request>::with<uint8_t>,
+    caf::replies_to<talk_stop_atom, std::string, std::string>::with<std::string, int64_t>,
+    caf::reacts_to<audio_atom, std::string, std::string, audio_bytes, int64_t>,
+    caf::replies_to<text_atom, std::string, std::string, std::string>::with<std::string>,
+    caf::reacts_to<membership_atom>,
+    caf::replies_to<traffic_atom>::with<bool, std::string, int64_t>,
+    caf::reacts_to<floor_timer_atom, uint64_t, uint8_t>,
+    caf::reacts_to<caf::timeout_atom, uint64_t>>;
+
 /// One actor per channel (talk group), activated on demand as "group:<channel id>". It loads
 /// the channel's listeners from the store on start (deferring other messages until then),
 /// grants the floor to one talker at a time, fans each audio packet out to every other
@@ -82,20 +109,14 @@ struct talk_group_state {
 /// for slow listeners; from ptt.fanout_lane_listeners listeners on, split over fan-out lanes
 /// that write in parallel), records bursts, and forgets itself after ptt.group_idle_ms without
 /// listeners.
-///
-/// Messages:
-///  (subscribe_atom, listener) → bool: false when the user is not a member
-///  (unsubscribe_atom, session id)
-///  (talk_start_atom, floor_request) → uint8_t floor_answer
-///  (talk_stop_atom, session id, user id) → (std::string message id, int64_t duration ms);
-///      an empty id when the caller did not hold the floor
-///  (audio_atom, session id, user id, audio_bytes, int64_t sent steady_us): forwarded only
-///      from the holder, and only while younger than ptt.max_audio_lag_ms
-///  (text_atom, session id, user id, std::string text) → std::string message id
-///  (membership_atom): reload the listeners; drop connections of users removed
-///  (traffic_atom) → (bool active, std::string talker, int64_t last audio epoch ms)
-caf::behavior talk_group_actor(caf::stateful_actor<talk_group_state>* self, group_deps deps,
-                               std::string channel_id);
+talk_group_actor::behavior_type talk_group_impl(
+    talk_group_actor::stateful_pointer<talk_group_state> self, group_deps deps,
+    std::string channel_id);
+
+/// The group the directory resolved (a dynamic handle) as what it is.
+inline talk_group_actor as_talk_group(const caf::actor& a) {
+  return caf::actor_cast<talk_group_actor>(a);
+}
 
 }  // namespace sb
 

@@ -44,7 +44,8 @@ void start_emergency(session_ptr self, const session_deps& deps, const std::stri
           self->request(deps.directory, deps.request_timeout, resolve_atom::value,
                         "group:" + channel)
               .then(
-                  [self, deps, channel, granted, one_done](caf::actor& group) {
+                  [self, deps, channel, granted, one_done](caf::actor& resolved) {
+                    auto group = as_talk_group(resolved);
                     floor_request r{self->state.id, deps.who.id, true, true, {}};
                     self->request(group, deps.request_timeout, talk_start_atom::value, r)
                         .then(

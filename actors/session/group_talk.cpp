@@ -65,7 +65,8 @@ void update_channel(session_ptr self, const session_deps& deps, const std::strin
   }
   self->request(deps.directory, deps.request_timeout, resolve_atom::value, "group:" + channel)
       .then(
-          [self, deps, channel, dispatcher, done](caf::actor& group) {
+          [self, deps, channel, dispatcher, done](caf::actor& resolved) {
+            auto group = as_talk_group(resolved);
             listener me{self->state.id, deps.who.id, deps.out, deps.protocol,
                         caf::actor_cast<caf::actor>(self)};
             self->request(group, deps.request_timeout, subscribe_atom::value, std::move(me))

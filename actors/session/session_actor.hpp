@@ -1,5 +1,8 @@
 #pragma once
 
+#include "actors/directory/directory.hpp"
+#include "actors/ptt/recorder_actor.hpp"
+
 #include <caf/actor.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -28,13 +31,13 @@ struct session_deps {
   principal who;                  ///< authenticated at the upgrade
   std::vector<std::string> tags;  ///< directory tags: principal, tenant, API key
   persistence::store_client store;
-  caf::actor directory;
+  directory_actor directory;
   std::shared_ptr<lifecycle> node;
   uint32_t max_inflight = 256;
   std::chrono::milliseconds request_timeout{5000};  ///< asking other actors (groups, directory)
   wire protocol = wire::native;
   const ptt::encoder* encoder = nullptr;   ///< talk events in this session's protocol
-  caf::actor recorder;                     ///< for private talk bursts
+  recorder_actor recorder;                 ///< for private talk bursts
   std::string device_id;                   ///< VoicePing: the client's device
   bool user_add = false;                   ///< VoicePing: USER_ADD/USER_REMOVE are honoured
   std::shared_ptr<const call_deps> calls;  ///< native user sessions: calls (else null)
@@ -43,7 +46,7 @@ struct session_deps {
 
 /// A talk group the session listens to.
 struct joined_channel {
-  caf::actor group;
+  talk_group_actor group;
   bool dispatcher = false;
 };
 
@@ -65,7 +68,7 @@ struct session_state {
   std::map<std::string, direct_burst> direct;      ///< by recipient user id
   /// An emergency broadcast in progress: the event and the groups that granted it.
   std::string emergency_event;
-  std::map<std::string, caf::actor> emergency_groups;
+  std::map<std::string, talk_group_actor> emergency_groups;
   /// Client messages wait in `pending` (at most max_inflight) until the session has joined its
   /// talk groups, so that a START sent right after connecting is not refused.
   bool ready = false;

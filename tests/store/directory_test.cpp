@@ -25,7 +25,7 @@ struct directory_fixture {
         return {[id](caf::get_atom) { return id; }};
       });
     };
-    directory = sys.spawn(directory_actor, activators);
+    directory = sys.spawn(directory_impl, activators);
   }
   ~directory_fixture() { caf::anon_send_exit(directory, caf::exit_reason::user_shutdown); }
 
@@ -42,7 +42,7 @@ struct directory_fixture {
 
   caf::actor_system_config cfg;
   caf::actor_system sys;
-  caf::actor directory;
+  directory_actor directory;
   std::atomic<int> activations{0};
 };
 

@@ -213,19 +213,21 @@ int run_node(const config::node_config& cfg) {
     return 1;
   }
   auto recorder = sys.spawn<caf::detached>(
-      recorder_actor, recorder_deps{cfg.ptt.recordings_dir, cfg.ptt.retention_days,
-                                    cfg.ptt.recording_quota_bytes, store_client});
+      recorder_impl, recorder_deps{cfg.ptt.recordings_dir, cfg.ptt.retention_days,
+                                   cfg.ptt.recording_quota_bytes, store_client});
   group_deps groups{store_client, recorder, cfg.ptt, ptt_encoders()};
   webhook_stream_deps streams{store_client, cfg.cti};
   std::map<std::string, activator> activators{
       {"group",
        [groups](caf::actor_system& s, const std::string& id) {
-         return s.spawn(talk_group_actor, groups, id.substr(id.find(':') + 1));
+         return caf::actor_cast<caf::actor>(
+             s.spawn(talk_group_impl, groups, id.substr(id.find(':') + 1)));
        }},
       {"webhooks", [streams](caf::actor_system& s, const std::string& id) {
-         return s.spawn(webhook_stream_actor, streams, id.substr(id.find(':') + 1));
+         return caf::actor_cast<caf::actor>(
+             s.spawn(webhook_stream_impl, streams, id.substr(id.find(':') + 1)));
        }}};
-  auto directory = sys.spawn(directory_actor, activators);
+  auto directory = sys.spawn(directory_impl, activators);
   resume_webhook_streams(sys, store_client, directory);
   recover_calls(sys, store_client, directory);
 
