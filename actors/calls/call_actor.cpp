@@ -25,7 +25,8 @@ persistence::shard_key call_shard(const std::string& call_id) {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<call_state>*;
+using self_ptr = call_actor::stateful_pointer<call_state>;
+using call_promise = caf::typed_response_promise<calls::call_row>;
 using calls::call_action;
 using calls::call_row;
 using matrix_list = std::vector<persistence::matrix_event>;
@@ -46,7 +47,7 @@ void add_matrix(matrix_list& out, std::optional<persistence::matrix_event> e) {
 // --- devices -----------------------------------------------------------------------------
 
 void send_frame(self_ptr self, const std::string& user_id, const ws::frame_ptr& f) {
-  for (const auto& d : self->state.devices[user_id]) self->send(d, call_atom::value, f);
+  for (const auto& d : self->state.devices[user_id]) caf::anon_send(d, call_atom::value, f);
 }
 
 /// Sends `frame` to the devices of every party but `except` (a user id, or "").
@@ -77,7 +78,7 @@ void adopt_device(self_ptr self, const call_command& cmd) {
 /// Tells the Matrix sender that events were queued (no-op without Matrix).
 void nudge_matrix(self_ptr self) {
   if (self->state.deps.matrix_sender)
-    self->send(self->state.deps.matrix_sender, matrix_atom::value);
+    caf::anon_send(self->state.deps.matrix_sender, matrix_atom::value);
 }
 
 /// Commits `next` with its audit event (and Matrix events), then makes it the call's state and
@@ -167,11 +168,11 @@ caf::error refuse(errc code, std::string message) {
 
 // --- setting up ------------------------------------------------------------------------------
 
-void start_ringing(self_ptr self, caf::response_promise rp);
+void start_ringing(self_ptr self, call_promise rp);
 
 /// Looks up the devices of the parties from `index` on (the caller's too when it called over
 /// REST), then rings.
-void find_devices(self_ptr self, size_t index, bool caller_has_device, caf::response_promise rp) {
+void find_devices(self_ptr self, size_t index, bool caller_has_device, call_promise rp) {
   auto& c = self->state.call;
   if (index == 0 && caller_has_device) index = 1;
   if (index >= c.participants.size()) return start_ringing(self, std::move(rp));
@@ -194,7 +195,7 @@ void arm_ring_timer(self_ptr self) {
                      ++self->state.ring_timer);
 }
 
-void start_ringing(self_ptr self, caf::response_promise rp) {
+void start_ringing(self_ptr self, call_promise rp) {
   auto& st = self->state;
   call_row next = st.call;
   bool any = false;
@@ -239,8 +240,7 @@ void start_ringing(self_ptr self, caf::response_promise rp) {
       fail);
 }
 
-void on_invite(self_ptr self, const std::string& id, call_setup& setup) {
-  auto rp = self->make_response_promise();
+void on_invite(self_ptr self, const std::string& id, call_setup& setup, call_promise rp) {
   auto& st = self->state;
   if (setup.callees.size() + 1 > st.deps.cfg.max_participants) {
     rp.deliver(refuse(errc::limit_reached,
@@ -306,17 +306,17 @@ void on_invite(self_ptr self, const std::string& id, call_setup& setup) {
 
 // --- transitions -----------------------------------------------------------------------------
 
-void on_answer(self_ptr self, const call_command& cmd, caf::response_promise rp) {
+void on_answer(self_ptr self, const call_command& cmd, call_promise rp) {
   auto& c = self->state.call;
   auto* p = c.participant(cmd.user_id);
   if (p->role == "caller") {
-    return rp.deliver(refuse(errc::forbidden, "the caller cannot answer their own call"));
+    return void(rp.deliver(refuse(errc::forbidden, "the caller cannot answer their own call")));
   }
   if (p->status == "joined")
-    return rp.deliver(refuse(errc::conflict, "you already answered this call"));
+    return void(rp.deliver(refuse(errc::conflict, "you already answered this call")));
   if (!is_ringing(*p)) {
-    return rp.deliver(
-        refuse(errc::conflict, "this call can no longer be answered (you are " + p->status + ")"));
+    return void(rp.deliver(
+        refuse(errc::conflict, "this call can no longer be answered (you are " + p->status + ")")));
   }
   call_row next = c;
   auto now = now_us();
@@ -334,7 +334,7 @@ void on_answer(self_ptr self, const call_command& cmd, caf::response_promise rp)
           auto elsewhere =
               ws::text_frame(native::encode_call_answered_elsewhere(self->state.call.id));
           for (const auto& d : devices) {
-            if (d != cmd.device) self->send(d, call_atom::value, elsewhere);
+            if (d != cmd.device) caf::anon_send(d, call_atom::value, elsewhere);
           }
           devices.clear();
           add_device(self, cmd.user_id, cmd.device);
@@ -356,7 +356,7 @@ void announce_left(self_ptr self, const std::string& user_id, const std::string&
 /// A party leaves (ended, declined, timed out or dropped): the call ends when it cannot go on
 /// (before an answer: the caller left or nobody rings any more; after: fewer than two remain).
 void leave(self_ptr self, const std::string& user_id, std::string status, std::string reason,
-           std::optional<std::string> by, caf::response_promise rp) {
+           std::optional<std::string> by, call_promise rp) {
   auto& c = self->state.call;
   call_row next = c;
   auto now = now_us();
@@ -389,26 +389,26 @@ void leave(self_ptr self, const std::string& user_id, std::string status, std::s
   end_call(self, std::move(next), std::move(by), deliver, failed);
 }
 
-void on_reject(self_ptr self, const call_command& cmd, caf::response_promise rp) {
+void on_reject(self_ptr self, const call_command& cmd, call_promise rp) {
   auto* p = self->state.call.participant(cmd.user_id);
   if (p->role == "caller") {
-    return rp.deliver(
-        refuse(errc::forbidden, "the caller ends a call (call.end), it cannot reject it"));
+    return void(rp.deliver(
+        refuse(errc::forbidden, "the caller ends a call (call.end), it cannot reject it")));
   }
   if (p->status == "joined") {
-    return rp.deliver(refuse(errc::conflict, "you answered this call; end it instead"));
+    return void(rp.deliver(refuse(errc::conflict, "you answered this call; end it instead")));
   }
   if (!is_ringing(*p)) {
-    return rp.deliver(refuse(errc::conflict, "this call is no longer ringing for you"));
+    return void(rp.deliver(refuse(errc::conflict, "this call is no longer ringing for you")));
   }
   leave(self, cmd.user_id, "declined", "rejected", cmd.user_id, std::move(rp));
 }
 
-void on_end(self_ptr self, const call_command& cmd, caf::response_promise rp) {
+void on_end(self_ptr self, const call_command& cmd, call_promise rp) {
   auto* p = self->state.call.participant(cmd.user_id);
   if (is_ringing(*p)) return on_reject(self, cmd, std::move(rp));  // hanging up a ringing call
   if (p->status != "joined") {
-    return rp.deliver(refuse(errc::conflict, "you are no longer in this call (" + p->status + ")"));
+    return void(rp.deliver(refuse(errc::conflict, "you are no longer in this call (" + p->status + ")")));
   }
   leave(self, cmd.user_id, "left", "hangup", cmd.user_id, std::move(rp));
 }
@@ -476,23 +476,23 @@ matrix_list matrix_of_signal(self_ptr self, const call_command& cmd) {
 
 /// Relays SDP, ICE or a media change at once, then audits it (and queues its Matrix event);
 /// answers after that commit.
-void on_signal(self_ptr self, const call_command& cmd, caf::response_promise rp) {
+void on_signal(self_ptr self, const call_command& cmd, call_promise rp) {
   auto& st = self->state;
   auto& cfg = st.deps.cfg;
   auto* p = st.call.participant(cmd.user_id);
   if (p->status != "joined") {
-    return rp.deliver(refuse(errc::conflict, fmt::format("answer the call before sending {}",
-                                                         calls::action_name(cmd.action))));
+    return void(rp.deliver(refuse(errc::conflict, fmt::format("answer the call before sending {}",
+                                                         calls::action_name(cmd.action)))));
   }
   size_t limit = cmd.action == call_action::ice ? cfg.max_candidate_bytes : cfg.max_sdp_bytes;
   if (cmd.action != call_action::media && cmd.payload.size() > limit) {
-    return rp.deliver(
+    return void(rp.deliver(
         refuse(errc::payload_too_large,
                fmt::format("{} is larger than {} bytes",
-                           cmd.action == call_action::ice ? "the candidate" : "sdp", limit)));
+                           cmd.action == call_action::ice ? "the candidate" : "sdp", limit))));
   }
   auto targets = targets_of(st.call, cmd);
-  if (auto* err = std::get_if<caf::error>(&targets)) return rp.deliver(*err);
+  if (auto* err = std::get_if<caf::error>(&targets)) return void(rp.deliver(*err));
   boost::json::object detail{
       {"to", cmd.to.empty() ? boost::json::value(nullptr) : boost::json::value(cmd.to)}};
   if (cmd.action == call_action::media) {
@@ -528,13 +528,12 @@ void on_signal(self_ptr self, const call_command& cmd, caf::response_promise rp)
       [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
 }
 
-void on_command(self_ptr self, call_command& cmd) {
-  auto rp = self->make_response_promise();
+void on_command(self_ptr self, call_command& cmd, call_promise rp) {
   auto& c = self->state.call;
   if (auto no = calls::refusal_for(&c, cmd.tenant_id, cmd.user_id, cmd.action)) {
-    return rp.deliver(refuse(no->code, std::move(no->message)));
+    return void(rp.deliver(refuse(no->code, std::move(no->message))));
   }
-  if (cmd.action == call_action::status) return rp.deliver(c);
+  if (cmd.action == call_action::status) return void(rp.deliver(c));
   if (cmd.action != call_action::answer) adopt_device(self, cmd);
   switch (cmd.action) {
     case call_action::answer:
@@ -551,8 +550,9 @@ void on_command(self_ptr self, call_command& cmd) {
 // --- timers and dropped devices --------------------------------------------------------------
 
 /// Retries a timer-driven transition whose commit failed (the database was away).
-void retry_later(self_ptr self, caf::message msg) {
-  self->delayed_send(self, std::chrono::seconds(1), std::move(msg));
+template <class... Ts>
+void retry_later(self_ptr self, Ts... msg) {
+  self->delayed_send(self, std::chrono::seconds(1), msg...);
 }
 
 void on_ring_timeout(self_ptr self, uint64_t generation) {
@@ -568,7 +568,7 @@ void on_ring_timeout(self_ptr self, uint64_t generation) {
     if (is_ringing(p)) p.status = "missed";
   }
   auto failed = [self, generation](caf::error&) {
-    retry_later(self, caf::make_message(ring_timer_atom::value, generation));
+    retry_later(self, ring_timer_atom::value, generation);
   };
   if (count_joined(next) < 2) {
     finish(next, "missed", "no_answer");
@@ -591,7 +591,7 @@ void on_grace_over(self_ptr self, const std::string& user_id, uint64_t generatio
   if (!p || p->status != "joined" || !st.devices[user_id].empty()) return;
   st.grace.erase(it);
   // The promise answers nobody: a timer asked.
-  auto rp = self->make_response_promise();
+  auto rp = self->make_response_promise<calls::call_row>();
   leave(self, user_id, "left", "disconnected", std::nullopt, rp);
 }
 
@@ -619,19 +619,23 @@ std::string call_device_tag(const std::string& user_id) {
   return "calls:" + user_id;
 }
 
-caf::behavior call_actor(self_ptr self, call_deps deps, std::string id) {
+call_actor::behavior_type call_impl(self_ptr self, call_deps deps, std::string id) {
   static actor_census census{"call"};
   census.track(self);
   self->state.deps = std::move(deps);
   self->set_down_handler([self](caf::down_msg& dm) { on_device_down(self, dm.source); });
   return {
-      [=](invite_atom, call_setup& setup) {
+      [=](invite_atom, call_setup& setup) -> caf::result<calls::call_row> {
         census.on_message(self);
-        on_invite(self, id, setup);
+        auto rp = self->make_response_promise<calls::call_row>();
+        on_invite(self, id, setup, rp);
+        return rp;
       },
-      [=](call_cmd_atom, call_command& cmd) {
+      [=](call_cmd_atom, call_command& cmd) -> caf::result<calls::call_row> {
         census.on_message(self);
-        on_command(self, cmd);
+        auto rp = self->make_response_promise<calls::call_row>();
+        on_command(self, cmd, rp);
+        return rp;
       },
       [=](ring_timer_atom, uint64_t generation) { on_ring_timeout(self, generation); },
       [=](grace_timer_atom, const std::string& user_id, uint64_t generation) {

@@ -4,6 +4,8 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <chrono>
 #include <map>
@@ -71,6 +73,18 @@ struct call_state {
   static inline const char* name = "call";
 };
 
+/// A call actor's interface:
+///  invite(call_setup) → the call: the first message; answered once the call rings (or was
+///      missed)
+///  call_cmd(call_command) → the call: errc forbidden / conflict / not_found /
+///      payload_too_large with a message
+///  ring_timer(generation), grace_timer(user, generation): the call's own timers
+using call_actor = caf::typed_actor<
+    caf::replies_to<invite_atom, call_setup>::with<calls::call_row>,
+    caf::replies_to<call_cmd_atom, call_command>::with<calls::call_row>,
+    caf::reacts_to<ring_timer_atom, uint64_t>,
+    caf::reacts_to<grace_timer_atom, std::string, uint64_t>>;
+
 /// One actor per live call, registered as "call:<id>" until the call is over (then its row,
 /// participants, events and history are in the store, and the actor quits).
 ///
@@ -79,13 +93,8 @@ struct call_state {
 /// calls.reconnect_grace_ms). Every transition is committed before it is announced or answered.
 /// Signaling (SDP, ICE, media toggles) is relayed at once to the named peer or to every other
 /// participant, in order, then audited.
-///
-/// Messages:
-///  (invite_atom, call_setup) → calls::call_row: the first message; answered once the call
-///      rings (or was missed)
-///  (call_cmd_atom, call_command) → calls::call_row: errc forbidden / conflict / not_found /
-///      payload_too_large with a message
-caf::behavior call_actor(caf::stateful_actor<call_state>* self, call_deps deps, std::string id);
+call_actor::behavior_type call_impl(call_actor::stateful_pointer<call_state> self, call_deps deps,
+                                    std::string id);
 
 /// The directory tag of a user's sessions that can take calls (native WebSocket sessions).
 std::string call_device_tag(const std::string& user_id);

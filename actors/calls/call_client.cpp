@@ -50,7 +50,7 @@ void answer_finished(caf::event_based_actor* self, const call_deps& deps,
 
 void place_call(caf::actor_system& sys, const call_deps& deps, call_setup setup, call_ok ok,
                 call_failed failed) {
-  auto call = sys.spawn(call_actor, deps, crypto::random_uuid());
+  auto call = sys.spawn(call_impl, deps, crypto::random_uuid());
   sys.spawn([call, timeout = invite_timeout(deps), setup = std::move(setup), ok,
              failed](caf::event_based_actor* self) {
     self->request(call, timeout, invite_atom::value, setup)
@@ -76,7 +76,8 @@ void ask_call(caf::actor_system& sys, const call_deps& deps, const std::string& 
     self->request(deps.directory, deps.request_timeout, lookup_atom::value, "call:" + call_id)
         .then(
             [self, deps, call_id, cmd, ok, failed](const caf::actor& call) {
-              self->request(call, deps.request_timeout * 2, call_cmd_atom::value, cmd)
+              self->request(caf::actor_cast<call_actor>(call), deps.request_timeout * 2,
+                            call_cmd_atom::value, cmd)
                   .then(
                       [self, ok](const calls::call_row& c) {
                         ok(c);
