@@ -110,7 +110,7 @@ void handle_voiceping_upgrade(context& ctx, http::request req,
       auto deps = session_deps_for(ctx, who, tags, out, wire::voiceping);
       deps.device_id = creds.device_id;
       deps.user_add = user_add;
-      auto session = ctx.sys.spawn(session_actor, std::move(deps));
+      auto session = ctx.sys.spawn(session_impl, std::move(deps));
       auto budget = message_budget_for(ctx, who, *out);
       return holding_slot(
           std::make_shared<voiceping::adapter>(std::move(session), std::move(out), budget), slot);

@@ -77,13 +77,14 @@ void accept(context& ctx, const http::request& req, principal who, const ws_cred
   protocols::ws_accept accept;
   accept.subprotocol = creds.subprotocol;
   accept.attach = [&ctx, who, tags, cti, slot](ws::outbound_ptr out) -> ws::handler_ptr {
-    auto session = ctx.sys.spawn(session_actor, session_deps_for(ctx, who, tags, out));
+    auto session = ctx.sys.spawn(session_impl, session_deps_for(ctx, who, tags, out));
     if (who.type == principal::kind::app) {
       // The app's webhook stream writes its events to this connection until the session ends.
-      tell_entity(ctx, "webhooks:" + who.id,
-                  caf::make_message(follow_atom::value,
-                                    cti_follower{session, out, cti.crm_user, cti.since}),
-                  true);
+      tell_entity(
+          ctx, "webhooks:" + who.id,
+          caf::make_message(follow_atom::value, cti_follower{caf::actor_cast<caf::actor>(session),
+                                                             out, cti.crm_user, cti.since}),
+          true);
     }
     auto budget = message_budget_for(ctx, who, *out);
     return holding_slot(

@@ -29,15 +29,15 @@ ptt::talk_event event_to(const session_deps& deps, kind what, const std::string&
   return e;
 }
 
-void send_to(session_ptr self, const std::vector<caf::actor>& peers, const ptt::talk_event& e) {
-  for (const auto& p : peers) self->send(p, direct_atom::value, e);
+void send_to(const std::vector<caf::actor>& peers, const ptt::talk_event& e) {
+  for (const auto& p : peers) caf::anon_send(as_session(p), direct_atom::value, e);
 }
 
 /// Sends `e` to the sessions `to` has right now.
 void tell_user(session_ptr self, const session_deps& deps, const std::string& to,
                ptt::talk_event e) {
   self->request(deps.directory, deps.request_timeout, tagged_atom::value, "user:" + to)
-      .then([self, e](const std::vector<caf::actor>& peers) { send_to(self, peers, e); },
+      .then([self, e](const std::vector<caf::actor>& peers) { send_to(peers, e); },
             [](caf::error&) {});
 }
 
@@ -49,7 +49,8 @@ void require_user(soci::session& sql, const std::string& tenant, const std::stri
 }
 
 /// Ends one burst: the recording is committed, then the peers hear the end.
-void finish_burst(caf::event_based_actor* self, const session_deps& deps, const std::string& to,
+template <class Self>
+void finish_burst(Self* self, const session_deps& deps, const std::string& to,
                   const direct_burst& b, std::function<void(const std::string&, int64_t)> done) {
   auto now_ms = now_us() / 1000;
   int64_t duration = now_ms - b.started_ms;
@@ -62,7 +63,7 @@ void finish_burst(caf::event_based_actor* self, const session_deps& deps, const 
                [self, peers = b.peers, ended, done](std::string message_id, int64_t ms) mutable {
                  ended.message_id = message_id;
                  ended.duration_ms = ms;
-                 for (const auto& p : peers) self->send(p, direct_atom::value, ended);
+                 send_to(peers, ended);
                  done(message_id, ms);
                });
 }
@@ -89,7 +90,7 @@ void start_direct(session_ptr self, const session_deps& deps, const std::string&
                   self->send(deps.recorder, rec_open_atom::value, key);
                   auto e = event_to(deps, kind::started, to);
                   e.start_raw = start_raw;
-                  send_to(self, peers, e);
+                  send_to(peers, e);
                   st.direct[to] = direct_burst{std::move(peers), key, e.at_ms};
                   done();
                 },
@@ -105,7 +106,7 @@ void send_direct_audio(session_ptr self, const session_deps& deps, const std::st
   self->send(deps.recorder, rec_append_atom::value, it->second.recording, opus);
   auto e = event_to(deps, kind::audio, to);
   e.payload = opus;
-  send_to(self, it->second.peers, e);
+  send_to(it->second.peers, e);
 }
 
 void stop_direct(session_ptr self, const session_deps& deps, const std::string& to,

@@ -16,7 +16,7 @@ namespace sb {
 // floor requests, stops, texts and audio into talk-group messages. The protocol's handlers
 // answer the client from the callbacks.
 
-using session_ptr = caf::stateful_actor<session_state>*;
+using session_ptr = session_actor::stateful_pointer<session_state>;
 using failed_fn = std::function<void(errc)>;
 
 /// A store failure handler that hands the failure's code to `failed`.

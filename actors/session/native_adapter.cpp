@@ -12,7 +12,7 @@
 
 namespace sb::native {
 
-adapter::adapter(caf::actor session, ws::outbound_ptr out, uint64_t max_message_bytes,
+adapter::adapter(session_actor session, ws::outbound_ptr out, uint64_t max_message_bytes,
                  ws::message_budget budget)
     : session_(std::move(session)),
       out_(std::move(out)),

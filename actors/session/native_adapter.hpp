@@ -1,14 +1,10 @@
 #pragma once
 
-#include <caf/actor.hpp>
-#include <caf/allowed_unsafe_message_type.hpp>
+#include "actors/session/session_actor.hpp"
 
 #include "protocols/native/codec.hpp"
 #include "protocols/ws/connection.hpp"
 #include "protocols/ws/message_budget.hpp"
-
-// Decoded requests go only to the session actor of the same node.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::native::request)
 
 namespace sb::native {
 
@@ -20,7 +16,7 @@ class adapter final : public ws::handler {
  public:
   /// Every text message, and every binary one that is not audio, counts against `budget`;
   /// over it, the client gets too_many_requests with the request's id.
-  adapter(caf::actor session, ws::outbound_ptr out, uint64_t max_message_bytes,
+  adapter(session_actor session, ws::outbound_ptr out, uint64_t max_message_bytes,
           ws::message_budget budget = {});
 
   void on_message(ws::opcode op, std::string payload) override;
@@ -32,7 +28,7 @@ class adapter final : public ws::handler {
   /// Counts a message; false (after answering too_many_requests) when over the budget.
   bool within_budget(std::string_view id);
 
-  caf::actor session_;
+  session_actor session_;
   ws::outbound_ptr out_;
   uint64_t max_message_bytes_;
   ws::message_budget budget_;

@@ -26,7 +26,7 @@ namespace sb {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<session_state>*;
+using self_ptr = session_actor::stateful_pointer<session_state>;
 
 void send_error(const session_deps& deps, std::string_view id, errc code,
                 std::string_view message) {
@@ -96,7 +96,7 @@ void become_ready(self_ptr self) {
 
 }  // namespace
 
-caf::behavior session_actor(self_ptr self, session_deps given) {
+session_actor::behavior_type session_impl(self_ptr self, session_deps given) {
   static actor_census census{"session"};
   // One copy of the deps, in the state, that every handler refers to: a copy captured by each
   // of the ten handlers cost several kilobytes per session.

@@ -1,11 +1,22 @@
 #pragma once
 
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include "protocols/native/codec.hpp"
+#include "protocols/voiceping/frame.hpp"
+
+// Decoded client messages go only to the session actor of the same node.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::native::request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::voiceping::frame)
+
 #include "actors/directory/directory.hpp"
 #include "actors/ptt/recorder_actor.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <chrono>
 #include <functional>
@@ -15,12 +26,16 @@
 #include <vector>
 
 #include "actors/calls/call_actor.hpp"
+#include "actors/identity/identity_atoms.hpp"
 #include "actors/ptt/talk_group.hpp"
+#include "actors/runtime/atoms.hpp"
 #include "actors/session/audio_meter.hpp"
 #include "config/domain/identity/principal.hpp"
 #include "config/ground/lifecycle.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store_client.hpp"
+#include "protocols/native/codec.hpp"
+#include "protocols/voiceping/frame.hpp"
 #include "protocols/ws/connection.hpp"
 
 namespace sb {
@@ -80,6 +95,23 @@ struct session_state {
   static inline const char* name = "session";
 };
 
+/// A session's interface: what its connection and the node tell it.
+///  inbound(native::request), voiceping(frame), audio(route, target, opus): from its client
+///  closed(code): the connection is gone
+///  kick(code, reason): close the connection (credentials revoked, …)
+///  membership(channel, hears, dispatcher): join or leave a talk group
+///  unsubscribe(channel): the group dropped this session
+///  direct(talk_event): private talk for this session's user
+///  call(frame): a call event for this device's client
+///  replaced(device): a newer VoicePing connection of the user took over
+using session_actor = caf::typed_actor<
+    caf::reacts_to<inbound_atom, native::request>, caf::reacts_to<voiceping_atom, voiceping::frame>,
+    caf::reacts_to<audio_atom, audio_route, std::string, audio_bytes>,
+    caf::reacts_to<closed_atom, uint16_t>, caf::reacts_to<kick_atom, uint16_t, std::string>,
+    caf::reacts_to<membership_atom, std::string, bool, bool>,
+    caf::reacts_to<unsubscribe_atom, std::string>, caf::reacts_to<direct_atom, ptt::talk_event>,
+    caf::reacts_to<call_atom, ws::frame_ptr>, caf::reacts_to<replaced_atom, std::string>>;
+
 /// One actor per WebSocket connection, acting for the principal that authenticated the
 /// upgrade. It handles decoded native requests: `ping` at once; `echo` by committing a note
 /// through the store and replying only after the commit. It registers in the directory as
@@ -87,15 +119,12 @@ struct session_state {
 /// it; it quits when the connection closes.
 ///
 /// A user's session also joins every talk group the user hears (docs/protocol.md, PTT).
-///
-/// Messages: (inbound_atom, native::request); (closed_atom, uint16_t code);
-/// (kick_atom, uint16_t code, std::string reason): close the connection;
-/// (audio_atom, std::string channel, audio_bytes): a binary audio frame from the client;
-/// (membership_atom, std::string channel, bool hears, bool dispatcher): join or leave a group;
-/// (unsubscribe_atom, std::string channel): the group dropped this session;
-/// (voiceping_atom, voiceping::frame): a frame from a VoicePing client;
-/// (replaced_atom, std::string device): a newer VoicePing connection of the user took over;
-/// (call_atom, ws::frame_ptr): a call event for this device's client.
-caf::behavior session_actor(caf::stateful_actor<session_state>* self, session_deps deps);
+session_actor::behavior_type session_impl(session_actor::stateful_pointer<session_state> self,
+                                          session_deps deps);
+
+/// The sessions the directory finds by tag (dynamic handles), as what they are.
+inline session_actor as_session(const caf::actor& a) {
+  return caf::actor_cast<session_actor>(a);
+}
 
 }  // namespace sb

@@ -29,7 +29,7 @@ drop_counters& drops() {
 
 }  // namespace
 
-adapter::adapter(caf::actor session, ws::outbound_ptr out, ws::message_budget budget)
+adapter::adapter(session_actor session, ws::outbound_ptr out, ws::message_budget budget)
     : session_(std::move(session)), out_(std::move(out)), budget_(std::move(budget)) {}
 
 void adapter::on_message(ws::opcode op, std::string payload) {

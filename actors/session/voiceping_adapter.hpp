@@ -1,14 +1,10 @@
 #pragma once
 
-#include <caf/actor.hpp>
-#include <caf/allowed_unsafe_message_type.hpp>
+#include "actors/session/session_actor.hpp"
 
 #include "protocols/voiceping/frame.hpp"
 #include "protocols/ws/connection.hpp"
 #include "protocols/ws/message_budget.hpp"
-
-// Decoded frames go only to the session actor of the same node.
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::voiceping::frame)
 
 namespace sb::voiceping {
 
@@ -20,14 +16,14 @@ namespace sb::voiceping {
 class adapter final : public ws::handler {
  public:
   /// Every frame but audio counts against `budget`, malformed ones included.
-  adapter(caf::actor session, ws::outbound_ptr out, ws::message_budget budget = {});
+  adapter(session_actor session, ws::outbound_ptr out, ws::message_budget budget = {});
 
   void on_message(ws::opcode op, std::string payload) override;
   void on_oversized(ws::opcode op, uint64_t size) override;
   void on_closed(uint16_t code) override;
 
  private:
-  caf::actor session_;
+  session_actor session_;
   ws::outbound_ptr out_;
   ws::message_budget budget_;
 };

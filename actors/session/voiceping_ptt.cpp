@@ -181,7 +181,7 @@ void replace_older_connections(session_ptr self, const session_deps& deps) {
           [self, device = deps.device_id](const std::vector<caf::actor>& sessions) {
             // Only older ones: two connections racing in both replace the older.
             for (const auto& s : sessions) {
-              if (s.id() < self->id()) self->send(s, replaced_atom::value, device);
+              if (s.id() < self->id()) caf::anon_send(as_session(s), replaced_atom::value, device);
             }
           },
           [](caf::error&) {});
