@@ -13,10 +13,11 @@ namespace sb::persistence {
 store::store(config::database_target target, size_t workers)
     : target_(std::move(target)), workers_(workers) {}
 
-caf::actor store::route(shard_key key) const {
+store_route store::route(shard_key key) const {
   std::lock_guard guard{mutex_};
   const auto& worker = workers_[key.value() % workers_.size()];
-  return worker ? worker : supervisor_;
+  if (worker) return worker;
+  return supervisor_;
 }
 
 size_t store::live_workers() const {
@@ -30,12 +31,12 @@ std::chrono::seconds store::retry_after() const {
   return std::chrono::seconds(std::max<int64_t>(1, (ms + 999) / 1000));
 }
 
-caf::actor store::supervisor() const {
+store_supervisor_actor store::supervisor() const {
   std::lock_guard guard{mutex_};
   return supervisor_;
 }
 
-void store::publish(size_t index, caf::actor worker) {
+void store::publish(size_t index, store_worker_actor worker) {
   std::lock_guard guard{mutex_};
   workers_.at(index) = std::move(worker);
 }
@@ -45,7 +46,7 @@ void store::withdraw(size_t index) {
   workers_.at(index) = nullptr;
 }
 
-void store::set_supervisor(caf::actor supervisor) {
+void store::set_supervisor(store_supervisor_actor supervisor) {
   std::lock_guard guard{mutex_};
   supervisor_ = std::move(supervisor);
 }
@@ -60,7 +61,7 @@ store_ptr start_store(caf::actor_system& sys, const config::database_target& tar
   if (workers == 0) workers = target.kind == config::dialect::sqlite ? 1 : 2;
   auto s = std::make_shared<store>(target, workers);
   // Set before returning, so that route() never hands out an invalid handle.
-  s->set_supervisor(sys.spawn(store_supervisor, s, cfg));
+  s->set_supervisor(sys.spawn(store_supervisor_impl, s, cfg));
   return s;
 }
 

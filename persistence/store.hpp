@@ -14,6 +14,7 @@
 #include "config/database_url.hpp"
 #include "config/ground/errc.hpp"
 #include "config/node_config.hpp"
+#include "persistence/store_actors.hpp"
 
 namespace sb::persistence {
 
@@ -48,7 +49,7 @@ class store {
   /// The actor to send `(store_atom, store_job_ptr)` to for the requests of `entity` (any
   /// stable key: "group:<id>", a session id, …): its shard's worker, or while that is down the
   /// supervisor. Use store_client (store_client.hpp) rather than this.
-  caf::actor route(shard_key key) const;
+  store_route route(shard_key key) const;
 
   const config::database_target& target() const noexcept { return target_; }
   config::dialect dialect() const noexcept { return target_.kind; }
@@ -59,19 +60,19 @@ class store {
   std::chrono::seconds retry_after() const;
 
   /// The supervisor actor (for drain requests).
-  caf::actor supervisor() const;
+  store_supervisor_actor supervisor() const;
 
   // -- used by the supervisor --
-  void publish(size_t index, caf::actor worker);
+  void publish(size_t index, store_worker_actor worker);
   void withdraw(size_t index);
-  void set_supervisor(caf::actor supervisor);
+  void set_supervisor(store_supervisor_actor supervisor);
   void set_retry_after(std::chrono::milliseconds delay);
 
  private:
   config::database_target target_;
   mutable std::mutex mutex_;
-  std::vector<caf::actor> workers_;
-  caf::actor supervisor_;
+  std::vector<store_worker_actor> workers_;
+  store_supervisor_actor supervisor_;
   std::atomic<int64_t> retry_after_ms_{1000};
 };
 

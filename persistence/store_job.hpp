@@ -1,7 +1,6 @@
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>
-#include <caf/message.hpp>
 
 #include <memory>
 #include <optional>
@@ -15,8 +14,9 @@ class session;
 
 namespace sb::persistence {
 
-/// A unit of database work, run by a store worker inside a group-commit transaction. Its
-/// reply (the returned message) reaches the requester only after the transaction commits.
+/// A unit of database work, run by a store worker inside a group-commit transaction. The
+/// requester is answered only after the transaction commits; what the job produced it keeps
+/// itself (result_job).
 ///
 /// A job may run more than once: if another job of the same batch fails, the transaction is
 /// rolled back and the rest re-run. So `execute` must not have effects outside the database.
@@ -24,47 +24,39 @@ namespace sb::persistence {
 class store_job {
  public:
   virtual ~store_job() = default;
-  virtual caf::message execute(soci::session& sql) = 0;
+  virtual void execute(soci::session& sql) = 0;
   /// Short name for logs and metrics, e.g. "insert_note".
   virtual std::string_view name() const = 0;
 };
 
 using store_job_ptr = std::shared_ptr<store_job>;
 
-/// A job whose result is a C++ value rather than a message: the worker replies with an empty
-/// message after the commit, and the requester reads `value`. The mailbox hand-off orders the
-/// worker's write before the requester's read. If the batch re-runs the job, the last run,
-/// the committed one, wins.
+/// A job and the slot of its typed result: the worker answers after the commit, and the
+/// requester reads `value`. The mailbox hand-off orders the worker's write before the
+/// requester's read. If the batch re-runs the job, the last run, the committed one, wins.
+/// Callers use store_client (store_client.hpp), which makes these.
 template <class T>
 struct result_job {
   store_job_ptr job;
   std::shared_ptr<std::optional<T>> value;
 };
 
-/// Wraps a callable `caf::message(soci::session&)` as a job.
-template <class F>
-store_job_ptr make_job(std::string_view name, F fn) {
-  struct impl final : store_job {
-    impl(std::string_view n, F f) : name_(n), fn_(std::move(f)) {}
-    caf::message execute(soci::session& sql) override { return fn_(sql); }
-    std::string_view name() const override { return name_; }
-    std::string_view name_;
-    F fn_;
-  };
-  return std::make_shared<impl>(name, std::move(fn));
-}
-
 /// Wraps a callable `T(soci::session&)` as a result_job<T>.
 template <class F>
 auto make_result_job(std::string_view name, F fn)
     -> result_job<std::decay_t<std::invoke_result_t<F&, soci::session&>>> {
   using T = std::decay_t<std::invoke_result_t<F&, soci::session&>>;
+  struct impl final : store_job {
+    impl(std::string_view n, F f, std::shared_ptr<std::optional<T>> s)
+        : name_(n), fn_(std::move(f)), slot_(std::move(s)) {}
+    void execute(soci::session& sql) override { slot_->emplace(fn_(sql)); }
+    std::string_view name() const override { return name_; }
+    std::string_view name_;
+    F fn_;
+    std::shared_ptr<std::optional<T>> slot_;
+  };
   auto slot = std::make_shared<std::optional<T>>();
-  auto job = make_job(name, [slot, fn = std::move(fn)](soci::session& sql) mutable {
-    slot->emplace(fn(sql));
-    return caf::message{};
-  });
-  return {std::move(job), std::move(slot)};
+  return {std::make_shared<impl>(name, std::move(fn), slot), slot};
 }
 
 }  // namespace sb::persistence

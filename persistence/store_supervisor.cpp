@@ -16,7 +16,7 @@ namespace sb::persistence {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<supervisor_state>*;
+using self_ptr = store_supervisor_actor::stateful_pointer<supervisor_state>;
 
 std::chrono::milliseconds backoff(const config::database_config& cfg, uint32_t failures) {
   auto delay = cfg.backoff_initial;
@@ -26,14 +26,15 @@ std::chrono::milliseconds backoff(const config::database_config& cfg, uint32_t f
 
 void spawn_worker(self_ptr self, const store_ptr& store, const config::database_config& cfg,
                   size_t index) {
-  worker_args args{index, store->target(), cfg, caf::actor_cast<caf::actor>(self)};
+  worker_args args{index, store->target(), cfg, caf::actor_cast<store_supervisor_actor>(self)};
   self->state.slots[index].worker =
-      self->spawn<caf::detached + caf::monitored>(store_worker, std::move(args));
+      self->spawn<caf::detached + caf::monitored>(store_worker_impl, std::move(args));
 }
 
 }  // namespace
 
-caf::behavior store_supervisor(self_ptr self, store_ptr store, config::database_config cfg) {
+store_supervisor_actor::behavior_type store_supervisor_impl(self_ptr self, store_ptr store,
+                                                            config::database_config cfg) {
   auto& restarts = metrics::global().get_counter("sb_store_worker_restarts_total",
                                                  "Store workers restarted by their supervisor");
   auto& live =
@@ -69,7 +70,7 @@ caf::behavior store_supervisor(self_ptr self, store_ptr store, config::database_
   });
 
   return {
-      [=](store_atom, store_job_ptr&) -> caf::result<caf::message> {
+      [=](store_atom, store_job_ptr&) -> caf::result<void> {
         return caf::make_error(errc::db_unavailable);
       },
       [=, &live](ready_atom, size_t index) {
@@ -85,8 +86,8 @@ caf::behavior store_supervisor(self_ptr self, store_ptr store, config::database_
           spawn_worker(self, store, cfg, index);
         }
       },
-      [=](drain_atom) -> caf::result<caf::unit_t> {
-        auto rp = self->make_response_promise<caf::unit_t>();
+      [=](drain_atom) -> caf::result<void> {
+        auto rp = self->make_response_promise();
         auto remaining = std::make_shared<size_t>(0);
         for (auto& slot : self->state.slots) {
           if (slot.worker) ++*remaining;
@@ -101,7 +102,7 @@ caf::behavior store_supervisor(self_ptr self, store_ptr store, config::database_
           self->request(slot.worker, cfg.request_timeout, drain_atom::value)
               .then([=]() mutable { done(); }, [=](caf::error&) mutable { done(); });
         }
-        return rp;
+        return caf::delegated<void>();
       },
   };
 }

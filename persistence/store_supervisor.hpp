@@ -3,6 +3,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/fwd.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <vector>
 
@@ -15,7 +16,7 @@ struct supervisor_state {
   supervisor_state() = default;  // not an aggregate, see mailer_state
 
   struct slot {
-    caf::actor worker;
+    store_worker_actor worker;
     uint32_t failures = 0;  ///< consecutive failures since the last successful connect
   };
   std::vector<slot> slots;
@@ -28,9 +29,11 @@ struct supervisor_state {
 /// (database.backoff_initial_ms doubling up to database.backoff_max_ms). It never gives up:
 /// a node without its database keeps serving everything else and recovers when it returns.
 ///
-/// Messages: (store_atom, job) → db_unavailable (it is the route while a worker is down);
-/// (drain_atom) → unit once every live worker has committed what it had queued.
-caf::behavior store_supervisor(caf::stateful_actor<supervisor_state>* self, store_ptr store,
-                               config::database_config cfg);
+/// Its interface is store_supervisor_actor: it answers (store_atom, job) with db_unavailable
+/// (it is the route while a worker is down), and (drain_atom) once every live worker has
+/// committed what it had queued.
+store_supervisor_actor::behavior_type store_supervisor_impl(
+    store_supervisor_actor::stateful_pointer<supervisor_state> self, store_ptr store,
+    config::database_config cfg);
 
 }  // namespace sb::persistence

@@ -39,7 +39,7 @@ struct worker_metrics {
             {{"worker", std::to_string(index)}})) {}
 };
 
-using self_ptr = caf::stateful_actor<worker_state>*;
+using self_ptr = store_worker_actor::stateful_pointer<worker_state>;
 
 // After a plain soci_error the connection may or may not be alive; ask it.
 bool connection_alive(soci::session& sql) {
@@ -57,7 +57,6 @@ bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
   auto& st = self->state;
   auto items = std::move(st.batch);
   st.batch.clear();
-  std::vector<std::optional<caf::message>> results(items.size());
   std::vector<std::optional<caf::error>> failures(items.size());
   auto started = std::chrono::steady_clock::now();
   for (;;) {
@@ -67,7 +66,7 @@ bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
       for (size_t i = 0; i < items.size(); ++i) {
         if (failures[i]) continue;
         current = i;
-        results[i] = items[i].job->execute(*st.sql);
+        items[i].job->execute(*st.sql);
       }
       current = items.size();
       tr.commit();
@@ -93,7 +92,6 @@ bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
                    items[current].job->name(), code_string(f.code), f.message);
       failures[current] =
           f.client_safe ? caf::make_error(f.code, f.message) : caf::make_error(f.code);
-      for (auto& r : results) r.reset();
     }
   }
   auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
@@ -104,7 +102,7 @@ bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
       items[i].promise.deliver(*failures[i]);
       m.jobs_failed.inc();
     } else {
-      items[i].promise.deliver(std::move(*results[i]));
+      items[i].promise.deliver(caf::unit);
       m.jobs_ok.inc();
     }
   }
@@ -116,7 +114,7 @@ bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
 worker_state::worker_state() = default;
 worker_state::~worker_state() = default;
 
-caf::behavior store_worker(self_ptr self, worker_args args) {
+store_worker_actor::behavior_type store_worker_impl(self_ptr self, worker_args args) {
   try {
     self->state.sql = open_session(args.target, args.cfg);
   } catch (...) {
@@ -124,7 +122,7 @@ caf::behavior store_worker(self_ptr self, worker_args args) {
     spdlog::warn("store worker {}: cannot connect to {}: {}", args.index, args.target.display,
                  f.message);
     self->quit(caf::make_error(errc::db_unavailable));
-    return {};
+    return store_worker_actor::behavior_type::make_empty_behavior();
   }
   auto m = std::make_shared<worker_metrics>(args.index);
   self->state.last_used = self->clock().now();
@@ -142,7 +140,7 @@ caf::behavior store_worker(self_ptr self, worker_args args) {
   };
 
   return {
-      [=](store_atom, store_job_ptr& job) -> caf::result<caf::message> {
+      [=](store_atom, store_job_ptr& job) -> caf::result<void> {
         auto& st = self->state;
         auto rp = self->make_response_promise();
         st.batch.push_back({std::move(job), rp});
@@ -154,13 +152,10 @@ caf::behavior store_worker(self_ptr self, worker_args args) {
           st.flush_scheduled = true;
           self->send(self, flush_atom::value);
         }
-        return rp;
+        return caf::delegated<void>();
       },
       [=](flush_atom) { flush(); },
-      [=](drain_atom) {
-        flush();
-        return caf::unit;
-      },
+      [=](drain_atom) { flush(); },
       [=](tick_atom) {
         auto& st = self->state;
         if (st.batch.empty() && self->clock().now() - st.last_used >= args.cfg.ping_interval) {

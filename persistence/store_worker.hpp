@@ -5,12 +5,14 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/response_promise.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include <memory>
 #include <vector>
 
 #include "config/database_url.hpp"
 #include "config/node_config.hpp"
+#include "persistence/store_actors.hpp"
 #include "persistence/store_job.hpp"
 
 namespace soci {
@@ -23,7 +25,7 @@ struct worker_args {
   size_t index = 0;
   config::database_target target;
   config::database_config cfg;
-  caf::actor supervisor;
+  store_supervisor_actor supervisor;
 };
 
 struct worker_state {
@@ -32,7 +34,7 @@ struct worker_state {
 
   struct pending {
     store_job_ptr job;
-    caf::response_promise promise;
+    caf::response_promise promise;  ///< answered empty after the commit, or with an error
   };
   std::unique_ptr<soci::session> sql;
   std::vector<pending> batch;
@@ -46,8 +48,9 @@ struct worker_state {
 /// commit), then answers each requester. On a lost connection it fails the batch with
 /// db_unavailable and quits, so that its supervisor reconnects it with backoff.
 ///
-/// Messages: (store_atom, store_job_ptr) → the job's reply; (drain_atom) → unit once
-/// everything queued before it is committed.
-caf::behavior store_worker(caf::stateful_actor<worker_state>* self, worker_args args);
+/// Its interface is store_worker_actor: (store_atom, job) is answered after the commit;
+/// (drain_atom) once everything queued before it is committed.
+store_worker_actor::behavior_type store_worker_impl(
+    store_worker_actor::stateful_pointer<worker_state> self, worker_args args);
 
 }  // namespace sb::persistence

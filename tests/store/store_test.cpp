@@ -22,13 +22,15 @@ int count_notes(test::test_database& db) {
   return n;
 }
 
-// The worker protocol is what is tested here, so jobs are raw (store_client wraps them).
+// The worker protocol is what is tested here, so jobs go to the routes directly
+// (store_client wraps this).
 
-/// Inserts a note; replies (id, created_at).
-store_job_ptr note_job(std::string session, std::string body) {
-  return make_job("insert_note", [session, body](soci::session& sql) {
-    auto id = insert_note(sql, session, body, 1);
-    return caf::make_message(id, int64_t{1});
+/// A job whose result is a row id: a note's, or 0 for the jobs that fail on purpose.
+using id_job = result_job<int64_t>;
+
+id_job note_job(std::string session, std::string body) {
+  return make_result_job("insert_note", [session, body](soci::session& sql) {
+    return insert_note(sql, session, body, 1);
   });
 }
 
@@ -39,20 +41,20 @@ struct outcome {
 };
 
 // Sends every job at once from one actor, then collects the answers in order.
-std::vector<outcome> run_pipelined(test::store_fixture& f, const std::vector<store_job_ptr>& jobs) {
+std::vector<outcome> run_pipelined(test::store_fixture& f, const std::vector<id_job>& jobs) {
   caf::scoped_actor self{f.sys};
   using handle_t =
-      decltype(self->request(f.store->route("notes"), 10s, store_atom::value, jobs[0]));
+      decltype(self->request(f.store->route("notes"), 10s, store_atom::value, jobs[0].job));
   std::vector<handle_t> handles;
-  for (const auto& job : jobs) {
-    handles.push_back(self->request(f.store->route("notes"), 10s, store_atom::value, job));
+  for (const auto& j : jobs) {
+    handles.push_back(self->request(f.store->route("notes"), 10s, store_atom::value, j.job));
   }
   std::vector<outcome> out(jobs.size());
   for (size_t i = 0; i < handles.size(); ++i) {
     handles[i].receive(
-        [&](int64_t id, int64_t) {
+        [&] {
           out[i].ok = true;
-          out[i].id = id;
+          out[i].id = **jobs[i].value;
         },
         [&](caf::error& e) { out[i].code = store_errc(e); });
   }
@@ -66,7 +68,7 @@ TEST_CASE("pipelined writes are group-committed and all answered", "[store]") {
   auto& batches =
       metrics::global().get_histogram("sb_store_batch_size", "", metrics::size_bounds());
   auto before = batches.count();
-  std::vector<store_job_ptr> jobs;
+  std::vector<id_job> jobs;
   for (int i = 0; i < 500; ++i) jobs.push_back(note_job("s1", "note " + std::to_string(i)));
   auto results = run_pipelined(f, jobs);
   std::set<int64_t> ids;
@@ -83,19 +85,19 @@ TEST_CASE("pipelined writes are group-committed and all answered", "[store]") {
 
 TEST_CASE("a failing job fails alone; its batch neighbours commit", "[store]") {
   test::store_fixture f;
-  auto refusing = make_job("refuse", [](soci::session&) -> caf::message {
+  auto refusing = make_result_job("refuse", [](soci::session&) -> int64_t {
     throw store_error(errc::conflict, "refused on purpose");
   });
-  auto bad_sql = make_job("bad_sql", [](soci::session& sql) -> caf::message {
+  auto bad_sql = make_result_job("bad_sql", [](soci::session& sql) -> int64_t {
     sql << "INSERT INTO no_such_table VALUES (1)";
-    return caf::make_message(int64_t{0}, int64_t{0});
+    return 0;
   });
-  auto duplicate = make_job("duplicate", [](soci::session& sql) -> caf::message {
+  auto duplicate = make_result_job("duplicate", [](soci::session& sql) -> int64_t {
     // Two rows with one primary key: the second violates the constraint.
     for (int i = 0; i < 2; ++i) {
       sql << "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES (4242, 'x', 0)";
     }
-    return caf::make_message(int64_t{4242}, int64_t{0});
+    return 4242;
   });
   auto results = run_pipelined(
       f, {note_job("s", "first"), refusing, bad_sql, duplicate, note_job("s", "last")});
@@ -119,7 +121,7 @@ TEST_CASE("drain answers once everything queued before it is committed", "[store
   test::store_fixture f;
   caf::scoped_actor self{f.sys};
   for (int i = 0; i < 300; ++i) {
-    self->send(f.store->route("notes"), store_atom::value, note_job("s", "n"));
+    self->send(f.store->route("notes"), store_atom::value, note_job("s", "n").job);
   }
   bool drained = false;
   self->request(f.store->supervisor(), 10s, drain_atom::value)
