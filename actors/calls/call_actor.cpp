@@ -11,6 +11,7 @@
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
+#include "actors/runtime/shared_bytes.hpp"
 #include "config/ground/clock.hpp"
 #include "persistence/calls/calls.hpp"
 #include "persistence/store_job.hpp"
@@ -47,7 +48,8 @@ void add_matrix(matrix_list& out, std::optional<persistence::matrix_event> e) {
 // --- devices -----------------------------------------------------------------------------
 
 void send_frame(self_ptr self, const std::string& user_id, const ws::frame_ptr& f) {
-  for (const auto& d : self->state.devices[user_id]) caf::anon_send(d, call_atom::value, f);
+  for (const auto& d : self->state.devices[user_id])
+    caf::anon_send(d, call_atom::value, shared_bytes{f});
 }
 
 /// Sends `frame` to the devices of every party but `except` (a user id, or "").
@@ -334,7 +336,7 @@ void on_answer(self_ptr self, const call_command& cmd, call_promise rp) {
           auto elsewhere =
               ws::text_frame(native::encode_call_answered_elsewhere(self->state.call.id));
           for (const auto& d : devices) {
-            if (d != cmd.device) caf::anon_send(d, call_atom::value, elsewhere);
+            if (d != cmd.device) caf::anon_send(d, call_atom::value, shared_bytes{elsewhere});
           }
           devices.clear();
           add_device(self, cmd.user_id, cmd.device);
@@ -408,7 +410,8 @@ void on_end(self_ptr self, const call_command& cmd, call_promise rp) {
   auto* p = self->state.call.participant(cmd.user_id);
   if (is_ringing(*p)) return on_reject(self, cmd, std::move(rp));  // hanging up a ringing call
   if (p->status != "joined") {
-    return void(rp.deliver(refuse(errc::conflict, "you are no longer in this call (" + p->status + ")")));
+    return void(
+        rp.deliver(refuse(errc::conflict, "you are no longer in this call (" + p->status + ")")));
   }
   leave(self, cmd.user_id, "left", "hangup", cmd.user_id, std::move(rp));
 }
@@ -482,7 +485,7 @@ void on_signal(self_ptr self, const call_command& cmd, call_promise rp) {
   auto* p = st.call.participant(cmd.user_id);
   if (p->status != "joined") {
     return void(rp.deliver(refuse(errc::conflict, fmt::format("answer the call before sending {}",
-                                                         calls::action_name(cmd.action)))));
+                                                              calls::action_name(cmd.action)))));
   }
   size_t limit = cmd.action == call_action::ice ? cfg.max_candidate_bytes : cfg.max_sdp_bytes;
   if (cmd.action != call_action::media && cmd.payload.size() > limit) {

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <caf/actor.hpp>
-#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_actor.hpp>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "actors/calls/call_atoms.hpp"
+#include "actors/calls/call_messages.hpp"
 #include "actors/directory/directory.hpp"
 #include "config/domain/calls/call_model.hpp"
 #include "config/node_config.hpp"
@@ -32,31 +32,6 @@ struct call_deps {
 
 /// The store shard of a call: one per call keeps its rows in order.
 persistence::shard_key call_shard(const std::string& call_id);
-
-/// A new call, as the caller asked for it.
-struct call_setup {
-  std::string tenant_id;
-  std::string caller_id;
-  std::vector<calls::callee_ref> callees;
-  std::string media = "audio";
-  std::optional<std::string> room_id;
-  std::optional<std::string> sdp;  ///< the caller's offer, sent with call.incoming
-  caf::actor device;               ///< the caller's session; invalid when placed over REST
-};
-
-/// Something a user asks of an existing call.
-struct call_command {
-  calls::call_action action = calls::call_action::status;
-  std::string tenant_id;
-  std::string user_id;
-  caf::actor device;  ///< the acting session; invalid over REST
-  std::string to;     ///< signaling: one peer's user id; "" = every other participant
-  std::string payload;
-  std::optional<bool> audio;  ///< media: the new state, when given
-  std::optional<bool> video;
-  bool flip_audio = false;  ///< media: toggle (REST toggle-audio without a body)
-  bool flip_video = false;
-};
 
 struct call_state {
   call_state() = default;  // not an aggregate (docs/architecture.md)
@@ -79,11 +54,11 @@ struct call_state {
 ///  call_cmd(call_command) → the call: errc forbidden / conflict / not_found /
 ///      payload_too_large with a message
 ///  ring_timer(generation), grace_timer(user, generation): the call's own timers
-using call_actor = caf::typed_actor<
-    caf::replies_to<invite_atom, call_setup>::with<calls::call_row>,
-    caf::replies_to<call_cmd_atom, call_command>::with<calls::call_row>,
-    caf::reacts_to<ring_timer_atom, uint64_t>,
-    caf::reacts_to<grace_timer_atom, std::string, uint64_t>>;
+using call_actor =
+    caf::typed_actor<caf::replies_to<invite_atom, call_setup>::with<calls::call_row>,
+                     caf::replies_to<call_cmd_atom, call_command>::with<calls::call_row>,
+                     caf::reacts_to<ring_timer_atom, uint64_t>,
+                     caf::reacts_to<grace_timer_atom, std::string, uint64_t>>;
 
 /// One actor per live call, registered as "call:<id>" until the call is over (then its row,
 /// participants, events and history are in the store, and the actor quits).
@@ -100,7 +75,3 @@ call_actor::behavior_type call_impl(call_actor::stateful_pointer<call_state> sel
 std::string call_device_tag(const std::string& user_id);
 
 }  // namespace sb
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::call_setup)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::call_command)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::calls::call_row)

@@ -2,13 +2,12 @@
 
 #include <caf/atom.hpp>
 
-#include "actors/ptt/ptt_atoms.hpp"  // allows ws::frame_ptr (= audio_bytes) in messages
 
 namespace sb {
 
 using invite_atom = caf::atom_constant<caf::atom("invite")>;
 using call_cmd_atom = caf::atom_constant<caf::atom("callcmd")>;
-/// (call_atom, ws::frame_ptr) to a session: a call event to write to its client.
+/// (call_atom, shared_bytes) to a session: a call event to write to its client.
 using call_atom = caf::atom_constant<caf::atom("call")>;
 using ring_timer_atom = caf::atom_constant<caf::atom("ringtimer")>;
 using grace_timer_atom = caf::atom_constant<caf::atom("gracetimer")>;

@@ -40,6 +40,12 @@ struct floor_request {
   std::string start_raw;   ///< VoicePing START payload, see ptt::talk_event
 };
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, floor_request& x) {
+  return f(caf::meta::type_name("floor_request"), x.session_id, x.user_id, x.dispatcher,
+           x.emergency, x.start_raw);
+}
+
 /// Outcome of a floor request.
 enum class floor_answer : uint8_t { granted = 0, busy = 1, not_member = 2 };
 
@@ -119,5 +125,3 @@ inline talk_group_actor as_talk_group(const caf::actor& a) {
 }
 
 }  // namespace sb
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::floor_request)

@@ -45,7 +45,7 @@ void adapter::on_message(ws::opcode op, std::string payload) {
                  : audio->type == ptt::channel_type::direct ? audio_route::direct
                                                             : audio_route::group;
     caf::anon_send(session_, audio_atom::value, route, std::move(audio->target),
-                   std::make_shared<const std::string>(std::move(audio->opus)));
+                   shared_bytes{std::make_shared<const std::string>(std::move(audio->opus))});
     return;
   }
   auto decoded = decode(payload);

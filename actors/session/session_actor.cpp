@@ -179,7 +179,7 @@ session_actor::behavior_type session_impl(self_ptr self, session_deps given) {
             nothing);
       },
       [=, &deps](direct_atom, const ptt::talk_event& e) { deliver_direct(deps, e); },
-      [=, &deps](call_atom, const ws::frame_ptr& frame) { deps.out->send(frame); },
+      [=, &deps](call_atom, const shared_bytes& frame) { deps.out->send(frame.ptr()); },
       [=, &deps](membership_atom, const std::string& channel, bool hears, bool dispatcher) {
         census.on_message(self);
         update_channel(self, deps, channel, hears, dispatcher);

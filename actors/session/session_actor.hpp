@@ -110,7 +110,7 @@ using session_actor = caf::typed_actor<
     caf::reacts_to<closed_atom, uint16_t>, caf::reacts_to<kick_atom, uint16_t, std::string>,
     caf::reacts_to<membership_atom, std::string, bool, bool>,
     caf::reacts_to<unsubscribe_atom, std::string>, caf::reacts_to<direct_atom, ptt::talk_event>,
-    caf::reacts_to<call_atom, ws::frame_ptr>, caf::reacts_to<replaced_atom, std::string>>;
+    caf::reacts_to<call_atom, shared_bytes>, caf::reacts_to<replaced_atom, std::string>>;
 
 /// One actor per WebSocket connection, acting for the principal that authenticated the
 /// upgrade. It handles decoded native requests: `ping` at once; `echo` by committing a note

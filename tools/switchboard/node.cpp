@@ -26,6 +26,7 @@
 #include "actors/identity/mailer.hpp"
 #include "actors/identity/password_hasher.hpp"
 #include "actors/identity/token_service.hpp"
+#include "actors/node_messages.hpp"
 #include "actors/ptt/recorder.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/atoms.hpp"
@@ -191,6 +192,7 @@ int run_node(const config::node_config& cfg) {
   actor_cfg.set("scheduler.policy", cfg.actors.scheduler_policy == "stealing"
                                         ? caf::atom("stealing")
                                         : caf::atom("sharing"));
+  add_node_messages(actor_cfg);
   actor_cfg.add_error_category(caf::atom("sb"),
                                [](uint8_t code, caf::atom_value, const caf::message&) {
                                  return std::string(code_string(static_cast<errc>(code)));

@@ -1,0 +1,20 @@
+#include "actors/node_messages.hpp"
+
+#include "actors/calls/call_messages.hpp"
+#include "actors/ptt/ptt_atoms.hpp"
+#include "actors/ptt/talk_group.hpp"
+#include "actors/runtime/shared_bytes.hpp"
+
+namespace sb {
+
+void add_node_messages(caf::actor_system_config& cfg) {
+  // The names are the wire's: changing one breaks mixed-version clusters.
+  cfg.add_message_type<shared_bytes>("sb.shared_bytes");
+  cfg.add_message_type<floor_request>("sb.floor_request");
+  cfg.add_message_type<ptt::talk_event>("sb.talk_event");
+  cfg.add_message_type<call_setup>("sb.call_setup");
+  cfg.add_message_type<call_command>("sb.call_command");
+  cfg.add_message_type<calls::call_row>("sb.call_row");
+}
+
+}  // namespace sb
