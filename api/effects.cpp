@@ -76,9 +76,13 @@ void nudge_mailer(context& ctx) {
   if (ctx.mailer) caf::anon_send(ctx.mailer, tick_atom::value);
 }
 
-persistence::audit_entry audit_of(const principal& who, const http::request& req,
-                                  std::string action, std::string target_kind,
+requester requester_of(const principal& who, const http::request& req) {
+  return {who, req.remote_address};
+}
+
+persistence::audit_entry audit_of(const requester& by, std::string action, std::string target_kind,
                                   std::string target_id, boost::json::object summary) {
+  const auto& who = by.who;
   persistence::audit_entry e;
   if (!who.tenant_id.empty()) e.tenant_id = who.tenant_id;
   switch (who.type) {
@@ -100,8 +104,15 @@ persistence::audit_entry audit_of(const principal& who, const http::request& req
   e.target_kind = std::move(target_kind);
   e.target_id = std::move(target_id);
   e.summary = boost::json::serialize(summary);
-  if (!req.remote_address.empty()) e.ip = req.remote_address;
+  if (!by.address.empty()) e.ip = by.address;
   return e;
+}
+
+persistence::audit_entry audit_of(const principal& who, const http::request& req,
+                                  std::string action, std::string target_kind,
+                                  std::string target_id, boost::json::object summary) {
+  return audit_of(requester_of(who, req), std::move(action), std::move(target_kind),
+                  std::move(target_id), std::move(summary));
 }
 
 std::string key_tag(const std::string& key_hash) {

@@ -37,7 +37,17 @@ void channels_changed(context& ctx, const std::string& user_id,
 /// Tells the mailer that mail is waiting (no-op when SMTP is off).
 void nudge_mailer(context& ctx);
 
-/// An audit row for a change made by `who` through `req`. `summary` must hold no secrets.
+/// Who asks for a change, and from where: what its audit row records of the request.
+struct requester {
+  principal who;
+  std::string address;  ///< the client's address, "" when unknown
+};
+requester requester_of(const principal& who, const http::request& req);
+
+/// An audit row for a change asked by `by`. `summary` must hold no secrets.
+persistence::audit_entry audit_of(const requester& by, std::string action, std::string target_kind,
+                                  std::string target_id, boost::json::object summary = {});
+/// The same for a change made by `who` through `req`.
 persistence::audit_entry audit_of(const principal& who, const http::request& req,
                                   std::string action, std::string target_kind,
                                   std::string target_id, boost::json::object summary = {});

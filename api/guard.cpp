@@ -196,4 +196,10 @@ handler guarded(context& ctx, access a, authed_handler h) {
   };
 }
 
+authed_handler with_context(context& ctx, named_route fn) {
+  return [&ctx, fn](http::request req, path_params p, principal who, http::responder respond) {
+    fn(ctx, std::move(req), std::move(p), std::move(who), std::move(respond));
+  };
+}
+
 }  // namespace sb::api

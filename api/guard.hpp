@@ -31,6 +31,11 @@ struct access {
 
 using authed_handler = std::function<void(http::request, path_params, principal, http::responder)>;
 
+/// A route's named handler: what it does with the node's context once the guard let it in.
+using named_route = void (*)(context&, http::request, path_params, principal, http::responder);
+/// The handler that calls `fn` with `ctx`.
+authed_handler with_context(context& ctx, named_route fn);
+
 /// Wraps `h`: authenticate (401 unauthorized), authorize (403 forbidden), count against the
 /// principal's budget (429 too_many_requests with Retry-After), then call `h`. Every answer
 /// carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset.

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -88,6 +89,24 @@ class fields {
 
 /// The request body as fields, or nullopt after answering with the 400 to send.
 std::optional<fields> read_body(const http::request& req, http::responder& respond);
+
+/// A route's input: the body's members, refused when not in `known`, read by `read(fields&)`
+/// into what the use case takes. Answers the problem (every invalid field at once) and returns
+/// nullopt when anything was wrong.
+template <class Read>
+auto parse_body(const http::request& req, http::responder& respond,
+                std::initializer_list<std::string_view> known, Read read)
+    -> std::optional<decltype(read(std::declval<fields&>()))> {
+  auto body = read_body(req, respond);
+  if (!body) return std::nullopt;
+  body->reject_unknown(known);
+  auto parsed = read(*body);
+  if (!body->ok()) {
+    respond(body->problem(req.path));
+    return std::nullopt;
+  }
+  return parsed;
+}
 
 /// Why a new password is refused, or "" when it is acceptable.
 std::string password_weakness(std::string_view password);
