@@ -58,7 +58,7 @@ struct http_metrics {
   }
 };
 
-http_metrics& hm() {
+http_metrics& http_counters() {
   static http_metrics m;
   return m;
 }
@@ -153,12 +153,12 @@ class http_session : public std::enable_shared_from_this<http_session> {
       : stream_(std::move(socket)),
         buffer_(server->http_cfg.header_limit + 64 * 1024),
         server_(std::move(server)) {
-    hm().open.add(1);
+    http_counters().open.add(1);
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string();
   }
-  ~http_session() { hm().open.add(-1); }
+  ~http_session() { http_counters().open.add(-1); }
 
   void run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
@@ -269,11 +269,11 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   void write(http::response res, bool keep_alive) {
     if (server_->stopping.load()) keep_alive = false;
-    hm().requests(res.status).inc();
+    http_counters().requests(res.status).inc();
     if (started_) {
       auto seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - *started_).count();
-      hm().latency.observe(seconds);
+      http_counters().latency.observe(seconds);
       spdlog::debug("{} {} {} {} {:.2f}ms", remote_, log_method_, log_path_, res.status,
                     seconds * 1000);
       started_.reset();
@@ -371,7 +371,7 @@ void server::impl::do_accept() {
                             });
                             return;
                           }
-                          hm().accepted.inc();
+                          http_counters().accepted.inc();
                           beast::error_code ignored;
                           socket.set_option(tcp::no_delay(true), ignored);
                           std::make_shared<http_session>(std::move(socket), self)->run();

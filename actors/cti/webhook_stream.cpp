@@ -51,7 +51,7 @@ struct stream_metrics {
                                                               "CTI events written to live clients");
 };
 
-stream_metrics& sm() {
+stream_metrics& stream_counters() {
   static stream_metrics m;
   return m;
 }
@@ -61,7 +61,7 @@ bool wants(const webhook_stream_state::follower& f, const app_event& e) {
 }
 
 void send(const webhook_stream_state::follower& f, const ws::frame_ptr& frame) {
-  if (f.who.out->send(frame)) sm().published.inc();
+  if (f.who.out->send(frame)) stream_counters().published.inc();
 }
 
 /// One event to one follower (a catch-up replay), if it wants it.
@@ -97,7 +97,7 @@ void drain(webhook_stream_ptr self);
 void handle_outcome(webhook_stream_ptr self, const persistence::webhook_event& e,
                     const persistence::processing_outcome& outcome) {
   if (!outcome.unprocessable) {
-    sm().processed.inc();
+    stream_counters().processed.inc();
     publish(self, outcome.events);
     return;
   }
@@ -120,7 +120,7 @@ void process_one(webhook_stream_ptr self, const persistence::webhook_event& e,
         next();
       },
       [self, e, next](const persistence::store_failure& f) {
-        sm().failures.inc();
+        stream_counters().failures.inc();
         auto& st = self->state;
         auto why = f.message.empty() ? std::string(code_string(f.code)) : f.message;
         auto delay = backoff(st.deps.cfg, e.attempts + 1);
@@ -286,8 +286,8 @@ void flush_arrivals(webhook_stream_ptr self) {
       [self, batch](std::vector<persistence::webhook_insert>& results) {
         bool fresh = false;
         for (size_t i = 0; i < batch->size(); ++i) {
-          sm().received.inc();
-          if (results[i].duplicate) sm().duplicates.inc();
+          stream_counters().received.inc();
+          if (results[i].duplicate) stream_counters().duplicates.inc();
           fresh = fresh || !results[i].duplicate;
           (*batch)[i].promise.deliver(results[i].id, results[i].duplicate);
         }
@@ -341,7 +341,7 @@ caf::result<int64_t, bool> ingest(webhook_stream_ptr self, const std::string& bo
   if (!st.active) return caf::make_error(errc::not_found, "no such app");
   auto verified = dialpad::verify_webhook(body, signature, st.secret, now_us() / 1'000'000);
   if (auto* r = std::get_if<dialpad::rejection>(&verified)) {
-    sm().rejected.inc();
+    stream_counters().rejected.inc();
     spdlog::info("app {}: webhook refused: {}", st.app_id, dialpad::describe(*r));
     auto code = *r == dialpad::rejection::malformed ? errc::bad_request : errc::unauthorized;
     return caf::make_error(code, std::string(dialpad::describe(*r)));

@@ -20,7 +20,7 @@ struct fanout_metrics {
                                     "Audio frames not queued for a listener that was too slow");
 };
 
-fanout_metrics& fm() {
+fanout_metrics& fanout_counters() {
   static fanout_metrics m;
   return m;
 }
@@ -36,8 +36,8 @@ void enqueue(const std::vector<listener>& roster, const delivery_job& job, bool 
     ++(ok ? queued : dropped);
   }
   if (job.audio) {  // counted once per packet, not once per listener
-    fm().frames_out.inc(queued);
-    fm().frames_dropped.inc(dropped);
+    fanout_counters().frames_out.inc(queued);
+    fanout_counters().frames_dropped.inc(dropped);
   }
 }
 
@@ -45,7 +45,7 @@ void enqueue(const std::vector<listener>& roster, const delivery_job& job, bool 
 
 bool is_late(int64_t sent_us, int64_t max_lag_us) {
   if (max_lag_us <= 0 || steady_us() - sent_us <= max_lag_us) return false;
-  fm().frames_late.inc();
+  fanout_counters().frames_late.inc();
   return true;
 }
 

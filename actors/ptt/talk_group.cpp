@@ -38,7 +38,7 @@ struct ptt_metrics {
       "sb_ptt_floor_requests_total", "Floor requests, by answer", {{"answer", "not_member"}});
 };
 
-ptt_metrics& pm() {
+ptt_metrics& ptt_counters() {
   static ptt_metrics m;
   return m;
 }
@@ -261,7 +261,7 @@ talk_group_actor::behavior_type running(self_ptr self) {
         // An emergency broadcast comes from a dispatcher the session has checked: it needs
         // no channel membership.
         if (!r.emergency && !st.members.count(r.user_id)) {
-          pm().not_member.inc();
+          ptt_counters().not_member.inc();
           return static_cast<uint8_t>(floor_answer::not_member);
         }
         if (st.floor && st.floor->user_id != r.user_id) {
@@ -272,7 +272,7 @@ talk_group_actor::behavior_type running(self_ptr self) {
           } else if (idle >= st.deps.cfg.max_idle) {
             release(self, ptt::release_reason::taken_over);
           } else {
-            pm().busy.inc();
+            ptt_counters().busy.inc();
             return static_cast<uint8_t>(floor_answer::busy);
           }
         }
@@ -281,7 +281,7 @@ talk_group_actor::behavior_type running(self_ptr self) {
         } else {
           st.floor->session_id = r.session_id;  // the holder re-started, maybe on a new device
         }
-        pm().granted.inc();
+        ptt_counters().granted.inc();
         return static_cast<uint8_t>(floor_answer::granted);
       },
       [=](talk_stop_atom, const std::string&,
@@ -304,10 +304,10 @@ talk_group_actor::behavior_type running(self_ptr self) {
         auto& st = self->state;
         // Audio only from the holder's own connection: the floor is enforced here.
         if (!st.floor || st.floor->user_id != user_id || st.floor->session_id != session_id) {
-          pm().frames_refused.inc();
+          ptt_counters().frames_refused.inc();
           return caf::unit;
         }
-        pm().frames_in.inc();
+        ptt_counters().frames_in.inc();
         st.floor->last_audio = clock_type::now();
         st.floor->last_audio_ms = st.last_audio_ms = now_us() / 1000;
         self->send(st.deps.recorder, rec_append_atom::value,

@@ -30,6 +30,7 @@ enum class errc : uint8_t {
   upstream_failed,        ///< a service we called (Dialpad) refused or could not be reached
   overloaded,             ///< over a rate limit where a 429 would lose data (webhooks): retry later
   range_not_satisfiable,  ///< a Range header past the end of the body
+  upgrade_required,       ///< a WebSocket upgrade in a version other than 13
   internal,
 };
 

@@ -127,10 +127,6 @@ void end_logins(soci::session& sql, const std::string& tenant, const std::string
 
 }  // namespace
 
-bool is_user_sort_key(const std::string& key) {
-  return sort_columns().count(key) > 0;
-}
-
 std::optional<user_record> find_user(soci::session& sql, const tenant_scope& scope,
                                      const std::string& id) {
   if (!crypto::is_uuid(id)) return std::nullopt;

@@ -69,9 +69,6 @@ struct user_patch {
   std::optional<std::optional<std::string>> employee_id;
 };
 
-/// The sort keys a user list accepts.
-bool is_user_sort_key(const std::string& key);
-
 // Tenant-scoped operations: every statement is restricted to scope.tenant_id(), and deleted
 // users are invisible. A user of another tenant is "not found", never "forbidden".
 

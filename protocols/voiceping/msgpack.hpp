@@ -46,7 +46,6 @@ struct value {
   template <class T>
   value(T x) : v(std::move(x)) {}  // NOLINT: values convert implicitly, like JSON's
 
-  bool is_nil() const { return std::holds_alternative<nil>(v); }
   const std::string* string() const { return std::get_if<std::string>(&v); }
   const bytes* binary() const { return std::get_if<bytes>(&v); }
   const array* items() const { return std::get_if<array>(&v); }

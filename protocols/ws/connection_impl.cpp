@@ -37,7 +37,7 @@ struct ws_metrics {
       "sb_ws_write_batch_frames", "Frames per gather write", metrics::size_bounds());
 };
 
-ws_metrics& wsm() {
+ws_metrics& ws_counters() {
   static ws_metrics m;
   return m;
 }
@@ -59,11 +59,11 @@ connection::connection(net::ip::tcp::socket socket, const config::ws_config& cfg
       keepalive_timer_(socket_.get_executor()),
       close_timer_(socket_.get_executor()),
       queue_(cfg.outbound_queue_bytes, cfg.droppable_queue_bytes) {
-  wsm().open.add(1);
+  ws_counters().open.add(1);
 }
 
 connection::~connection() {
-  wsm().open.add(-1);
+  ws_counters().open.add(-1);
 }
 
 void connection::start(std::string handshake_response, std::string leftover, attach_fn attach) {
@@ -124,11 +124,11 @@ bool connection::push(frame_ptr frame, delivery d, bool write) {
       if (kick) post_write();
       return true;
     case outbound_queue::push_result::dropped:
-      wsm().dropped.inc();
+      ws_counters().dropped.inc();
       return false;
     case outbound_queue::push_result::overflow:
       // A reliable frame does not fit: this client cannot keep up, and must not hold memory.
-      wsm().slow.inc();
+      ws_counters().slow.inc();
       begin_close(close_code::slow_consumer, "slow consumer", true);
       return false;
   }
@@ -154,13 +154,13 @@ bool connection::write_through_locked() {
   if (n <= 0) return true;  // the socket is full, or failed: the strand waits, or reports it
   auto sent = static_cast<size_t>(n);
   queue_.written(sent);
-  wsm().writes.inc();
+  ws_counters().writes.inc();
   if (sent < total) {
     write_offset_ = sent;
     return true;
   }
-  wsm().frames_out.inc(writing_.size());
-  wsm().batch.observe(static_cast<double>(writing_.size()));
+  ws_counters().frames_out.inc(writing_.size());
+  ws_counters().batch.observe(static_cast<double>(writing_.size()));
   writing_.clear();
   write_active_ = false;
   return false;
@@ -238,7 +238,7 @@ void connection::do_write() {
     if (from < f->size()) buffers_.emplace_back(f->data() + from, f->size() - from);
     if (f.get() == close_frame_) close_sent_ = true;
   }
-  wsm().batch.observe(static_cast<double>(writing_.size()));
+  ws_counters().batch.observe(static_cast<double>(writing_.size()));
   net::async_write(socket_, buffers_,
                    [self = shared_from_this()](boost::system::error_code ec, size_t bytes) {
                      self->on_write(ec, bytes);
@@ -250,8 +250,8 @@ void connection::on_write(boost::system::error_code ec, size_t bytes) {
     std::lock_guard guard{mutex_};
     queue_.written(bytes);
   }
-  wsm().writes.inc();
-  wsm().frames_out.inc(writing_.size());
+  ws_counters().writes.inc();
+  ws_counters().frames_out.inc(writing_.size());
   writing_.clear();
   if (ec) return terminate(kAbnormal);
   if (close_sent_ && peer_closed_) return terminate(close_code_);
@@ -291,7 +291,7 @@ void connection::process(std::string_view bytes) {
     if (terminated_) return;
     switch (ev.what) {
       case inbound_event::kind::message:
-        wsm().messages_in.inc();
+        ws_counters().messages_in.inc();
         if (!peer_closed_) handler_->on_message(ev.op, std::move(ev.payload));
         break;
       case inbound_event::kind::oversized:
@@ -326,7 +326,7 @@ bool connection::control_frame_allowed() {
     control_frames_ = 0;
   }
   if (++control_frames_ <= cfg_.control_frames_per_min) return true;
-  if (control_frames_ == cfg_.control_frames_per_min + 1) wsm().control_floods.inc();
+  if (control_frames_ == cfg_.control_frames_per_min + 1) ws_counters().control_floods.inc();
   begin_close(close_code::policy_violation, "too many control frames", true);
   return false;
 }

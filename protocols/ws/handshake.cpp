@@ -59,8 +59,8 @@ std::optional<http::response> check_upgrade(const http::request& req) {
                          req.path);
   }
   if (req.header("sec-websocket-version") != "13") {
-    auto r = http::problem(errc::bad_request, "only WebSocket version 13 is supported", req.path);
-    r.status = 426;
+    auto r =
+        http::problem(errc::upgrade_required, "only WebSocket version 13 is supported", req.path);
     r.with_header("Sec-WebSocket-Version", "13");
     return r;
   }

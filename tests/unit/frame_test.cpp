@@ -72,6 +72,9 @@ TEST_CASE("upgrade requests are checked before switching", "[ws]") {
   auto refusal = check_upgrade(old_version);
   REQUIRE(refusal);
   CHECK(refusal->status == 426);
+  // The problem body agrees with the status line.
+  CHECK(refusal->body.find(R"("status":426)") != std::string::npos);
+  CHECK(refusal->body.find(R"("code":"upgrade_required")") != std::string::npos);
 
   auto bad_key = req;
   bad_key.headers[3].second = "short";
