@@ -7,7 +7,7 @@ packages=(build-essential cmake ninja-build pkg-config
           libcaf-dev libboost1.81-dev libboost-json1.81-dev libsoci-dev libsqlite3-dev libpq-dev
           libfmt-dev libspdlog-dev libtomlplusplus-dev libssl-dev libsodium-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(catch2 postgresql util-linux curl python3-aiosmtpd coturn nodejs)
+  packages+=(catch2 postgresql util-linux curl python3-aiosmtpd coturn nodejs clang-format)
   # Some Node.js packages (NodeSource's) bundle npm; Debian's npm would conflict with them.
   command -v npm >/dev/null || packages+=(npm)
 fi

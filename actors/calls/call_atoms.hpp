@@ -2,7 +2,6 @@
 
 #include <caf/atom.hpp>
 
-
 namespace sb {
 
 using invite_atom = caf::atom_constant<caf::atom("invite")>;
