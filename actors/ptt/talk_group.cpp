@@ -11,6 +11,7 @@
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
+#include "config/domain/ptt/floor.hpp"
 #include "config/ground/clock.hpp"
 #include "config/ground/metrics.hpp"
 #include "persistence/ptt/control_plane.hpp"
@@ -258,28 +259,34 @@ talk_group_actor::behavior_type running(self_ptr self) {
         if (!loaded()) return caf::skip;
         census.on_message(self);
         auto& st = self->state;
-        // An emergency broadcast comes from a dispatcher the session has checked: it needs
-        // no channel membership.
-        if (!r.emergency && !st.members.count(r.user_id)) {
-          ptt_counters().not_member.inc();
-          return static_cast<uint8_t>(floor_answer::not_member);
+        std::optional<ptt::floor_claim> holder;
+        bool holder_idle = false;
+        if (st.floor) {
+          holder = ptt::floor_claim{st.floor->user_id, st.floor->dispatcher, st.floor->emergency};
+          holder_idle = clock_type::now() - st.floor->last_audio >= st.deps.cfg.max_idle;
         }
-        if (st.floor && st.floor->user_id != r.user_id) {
-          auto idle = clock_type::now() - st.floor->last_audio;
-          if (ptt::floor_rank(r.dispatcher, r.emergency) >
-              ptt::floor_rank(st.floor->dispatcher, st.floor->emergency)) {
-            release(self, ptt::release_reason::preempted);
-          } else if (idle >= st.deps.cfg.max_idle) {
-            release(self, ptt::release_reason::taken_over);
-          } else {
+        auto verdict =
+            ptt::arbitrate(holder ? &*holder : nullptr, {r.user_id, r.dispatcher, r.emergency},
+                           st.members.count(r.user_id) > 0, holder_idle);
+        switch (verdict) {
+          case ptt::floor_verdict::not_member:
+            ptt_counters().not_member.inc();
+            return static_cast<uint8_t>(floor_answer::not_member);
+          case ptt::floor_verdict::busy:
             ptt_counters().busy.inc();
             return static_cast<uint8_t>(floor_answer::busy);
-          }
-        }
-        if (!st.floor) {
-          grant(self, r);
-        } else {
-          st.floor->session_id = r.session_id;  // the holder re-started, maybe on a new device
+          case ptt::floor_verdict::keep:
+            st.floor->session_id = r.session_id;  // maybe on a new device
+            break;
+          case ptt::floor_verdict::preempt:
+          case ptt::floor_verdict::take_over:
+            release(self, verdict == ptt::floor_verdict::preempt ? ptt::release_reason::preempted
+                                                                 : ptt::release_reason::taken_over);
+            grant(self, r);
+            break;
+          case ptt::floor_verdict::grant:
+            grant(self, r);
+            break;
         }
         ptt_counters().granted.inc();
         return static_cast<uint8_t>(floor_answer::granted);
