@@ -1,6 +1,5 @@
 #include "api/user_routes.hpp"
 
-#include <fmt/format.h>
 #include <boost/json.hpp>
 #include <caf/all.hpp>
 
@@ -11,12 +10,10 @@
 #include "api/input.hpp"
 #include "api/output.hpp"
 #include "api/store_call.hpp"
+#include "api/usecases/user_admin.hpp"
 #include "config/domain/identity/privilege.hpp"
-#include "persistence/audit.hpp"
 #include "persistence/connection.hpp"
-#include "persistence/identity/tokens.hpp"
 #include "persistence/identity/users.hpp"
-#include "persistence/outbox.hpp"
 #include "protocols/http/problem.hpp"
 
 namespace sb::api {
@@ -55,39 +52,7 @@ std::optional<std::string> read_role(fields& in, bool required) {
   return role;
 }
 
-/// The user a change acts on; refused when the account outranks the caller (privilege.hpp).
-/// Runs inside the change's transaction, so the rank checked is the rank changed.
-user_record manageable_user(soci::session& sql, const tenant_scope& scope, const std::string& id,
-                            const principal& who) {
-  auto u = persistence::find_user(sql, scope, id);
-  if (!u) throw persistence::store_error(errc::not_found, "no such user");
-  if (!may_manage(who, privilege_of(u->role, u->superadmin))) {
-    throw persistence::store_error(errc::forbidden, "this account has more privilege than yours");
-  }
-  return *u;
-}
-
-/// Mails the confirmation of an address change to the new address, and a notice to the old one.
-void mail_email_change(soci::session& sql, const user_record& u, const std::string& new_email,
-                       const std::string& token, const config::auth_config& auth) {
-  auto hours = auth.email_change_ttl_s / 3600;
-  persistence::enqueue_email(
-      sql, u.tenant_id, new_email, "Confirm your new Switchboard address",
-      fmt::format("Your Switchboard account {} is to use this address from now on.\r\n\r\n"
-                  "To confirm, open this link within {} hours:\r\n"
-                  "{}/confirm-email?token={}\r\n\r\n"
-                  "Until then the account keeps its old address. If you did not expect this, "
-                  "ignore this message.\r\n",
-                  u.email, hours, auth.web_base_url, token));
-  persistence::enqueue_email(
-      sql, u.tenant_id, u.email, "Your Switchboard address is being changed",
-      fmt::format("Someone asked to change the address of your Switchboard account to {}.\r\n"
-                  "The change takes effect only when that address confirms it. If this was not "
-                  "you or your administrator, tell your administrator.\r\n",
-                  new_email));
-}
-
-void list(context& ctx, http::request req, principal who, http::responder respond) {
+void list(context& ctx, http::request req, path_params, principal who, http::responder respond) {
   auto scope = scope_for(who, req, respond);
   if (!scope) return;
   auto q = fields::from_query(req);
@@ -133,7 +98,7 @@ void get(context& ctx, http::request req, path_params params, principal who,
       respond, [](user_record& u) { return api_response(user_json(u)); });
 }
 
-void create(context& ctx, http::request req, principal who, http::responder respond) {
+void create(context& ctx, http::request req, path_params, principal who, http::responder respond) {
   auto scope = scope_for(who, req, respond);
   if (!scope) return;
   auto body = read_body(req, respond);
@@ -180,16 +145,10 @@ void create(context& ctx, http::request req, principal who, http::responder resp
 
   auto commit = [&ctx, req, who, respond, scope = *scope](caf::event_based_actor* self,
                                                           user_record u) {
-    auto audit = audit_of(who, req, "user.created", "user", "",
-                          json::object{{"email", u.email}, {"role", u.role}, {"status", u.status}});
-    audit.tenant_id = scope.tenant_id();
     store_step(
         self, ctx, req.path, scope.tenant_id(), "create_user",
-        [scope, u, audit](soci::session& sql) mutable {
-          auto created = persistence::create_user(sql, scope, u);
-          audit.target_id = created.id;
-          persistence::append_audit(sql, audit);
-          return created;
+        [by = requester_of(who, req), scope, u](soci::session& sql) {
+          return user_cases::create_user(sql, by, scope, u);
         },
         respond,
         [self, respond](user_record& created) {
@@ -250,37 +209,20 @@ void update(context& ctx, http::request req, path_params params, principal who,
                            "department", "employeeId"}) {
     if (in.has(name)) changed[name] = "changed";
   }
-  auto audit = audit_of(who, req, "user.updated", "user", id, changed);
-  audit.tenant_id = scope->tenant_id();
   bool role_changed = p.role.has_value();
-  auto ttl = int64_t{ctx.cfg.auth.email_change_ttl_s} * 1'000'000;
-  // A new address takes effect only once its owner confirms it (POST /auth/confirm-email):
-  // whoever controls the address controls the account through password resets.
   answer_from_store(
       ctx, req, id, "update_user",
-      [scope = *scope, id, p, audit, who, ttl, auth = ctx.cfg.auth](soci::session& sql) {
-        auto before = manageable_user(sql, scope, id, who);
-        std::optional<std::string> pending;
-        if (p.email && *p.email != before.email) {
-          persistence::require_email_free(sql, scope, id, *p.email);
-          auto token = persistence::create_email_change(sql, before, *p.email, who.id, ttl);
-          mail_email_change(sql, before, *p.email, token, auth);
-          pending = *p.email;
-        }
-        auto rest = p;  // a job may run again (store_job.hpp): p stays as it came
-        rest.email.reset();
-        auto u = persistence::update_user(sql, scope, id, rest);
-        persistence::append_audit(sql, audit);
-        return std::make_pair(u, pending);
+      [by = requester_of(who, req), scope = *scope, id, p, changed,
+       auth = ctx.cfg.auth](soci::session& sql) {
+        return user_cases::update_user(sql, by, scope, id, p, changed, auth);
       },
       respond,
-      [&ctx, role_changed](std::pair<user_record, std::optional<std::string>>& r) {
-        auto& [u, pending] = r;
-        if (role_changed) revoke_user_sessions(ctx, u.id, "role changed");
-        auto out = user_json(u);
-        if (pending) {
+      [&ctx, role_changed](user_cases::user_update& r) {
+        if (role_changed) revoke_user_sessions(ctx, r.user.id, "role changed");
+        auto out = user_json(r.user);
+        if (r.pending_email) {
           nudge_mailer(ctx);
-          out["pendingEmail"] = *pending;
+          out["pendingEmail"] = *r.pending_email;
         }
         return api_response(std::move(out));
       });
@@ -300,16 +242,10 @@ void set_status(context& ctx, http::request req, path_params params, principal w
     in.fail("status", "you cannot deactivate yourself");
   }
   if (!in.ok()) return respond(in.problem(req.path));
-  auto audit =
-      audit_of(who, req, "user.status_changed", "user", id, json::object{{"status", *status}});
-  audit.tenant_id = scope->tenant_id();
   answer_from_store(
       ctx, req, id, "set_user_status",
-      [scope = *scope, id, status = *status, audit, who](soci::session& sql) {
-        manageable_user(sql, scope, id, who);
-        auto u = persistence::set_user_status(sql, scope, id, status);
-        persistence::append_audit(sql, audit);
-        return u;
+      [by = requester_of(who, req), scope = *scope, id, status = *status](soci::session& sql) {
+        return user_cases::set_user_status(sql, by, scope, id, status);
       },
       respond,
       [&ctx](user_record& u) {
@@ -327,14 +263,10 @@ void remove(context& ctx, http::request req, path_params params, principal who,
   }
   auto scope = scope_for(who, req, respond);
   if (!scope) return;
-  auto audit = audit_of(who, req, "user.deleted", "user", id);
-  audit.tenant_id = scope->tenant_id();
   answer_from_store(
       ctx, req, id, "delete_user",
-      [scope = *scope, id, who, audit](soci::session& sql) {
-        manageable_user(sql, scope, id, who);
-        persistence::soft_delete_user(sql, scope, id, who.id);
-        persistence::append_audit(sql, audit);
+      [by = requester_of(who, req), scope = *scope, id](soci::session& sql) {
+        user_cases::delete_user(sql, by, scope, id);
         return true;
       },
       respond,
@@ -350,29 +282,15 @@ void add_user_routes(router& r, context& ctx) {
   auto admins = access{access::who::user, {"admin"}, false, rate_class::api};
   auto staff = access{access::who::user, {"admin", "manager"}, false, rate_class::api};
   auto anyone = access{access::who::user, {}, false, rate_class::api};
-  r.add("GET", "/api/v1/users", guarded(ctx, staff, [&ctx](auto req, auto, auto who, auto respond) {
-          list(ctx, std::move(req), std::move(who), std::move(respond));
-        }));
-  r.add("POST", "/api/v1/users",
-        guarded(ctx, admins, [&ctx](auto req, auto, auto who, auto respond) {
-          create(ctx, std::move(req), std::move(who), std::move(respond));
-        }));
-  r.add("GET", "/api/v1/users/:id",
-        guarded(ctx, anyone, [&ctx](auto req, auto params, auto who, auto respond) {
-          get(ctx, std::move(req), std::move(params), std::move(who), std::move(respond));
-        }));
-  r.add("PUT", "/api/v1/users/:id",
-        guarded(ctx, anyone, [&ctx](auto req, auto params, auto who, auto respond) {
-          update(ctx, std::move(req), std::move(params), std::move(who), std::move(respond));
-        }));
-  r.add("PATCH", "/api/v1/users/:id/status",
-        guarded(ctx, admins, [&ctx](auto req, auto params, auto who, auto respond) {
-          set_status(ctx, std::move(req), std::move(params), std::move(who), std::move(respond));
-        }));
-  r.add("DELETE", "/api/v1/users/:id",
-        guarded(ctx, admins, [&ctx](auto req, auto params, auto who, auto respond) {
-          remove(ctx, std::move(req), std::move(params), std::move(who), std::move(respond));
-        }));
+  auto route = [&](const char* method, const char* path, const access& a, named_route fn) {
+    r.add(method, path, guarded(ctx, a, with_context(ctx, fn)));
+  };
+  route("GET", "/api/v1/users", staff, list);
+  route("POST", "/api/v1/users", admins, create);
+  route("GET", "/api/v1/users/:id", anyone, get);
+  route("PUT", "/api/v1/users/:id", anyone, update);
+  route("PATCH", "/api/v1/users/:id/status", admins, set_status);
+  route("DELETE", "/api/v1/users/:id", admins, remove);
 }
 
 }  // namespace sb::api
