@@ -36,10 +36,27 @@ using named_route = void (*)(context&, http::request, path_params, principal, ht
 /// The handler that calls `fn` with `ctx`.
 authed_handler with_context(context& ctx, named_route fn);
 
+
 /// Wraps `h`: authenticate (401 unauthorized), authorize (403 forbidden), count against the
 /// principal's budget (429 too_many_requests with Retry-After), then call `h`. Every answer
 /// carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset.
 handler guarded(context& ctx, access a, authed_handler h);
+
+/// A feature's routes, each behind the guard: table.add("GET", "/path", access, handler).
+class route_table {
+ public:
+  route_table(router& r, context& ctx) : router_(r), ctx_(ctx) {}
+  void add(const char* method, const char* path, const access& a, named_route fn) {
+    add(method, path, a, with_context(ctx_, fn));
+  }
+  void add(const char* method, const char* path, const access& a, authed_handler h) {
+    router_.add(method, path, guarded(ctx_, a, std::move(h)));
+  }
+
+ private:
+  router& router_;
+  context& ctx_;
+};
 
 using operator_handler = std::function<void(http::request, path_params, http::responder)>;
 

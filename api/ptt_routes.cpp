@@ -323,25 +323,23 @@ void join_invite(context& ctx, http::request req, path_params p, principal who,
 void add_ptt_routes(router& r, context& ctx) {
   auto members = access{access::who::user, {}, false, rate_class::api};
   auto admins = access{access::who::user, {"admin"}, false, rate_class::api};
-  auto route = [&](const char* method, const char* path, const access& a, named_route fn) {
-    r.add(method, path, guarded(ctx, a, with_context(ctx, fn)));
-  };
-  route("POST", "/api/events", admins, post_event);
-  route("PATCH", "/api/events/:eventId", admins, patch_event);
-  route("GET", "/api/events", members, get_events);
-  route("GET", "/api/events/:eventId/channels", members, get_event_channels);
-  route("POST", "/api/events/:eventId/teams", members, post_team);
-  route("POST", "/api/teams/:teamId/channels", members, post_team_channel);
-  route("POST", "/api/events/:eventId/channels", members, post_event_channel);
-  route("POST", "/api/events/:eventId/users", members, post_event_user);
-  route("PATCH", "/api/events/:eventId/users/:userId/approve", members, approve_user);
-  route("PATCH", "/api/events/:eventId/users/:userId/reject", members, reject_user);
-  r.add("PATCH", "/api/events/:eventId/users/:userId/channels",
-        guarded(ctx, members, replace_member_ids(ctx, "channelIds", cases::set_user_channels)));
-  r.add("PATCH", "/api/events/:eventId/users/:userId/teams",
-        guarded(ctx, members, replace_member_ids(ctx, "teamIds", cases::set_user_teams)));
-  route("POST", "/api/events/:eventId/invites", members, post_invite);
-  route("POST", "/api/invites/:token/join", members, join_invite);
+  route_table routes{r, ctx};
+  routes.add("POST", "/api/events", admins, post_event);
+  routes.add("PATCH", "/api/events/:eventId", admins, patch_event);
+  routes.add("GET", "/api/events", members, get_events);
+  routes.add("GET", "/api/events/:eventId/channels", members, get_event_channels);
+  routes.add("POST", "/api/events/:eventId/teams", members, post_team);
+  routes.add("POST", "/api/teams/:teamId/channels", members, post_team_channel);
+  routes.add("POST", "/api/events/:eventId/channels", members, post_event_channel);
+  routes.add("POST", "/api/events/:eventId/users", members, post_event_user);
+  routes.add("PATCH", "/api/events/:eventId/users/:userId/approve", members, approve_user);
+  routes.add("PATCH", "/api/events/:eventId/users/:userId/reject", members, reject_user);
+  routes.add("PATCH", "/api/events/:eventId/users/:userId/channels", members,
+             replace_member_ids(ctx, "channelIds", cases::set_user_channels));
+  routes.add("PATCH", "/api/events/:eventId/users/:userId/teams", members,
+             replace_member_ids(ctx, "teamIds", cases::set_user_teams));
+  routes.add("POST", "/api/events/:eventId/invites", members, post_invite);
+  routes.add("POST", "/api/invites/:token/join", members, join_invite);
 }
 
 }  // namespace sb::api

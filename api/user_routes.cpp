@@ -282,15 +282,13 @@ void add_user_routes(router& r, context& ctx) {
   auto admins = access{access::who::user, {"admin"}, false, rate_class::api};
   auto staff = access{access::who::user, {"admin", "manager"}, false, rate_class::api};
   auto anyone = access{access::who::user, {}, false, rate_class::api};
-  auto route = [&](const char* method, const char* path, const access& a, named_route fn) {
-    r.add(method, path, guarded(ctx, a, with_context(ctx, fn)));
-  };
-  route("GET", "/api/v1/users", staff, list);
-  route("POST", "/api/v1/users", admins, create);
-  route("GET", "/api/v1/users/:id", anyone, get);
-  route("PUT", "/api/v1/users/:id", anyone, update);
-  route("PATCH", "/api/v1/users/:id/status", admins, set_status);
-  route("DELETE", "/api/v1/users/:id", admins, remove);
+  route_table routes{r, ctx};
+  routes.add("GET", "/api/v1/users", staff, list);
+  routes.add("POST", "/api/v1/users", admins, create);
+  routes.add("GET", "/api/v1/users/:id", anyone, get);
+  routes.add("PUT", "/api/v1/users/:id", anyone, update);
+  routes.add("PATCH", "/api/v1/users/:id/status", admins, set_status);
+  routes.add("DELETE", "/api/v1/users/:id", admins, remove);
 }
 
 }  // namespace sb::api
