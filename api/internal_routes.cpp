@@ -8,7 +8,7 @@
 #include "api/input.hpp"
 #include "api/output.hpp"
 #include "api/store_call.hpp"
-#include "persistence/audit.hpp"
+#include "api/usecases/platform.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/identity/apps.hpp"
 #include "persistence/identity/tenants.hpp"
@@ -24,12 +24,9 @@ namespace {
 
 const principal kOperator{principal::kind::internal, "internal", "", "", true};
 
-// App changes are recorded in the app's tenant, so the tenant's admins can see them too.
-persistence::audit_entry app_audit(const http::request& req, const app_record& app,
-                                   std::string action, json::object summary = {}) {
-  auto e = audit_of(kOperator, req, std::move(action), "app", app.id, std::move(summary));
-  e.tenant_id = app.tenant_id;
-  return e;
+/// Operators act through the internal secret: their audit rows name no user.
+requester operator_of(const http::request& req) {
+  return requester_of(kOperator, req);
 }
 
 http::response key_issued(const persistence::issued_key& k) {
@@ -53,20 +50,8 @@ void create_app(context& ctx, http::request req, http::responder respond) {
   if (!in.ok()) return respond(in.problem(req.path));
   answer_from_store(
       ctx, req, "apps", "create_app",
-      [name = *name, tenant, req](soci::session& sql) {
-        std::string tenant_id;
-        if (tenant) {
-          if (!persistence::find_tenant(sql, *tenant)) {
-            throw persistence::store_error(errc::not_found, "tenant_id: no such tenant");
-          }
-          tenant_id = *tenant;
-        } else {
-          // An app of its own: a new tenant named after it.
-          tenant_id = persistence::create_tenant(sql, name).id;
-        }
-        auto app = persistence::create_app(sql, tenant_id, name);
-        persistence::append_audit(sql, app_audit(req, app, "app.created", {{"name", name}}));
-        return app;
+      [by = operator_of(req), name = *name, tenant](soci::session& sql) {
+        return platform_cases::create_app(sql, by, tenant, name);
       },
       respond,
       [](app_record& app) {
@@ -86,16 +71,10 @@ void update_app(context& ctx, http::request req, path_params params, http::respo
   auto active = in.boolean("is_active", false);
   auto secret = in.nullable_text("webhook_secret", {false, 512, 0, false});
   if (!in.ok()) return respond(in.problem(req.path));
-  json::object summary;
-  if (name) summary["name"] = *name;
-  if (active) summary["is_active"] = *active;
-  if (secret) summary["webhook_secret"] = *secret ? "set" : "cleared";  // never the value
   answer_from_store(
       ctx, req, id, "update_app",
-      [id, name, active, secret, summary, req](soci::session& sql) {
-        auto app = persistence::update_app(sql, id, name, active, secret);
-        persistence::append_audit(sql, app_audit(req, app, "app.updated", summary));
-        return app;
+      [by = operator_of(req), id, name, active, secret](soci::session& sql) {
+        return platform_cases::update_app(sql, by, id, name, active, secret);
       },
       respond,
       [&ctx](app_record& app) {
@@ -122,19 +101,8 @@ void issue_key(context& ctx, http::request req, path_params params, http::respon
   if (!in.ok()) return respond(in.problem(req.path));
   answer_from_store(
       ctx, req, id, "issue_api_key",
-      [id, grace, rotate_only, req](soci::session& sql) {
-        auto app = require_app(sql, id);
-        if (rotate_only && !app.api_key_hint) {
-          throw persistence::store_error(errc::not_found, "the app has no API key to rotate");
-        }
-        auto issued = persistence::issue_api_key(sql, id, grace);
-        json::object summary{{"new_key_hint", *issued.app.api_key_hint}};
-        if (app.api_key_hint) summary["old_key_hint"] = *app.api_key_hint;
-        if (grace > 0) summary["grace_period_seconds"] = grace;
-        persistence::append_audit(
-            sql, app_audit(req, issued.app,
-                           app.api_key_hint ? "api_key.rotated" : "api_key.created", summary));
-        return issued;
+      [by = operator_of(req), id, grace, rotate_only](soci::session& sql) {
+        return platform_cases::issue_api_key(sql, by, id, grace, rotate_only);
       },
       respond,
       [&ctx, grace](persistence::issued_key& issued) {
@@ -151,12 +119,8 @@ void revoke_key(context& ctx, http::request req, path_params params, http::respo
   std::string id(params.get("app_id"));
   answer_from_store(
       ctx, req, id, "revoke_api_key",
-      [id, req](soci::session& sql) {
-        auto app = require_app(sql, id);
-        persistence::revoke_api_key(sql, id);
-        persistence::append_audit(
-            sql, app_audit(req, app, "api_key.revoked", {{"old_key_hint", *app.api_key_hint}}));
-        return require_app(sql, id);
+      [by = operator_of(req), id](soci::session& sql) {
+        return platform_cases::revoke_api_key(sql, by, id);
       },
       respond,
       [&ctx](app_record& app) {

@@ -5,6 +5,7 @@
 #include "api/input.hpp"
 #include "api/output.hpp"
 #include "api/store_call.hpp"
+#include "api/usecases/platform.hpp"
 #include "api/user_routes.hpp"
 #include "persistence/audit.hpp"
 #include "persistence/connection.hpp"
@@ -15,19 +16,6 @@ namespace sb::api {
 
 namespace json = boost::json;
 using persistence::tenant_record;
-
-namespace {
-
-// Tenant changes are platform actions: their audit rows carry no tenant.
-persistence::audit_entry platform_audit(const principal& who, const http::request& req,
-                                        std::string action, std::string target,
-                                        json::object summary) {
-  auto e = audit_of(who, req, std::move(action), "tenant", std::move(target), std::move(summary));
-  e.tenant_id.reset();
-  return e;
-}
-
-}  // namespace
 
 void add_tenant_routes(router& r, context& ctx) {
   auto operators = access{access::who::user, {}, true, rate_class::api};
@@ -59,15 +47,10 @@ void add_tenant_routes(router& r, context& ctx) {
                   in.reject_unknown({"name"});
                   auto name = in.text("name", {true, 200});
                   if (!in.ok()) return respond(in.problem(req.path));
-                  auto audit =
-                      platform_audit(who, req, "tenant.created", "", json::object{{"name", *name}});
                   answer_from_store(
                       ctx, req, "tenants", "create_tenant",
-                      [name = *name, audit](soci::session& sql) mutable {
-                        auto t = persistence::create_tenant(sql, name);
-                        audit.target_id = t.id;
-                        persistence::append_audit(sql, audit);
-                        return t;
+                      [by = requester_of(who, req), name = *name](soci::session& sql) {
+                        return platform_cases::create_tenant(sql, by, name);
                       },
                       respond, [](tenant_record& t) { return api_response(tenant_json(t), 201); });
                 }));
@@ -110,16 +93,10 @@ void add_tenant_routes(router& r, context& ctx) {
                 in.fail("status", "you cannot suspend your own tenant");
               }
               if (!in.ok()) return respond(in.problem(req.path));
-              json::object summary;
-              if (name) summary["name"] = *name;
-              if (status) summary["status"] = *status;
-              auto audit = platform_audit(who, req, "tenant.updated", id, summary);
               answer_from_store(
                   ctx, req, id, "update_tenant",
-                  [id, name, status, audit](soci::session& sql) {
-                    auto t = persistence::update_tenant(sql, id, name, status);
-                    persistence::append_audit(sql, audit);
-                    return t;
+                  [by = requester_of(who, req), id, name, status](soci::session& sql) {
+                    return platform_cases::update_tenant(sql, by, id, name, status);
                   },
                   respond,
                   [&ctx](tenant_record& t) {
