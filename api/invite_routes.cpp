@@ -1,4 +1,3 @@
-#include <fmt/format.h>
 #include <boost/json.hpp>
 #include <caf/all.hpp>
 
@@ -10,12 +9,11 @@
 #include "api/output.hpp"
 #include "api/session_tokens.hpp"
 #include "api/store_call.hpp"
+#include "api/usecases/invites.hpp"
 #include "api/user_routes.hpp"
 #include "config/ground/clock.hpp"
-#include "persistence/audit.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/identity/tokens.hpp"
-#include "persistence/outbox.hpp"
 #include "protocols/http/problem.hpp"
 
 namespace sb::api {
@@ -39,27 +37,12 @@ void create_invite(context& ctx, http::request req, principal who, http::respond
     in.fail("role", "managers may invite users and dispatchers only");
   }
   if (!in.ok()) return respond(in.problem(req.path));
-  auto audit = audit_of(
-      who, req, "invite.created", "invite", "",
-      json::object{
-          {"role", role}, {"maxUses", max_uses}, {"email", email ? json::value(*email) : nullptr}});
   auto base = ctx.cfg.auth.web_base_url;
+  invite_cases::invite_request invite{email, role, ttl, max_uses, base};
   answer_from_store(
       ctx, req, who.tenant_id, "create_invite",
-      [scope = persistence::tenant_scope(who.tenant_id), email, role, ttl, max_uses, who, audit,
-       base](soci::session& sql) mutable {
-        auto issued =
-            persistence::create_invite(sql, scope, email, role, ttl * 1'000'000, max_uses, who.id);
-        audit.target_id = issued.invite.id;
-        persistence::append_audit(sql, audit);
-        if (email) {
-          persistence::enqueue_email(
-              sql, scope.tenant_id(), *email, "You are invited to Switchboard",
-              fmt::format("You have been invited to join Switchboard.\r\n\r\n"
-                          "Accept the invitation here:\r\n{}/accept-invite?token={}\r\n",
-                          base, issued.token));
-        }
-        return issued;
+      [by = requester_of(who, req), invite](soci::session& sql) {
+        return invite_cases::create_invite(sql, by, invite);
       },
       respond,
       [&ctx, base](persistence::issued_invite& issued) {
@@ -96,39 +79,27 @@ void accept_invite(context& ctx, http::request req, http::responder respond) {
   auto ttl = refresh_ttl_us(ctx);
   ctx.sys.spawn([&ctx, req, respond, token = *token, password = *password, u,
                  ttl](caf::event_based_actor* self) mutable {
-    hash_step(
-        self, ctx, req.path, password, respond,
-        [self, &ctx, req, respond, token, u, ttl](const std::string& hash) mutable {
-          u.password_hash = hash;
-          store_step(
-              self, ctx, req.path, token, "accept_invite",
-              [token, u, ttl, req](soci::session& sql) mutable
-              -> std::optional<std::pair<persistence::user_record, std::string>> {
-                auto invite = persistence::use_invite(sql, token, u.email);
-                if (!invite) return std::nullopt;
-                u.role = invite->role;
-                persistence::tenant_scope scope(invite->tenant_id);
-                auto created = persistence::create_user(sql, scope, u);
-                principal who{principal::kind::user, created.id, created.tenant_id, created.role};
-                persistence::append_audit(sql,
-                                          audit_of(who, req, "invite.accepted", "user", created.id,
-                                                   json::object{{"inviteId", invite->id}}));
-                return std::make_pair(created,
-                                      persistence::issue_refresh_token(sql, created, "", ttl));
-              },
-              respond,
-              [self, &ctx, req,
-               respond](std::optional<std::pair<persistence::user_record, std::string>>& r) {
-                if (!r) {
-                  respond(invalid_fields(
-                      {{"token", "is invalid, expired, used up, or for another address"}},
-                      req.path));
-                } else {
-                  respond(session_response(ctx, r->first, r->second, false, 201));
-                }
-                self->quit();
+    hash_step(self, ctx, req.path, password, respond,
+              [self, &ctx, req, respond, token, u, ttl](const std::string& hash) mutable {
+                u.password_hash = hash;
+                store_step(
+                    self, ctx, req.path, token, "accept_invite",
+                    [token, u, ttl, address = req.remote_address](soci::session& sql) {
+                      return invite_cases::accept_invite(sql, address, token, u, ttl);
+                    },
+                    respond,
+                    [self, &ctx, req,
+                     respond](std::optional<std::pair<persistence::user_record, std::string>>& r) {
+                      if (!r) {
+                        respond(invalid_fields(
+                            {{"token", "is invalid, expired, used up, or for another address"}},
+                            req.path));
+                      } else {
+                        respond(session_response(ctx, r->first, r->second, false, 201));
+                      }
+                      self->quit();
+                    });
               });
-        });
   });
 }
 
