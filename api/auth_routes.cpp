@@ -12,8 +12,8 @@
 #include "api/output.hpp"
 #include "api/session_tokens.hpp"
 #include "api/store_call.hpp"
+#include "api/usecases/credentials.hpp"
 #include "config/ground/clock.hpp"
-#include "persistence/audit.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/identity/tenants.hpp"
 #include "persistence/identity/tokens.hpp"
@@ -212,16 +212,12 @@ void change_password(context& ctx, http::request req, principal who, http::respo
                  next = *next](caf::event_based_actor* self) {
     persistence::tenant_scope scope(who.tenant_id);
     // Step 3: store the new hash, revoke every token, and log the user in afresh.
-    auto commit = [self, &ctx, req, who, respond, scope](const std::string& hash) {
+    auto commit = [self, &ctx, req, who, respond](const std::string& hash) {
       auto ttl = refresh_ttl_us(ctx);
-      auto audit = audit_of(who, req, "user.password_changed", "user", who.id);
       store_step(
           self, ctx, req.path, who.id, "change_password",
-          [scope, who, hash, ttl, audit](soci::session& sql) {
-            persistence::set_password(sql, scope, who.id, hash, true);
-            persistence::append_audit(sql, audit);
-            auto u = *persistence::find_user(sql, scope, who.id);
-            return std::make_pair(u, persistence::issue_refresh_token(sql, u, "", ttl));
+          [by = requester_of(who, req), hash, ttl](soci::session& sql) {
+            return credential_cases::change_password(sql, by, hash, ttl);
           },
           respond,
           [self, &ctx, who, respond](std::pair<user_record, std::string>& r) {
@@ -308,15 +304,8 @@ void reset_password(context& ctx, http::request req, http::responder respond) {
             [self, &ctx, req, respond, token](const std::string& hash) {
               store_step(
                   self, ctx, req.path, token, "reset_password",
-                  [token, hash, req](soci::session& sql) -> std::optional<user_record> {
-                    auto user = persistence::consume_password_reset(sql, token);
-                    if (!user) return std::nullopt;
-                    persistence::tenant_scope scope(user->tenant_id);
-                    persistence::set_password(sql, scope, user->id, hash, true);
-                    principal who{principal::kind::user, user->id, user->tenant_id, user->role};
-                    persistence::append_audit(
-                        sql, audit_of(who, req, "user.password_reset", "user", user->id));
-                    return user;
+                  [token, hash, address = req.remote_address](soci::session& sql) {
+                    return credential_cases::reset_password(sql, address, token, hash);
                   },
                   respond,
                   [self, &ctx, req, respond](std::optional<user_record>& user) {
@@ -342,13 +331,8 @@ void confirm_email(context& ctx, http::request req, http::responder respond) {
   if (!admit_login(ctx, {}, req, respond)) return;
   answer_from_store(
       ctx, req, *token, "confirm_email",
-      [token = *token, req](soci::session& sql) -> std::optional<user_record> {
-        auto user = persistence::confirm_email_change(sql, token);
-        if (!user) return std::nullopt;
-        principal who{principal::kind::user, user->id, user->tenant_id, user->role};
-        persistence::append_audit(sql, audit_of(who, req, "user.email_changed", "user", user->id,
-                                                json::object{{"email", user->email}}));
-        return user;
+      [token = *token, address = req.remote_address](soci::session& sql) {
+        return credential_cases::confirm_email(sql, address, token);
       },
       respond,
       [&ctx, req](std::optional<user_record>& user) {
