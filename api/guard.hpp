@@ -36,7 +36,6 @@ using named_route = void (*)(context&, http::request, path_params, principal, ht
 /// The handler that calls `fn` with `ctx`.
 authed_handler with_context(context& ctx, named_route fn);
 
-
 /// Wraps `h`: authenticate (401 unauthorized), authorize (403 forbidden), count against the
 /// principal's budget (429 too_many_requests with Retry-After), then call `h`. Every answer
 /// carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset.

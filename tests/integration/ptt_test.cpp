@@ -75,34 +75,22 @@ TEST_CASE("a silent holder's floor can be taken over after MAXIMUM_IDLE_DURATION
   CHECK(next_of(*a, "ptt.released").at("reason") == "taken_over");
 }
 
-TEST_CASE("the floor is released at MAXIMUM_AUDIO_DURATION and GROUP_BUSY_TIMEOUT", "[ptt]") {
-  SECTION("maximum audio duration") {
-    ptt_fixture f(env_map{{"MAXIMUM_AUDIO_DURATION", "400"}, {"GROUP_BUSY_TIMEOUT", "60000"}});
-    f.member("a@ptt.test");
-    f.member("b@ptt.test");
-    auto a = f.connect("a@ptt.test");
-    auto b = f.connect("b@ptt.test");
-    CHECK(start_talking(*a, f.channel).at("type") == "ptt.granted");
-    for (int i = 0; i < 10; ++i) {
-      a->send_binary(audio_frame(f.channel, "x"));
-      std::this_thread::sleep_for(60ms);
-    }
-    CHECK(next_of(*a, "ptt.released").at("reason") == "max_duration");
-    CHECK(next_of(*b, "ptt.ended").at("duration_ms").as_int64() >= 400);
-    CHECK(start_talking(*b, f.channel).at("type") == "ptt.granted");
+// The busy timeout and each timer's logic are driven step by step in
+// tests/actors/talk_group_test.cpp; this shows one timer end to end, from its setting.
+TEST_CASE("the floor is released at MAXIMUM_AUDIO_DURATION", "[ptt]") {
+  ptt_fixture f(env_map{{"MAXIMUM_AUDIO_DURATION", "400"}, {"GROUP_BUSY_TIMEOUT", "60000"}});
+  f.member("a@ptt.test");
+  f.member("b@ptt.test");
+  auto a = f.connect("a@ptt.test");
+  auto b = f.connect("b@ptt.test");
+  CHECK(start_talking(*a, f.channel).at("type") == "ptt.granted");
+  for (int i = 0; i < 10; ++i) {
+    a->send_binary(audio_frame(f.channel, "x"));
+    std::this_thread::sleep_for(60ms);
   }
-  SECTION("busy timeout") {
-    ptt_fixture f(env_map{{"MAXIMUM_AUDIO_DURATION", "60000"},
-                          {"GROUP_BUSY_TIMEOUT", "400"},
-                          {"MAXIMUM_IDLE_DURATION", "60000"}});
-    f.member("a@ptt.test");
-    f.member("b@ptt.test");
-    auto a = f.connect("a@ptt.test");
-    auto b = f.connect("b@ptt.test");
-    CHECK(start_talking(*a, f.channel).at("type") == "ptt.granted");
-    CHECK(next_of(*a, "ptt.released", 3s).at("reason") == "busy_timeout");
-    CHECK(start_talking(*b, f.channel).at("type") == "ptt.granted");
-  }
+  CHECK(next_of(*a, "ptt.released").at("reason") == "max_duration");
+  CHECK(next_of(*b, "ptt.ended").at("duration_ms").as_int64() >= 400);
+  CHECK(start_talking(*b, f.channel).at("type") == "ptt.granted");
 }
 
 TEST_CASE("a dispatcher pre-empts a talker; a dispatcher cannot be pre-empted", "[ptt]") {
