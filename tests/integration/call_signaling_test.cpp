@@ -231,8 +231,7 @@ TEST_CASE("a party whose device drops fails the call unless it comes back in tim
     auto b = f.device("bob@calls.test");
     REQUIRE(call_fixture::act(*b, "call.media", id, {{"video", false}}).at("type") == "call.ok");
     next_call_message(*a, "call.media");
-    std::this_thread::sleep_for(std::chrono::milliseconds(1700));
-    CHECK(stays_quiet(*a));
+    // That the first drop's timer is then stale: tests/actors/call_actor_test.cpp.
   }  // Gone again, for good this time.
   auto ended = next_call_message(*a, "call.ended", std::chrono::seconds(4));
   CHECK(ended.at("state") == "failed");
