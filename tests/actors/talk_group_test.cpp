@@ -16,46 +16,12 @@
 #include "persistence/ptt/control_plane.hpp"
 #include "protocols/native/ptt_codec.hpp"
 #include "tests/actors/deterministic.hpp"
+#include "tests/actors/recording_outbound.hpp"
 
 using namespace sb;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// A connection that keeps what the group wrote to it: control events as JSON, audio counted.
-class recording_outbound final : public ws::outbound {
- public:
-  explicit recording_outbound(std::string id) : id_(std::move(id)) {}
-  bool send(ws::frame_ptr frame, ws::delivery) override {
-    const std::string& f = *frame;
-    auto op = static_cast<uint8_t>(f[0]) & 0x0f;
-    size_t at = (static_cast<uint8_t>(f[1]) & 0x7f) == 126 ? 4 : 2;
-    if (op == 0x2) {
-      ++audio;
-    } else {
-      events.push_back(boost::json::parse(f.substr(at)).as_object());
-    }
-    return true;
-  }
-  bool queue(ws::frame_ptr frame, ws::delivery d) override { return send(std::move(frame), d); }
-  void flush() override {}
-  void close(uint16_t, std::string) override {}
-  std::string_view id() const override { return id_; }
-
-  /// The types of the control events received so far, then forgets them.
-  std::vector<std::string> take() {
-    std::vector<std::string> out;
-    for (const auto& e : events) out.emplace_back(e.at("type").as_string());
-    events.clear();
-    return out;
-  }
-
-  std::vector<boost::json::object> events;
-  size_t audio = 0;
-
- private:
-  std::string id_;
-};
 
 /// The recorder's side of a burst, kept in memory: what was appended, under which key.
 struct recorder_log {
@@ -116,8 +82,8 @@ struct group_fixture : test::deterministic_system {
   }
 
   /// Connects `name` to the group: a session actor (to be monitored) and its connection.
-  std::shared_ptr<recording_outbound> join(const std::string& name) {
-    auto out = std::make_shared<recording_outbound>("ws-" + name);
+  std::shared_ptr<test::recording_outbound> join(const std::string& name) {
+    auto out = std::make_shared<test::recording_outbound>("ws-" + name);
     auto session = sys.spawn(
         [](caf::event_based_actor*) -> caf::behavior { return {[](const std::string&) {}}; });
     sessions[name] = session;
@@ -191,8 +157,8 @@ TEST_CASE_METHOD(group_fixture, "one talker at a time; the others hear the burst
 
   talk("alice");
   talk("bob");  // not the holder: neither forwarded nor recorded
-  CHECK(bob->audio == 1);
-  CHECK(alice->audio == 0);
+  CHECK(bob->binary == 1);
+  CHECK(alice->binary == 0);
   REQUIRE(log->appended.size() == 1);
   CHECK(log->appended.begin()->second == 1);
 
