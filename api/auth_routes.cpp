@@ -52,7 +52,7 @@ void find_matching(caf::event_based_actor* self, context& ctx, const http::reque
               });
 }
 
-void login(context& ctx, http::request req, http::responder respond) {
+void login(context& ctx, http::request req, path_params, http::responder respond) {
   auto body = read_body(req, respond);
   if (!body) return;
   auto& in = *body;
@@ -143,7 +143,7 @@ std::optional<presented_token> read_refresh_token(const http::request& req,
   return out;
 }
 
-void refresh(context& ctx, http::request req, http::responder respond) {
+void refresh(context& ctx, http::request req, path_params, http::responder respond) {
   auto presented = read_refresh_token(req, respond);
   if (!presented) return;
   if (!presented->token) {
@@ -172,7 +172,7 @@ void refresh(context& ctx, http::request req, http::responder respond) {
       });
 }
 
-void logout(context& ctx, http::request req, http::responder respond) {
+void logout(context& ctx, http::request req, path_params, http::responder respond) {
   auto presented = read_refresh_token(req, respond);
   if (!presented) return;
   const auto& token = presented->token;
@@ -189,7 +189,7 @@ void logout(context& ctx, http::request req, http::responder respond) {
       respond, [done](bool) { return done(); });
 }
 
-void me(context& ctx, http::request req, principal who, http::responder respond) {
+void me(context& ctx, http::request req, path_params, principal who, http::responder respond) {
   answer_from_store(
       ctx, req, who.id, "me",
       [who](soci::session& sql) {
@@ -200,7 +200,8 @@ void me(context& ctx, http::request req, principal who, http::responder respond)
       respond, [](user_record& u) { return api_response(user_json(u)); });
 }
 
-void change_password(context& ctx, http::request req, principal who, http::responder respond) {
+void change_password(context& ctx, http::request req, path_params, principal who,
+                     http::responder respond) {
   auto body = read_body(req, respond);
   if (!body) return;
   auto& in = *body;
@@ -249,7 +250,7 @@ void change_password(context& ctx, http::request req, principal who, http::respo
   });
 }
 
-void forgot_password(context& ctx, http::request req, http::responder respond) {
+void forgot_password(context& ctx, http::request req, path_params, http::responder respond) {
   auto body = read_body(req, respond);
   if (!body) return;
   auto& in = *body;
@@ -288,7 +289,7 @@ void forgot_password(context& ctx, http::request req, http::responder respond) {
       });
 }
 
-void reset_password(context& ctx, http::request req, http::responder respond) {
+void reset_password(context& ctx, http::request req, path_params, http::responder respond) {
   auto body = read_body(req, respond);
   if (!body) return;
   auto& in = *body;
@@ -321,7 +322,7 @@ void reset_password(context& ctx, http::request req, http::responder respond) {
       });
 }
 
-void confirm_email(context& ctx, http::request req, http::responder respond) {
+void confirm_email(context& ctx, http::request req, path_params, http::responder respond) {
   auto body = read_body(req, respond);
   if (!body) return;
   auto& in = *body;
@@ -348,42 +349,15 @@ void confirm_email(context& ctx, http::request req, http::responder respond) {
 
 void add_auth_routes(router& r, context& ctx) {
   auto any_user = access{access::who::user, {}, false, rate_class::api};
-  r.add("POST", "/api/v1/auth/login",
-        [&ctx](http::request req, path_params, http::responder respond) {
-          login(ctx, std::move(req), std::move(respond));
-        });
-  r.add("POST", "/api/v1/auth/refresh",
-        limited(ctx, rate_class::api,
-                [&ctx](http::request req, path_params, http::responder respond) {
-                  refresh(ctx, std::move(req), std::move(respond));
-                }));
-  r.add("POST", "/api/v1/auth/logout",
-        limited(ctx, rate_class::api,
-                [&ctx](http::request req, path_params, http::responder respond) {
-                  logout(ctx, std::move(req), std::move(respond));
-                }));
-  r.add("GET", "/api/v1/auth/me",
-        guarded(ctx, any_user,
-                [&ctx](http::request req, path_params, principal who, http::responder respond) {
-                  me(ctx, std::move(req), std::move(who), std::move(respond));
-                }));
-  r.add("POST", "/api/v1/auth/change-password",
-        guarded(ctx, any_user,
-                [&ctx](http::request req, path_params, principal who, http::responder respond) {
-                  change_password(ctx, std::move(req), std::move(who), std::move(respond));
-                }));
-  r.add("POST", "/api/v1/auth/forgot-password",
-        [&ctx](http::request req, path_params, http::responder respond) {
-          forgot_password(ctx, std::move(req), std::move(respond));
-        });
-  r.add("POST", "/api/v1/auth/confirm-email",
-        [&ctx](http::request req, path_params, http::responder respond) {
-          confirm_email(ctx, std::move(req), std::move(respond));
-        });
-  r.add("POST", "/api/v1/auth/reset-password",
-        [&ctx](http::request req, path_params, http::responder respond) {
-          reset_password(ctx, std::move(req), std::move(respond));
-        });
+  route_table routes{r, ctx};
+  routes.add_public("POST", "/api/v1/auth/login", login);
+  routes.add_limited("POST", "/api/v1/auth/refresh", rate_class::api, refresh);
+  routes.add_limited("POST", "/api/v1/auth/logout", rate_class::api, logout);
+  routes.add("GET", "/api/v1/auth/me", any_user, me);
+  routes.add("POST", "/api/v1/auth/change-password", any_user, change_password);
+  routes.add_public("POST", "/api/v1/auth/forgot-password", forgot_password);
+  routes.add_public("POST", "/api/v1/auth/confirm-email", confirm_email);
+  routes.add_public("POST", "/api/v1/auth/reset-password", reset_password);
 }
 
 }  // namespace sb::api

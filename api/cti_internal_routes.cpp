@@ -70,6 +70,20 @@ http::response not_found(const http::request& req, const char* what) {
   return http::problem(errc::not_found, what, req.path);
 }
 
+/// The app and the Dialpad id a path names (:app_id, :id); nullopt after answering 404
+/// `missing` when the id cannot be one of Dialpad's.
+std::optional<std::pair<std::string, int64_t>> app_item(const http::request& req,
+                                                        const path_params& p,
+                                                        http::responder& respond,
+                                                        const char* missing) {
+  auto id = dialpad_id(p.get("id"));
+  if (!id) {
+    respond(not_found(req, missing));
+    return std::nullopt;
+  }
+  return std::pair{std::string(p.get("app_id")), *id};
+}
+
 json::value deleted(const std::string& id) {
   return json::object{{"success", true}, {"deleted", true}, {"id", id}};
 }
@@ -208,13 +222,12 @@ void mapping_routes(context& ctx,
   });
   route("GET", "/internal/apps/:app_id/users/mappings/dialpad/:id",
         [&ctx](auto req, auto p, auto respond) {
-          std::string app(p.get("app_id"));
-          auto id = dialpad_id(p.get("id"));
-          if (!id) return respond(not_found(req, "no such mapping"));
+          auto item = app_item(req, p, respond, "no such mapping");
+          if (!item) return;
           answer_from_store(
-              ctx, req, app, "mapping_by_dialpad",
-              [app, id](soci::session& sql) {
-                auto m = persistence::mapping_by_dialpad_id(sql, app, *id);
+              ctx, req, item->first, "mapping_by_dialpad",
+              [app = item->first, id = item->second](soci::session& sql) {
+                auto m = persistence::mapping_by_dialpad_id(sql, app, id);
                 if (!m) throw persistence::store_error(errc::not_found, "no such mapping");
                 return *m;
               },
@@ -240,16 +253,15 @@ void mapping_routes(context& ctx,
         });
   route("DELETE", "/internal/apps/:app_id/users/mappings/dialpad/:id",
         [&ctx](auto req, auto p, auto respond) {
-          std::string app(p.get("app_id")), raw(p.get("id"));
-          auto id = dialpad_id(raw);
-          if (!id) return respond(not_found(req, "no such mapping"));
+          auto item = app_item(req, p, respond, "no such mapping");
+          if (!item) return;
           answer_from_store(
-              ctx, req, app, "unmap_dialpad",
-              [app, id](soci::session& sql) {
-                return persistence::delete_user_mapping_by_dialpad_id(sql, app, *id);
+              ctx, req, item->first, "unmap_dialpad",
+              [app = item->first, id = item->second](soci::session& sql) {
+                return persistence::delete_user_mapping_by_dialpad_id(sql, app, id);
               },
               respond,
-              [req, raw](bool& done) {
+              [req, raw = std::string(p.get("id"))](bool& done) {
                 return done ? http::response::json(200, json::serialize(deleted(raw)))
                             : not_found(req, "no such mapping");
               });
@@ -289,16 +301,15 @@ void webhook_event_routes(context& ctx,
   });
   route("POST", "/internal/apps/:app_id/webhook-events/:id/replay",
         [&ctx](auto req, auto p, auto respond) {
-          std::string app(p.get("app_id"));
-          auto id = dialpad_id(p.get("id"));
-          if (!id) return respond(not_found(req, "no such webhook event"));
+          auto item = app_item(req, p, respond, "no such webhook event");
+          if (!item) return;
           answer_from_store(
-              ctx, req, app, "replay_webhook_event",
-              [app, id](soci::session& sql) {
-                return persistence::replay_webhook_event(sql, app, *id, now_us());
+              ctx, req, item->first, "replay_webhook_event",
+              [app = item->first, id = item->second](soci::session& sql) {
+                return persistence::replay_webhook_event(sql, app, id, now_us());
               },
               respond,
-              [&ctx, app](persistence::webhook_event& e) {
+              [&ctx, app = item->first](persistence::webhook_event& e) {
                 tell_entity(ctx, "webhooks:" + app, caf::make_message(tick_atom::value), true);
                 return api_response(webhook_event_json(e));
               });

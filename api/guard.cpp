@@ -202,4 +202,19 @@ authed_handler with_context(context& ctx, named_route fn) {
   };
 }
 
+void route_table::add_public(const char* method, const char* path, public_route fn) {
+  router_.add(method, path,
+              [&ctx = ctx_, fn](http::request req, path_params p, http::responder respond) {
+                fn(ctx, std::move(req), std::move(p), std::move(respond));
+              });
+}
+
+void route_table::add_limited(const char* method, const char* path, rate_class c, public_route fn) {
+  router_.add(method, path,
+              limited(ctx_, c,
+                      [&ctx = ctx_, fn](http::request req, path_params p, http::responder respond) {
+                        fn(ctx, std::move(req), std::move(p), std::move(respond));
+                      }));
+}
+
 }  // namespace sb::api

@@ -35,6 +35,8 @@ using authed_handler = std::function<void(http::request, path_params, principal,
 using named_route = void (*)(context&, http::request, path_params, principal, http::responder);
 /// The handler that calls `fn` with `ctx`.
 authed_handler with_context(context& ctx, named_route fn);
+/// A named handler of a route that needs no principal.
+using public_route = void (*)(context&, http::request, path_params, http::responder);
 
 /// Wraps `h`: authenticate (401 unauthorized), authorize (403 forbidden), count against the
 /// principal's budget (429 too_many_requests with Retry-After), then call `h`. Every answer
@@ -51,6 +53,11 @@ class route_table {
   void add(const char* method, const char* path, const access& a, authed_handler h) {
     router_.add(method, path, guarded(ctx_, a, std::move(h)));
   }
+  /// A deliberately public route (login, password reset, invite acceptance): it limits
+  /// itself, by account and address.
+  void add_public(const char* method, const char* path, public_route fn);
+  /// A public route behind the client address's budget of class `c`.
+  void add_limited(const char* method, const char* path, rate_class c, public_route fn);
 
  private:
   router& router_;

@@ -22,7 +22,8 @@ namespace json = boost::json;
 
 namespace {
 
-void create_invite(context& ctx, http::request req, principal who, http::responder respond) {
+void create_invite(context& ctx, http::request req, path_params, principal who,
+                   http::responder respond) {
   auto body = read_body(req, respond);
   if (!body) return;
   auto& in = *body;
@@ -57,7 +58,7 @@ void create_invite(context& ctx, http::request req, principal who, http::respond
       });
 }
 
-void accept_invite(context& ctx, http::request req, http::responder respond) {
+void accept_invite(context& ctx, http::request req, path_params, http::responder respond) {
   auto body = read_body(req, respond);
   if (!body) return;
   auto& in = *body;
@@ -107,15 +108,9 @@ void accept_invite(context& ctx, http::request req, http::responder respond) {
 
 void add_invite_routes(router& r, context& ctx) {
   auto staff = access{access::who::user, {"admin", "manager"}, false, rate_class::api};
-  r.add("POST", "/api/v1/invites",
-        guarded(ctx, staff,
-                [&ctx](http::request req, path_params, principal who, http::responder respond) {
-                  create_invite(ctx, std::move(req), std::move(who), std::move(respond));
-                }));
-  r.add("POST", "/api/v1/invites/accept",
-        [&ctx](http::request req, path_params, http::responder respond) {
-          accept_invite(ctx, std::move(req), std::move(respond));
-        });
+  route_table routes{r, ctx};
+  routes.add("POST", "/api/v1/invites", staff, create_invite);
+  routes.add_public("POST", "/api/v1/invites/accept", accept_invite);
 }
 
 }  // namespace sb::api

@@ -136,8 +136,9 @@ void with_event_traffic(context& ctx, const http::request& req, const std::strin
       });
 }
 
-void traffic(context& ctx, http::request req, std::string event_id, principal who,
+void traffic(context& ctx, http::request req, path_params p, principal who,
              http::responder respond) {
+  std::string event_id(p.get("eventId"));
   with_event_traffic(
       ctx, req, event_id, who, respond, [respond](auto, std::vector<channel_traffic> all) {
         json::array channels;
@@ -207,8 +208,9 @@ json::object overview_json(const managed_event& m, const std::vector<channel_tra
        json::object{{"users", user_status}, {"teams", team_status}, {"channels", channel_status}}}};
 }
 
-void overview(context& ctx, http::request req, std::string event_id, principal who,
+void overview(context& ctx, http::request req, path_params p, principal who,
               http::responder respond) {
+  std::string event_id(p.get("eventId"));
   with_event_traffic(
       ctx, req, event_id, who, respond,
       [&ctx, respond](std::shared_ptr<const managed_event> m,
@@ -233,7 +235,8 @@ void overview(context& ctx, http::request req, std::string event_id, principal w
       });
 }
 
-void router_token(context& ctx, http::request req, principal who, http::responder respond) {
+void router_token(context& ctx, http::request req, path_params, principal who,
+                  http::responder respond) {
   auto body = read_body(req, respond);
   if (!body) return;
   auto& in = *body;
@@ -374,31 +377,23 @@ void serve_recording(context& ctx, http::request req, std::string message_id, pr
       });
 }
 
+namespace {
+
+void get_recording(context& ctx, http::request req, path_params p, principal who,
+                   http::responder respond) {
+  serve_recording(ctx, std::move(req), std::string(p.get("messageId")), std::move(who),
+                  std::move(respond));
+}
+
+}  // namespace
+
 void add_ptt_live_routes(router& r, context& ctx) {
   auto members = access{access::who::user, {}, false, rate_class::api};
-  r.add("GET", "/api/events/:eventId/traffic",
-        guarded(ctx, members,
-                [&ctx](http::request req, path_params p, principal who, http::responder respond) {
-                  traffic(ctx, std::move(req), std::string(p.get("eventId")), std::move(who),
-                          std::move(respond));
-                }));
-  r.add("GET", "/api/events/:eventId/overview",
-        guarded(ctx, members,
-                [&ctx](http::request req, path_params p, principal who, http::responder respond) {
-                  overview(ctx, std::move(req), std::string(p.get("eventId")), std::move(who),
-                           std::move(respond));
-                }));
-  r.add("POST", "/api/router/token",
-        guarded(ctx, members,
-                [&ctx](http::request req, path_params, principal who, http::responder respond) {
-                  router_token(ctx, std::move(req), std::move(who), std::move(respond));
-                }));
-  r.add("GET", "/files/audio/:messageId",
-        guarded(ctx, members,
-                [&ctx](http::request req, path_params p, principal who, http::responder respond) {
-                  serve_recording(ctx, std::move(req), std::string(p.get("messageId")),
-                                  std::move(who), std::move(respond));
-                }));
+  route_table routes{r, ctx};
+  routes.add("GET", "/api/events/:eventId/traffic", members, traffic);
+  routes.add("GET", "/api/events/:eventId/overview", members, overview);
+  routes.add("POST", "/api/router/token", members, router_token);
+  routes.add("GET", "/files/audio/:messageId", members, get_recording);
 }
 
 }  // namespace sb::api
