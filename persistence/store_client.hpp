@@ -45,8 +45,8 @@ class store_client {
   void ask(Self* self, shard_key key, std::string_view name, F fn, Ok ok, Fail fail) const {
     auto job = make_result_job(name, std::move(fn));
     self->request(store_->route(key), timeout_, store_atom::value, job.job)
-        .then([job, ok]() mutable { ok(**job.value); },
-              [fail](caf::error& err) mutable { fail(store_failure::of(err)); });
+        .then([job, ok = std::move(ok)]() mutable { ok(**job.value); },
+              [fail = std::move(fail)](caf::error& err) mutable { fail(store_failure::of(err)); });
   }
 
   /// Like ask, but the actor takes no other message until the answer arrives (CAF's await):
@@ -55,8 +55,8 @@ class store_client {
   void ask_awaited(Self* self, shard_key key, std::string_view name, F fn, Ok ok, Fail fail) const {
     auto job = make_result_job(name, std::move(fn));
     self->request(store_->route(key), timeout_, store_atom::value, job.job)
-        .await([job, ok]() mutable { ok(**job.value); },
-               [fail](caf::error& err) mutable { fail(store_failure::of(err)); });
+        .await([job, ok = std::move(ok)]() mutable { ok(**job.value); },
+               [fail = std::move(fail)](caf::error& err) mutable { fail(store_failure::of(err)); });
   }
 
   /// From outside an actor (an HTTP handler on an I/O thread): a short-lived actor asks, calls

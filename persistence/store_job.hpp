@@ -31,14 +31,14 @@ class store_job {
 
 using store_job_ptr = std::shared_ptr<store_job>;
 
-/// A job and the slot of its typed result: the worker answers after the commit, and the
-/// requester reads `value`. The mailbox hand-off orders the worker's write before the
-/// requester's read. If the batch re-runs the job, the last run, the committed one, wins.
-/// Callers use store_client (store_client.hpp), which makes these.
+/// A job and the slot of its typed result, inside the job (one allocation): the worker
+/// answers after the commit, and the requester reads `value`. The mailbox hand-off orders the
+/// worker's write before the requester's read. If the batch re-runs the job, the last run, the
+/// committed one, wins. Callers use store_client (store_client.hpp), which makes these.
 template <class T>
 struct result_job {
-  store_job_ptr job;
-  std::shared_ptr<std::optional<T>> value;
+  store_job_ptr job;        ///< keeps `value` alive
+  std::optional<T>* value;  ///< inside *job
 };
 
 /// Wraps a callable `T(soci::session&)` as a result_job<T>.
@@ -47,16 +47,16 @@ auto make_result_job(std::string_view name, F fn)
     -> result_job<std::decay_t<std::invoke_result_t<F&, soci::session&>>> {
   using T = std::decay_t<std::invoke_result_t<F&, soci::session&>>;
   struct impl final : store_job {
-    impl(std::string_view n, F f, std::shared_ptr<std::optional<T>> s)
-        : name_(n), fn_(std::move(f)), slot_(std::move(s)) {}
-    void execute(soci::session& sql) override { slot_->emplace(fn_(sql)); }
+    impl(std::string_view n, F f) : name_(n), fn_(std::move(f)) {}
+    void execute(soci::session& sql) override { value.emplace(fn_(sql)); }
     std::string_view name() const override { return name_; }
     std::string_view name_;
     F fn_;
-    std::shared_ptr<std::optional<T>> slot_;
+    std::optional<T> value;
   };
-  auto slot = std::make_shared<std::optional<T>>();
-  return {std::make_shared<impl>(name, std::move(fn), slot), slot};
+  auto job = std::make_shared<impl>(name, std::move(fn));
+  auto* value = &job->value;
+  return {std::move(job), value};
 }
 
 }  // namespace sb::persistence

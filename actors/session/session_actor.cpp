@@ -49,13 +49,12 @@ void handle_echo(self_ptr self, const session_deps& deps, native::echo& req) {
     --*count;
     node->inflight.fetch_sub(1);
   };
-  // One shard per session keeps a session's notes in the order it sent them.
   auto created = now_us();
   auto job = [session = st.id, text = req.text, created](soci::session& sql) {
     return persistence::insert_note(sql, session, text, created);
   };
   deps.store.ask(
-      self, st.id, "insert_note", std::move(job),
+      self, st.shard, "insert_note", std::move(job),
       [=, &deps, id = req.id, text = std::move(req.text)](int64_t note_id) {
         done();
         deps.out->send(ws::text_frame(native::encode_echo_ok(id, note_id, created, text)));
@@ -104,6 +103,7 @@ session_actor::behavior_type session_impl(self_ptr self, session_deps given) {
   const session_deps& deps = self->state.deps;
   census.track(self);
   self->state.id = fmt::format("session:{}", deps.out->id());
+  self->state.shard = persistence::shard_key(self->state.id);
   spdlog::debug("{} opened by {}", self->state.id, deps.who.tag());
   // Replies to a dead actor are dropped: hand its unanswered requests back to the node count,
   // or shutdown would wait for them in vain.

@@ -77,6 +77,8 @@ struct session_state {
 
   session_deps deps;  ///< what the session was made with; the handlers refer to it
   std::string id;     ///< logical id "session:<connection id>"
+  /// The store shard of the session's own requests (its notes commit in the order sent).
+  persistence::shard_key shard{""};
   /// Requests waiting on the store; shared so that the exit hook can still read it.
   std::shared_ptr<uint32_t> inflight = std::make_shared<uint32_t>(0);
   std::map<std::string, joined_channel> channels;  ///< by channel id
