@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Compares two builds run after run on the same machine, where one run of each cannot tell a
+# change from the machine's spread: alternates 6 s runs of this tree's build and of another
+# tree's (e.g. a `git worktree` of the commit before, built with tools/build.sh), on SQLite.
+# Usage: tools/bench-ab.sh <other tree> <rounds> echo
+#        tools/bench-ab.sh <other tree> <rounds> ptt <groups> <members>
+# Prints one line per round: the other tree's figure, then this tree's (echo: replies/s;
+# ptt: p99 ms and node CPU).
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+other=$1 rounds=$2 what=$3
+run() {
+  local tree=$1 work port pid token
+  work=$(mktemp -d /tmp/sb-ab-XXXXXX)
+  env DATABASE_URL="sqlite:$work/db" PORT=0 PORT_FILE="$work/port" VOICEPING_PORT=0 \
+    LOG_LEVEL=warn RATE_LIMIT_ENABLED=false WS_MAX_CONNECTIONS_PER_USER=0 RECORDINGS_DIR="$work/rec" \
+    INTERNAL_API_SECRET=bench-internal-secret-0123456789abcdef BOOTSTRAP_ADMIN_EMAIL=b@s.local \
+    BOOTSTRAP_ADMIN_PASSWORD=bench-admin-passphrase-1 PASSWORD_HASH_OPS=1 PASSWORD_HASH_MEMORY_KIB=64 \
+    MAXIMUM_AUDIO_DURATION=600000 GROUP_BUSY_TIMEOUT=600000 \
+    JWT_SECRET=bench-jwt-secret-0123456789abcdef0123 "$tree/build/tools/switchboard" >"$work/log" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.1; done
+  port=$(cat "$work/port")
+  token=$(curl -s -X POST "localhost:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d '{"email":"b@s.local","password":"bench-admin-passphrase-1"}' |
+    sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
+  if [[ $what == echo ]]; then
+    "$tree/build/tools/loadgen" --port "$port" --token "$token" --sessions 100 --window 4 --echo 1 \
+      --duration 6 | awk '/throughput/ {print $2 " replies/s"}'
+  else
+    "$tree/build/tools/loadgen" ptt --port "$port" --token "$token" --groups "$2" --members "$3" \
+      --duration 6 --server-pid "$pid" |
+      awk '/p99/ {p=$11} /node: CPU/ {c=$3} END {print "p99 " p " ms, CPU " c}'
+  fi
+  kill "$pid"; wait "$pid" 2>/dev/null
+  rm -rf "$work"
+}
+for _ in $(seq "$rounds"); do
+  echo "other: $(run "$other" "${@:4}") | this: $(run "$here" "${@:4}")"
+done
