@@ -5,19 +5,25 @@
 # Usage: tools/bench-ab.sh <other tree> <rounds> echo
 #        tools/bench-ab.sh <other tree> <rounds> ptt <groups> <members>
 # Prints one line per round: the other tree's figure, then this tree's (echo: replies/s;
-# ptt: p99 ms and node CPU).
+# ptt: p99 ms and node CPU). Echo runs use the default password hashing, as tools/bench.sh
+# does; ptt runs cheap hashing, to create their members quickly. SQLite echo moves with glibc's
+# dynamic mmap threshold (docs/performance.md); SB_AB_PIN_MALLOC=1 pins it for both builds.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 other=$1 rounds=$2 what=$3
+extra=()
+[[ $what == ptt ]] && extra+=(PASSWORD_HASH_OPS=1 PASSWORD_HASH_MEMORY_KIB=64)
+[[ ${SB_AB_PIN_MALLOC:-0} == 1 ]] &&
+  extra+=(GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=134217728)
 run() {
   local tree=$1 work port pid token
   work=$(mktemp -d /tmp/sb-ab-XXXXXX)
   env DATABASE_URL="sqlite:$work/db" PORT=0 PORT_FILE="$work/port" VOICEPING_PORT=0 \
     LOG_LEVEL=warn RATE_LIMIT_ENABLED=false WS_MAX_CONNECTIONS_PER_USER=0 RECORDINGS_DIR="$work/rec" \
     INTERNAL_API_SECRET=bench-internal-secret-0123456789abcdef BOOTSTRAP_ADMIN_EMAIL=b@s.local \
-    BOOTSTRAP_ADMIN_PASSWORD=bench-admin-passphrase-1 PASSWORD_HASH_OPS=1 PASSWORD_HASH_MEMORY_KIB=64 \
-    MAXIMUM_AUDIO_DURATION=600000 GROUP_BUSY_TIMEOUT=600000 \
-    JWT_SECRET=bench-jwt-secret-0123456789abcdef0123 "$tree/build/tools/switchboard" >"$work/log" 2>&1 &
+    BOOTSTRAP_ADMIN_PASSWORD=bench-admin-passphrase-1 MAXIMUM_AUDIO_DURATION=600000 \
+    GROUP_BUSY_TIMEOUT=600000 JWT_SECRET=bench-jwt-secret-0123456789abcdef0123 "${extra[@]}" \
+    "$tree/build/tools/switchboard" >"$work/log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.1; done
   port=$(cat "$work/port")
