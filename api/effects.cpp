@@ -108,13 +108,6 @@ persistence::audit_entry audit_of(const requester& by, std::string action, std::
   return e;
 }
 
-persistence::audit_entry audit_of(const principal& who, const http::request& req,
-                                  std::string action, std::string target_kind,
-                                  std::string target_id, boost::json::object summary) {
-  return audit_of(requester_of(who, req), std::move(action), std::move(target_kind),
-                  std::move(target_id), std::move(summary));
-}
-
 std::string key_tag(const std::string& key_hash) {
   return "apikey:" + key_hash;
 }

@@ -47,10 +47,6 @@ requester requester_of(const principal& who, const http::request& req);
 /// An audit row for a change asked by `by`. `summary` must hold no secrets.
 persistence::audit_entry audit_of(const requester& by, std::string action, std::string target_kind,
                                   std::string target_id, boost::json::object summary = {});
-/// The same for a change made by `who` through `req`.
-persistence::audit_entry audit_of(const principal& who, const http::request& req,
-                                  std::string action, std::string target_kind,
-                                  std::string target_id, boost::json::object summary = {});
 
 /// The directory tag of the sessions opened with an API key.
 std::string key_tag(const std::string& key_hash);

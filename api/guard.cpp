@@ -196,25 +196,34 @@ handler guarded(context& ctx, access a, authed_handler h) {
   };
 }
 
-authed_handler with_context(context& ctx, named_route fn) {
-  return [&ctx, fn](http::request req, path_params p, principal who, http::responder respond) {
-    fn(ctx, std::move(req), std::move(p), std::move(who), std::move(respond));
+namespace {
+
+/// The handler that calls `fn` with the node's context.
+handler with_context(context& ctx, public_route fn) {
+  return [&ctx, fn](http::request req, path_params p, http::responder respond) {
+    fn(ctx, std::move(req), std::move(p), std::move(respond));
   };
 }
 
+}  // namespace
+
+void route_table::add(const char* method, const char* path, const access& a, named_route fn) {
+  add(method, path, a,
+      [&ctx = ctx_, fn](http::request req, path_params p, principal who, http::responder respond) {
+        fn(ctx, std::move(req), std::move(p), std::move(who), std::move(respond));
+      });
+}
+
+void route_table::add(const char* method, const char* path, const access& a, authed_handler h) {
+  router_.add(method, path, guarded(ctx_, a, std::move(h)));
+}
+
 void route_table::add_public(const char* method, const char* path, public_route fn) {
-  router_.add(method, path,
-              [&ctx = ctx_, fn](http::request req, path_params p, http::responder respond) {
-                fn(ctx, std::move(req), std::move(p), std::move(respond));
-              });
+  router_.add(method, path, with_context(ctx_, fn));
 }
 
 void route_table::add_limited(const char* method, const char* path, rate_class c, public_route fn) {
-  router_.add(method, path,
-              limited(ctx_, c,
-                      [&ctx = ctx_, fn](http::request req, path_params p, http::responder respond) {
-                        fn(ctx, std::move(req), std::move(p), std::move(respond));
-                      }));
+  router_.add(method, path, limited(ctx_, c, with_context(ctx_, fn)));
 }
 
 }  // namespace sb::api

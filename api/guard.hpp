@@ -33,8 +33,6 @@ using authed_handler = std::function<void(http::request, path_params, principal,
 
 /// A route's named handler: what it does with the node's context once the guard let it in.
 using named_route = void (*)(context&, http::request, path_params, principal, http::responder);
-/// The handler that calls `fn` with `ctx`.
-authed_handler with_context(context& ctx, named_route fn);
 /// A named handler of a route that needs no principal.
 using public_route = void (*)(context&, http::request, path_params, http::responder);
 
@@ -47,12 +45,8 @@ handler guarded(context& ctx, access a, authed_handler h);
 class route_table {
  public:
   route_table(router& r, context& ctx) : router_(r), ctx_(ctx) {}
-  void add(const char* method, const char* path, const access& a, named_route fn) {
-    add(method, path, a, with_context(ctx_, fn));
-  }
-  void add(const char* method, const char* path, const access& a, authed_handler h) {
-    router_.add(method, path, guarded(ctx_, a, std::move(h)));
-  }
+  void add(const char* method, const char* path, const access& a, named_route fn);
+  void add(const char* method, const char* path, const access& a, authed_handler h);
   /// A deliberately public route (login, password reset, invite acceptance): it limits
   /// itself, by account and address.
   void add_public(const char* method, const char* path, public_route fn);

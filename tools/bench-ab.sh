@@ -15,21 +15,13 @@ extra=()
 [[ $what == ptt ]] && extra+=(PASSWORD_HASH_OPS=1 PASSWORD_HASH_MEMORY_KIB=64)
 [[ ${SB_AB_PIN_MALLOC:-0} == 1 ]] &&
   extra+=(GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=134217728)
+source "$here/tools/lib/bench_node.sh"
 run() {
-  local tree=$1 work port pid token
+  local tree=$1 work
   work=$(mktemp -d /tmp/sb-ab-XXXXXX)
-  env DATABASE_URL="sqlite:$work/db" PORT=0 PORT_FILE="$work/port" VOICEPING_PORT=0 \
-    LOG_LEVEL=warn RATE_LIMIT_ENABLED=false WS_MAX_CONNECTIONS_PER_USER=0 RECORDINGS_DIR="$work/rec" \
-    INTERNAL_API_SECRET=bench-internal-secret-0123456789abcdef BOOTSTRAP_ADMIN_EMAIL=b@s.local \
-    BOOTSTRAP_ADMIN_PASSWORD=bench-admin-passphrase-1 MAXIMUM_AUDIO_DURATION=600000 \
-    GROUP_BUSY_TIMEOUT=600000 JWT_SECRET=bench-jwt-secret-0123456789abcdef0123 "${extra[@]}" \
-    "$tree/build/tools/switchboard" >"$work/log" 2>&1 &
-  pid=$!
-  for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.1; done
-  port=$(cat "$work/port")
-  token=$(curl -s -X POST "localhost:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
-    -d '{"email":"b@s.local","password":"bench-admin-passphrase-1"}' |
-    sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
+  start_bench_node "$tree/build/tools/switchboard" "$work" "sqlite:$work/db" \
+    MAXIMUM_AUDIO_DURATION=600000 GROUP_BUSY_TIMEOUT=600000 "${extra[@]}"
+  local pid=$server_pid
   if [[ $what == echo ]]; then
     "$tree/build/tools/loadgen" --port "$port" --token "$token" --sessions 100 --window 4 --echo 1 \
       --duration 6 | awk '/throughput/ {print $2 " replies/s"}'

@@ -18,28 +18,12 @@ server_pid=""
 stop_server() { [[ -n "$server_pid" ]] && kill "$server_pid" && wait "$server_pid" || true; server_pid=""; }
 trap 'stop_server; rm -rf "$work"; temp_postgres_cleanup' EXIT
 
-admin_email=bench@switchboard.local
-admin_password=bench-admin-passphrase-1
+source tools/lib/bench_node.sh
+admin_email=$bench_admin_email
+admin_password=$bench_admin_password
 
 start_server() {  # $1 = DATABASE_URL; further arguments are extra environment settings
-  rm -f "$work/port"
-  local url=$1
-  shift
-  # Throughput runs measure the node, not its message limits; thousands of sessions share one
-  # account, so the per-account connection quota is off too.
-  env DATABASE_URL="$url" PORT=0 PORT_FILE="$work/port" VOICEPING_PORT=0 LOG_LEVEL=warn RATE_LIMIT_ENABLED=false \
-    WS_MAX_CONNECTIONS_PER_USER=0 \
-    RECORDINGS_DIR="$work/recordings" \
-    INTERNAL_API_SECRET=bench-internal-secret-0123456789abcdef \
-    BOOTSTRAP_ADMIN_EMAIL=$admin_email BOOTSTRAP_ADMIN_PASSWORD=$admin_password \
-    JWT_SECRET=bench-jwt-secret-0123456789abcdef0123 "$@" \
-    build/tools/switchboard >"$work/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.1; done
-  port=$(cat "$work/port")
-  token=$(curl -s -X POST "localhost:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$admin_email\",\"password\":\"$admin_password\"}" |
-    sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
+  start_bench_node build/tools/switchboard "$work" "$@"
 }
 
 rss() { curl -s "localhost:$port/metrics" | awk '/^sb_process_resident_bytes/ {print $2}'; }

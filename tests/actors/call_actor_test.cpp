@@ -17,6 +17,7 @@
 #include "persistence/identity/tenants.hpp"
 #include "persistence/identity/users.hpp"
 #include "tests/actors/deterministic.hpp"
+#include "tests/support/raw_ws.hpp"
 
 using namespace sb;
 using namespace std::chrono_literals;
@@ -52,9 +53,9 @@ struct call_fixture : test::deterministic_system {
   caf::actor device(const std::string& name, std::shared_ptr<device_log> log) {
     auto d = sys.spawn([log](caf::event_based_actor*) -> caf::behavior {
       return {[log](call_atom, const shared_bytes& frame) {
-        const std::string& f = *frame;  // an unmasked text frame: 2 or 4 header bytes
-        size_t at = (static_cast<uint8_t>(f[1]) & 0x7f) == 126 ? 4 : 2;
-        log->push_back(boost::json::parse(f.substr(at)).as_object());
+        auto f = test::read_server_frame(*frame);
+        REQUIRE(f);
+        log->push_back(boost::json::parse(f->first.payload).as_object());
       }};
     });
     auto id = "session:" + name + std::to_string(++devices);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "protocols/ws/connection.hpp"
+#include "tests/support/raw_ws.hpp"
 
 namespace sb::test {
 
@@ -14,13 +15,12 @@ class recording_outbound final : public ws::outbound {
  public:
   explicit recording_outbound(std::string id) : id_(std::move(id)) {}
   bool send(ws::frame_ptr frame, ws::delivery) override {
-    const std::string& f = *frame;
-    auto op = static_cast<uint8_t>(f[0]) & 0x0f;
-    size_t at = (static_cast<uint8_t>(f[1]) & 0x7f) == 126 ? 4 : 2;
-    if (op == 0x2) {
+    auto f = read_server_frame(*frame);
+    if (!f) return false;
+    if (f->first.opcode == 0x2) {
       ++binary;
     } else {
-      events.push_back(boost::json::parse(f.substr(at)).as_object());
+      events.push_back(boost::json::parse(f->first.payload).as_object());
     }
     return true;
   }

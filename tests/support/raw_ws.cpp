@@ -100,6 +100,24 @@ bool raw_ws::send(const std::string& bytes, bool read_meanwhile) {
   return true;
 }
 
+std::optional<std::pair<server_frame, size_t>> read_server_frame(std::string_view in) {
+  if (in.size() < 2) return std::nullopt;
+  server_frame f;
+  f.opcode = static_cast<uint8_t>(in[0]) & 0x0F;
+  uint64_t len = static_cast<uint8_t>(in[1]) & 0x7F;
+  size_t header = 2;
+  if (len == 126 || len == 127) {
+    size_t bytes = len == 126 ? 2 : 8;
+    if (in.size() < 2 + bytes) return std::nullopt;
+    len = 0;
+    for (size_t i = 0; i < bytes; ++i) len = (len << 8) | static_cast<uint8_t>(in[2 + i]);
+    header += bytes;
+  }
+  if (in.size() - header < len) return std::nullopt;
+  f.payload = std::string(in.substr(header, len));
+  return std::pair{std::move(f), header + len};
+}
+
 std::vector<raw_ws::frame> raw_ws::read_all(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!eof_) {
@@ -116,22 +134,9 @@ std::vector<raw_ws::frame> raw_ws::read_all(std::chrono::milliseconds timeout) {
   if (head_end == std::string::npos) return out;
   status_ = in.substr(0, in.find("\r\n"));
   size_t pos = head_end + 4;
-  while (in.size() - pos >= 2) {
-    frame f;
-    f.opcode = static_cast<uint8_t>(in[pos]) & 0x0F;
-    uint64_t len = static_cast<uint8_t>(in[pos + 1]) & 0x7F;
-    size_t header = 2;
-    if (len == 126 || len == 127) {
-      size_t bytes = len == 126 ? 2 : 8;
-      if (in.size() - pos < 2 + bytes) break;
-      len = 0;
-      for (size_t i = 0; i < bytes; ++i) len = (len << 8) | static_cast<uint8_t>(in[pos + 2 + i]);
-      header += bytes;
-    }
-    if (in.size() - pos - header < len) break;
-    f.payload = in.substr(pos + header, len);
-    pos += header + len;
-    out.push_back(std::move(f));
+  while (auto next = read_server_frame(std::string_view(in).substr(pos))) {
+    pos += next->second;
+    out.push_back(std::move(next->first));
   }
   return out;
 }

@@ -5,9 +5,21 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sb::test {
+
+/// A frame as the server sent it.
+struct server_frame {
+  uint8_t opcode = 0;
+  std::string payload;
+};
+
+/// The unmasked server frame at the start of `bytes` and how many bytes it took; nullopt while
+/// `bytes` holds less than a whole frame.
+std::optional<std::pair<server_frame, size_t>> read_server_frame(std::string_view bytes);
 
 /// A masked client frame, as RFC 6455 requires of clients.
 std::string masked_frame(uint8_t opcode, const std::string& payload);
@@ -31,10 +43,7 @@ void blast_and_hang_up(uint16_t port, const std::string& token,
 /// pipelined right behind the upgrade, floods that never read, writes that ignore the server.
 class raw_ws {
  public:
-  struct frame {
-    uint8_t opcode = 0;
-    std::string payload;
-  };
+  using frame = server_frame;
 
   /// Connects and sends `upgrade` (plus anything appended to it) in one write; does not wait.
   raw_ws(uint16_t port, const std::string& upgrade);

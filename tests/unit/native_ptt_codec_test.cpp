@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "protocols/native/ptt_codec.hpp"
+#include "tests/support/raw_ws.hpp"
 
 using namespace sb;
 
@@ -14,19 +15,13 @@ namespace {
 const std::string kChannel = "0f8e2a1c-3b4d-4e5f-8a9b-0c1d2e3f4a5b";
 const std::string kUser = "11111111-2222-4333-8444-555555555555";
 
-/// The payload of an unmasked server frame (header of 2 or 4 bytes), and its opcode.
+/// The opcode and payload of an encoded frame, which must be exactly one whole frame.
 std::pair<uint8_t, std::string> unframe(const ws::frame_ptr& f) {
   REQUIRE(f);
-  const std::string& bytes = *f;
-  auto op = static_cast<uint8_t>(bytes[0]) & 0x0f;
-  size_t len = static_cast<uint8_t>(bytes[1]) & 0x7f;
-  size_t at = 2;
-  if (len == 126) {
-    len = (static_cast<uint8_t>(bytes[2]) << 8) | static_cast<uint8_t>(bytes[3]);
-    at = 4;
-  }
-  REQUIRE(bytes.size() == at + len);
-  return {static_cast<uint8_t>(op), bytes.substr(at)};
+  auto read = test::read_server_frame(*f);
+  REQUIRE(read);
+  REQUIRE(read->second == f->size());
+  return {read->first.opcode, read->first.payload};
 }
 
 boost::json::object json_of(const ws::frame_ptr& f) {
