@@ -1,8 +1,9 @@
 #include "actors/node_messages.hpp"
 
 #include "actors/calls/call_messages.hpp"
-#include "actors/ptt/ptt_atoms.hpp"
+#include "actors/ptt/ptt_messages.hpp"
 #include "actors/ptt/talk_group.hpp"
+#include "actors/runtime/atoms.hpp"
 #include "actors/runtime/shared_bytes.hpp"
 
 namespace sb {

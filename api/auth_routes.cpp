@@ -4,7 +4,7 @@
 #include <boost/json.hpp>
 #include <caf/all.hpp>
 
-#include "actors/identity/identity_atoms.hpp"
+#include "actors/runtime/atoms.hpp"
 #include "api/effects.hpp"
 #include "api/guard.hpp"
 #include "api/hasher_calls.hpp"

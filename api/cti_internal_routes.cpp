@@ -66,26 +66,43 @@ void answer_app_list(context& ctx, const http::request& req, const std::string& 
       });
 }
 
-http::response not_found(const http::request& req, const char* what) {
-  return http::problem(errc::not_found, what, req.path);
+/// A route on one Dialpad-numbered item of an app (:app_id, :id): answers 404 `missing`
+/// itself when :id cannot be one of Dialpad's, else calls `handle(req, app, id, respond)`.
+template <class Handle>
+route_fn on_dialpad_item(const char* missing, Handle handle) {
+  return [missing, handle](http::request req, path_params p, http::responder respond) {
+    auto id = dialpad_id(p.get("id"));
+    if (!id) return respond(http::problem(errc::not_found, missing, req.path));
+    handle(req, std::string(p.get("app_id")), *id, std::move(respond));
+  };
 }
 
-/// The app and the Dialpad id a path names (:app_id, :id); nullopt after answering 404
-/// `missing` when the id cannot be one of Dialpad's.
-std::optional<std::pair<std::string, int64_t>> app_item(const http::request& req,
-                                                        const path_params& p,
-                                                        http::responder& respond,
-                                                        const char* missing) {
-  auto id = dialpad_id(p.get("id"));
-  if (!id) {
-    respond(not_found(req, missing));
-    return std::nullopt;
-  }
-  return std::pair{std::string(p.get("app_id")), *id};
+/// Answers one resource of an app: `find(sql)` returns an optional; 404 `missing` when empty.
+template <class Find, class ToJson>
+void answer_one(context& ctx, const http::request& req, const std::string& app,
+                std::string_view job_name, const char* missing, Find find, ToJson to_json,
+                http::responder respond) {
+  answer_from_store(
+      ctx, req, app, job_name,
+      [find, missing](soci::session& sql) {
+        auto item = find(sql);
+        if (!item) throw persistence::store_error(errc::not_found, missing);
+        return std::move(*item);
+      },
+      respond, [to_json](auto& item) { return api_response(to_json(item)); });
 }
 
-json::value deleted(const std::string& id) {
-  return json::object{{"success", true}, {"deleted", true}, {"id", id}};
+/// Answers a delete: `remove(sql)` says whether `id` went; 404 `missing` when nothing did.
+template <class Remove>
+void answer_deleted(context& ctx, const http::request& req, const std::string& app,
+                    std::string_view job_name, const char* missing, std::string id, Remove remove,
+                    http::responder respond) {
+  answer_from_store(ctx, req, app, job_name, remove, respond,
+                    [path = req.path, missing, id = std::move(id)](bool& done) {
+                      if (!done) return http::problem(errc::not_found, missing, path);
+                      auto body = json::object{{"success", true}, {"deleted", true}, {"id", id}};
+                      return http::response::json(200, json::serialize(body));
+                    });
 }
 
 void voicemail_routes(context& ctx,
@@ -106,25 +123,17 @@ void voicemail_routes(context& ctx,
   });
   route("GET", "/internal/apps/:app_id/voicemails/:id", [&ctx](auto req, auto p, auto respond) {
     std::string app(p.get("app_id")), id(p.get("id"));
-    answer_from_store(
-        ctx, req, app, "get_voicemail",
-        [app, id](soci::session& sql) {
-          auto v = persistence::find_voicemail(sql, app, id);
-          if (!v) throw persistence::store_error(errc::not_found, "no such voicemail");
-          return *v;
-        },
-        respond, [](persistence::voicemail& v) { return api_response(voicemail_json(v)); });
+    answer_one(
+        ctx, req, app, "get_voicemail", "no such voicemail",
+        [app, id](soci::session& sql) { return persistence::find_voicemail(sql, app, id); },
+        voicemail_json, respond);
   });
   route("DELETE", "/internal/apps/:app_id/voicemails/:id", [&ctx](auto req, auto p, auto respond) {
     std::string app(p.get("app_id")), id(p.get("id"));
-    answer_from_store(
-        ctx, req, app, "delete_voicemail",
+    answer_deleted(
+        ctx, req, app, "delete_voicemail", "no such voicemail", id,
         [app, id](soci::session& sql) { return persistence::delete_voicemail(sql, app, id); },
-        respond,
-        [req, id](bool& done) {
-          return done ? http::response::json(200, json::serialize(deleted(id)))
-                      : not_found(req, "no such voicemail");
-        });
+        respond);
   });
 }
 
@@ -221,64 +230,47 @@ void mapping_routes(context& ctx,
         user_mapping_json, respond);
   });
   route("GET", "/internal/apps/:app_id/users/mappings/dialpad/:id",
-        [&ctx](auto req, auto p, auto respond) {
-          auto item = app_item(req, p, respond, "no such mapping");
-          if (!item) return;
-          answer_from_store(
-              ctx, req, item->first, "mapping_by_dialpad",
-              [app = item->first, id = item->second](soci::session& sql) {
-                auto m = persistence::mapping_by_dialpad_id(sql, app, id);
-                if (!m) throw persistence::store_error(errc::not_found, "no such mapping");
-                return *m;
-              },
-              respond,
-              [](persistence::user_mapping& m) { return api_response(user_mapping_json(m)); });
-        });
+        on_dialpad_item("no such mapping", [&ctx](auto& req, auto app, auto id, auto respond) {
+          auto find = [app, id](soci::session& sql) {
+            return persistence::mapping_by_dialpad_id(sql, app, id);
+          };
+          answer_one(ctx, req, app, "mapping_by_dialpad", "no such mapping", find,
+                     user_mapping_json, respond);
+        }));
   route("GET", "/internal/apps/:app_id/users/mappings/crm/:id",
         [&ctx](auto req, auto p, auto respond) {
           std::string app(p.get("app_id")), crm(p.get("id"));
-          answer_from_store(
-              ctx, req, app, "mappings_by_crm",
+          answer_one(
+              ctx, req, app, "mappings_by_crm", "no such mapping",
               [app, crm](soci::session& sql) {
                 auto all = persistence::mappings_by_crm_id(sql, app, crm);
-                if (all.empty()) throw persistence::store_error(errc::not_found, "no such mapping");
-                return all;
+                using found = std::optional<std::vector<persistence::user_mapping>>;
+                return all.empty() ? found() : found(std::move(all));
               },
-              respond,
-              [](std::vector<persistence::user_mapping>& all) {
+              [](const std::vector<persistence::user_mapping>& all) {
                 json::array data;
                 for (const auto& m : all) data.push_back(user_mapping_json(m));
-                return api_response(std::move(data));
-              });
+                return data;
+              },
+              respond);
         });
   route("DELETE", "/internal/apps/:app_id/users/mappings/dialpad/:id",
-        [&ctx](auto req, auto p, auto respond) {
-          auto item = app_item(req, p, respond, "no such mapping");
-          if (!item) return;
-          answer_from_store(
-              ctx, req, item->first, "unmap_dialpad",
-              [app = item->first, id = item->second](soci::session& sql) {
-                return persistence::delete_user_mapping_by_dialpad_id(sql, app, id);
-              },
-              respond,
-              [req, raw = std::string(p.get("id"))](bool& done) {
-                return done ? http::response::json(200, json::serialize(deleted(raw)))
-                            : not_found(req, "no such mapping");
-              });
-        });
+        on_dialpad_item("no such mapping", [&ctx](auto& req, auto app, auto id, auto respond) {
+          auto remove = [app, id](soci::session& sql) {
+            return persistence::delete_user_mapping_by_dialpad_id(sql, app, id);
+          };
+          answer_deleted(ctx, req, app, "unmap_dialpad", "no such mapping", std::to_string(id),
+                         remove, respond);
+        }));
   route("DELETE", "/internal/apps/:app_id/users/mappings/:mapping_id",
         [&ctx](auto req, auto p, auto respond) {
           std::string app(p.get("app_id")), id(p.get("mapping_id"));
-          answer_from_store(
-              ctx, req, app, "unmap",
+          answer_deleted(
+              ctx, req, app, "unmap", "no such mapping", id,
               [app, id](soci::session& sql) {
                 return persistence::delete_user_mapping(sql, app, id);
               },
-              respond,
-              [req, id](bool& done) {
-                return done ? http::response::json(200, json::serialize(deleted(id)))
-                            : not_found(req, "no such mapping");
-              });
+              respond);
         });
 }
 
@@ -299,21 +291,20 @@ void webhook_event_routes(context& ctx,
         },
         webhook_event_json, respond);
   });
-  route("POST", "/internal/apps/:app_id/webhook-events/:id/replay",
-        [&ctx](auto req, auto p, auto respond) {
-          auto item = app_item(req, p, respond, "no such webhook event");
-          if (!item) return;
-          answer_from_store(
-              ctx, req, item->first, "replay_webhook_event",
-              [app = item->first, id = item->second](soci::session& sql) {
-                return persistence::replay_webhook_event(sql, app, id, now_us());
-              },
-              respond,
-              [&ctx, app = item->first](persistence::webhook_event& e) {
-                tell_entity(ctx, "webhooks:" + app, caf::make_message(tick_atom::value), true);
-                return api_response(webhook_event_json(e));
-              });
-        });
+  route(
+      "POST", "/internal/apps/:app_id/webhook-events/:id/replay",
+      on_dialpad_item("no such webhook event", [&ctx](auto& req, auto app, auto id, auto respond) {
+        answer_from_store(
+            ctx, req, app, "replay_webhook_event",
+            [app, id](soci::session& sql) {
+              return persistence::replay_webhook_event(sql, app, id, now_us());
+            },
+            respond,
+            [&ctx, app](persistence::webhook_event& e) {
+              tell_entity(ctx, "webhooks:" + app, caf::make_message(tick_atom::value), true);
+              return api_response(webhook_event_json(e));
+            });
+      }));
 }
 
 }  // namespace

@@ -3,8 +3,6 @@
 #include <boost/json.hpp>
 #include <caf/all.hpp>
 
-#include "actors/identity/identity_atoms.hpp"
-#include "actors/ptt/ptt_atoms.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "protocols/ws/frame.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "actors/identity/identity_atoms.hpp"
+#include "actors/runtime/atoms.hpp"
 #include "api/context.hpp"
 #include "protocols/http/message.hpp"
 #include "protocols/http/problem.hpp"

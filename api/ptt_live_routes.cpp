@@ -4,7 +4,6 @@
 
 #include <memory>
 
-#include "actors/ptt/ptt_atoms.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "api/guard.hpp"

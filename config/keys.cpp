@@ -120,6 +120,10 @@ std::vector<key_spec> build_table() {
       "http.request_timeout_ms", "HTTP_REQUEST_TIMEOUT",
       "time allowed to receive one request, and to idle between requests",
       [](auto& x) -> auto& { return x.http.request_timeout; }, 100, kMaxMs));
+  t.push_back(ms_key(
+      "http.linger_ms", "HTTP_LINGER",
+      "after closing, time spent reading and dropping what the client still sends",
+      [](auto& x) -> auto& { return x.http.linger; }, 0, kMaxMs));
   t.push_back(uint_key(
       "ws.max_message_bytes", "WS_MAX_MESSAGE_BYTES", "largest inbound WebSocket message in bytes",
       [](auto& x) -> auto& { return x.ws.max_message_bytes; }, 125, kMaxBytes));

@@ -13,6 +13,7 @@ struct http_config {
   uint64_t body_limit = 1024 * 1024;     ///< bytes of request body; larger → 413
   uint64_t header_limit = 8 * 1024;      ///< bytes of request line + headers; larger → 431
   milliseconds request_timeout{30'000};  ///< time to receive one whole request
+  milliseconds linger{2'000};            ///< reading (and dropping) after the last answer
 };
 
 /// Limits and timers of WebSocket connections.

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "config/ground/clock.hpp"
+#include "persistence/filtered_query.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
@@ -18,19 +19,13 @@ void enqueue_email(soci::session& sql, const std::optional<std::string>& tenant_
 }
 
 std::vector<outbound_email> due_emails(soci::session& sql, int64_t now, int64_t limit) {
-  long long at = now, lim = limit;
-  soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT id, tenant_id, to_address, subject, body, attempts FROM "
-                      "email_outbox WHERE sent_at_us IS NULL AND failed_at_us IS NULL AND "
-                      "next_attempt_at_us <= :n ORDER BY id LIMIT :l",
-       soci::use(at), soci::use(lim));
-  std::vector<outbound_email> out;
-  for (const auto& r : rows) {
-    row_reader in(r);
-    out.push_back({in.i64("id"), in.opt_str("tenant_id"), in.str("to_address"), in.str("subject"),
-                   in.str("body"), in.i64("attempts")});
-  }
-  return out;
+  filtered_query due("FROM email_outbox");
+  due.where("sent_at_us IS NULL AND failed_at_us IS NULL").where("next_attempt_at_us <= ?", {now});
+  auto rows = due.page(sql, "id, tenant_id, to_address, subject, body, attempts", "id", limit, 0);
+  return read_rows(rows, [](const row_reader& in) {
+    return outbound_email{in.i64("id"),      in.opt_str("tenant_id"), in.str("to_address"),
+                          in.str("subject"), in.str("body"),          in.i64("attempts")};
+  });
 }
 
 void mark_email_sent(soci::session& sql, int64_t id, int64_t at_us) {

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 namespace soci {
 class row;
@@ -27,6 +29,14 @@ class row_reader {
  private:
   const soci::row& row_;
 };
+
+/// Every row of `rows` made into a value by `make(const row_reader&)`.
+template <class Rows, class Make>
+auto read_rows(Rows& rows, Make make) {
+  std::vector<std::invoke_result_t<Make, const row_reader&>> out;
+  for (const auto& r : rows) out.push_back(make(row_reader(r)));
+  return out;
+}
 
 /// A nullable value to bind: soci needs a value and an indicator that outlive the statement.
 struct nullable_text {

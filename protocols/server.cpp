@@ -340,9 +340,23 @@ class http_session : public std::enable_shared_from_this<http_session> {
                  });
   }
 
+  /// Stops sending, then reads and drops what the client still sends for up to
+  /// http.linger_ms: closing a socket with unread bytes resets the connection, and the reset
+  /// can destroy the answer (a 413, a 431) before the client has read it.
   void do_close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(server_->http_cfg.linger);
+    buffer_.clear();
+    drain();
+  }
+
+  void drain() {
+    constexpr size_t kChunk = 16 * 1024;
+    stream_.async_read_some(buffer_.prepare(kChunk),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (!ec) self->drain();  // the buffer is never committed: dropped
+                            });
   }
 
   beast::tcp_stream stream_;

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/calls/call_atoms.hpp"
 #include "actors/calls/call_messages.hpp"
 #include "actors/directory/directory.hpp"
+#include "actors/runtime/atoms.hpp"
 #include "config/domain/calls/call_model.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store_client.hpp"

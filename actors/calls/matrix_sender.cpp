@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <set>
 
-#include "actors/calls/call_atoms.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/census.hpp"
 #include "config/ground/clock.hpp"

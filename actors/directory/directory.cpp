@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "actors/identity/identity_atoms.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"

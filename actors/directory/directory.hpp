@@ -14,7 +14,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "actors/identity/identity_atoms.hpp"
 #include "actors/runtime/atoms.hpp"
 
 namespace sb {

@@ -2,7 +2,7 @@
 
 #include <caf/all.hpp>
 
-#include "actors/identity/identity_atoms.hpp"
+#include "actors/runtime/atoms.hpp"
 #include "actors/runtime/census.hpp"
 
 namespace sb {

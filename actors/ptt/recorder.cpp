@@ -10,7 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "actors/ptt/ptt_atoms.hpp"
+#include "actors/ptt/ptt_messages.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"

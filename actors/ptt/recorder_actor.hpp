@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "actors/ptt/ptt_atoms.hpp"
+#include "actors/ptt/ptt_messages.hpp"
+#include "actors/runtime/atoms.hpp"
 #include "persistence/ptt/messages.hpp"
 
 // Bursts are committed by the recorder of the same node.

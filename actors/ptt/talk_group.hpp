@@ -14,8 +14,9 @@
 #include <vector>
 
 #include "actors/ptt/fanout.hpp"
-#include "actors/ptt/ptt_atoms.hpp"
+#include "actors/ptt/ptt_messages.hpp"
 #include "actors/ptt/recorder_actor.hpp"
+#include "actors/runtime/atoms.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store_client.hpp"
 #include "protocols/ptt/encoder.hpp"

@@ -1,6 +1,8 @@
 #pragma once
 
-// Message tags shared across actors. CAF 0.17 atoms hold at most 10 characters.
+// Every message tag of the node, in one place: an atom is a 64-bit value on the wire, so two
+// modules choosing the same text would deliver each other's messages. CAF 0.17 atoms hold at
+// most 10 characters.
 
 #include <caf/atom.hpp>
 
@@ -24,5 +26,39 @@ using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using voiceping_atom = caf::atom_constant<caf::atom("voiceping")>;
 using replaced_atom = caf::atom_constant<caf::atom("replaced")>;
 using loaded_atom = caf::atom_constant<caf::atom("loaded")>;
+
+// Identity and the directory.
+using hash_atom = caf::atom_constant<caf::atom("pwhash")>;
+using verify_atom = caf::atom_constant<caf::atom("pwverify")>;
+/// (kick_atom, tag, code, reason) to the directory; (kick_atom, code, reason) to a session.
+using kick_atom = caf::atom_constant<caf::atom("kick")>;
+/// (tell_atom, tag, caf::message) to the directory: the message goes to every tagged actor.
+using tell_atom = caf::atom_constant<caf::atom("tell")>;
+
+// Push-to-talk: talk groups, sessions and the recorder.
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using unsubscribe_atom = caf::atom_constant<caf::atom("unsubscr")>;
+using talk_start_atom = caf::atom_constant<caf::atom("talkstart")>;
+using talk_stop_atom = caf::atom_constant<caf::atom("talkstop")>;
+using audio_atom = caf::atom_constant<caf::atom("audio")>;
+using text_atom = caf::atom_constant<caf::atom("text")>;
+using membership_atom = caf::atom_constant<caf::atom("members")>;
+using traffic_atom = caf::atom_constant<caf::atom("traffic")>;
+using floor_timer_atom = caf::atom_constant<caf::atom("floortimer")>;
+using rec_open_atom = caf::atom_constant<caf::atom("recopen")>;
+using rec_append_atom = caf::atom_constant<caf::atom("recappend")>;
+using rec_close_atom = caf::atom_constant<caf::atom("recclose")>;
+using rec_read_atom = caf::atom_constant<caf::atom("recread")>;
+using rec_size_atom = caf::atom_constant<caf::atom("recsize")>;
+using direct_atom = caf::atom_constant<caf::atom("direct")>;
+
+// Calls.
+using invite_atom = caf::atom_constant<caf::atom("invite")>;
+using call_cmd_atom = caf::atom_constant<caf::atom("callcmd")>;
+/// (call_atom, shared_bytes) to a session: a call event to write to its client.
+using call_atom = caf::atom_constant<caf::atom("call")>;
+using ring_timer_atom = caf::atom_constant<caf::atom("ringtimer")>;
+using grace_timer_atom = caf::atom_constant<caf::atom("gracetimer")>;
+using matrix_atom = caf::atom_constant<caf::atom("matrix")>;
 
 }  // namespace sb

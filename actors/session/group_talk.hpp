@@ -5,8 +5,9 @@
 #include <functional>
 #include <string>
 
-#include "actors/ptt/ptt_atoms.hpp"
+#include "actors/ptt/ptt_messages.hpp"
 #include "actors/ptt/talk_group.hpp"
+#include "actors/runtime/atoms.hpp"
 #include "actors/session/session_actor.hpp"
 #include "config/ground/errc.hpp"
 

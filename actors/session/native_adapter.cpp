@@ -5,7 +5,7 @@
 #include <caf/send.hpp>
 #include "protocols/native/ptt_codec.hpp"
 
-#include "actors/ptt/ptt_atoms.hpp"
+#include "actors/ptt/ptt_messages.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "config/ground/clock.hpp"
 #include "config/ground/error_metrics.hpp"

@@ -6,7 +6,6 @@
 
 #include <functional>
 
-#include "actors/identity/identity_atoms.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"

@@ -26,7 +26,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::voiceping::frame)
 #include <vector>
 
 #include "actors/calls/call_actor.hpp"
-#include "actors/identity/identity_atoms.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/session/audio_meter.hpp"
@@ -34,8 +33,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::voiceping::frame)
 #include "config/ground/lifecycle.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store_client.hpp"
-#include "protocols/native/codec.hpp"
-#include "protocols/voiceping/frame.hpp"
 #include "protocols/ws/connection.hpp"
 
 namespace sb {

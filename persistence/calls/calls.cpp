@@ -7,6 +7,7 @@
 
 #include "config/ground/crypto.hpp"
 #include "persistence/connection.hpp"
+#include "persistence/filtered_query.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
@@ -310,29 +311,23 @@ std::vector<call_row> live_calls_of(soci::session& sql, const tenant_scope& scop
 
 std::vector<call_event_row> call_events_of(soci::session& sql, const tenant_scope& scope,
                                            const std::string& call_id) {
-  std::vector<call_event_row> out;
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT id, user_id, type, detail, at_us FROM call_events WHERE "
                       "tenant_id = :t AND call_id = :c ORDER BY id",
        soci::use(scope.tenant_id()), soci::use(call_id));
-  for (const auto& r : rows) {
-    row_reader in(r);
-    out.push_back(
-        {in.i64("id"), in.opt_str("user_id"), in.str("type"), in.str("detail"), in.i64("at_us")});
-  }
-  return out;
+  return read_rows(rows, [](const row_reader& in) {
+    return call_event_row{in.i64("id"), in.opt_str("user_id"), in.str("type"), in.str("detail"),
+                          in.i64("at_us")};
+  });
 }
 
 call_history_page list_call_history(soci::session& sql, const tenant_scope& scope,
                                     const std::string& user_id, int64_t limit, int64_t offset) {
+  filtered_query history("FROM call_history");
+  history.where("tenant_id = ?", {scope.tenant_id()}).where("user_id = ?", {user_id});
   call_history_page page;
-  sql << "SELECT COUNT(*) FROM call_history WHERE tenant_id = :t AND user_id = :u",
-      soci::use(scope.tenant_id()), soci::use(user_id), soci::into(page.total);
-  soci::rowset<soci::row> rows =
-      (sql.prepare << std::string("SELECT ") + kHistoryColumns +
-                          " FROM call_history WHERE tenant_id = :t AND user_id = :u "
-                          "ORDER BY started_at_us DESC, id LIMIT :l OFFSET :o",
-       soci::use(scope.tenant_id()), soci::use(user_id), soci::use(limit), soci::use(offset));
+  page.total = history.count(sql);
+  auto rows = history.page(sql, kHistoryColumns, "started_at_us DESC, id", limit, offset);
   for (const auto& r : rows) page.items.push_back(read_history(r));
   return page;
 }

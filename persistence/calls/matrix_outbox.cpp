@@ -14,7 +14,6 @@ void enqueue_matrix_event(soci::session& sql, const matrix_event& e, int64_t now
 }
 
 std::vector<matrix_event> due_matrix_events(soci::session& sql, int64_t now_us, int64_t limit) {
-  std::vector<matrix_event> out;
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT id, tenant_id, call_id, room_id, event_type, content, attempts "
                       "FROM matrix_outbox m WHERE sent_at_us IS NULL AND next_attempt_at_us <= :n "
@@ -23,12 +22,11 @@ std::vector<matrix_event> due_matrix_events(soci::session& sql, int64_t now_us, 
                       "AND o.sent_at_us IS NULL AND o.id < m.id AND o.next_attempt_at_us > :n2) "
                       "ORDER BY id LIMIT :l",
        soci::use(now_us), soci::use(now_us), soci::use(limit));
-  for (const auto& r : rows) {
-    row_reader in(r);
-    out.push_back({in.i64("id"), in.str("tenant_id"), in.str("call_id"), in.str("room_id"),
-                   in.str("event_type"), in.str("content"), in.i64("attempts")});
-  }
-  return out;
+  return read_rows(rows, [](const row_reader& in) {
+    return matrix_event{in.i64("id"),      in.str("tenant_id"),  in.str("call_id"),
+                        in.str("room_id"), in.str("event_type"), in.str("content"),
+                        in.i64("attempts")};
+  });
 }
 
 void mark_matrix_sent(soci::session& sql, int64_t id, const std::string& event_id, int64_t at_us) {

@@ -28,12 +28,9 @@ std::vector<app_event> app_events_since(soci::session& sql, const std::string& a
       (sql.prepare << "SELECT seq, event, crm_user_id, body FROM cti_app_events WHERE app_id = :a "
                       "AND seq > :s ORDER BY seq LIMIT :l",
        soci::use(app_id), soci::use(since), soci::use(limit));
-  std::vector<app_event> out;
-  for (const auto& r : rows) {
-    row_reader in(r);
-    out.push_back({in.i64("seq"), in.str("event"), in.opt_str("crm_user_id"), in.str("body")});
-  }
-  return out;
+  return read_rows(rows, [](const row_reader& in) {
+    return app_event{in.i64("seq"), in.str("event"), in.opt_str("crm_user_id"), in.str("body")};
+  });
 }
 
 int64_t last_app_seq(soci::session& sql, const std::string& app_id) {

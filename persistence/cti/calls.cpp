@@ -1,18 +1,21 @@
 #include "persistence/cti/calls.hpp"
 
+#include <fmt/format.h>
 #include <soci/soci.h>
 
 #include "config/ground/crypto.hpp"
+#include "persistence/filtered_query.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
 
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT id, app_id, tenant_id, dialpad_call_id, direction, from_number, to_number, status, "
-    "state, phase, state_timestamp_ms, dialpad_user_id, started_at_ms, connected_at_ms, "
-    "ended_at_ms, duration_ms, recording_url, created_at_us, updated_at_us FROM cti_calls ";
+constexpr const char* kColumns =
+    "id, app_id, tenant_id, dialpad_call_id, direction, from_number, to_number, status, state, "
+    "phase, state_timestamp_ms, dialpad_user_id, started_at_ms, connected_at_ms, ended_at_ms, "
+    "duration_ms, recording_url, created_at_us, updated_at_us";
+const std::string kSelect = fmt::format("SELECT {} FROM cti_calls ", kColumns);
 
 cti_call read_call(const soci::row& r) {
   row_reader in(r);
@@ -162,78 +165,30 @@ applied_call_event apply_call_event(soci::session& sql, const std::string& app_i
 
 call_page list_cti_calls(soci::session& sql, const std::string& app_id, const call_filter& f,
                          int64_t limit, int64_t offset, const std::optional<std::string>& after) {
-  // Optional filters bind as (flag, value) pairs so that the statement text stays fixed.
-  std::string where =
-      "WHERE app_id = :a AND (:hs = 0 OR status = :s) AND (:hd = 0 OR direction = :d) AND "
-      "(:hf = 0 OR from_number = :f) AND (:ht = 0 OR to_number = :t) AND (:hu = 0 OR "
-      "dialpad_user_id = :u) AND (:hsi = 0 OR started_at_ms >= :si) AND (:hun = 0 OR "
-      "started_at_ms < :un) AND (:act = 0 OR phase IN (1, 2)) AND (:end = 0 OR phase = 3) ";
-  int hs = f.status ? 1 : 0, hd = f.direction ? 1 : 0, hf = f.from_number ? 1 : 0,
-      ht = f.to_number ? 1 : 0, hu = f.dialpad_user_id ? 1 : 0, hsi = f.since_ms ? 1 : 0,
-      hun = f.until_ms ? 1 : 0, act = f.active_only ? 1 : 0, end = f.ended_only ? 1 : 0;
-  std::string s = f.status.value_or(""), d = f.direction.value_or(""),
-              fr = f.from_number.value_or(""), to = f.to_number.value_or("");
-  int64_t u = f.dialpad_user_id.value_or(0), si = f.since_ms.value_or(0),
-          un = f.until_ms.value_or(0);
-  // Cursor: the (started_at, id) of the last call of the previous page.
-  int has_after = 0;
-  int64_t after_started = 0;
-  std::string after_id = "00000000-0000-0000-0000-000000000000";  // a valid UUID when unused
-  if (after) {
-    if (auto prev = find_cti_call(sql, app_id, *after)) {
-      has_after = 1;
-      after_started = prev->started_at_ms.value_or(0);
-      after_id = prev->id;
-    }
-  }
-  auto bind = [&](soci::statement& st) {
-    st.exchange(soci::use(app_id));
-    st.exchange(soci::use(hs));
-    st.exchange(soci::use(s));
-    st.exchange(soci::use(hd));
-    st.exchange(soci::use(d));
-    st.exchange(soci::use(hf));
-    st.exchange(soci::use(fr));
-    st.exchange(soci::use(ht));
-    st.exchange(soci::use(to));
-    st.exchange(soci::use(hu));
-    st.exchange(soci::use(u));
-    st.exchange(soci::use(hsi));
-    st.exchange(soci::use(si));
-    st.exchange(soci::use(hun));
-    st.exchange(soci::use(un));
-    st.exchange(soci::use(act));
-    st.exchange(soci::use(end));
-  };
+  filtered_query calls("FROM cti_calls");
+  calls.where("app_id = ?", {app_id})
+      .where_set("status = ?", f.status)
+      .where_set("direction = ?", f.direction)
+      .where_set("from_number = ?", f.from_number)
+      .where_set("to_number = ?", f.to_number)
+      .where_set("dialpad_user_id = ?", f.dialpad_user_id)
+      .where_set("started_at_ms >= ?", f.since_ms)
+      .where_set("started_at_ms < ?", f.until_ms);
+  if (f.active_only) calls.where("phase IN (1, 2)");
+  if (f.ended_only) calls.where("phase = 3");
   call_page page;
-  {
-    soci::statement st(sql);
-    st.alloc();
-    bind(st);
-    st.exchange(soci::into(page.total));
-    st.prepare("SELECT COUNT(*) FROM cti_calls " + where);
-    st.define_and_bind();
-    st.execute(true);
+  page.total = calls.count(sql);
+  // Cursor: the page starts after the (started_at, id) of the previous page's last call.
+  std::optional<cti_call> previous;
+  if (after) previous = find_cti_call(sql, app_id, *after);
+  if (previous) {
+    long long started = previous->started_at_ms.value_or(0);
+    calls.where("COALESCE(started_at_ms, 0) < ? OR (COALESCE(started_at_ms, 0) = ? AND id < ?)",
+                {started, started, previous->id});
   }
-  std::string order =
-      "AND (:ha = 0 OR COALESCE(started_at_ms, 0) < :as OR (COALESCE(started_at_ms, 0) = :as2 "
-      "AND id < :aid)) ORDER BY COALESCE(started_at_ms, 0) DESC, id DESC LIMIT :l OFFSET :o";
-  int64_t off = has_after ? 0 : offset;
-  soci::row row;
-  soci::statement st(sql);
-  st.alloc();
-  bind(st);
-  st.exchange(soci::use(has_after));
-  st.exchange(soci::use(after_started));
-  st.exchange(soci::use(after_started));
-  st.exchange(soci::use(after_id));
-  st.exchange(soci::use(limit));
-  st.exchange(soci::use(off));
-  st.exchange(soci::into(row));
-  st.prepare(std::string(kSelect) + where + order);
-  st.define_and_bind();
-  st.execute();
-  while (st.fetch()) page.items.push_back(read_call(row));
+  auto rows = calls.page(sql, kColumns, "COALESCE(started_at_ms, 0) DESC, id DESC", limit,
+                         previous ? 0 : offset);
+  for (const auto& r : rows) page.items.push_back(read_call(r));
   return page;
 }
 
@@ -252,13 +207,11 @@ std::vector<cti_call_state> cti_call_history(soci::session& sql, const std::stri
                       "recorded_at_us FROM cti_call_states WHERE call_id = :c ORDER BY "
                       "webhook_event_id",
        soci::use(call_id));
-  std::vector<cti_call_state> out;
-  for (const auto& r : rows) {
-    row_reader in(r);
-    out.push_back({in.i64("webhook_event_id"), in.str("state"), in.opt_i64("event_timestamp_ms"),
-                   in.flag("applied"), in.i64("recorded_at_us")});
-  }
-  return out;
+  return read_rows(rows, [](const row_reader& in) {
+    return cti_call_state{in.i64("webhook_event_id"), in.str("state"),
+                          in.opt_i64("event_timestamp_ms"), in.flag("applied"),
+                          in.i64("recorded_at_us")};
+  });
 }
 
 }  // namespace sb::persistence

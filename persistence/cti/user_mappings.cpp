@@ -1,17 +1,19 @@
 #include "persistence/cti/user_mappings.hpp"
 
+#include <fmt/format.h>
 #include <soci/soci.h>
 
 #include "config/ground/crypto.hpp"
+#include "persistence/filtered_query.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
 
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT id, app_id, dialpad_user_id, crm_user_id, created_at_us, updated_at_us FROM "
-    "dialpad_user_mappings ";
+constexpr const char* kColumns =
+    "id, app_id, dialpad_user_id, crm_user_id, created_at_us, updated_at_us";
+const std::string kSelect = fmt::format("SELECT {} FROM dialpad_user_mappings ", kColumns);
 
 user_mapping read_mapping(const soci::row& r) {
   row_reader in(r);
@@ -48,12 +50,11 @@ user_mapping upsert_user_mapping(soci::session& sql, const std::string& app_id,
 
 user_mapping_page list_user_mappings(soci::session& sql, const std::string& app_id, int64_t limit,
                                      int64_t offset) {
+  filtered_query mappings("FROM dialpad_user_mappings");
+  mappings.where("app_id = ?", {app_id});
   user_mapping_page page;
-  sql << "SELECT COUNT(*) FROM dialpad_user_mappings WHERE app_id = :a", soci::use(app_id),
-      soci::into(page.total);
-  soci::rowset<soci::row> rows =
-      (sql.prepare << kSelect << "WHERE app_id = :a ORDER BY created_at_us, id LIMIT :l OFFSET :o",
-       soci::use(app_id), soci::use(limit), soci::use(offset));
+  page.total = mappings.count(sql);
+  auto rows = mappings.page(sql, kColumns, "created_at_us, id", limit, offset);
   page.items = read_all(rows);
   return page;
 }

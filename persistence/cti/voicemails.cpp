@@ -1,17 +1,20 @@
 #include "persistence/cti/voicemails.hpp"
 
+#include <fmt/format.h>
 #include <soci/soci.h>
 
 #include "config/ground/crypto.hpp"
+#include "persistence/filtered_query.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
 
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT id, app_id, dialpad_call_id, dialpad_user_id, from_number, to_number, recording_url, "
-    "transcript, duration_seconds, created_at_us, updated_at_us FROM voicemails ";
+constexpr const char* kColumns =
+    "id, app_id, dialpad_call_id, dialpad_user_id, from_number, to_number, recording_url, "
+    "transcript, duration_seconds, created_at_us, updated_at_us";
+const std::string kSelect = fmt::format("SELECT {} FROM voicemails ", kColumns);
 
 voicemail read_voicemail(const soci::row& r) {
   row_reader in(r);
@@ -84,15 +87,11 @@ std::optional<voicemail> upsert_voicemail(soci::session& sql, const std::string&
 voicemail_page list_voicemails(soci::session& sql, const std::string& app_id,
                                const std::optional<int64_t>& dialpad_user_id, int64_t limit,
                                int64_t offset) {
+  filtered_query voicemails("FROM voicemails");
+  voicemails.where("app_id = ?", {app_id}).where_set("dialpad_user_id = ?", dialpad_user_id);
   voicemail_page page;
-  int by_user = dialpad_user_id ? 1 : 0;
-  int64_t user = dialpad_user_id.value_or(0);
-  const std::string where = "WHERE app_id = :a AND (:bu = 0 OR dialpad_user_id = :u) ";
-  sql << "SELECT COUNT(*) FROM voicemails " + where, soci::use(app_id), soci::use(by_user),
-      soci::use(user), soci::into(page.total);
-  soci::rowset<soci::row> rows =
-      (sql.prepare << kSelect << where << "ORDER BY created_at_us DESC, id LIMIT :l OFFSET :o",
-       soci::use(app_id), soci::use(by_user), soci::use(user), soci::use(limit), soci::use(offset));
+  page.total = voicemails.count(sql);
+  auto rows = voicemails.page(sql, kColumns, "created_at_us DESC, id", limit, offset);
   for (const auto& r : rows) page.items.push_back(read_voicemail(r));
   return page;
 }

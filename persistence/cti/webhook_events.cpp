@@ -9,16 +9,17 @@
 #include <map>
 
 #include "persistence/connection.hpp"
+#include "persistence/filtered_query.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
 
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT id, app_id, tenant_id, call_id, state, event_timestamp_ms, signing, payload, status, "
-    "attempts, last_error, next_attempt_at_us, received_at_us, processed_at_us FROM "
-    "webhook_events ";
+constexpr const char* kColumns =
+    "id, app_id, tenant_id, call_id, state, event_timestamp_ms, signing, payload, status, "
+    "attempts, last_error, next_attempt_at_us, received_at_us, processed_at_us";
+const std::string kSelect = fmt::format("SELECT {} FROM webhook_events ", kColumns);
 
 webhook_event read_event(const soci::row& r) {
   row_reader in(r);
@@ -175,15 +176,11 @@ void record_webhook_failure(soci::session& sql, int64_t id, const std::string& e
 
 webhook_event_page list_webhook_events(soci::session& sql, const std::string& app_id,
                                        const std::string& status, int64_t limit, int64_t offset) {
+  filtered_query events("FROM webhook_events");
+  events.where("app_id = ?", {app_id}).where_set("status = ?", status);
   webhook_event_page page;
-  // Statuses are plain words, so LIKE with '%' stands for "any status".
-  std::string pattern = status.empty() ? "%" : status;
-  sql << "SELECT COUNT(*) FROM webhook_events WHERE app_id = :a AND status LIKE :s",
-      soci::use(app_id), soci::use(pattern), soci::into(page.total);
-  soci::rowset<soci::row> rows =
-      (sql.prepare << kSelect
-                   << "WHERE app_id = :a AND status LIKE :s ORDER BY id DESC LIMIT :l OFFSET :o",
-       soci::use(app_id), soci::use(pattern), soci::use(limit), soci::use(offset));
+  page.total = events.count(sql);
+  auto rows = events.page(sql, kColumns, "id DESC", limit, offset);
   page.items = read_all(rows);
   return page;
 }

@@ -5,6 +5,7 @@
 #include "config/ground/clock.hpp"
 #include "config/ground/crypto.hpp"
 #include "persistence/connection.hpp"
+#include "persistence/filtered_query.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
@@ -165,23 +166,21 @@ void revoke_api_key(soci::session& sql, const std::string& app_id) {
 audit_page api_key_audit(soci::session& sql, const std::string& app_id, int64_t limit,
                          int64_t offset) {
   require_app(sql, app_id);
+  filtered_query entries("FROM api_key_audit");
+  entries.where("app_id = ?", {app_id});
   audit_page page;
-  long long total = 0;
-  sql << "SELECT COUNT(*) FROM api_key_audit WHERE app_id = :a", soci::use(app_id),
-      soci::into(total);
-  page.total = total;
-  long long lim = limit, off = offset;
-  soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT id, action, old_key_hint, new_key_hint, grace_seconds, "
-                      "performed_at_us FROM api_key_audit WHERE app_id = :a "
-                      "ORDER BY performed_at_us DESC, id LIMIT :l OFFSET :o",
-       soci::use(app_id), soci::use(lim), soci::use(off));
-  for (const auto& r : rows) {
-    row_reader in(r);
-    page.items.push_back({in.str("id"), in.str("action"), in.opt_str("old_key_hint"),
-                          in.opt_str("new_key_hint"), in.opt_i64("grace_seconds"),
-                          in.i64("performed_at_us")});
-  }
+  page.total = entries.count(sql);
+  auto rows =
+      entries.page(sql, "id, action, old_key_hint, new_key_hint, grace_seconds, performed_at_us",
+                   "performed_at_us DESC, id", limit, offset);
+  page.items = read_rows(rows, [](const row_reader& in) {
+    return api_key_audit_entry{in.str("id"),
+                               in.str("action"),
+                               in.opt_str("old_key_hint"),
+                               in.opt_str("new_key_hint"),
+                               in.opt_i64("grace_seconds"),
+                               in.i64("performed_at_us")};
+  });
   return page;
 }
 

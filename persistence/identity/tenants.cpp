@@ -5,6 +5,7 @@
 #include "config/ground/clock.hpp"
 #include "config/ground/crypto.hpp"
 #include "persistence/connection.hpp"
+#include "persistence/filtered_query.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
@@ -12,13 +13,10 @@ namespace sb::persistence {
 namespace {
 
 std::vector<tenant_record> read_tenants(soci::rowset<soci::row>& rows) {
-  std::vector<tenant_record> out;
-  for (const auto& r : rows) {
-    row_reader in(r);
-    out.push_back({in.str("id"), in.str("name"), in.str("status"), in.i64("created_at_us"),
-                   in.i64("updated_at_us")});
-  }
-  return out;
+  return read_rows(rows, [](const row_reader& in) {
+    return tenant_record{in.str("id"), in.str("name"), in.str("status"), in.i64("created_at_us"),
+                         in.i64("updated_at_us")};
+  });
 }
 
 }  // namespace
@@ -45,16 +43,12 @@ std::optional<tenant_record> find_tenant(soci::session& sql, const std::string& 
 }
 
 tenant_page list_tenants(soci::session& sql, int64_t page, int64_t limit) {
+  filtered_query tenants("FROM tenants");
+  tenants.where("deleted_at_us IS NULL");
   tenant_page out;
-  long long total = 0;
-  sql << "SELECT COUNT(*) FROM tenants WHERE deleted_at_us IS NULL", soci::into(total);
-  out.total = total;
-  long long lim = limit;
-  long long off = (page - 1) * limit;
-  soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT id, name, status, created_at_us, updated_at_us FROM tenants "
-                      "WHERE deleted_at_us IS NULL ORDER BY created_at_us, id LIMIT :l OFFSET :o",
-       soci::use(lim), soci::use(off));
+  out.total = tenants.count(sql);
+  auto rows = tenants.page(sql, "id, name, status, created_at_us, updated_at_us",
+                           "created_at_us, id", limit, (page - 1) * limit);
   out.items = read_tenants(rows);
   return out;
 }

@@ -9,6 +9,7 @@
 #include "config/ground/clock.hpp"
 #include "config/ground/crypto.hpp"
 #include "persistence/connection.hpp"
+#include "persistence/filtered_query.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
@@ -141,33 +142,23 @@ std::optional<user_record> find_user(soci::session& sql, const tenant_scope& sco
 }
 
 user_page list_users(soci::session& sql, const tenant_scope& scope, const user_filter& f) {
-  std::string tenant = scope.tenant_id();
-  std::string status = f.status, role = f.role;
   std::string pattern = "%" + f.search + "%";
   std::transform(pattern.begin(), pattern.end(), pattern.begin(), ::tolower);
-  std::string search = f.search;
-  // Every filter is always bound; an empty one matches everything.
-  const std::string where =
-      " FROM users WHERE tenant_id = :t AND deleted_at_us IS NULL"
-      " AND (CAST(:s1 AS TEXT) = '' OR status = :s2)"
-      " AND (CAST(:r1 AS TEXT) = '' OR role = :r2)"
-      " AND (CAST(:q AS TEXT) = '' OR LOWER(email) LIKE :p1 OR LOWER(first_name) LIKE :p2"
-      " OR LOWER(last_name) LIKE :p3 OR LOWER(display_name) LIKE :p4)";
+  filtered_query users("FROM users");
+  users.where("tenant_id = ?", {scope.tenant_id()})
+      .where("deleted_at_us IS NULL")
+      .where_set("status = ?", f.status)
+      .where_set("role = ?", f.role);
+  if (!f.search.empty()) {
+    users.where(
+        "LOWER(email) LIKE ? OR LOWER(first_name) LIKE ? OR LOWER(last_name) LIKE ? "
+        "OR LOWER(display_name) LIKE ?",
+        {pattern});
+  }
   user_page page;
-  long long total = 0;
-  sql << "SELECT COUNT(*)" << where, soci::use(tenant), soci::use(status), soci::use(status),
-      soci::use(role), soci::use(role), soci::use(search), soci::use(pattern), soci::use(pattern),
-      soci::use(pattern), soci::use(pattern), soci::into(total);
-  page.total = total;
-  auto order = fmt_order(sort_columns().at(f.sort), f.descending);
-  long long limit = f.limit;
-  long long offset = (f.page - 1) * f.limit;
-  soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT " << kColumns << where << " ORDER BY " << order
-                   << ", id LIMIT :lim OFFSET :off",
-       soci::use(tenant), soci::use(status), soci::use(status), soci::use(role), soci::use(role),
-       soci::use(search), soci::use(pattern), soci::use(pattern), soci::use(pattern),
-       soci::use(pattern), soci::use(limit), soci::use(offset));
+  page.total = users.count(sql);
+  auto order = fmt_order(sort_columns().at(f.sort), f.descending) + ", id";
+  auto rows = users.page(sql, kColumns, order, f.limit, (f.page - 1) * f.limit);
   page.items = read_users(rows);
   return page;
 }

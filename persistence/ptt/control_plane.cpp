@@ -31,25 +31,25 @@ int64_t count(soci::session& sql, const std::string& query, const std::string& a
 }
 
 std::vector<ptt_event> read_events(soci::rowset<soci::row>& rows) {
-  std::vector<ptt_event> out;
-  for (const auto& r : rows) {
-    row_reader in(r);
-    out.push_back({in.str("id"), in.str("tenant_id"), in.str("name"), in.flag("requires_approval"),
-                   event_limits::parse(in.str("limits")), in.opt_str("created_by"),
-                   in.i64("created_at_us"), in.i64("updated_at_us")});
-  }
-  return out;
+  return read_rows(rows, [](const row_reader& in) {
+    return ptt_event{in.str("id"),
+                     in.str("tenant_id"),
+                     in.str("name"),
+                     in.flag("requires_approval"),
+                     event_limits::parse(in.str("limits")),
+                     in.opt_str("created_by"),
+                     in.i64("created_at_us"),
+                     in.i64("updated_at_us")};
+  });
 }
 
 std::vector<ptt_channel> read_channels(soci::rowset<soci::row>& rows) {
-  std::vector<ptt_channel> out;
-  for (const auto& r : rows) {
-    row_reader in(r);
-    out.push_back({in.str("id"), in.str("tenant_id"), in.str("event_id"), in.opt_str("team_id"),
-                   in.opt_str("team_name"), in.str("name"), in.str("type"), in.i64("sort_order"),
-                   in.i64("created_at_us"), in.i64("updated_at_us")});
-  }
-  return out;
+  return read_rows(rows, [](const row_reader& in) {
+    return ptt_channel{in.str("id"),           in.str("tenant_id"),     in.str("event_id"),
+                       in.opt_str("team_id"),  in.opt_str("team_name"), in.str("name"),
+                       in.str("type"),         in.i64("sort_order"),    in.i64("created_at_us"),
+                       in.i64("updated_at_us")};
+  });
 }
 
 constexpr const char* kEventColumns =
@@ -294,13 +294,10 @@ std::vector<ptt_team> list_teams(soci::session& sql, const tenant_scope& scope,
                       "ptt_teams WHERE event_id = :e AND tenant_id = :t ORDER BY sort_order, "
                       "created_at_us, id",
        soci::use(event_id), soci::use(tenant));
-  std::vector<ptt_team> out;
-  for (const auto& r : rows) {
-    row_reader in(r);
-    out.push_back({in.str("id"), in.str("event_id"), in.str("name"), in.i64("sort_order"),
-                   in.i64("created_at_us"), in.i64("updated_at_us")});
-  }
-  return out;
+  return read_rows(rows, [](const row_reader& in) {
+    return ptt_team{in.str("id"),         in.str("event_id"),      in.str("name"),
+                    in.i64("sort_order"), in.i64("created_at_us"), in.i64("updated_at_us")};
+  });
 }
 
 ptt_channel create_channel(soci::session& sql, const tenant_scope& scope,
@@ -503,12 +500,9 @@ std::vector<heard_channel> user_channels(soci::session& sql, const tenant_scope&
                       "e.event_id = c.event_id AND e.user_id = m.user_id WHERE m.user_id = :u AND "
                       "c.tenant_id = :t AND m.status = 'ACTIVE' AND e.status = 'ACTIVE'",
        soci::use(user_id), soci::use(tenant));
-  std::vector<heard_channel> out;
-  for (const auto& r : rows) {
-    row_reader in(r);
-    out.push_back({in.str("channel_id"), in.str("event_id"), in.str("role") == "DISPATCH"});
-  }
-  return out;
+  return read_rows(rows, [](const row_reader& in) {
+    return heard_channel{in.str("channel_id"), in.str("event_id"), in.str("role") == "DISPATCH"};
+  });
 }
 
 bool is_channel_listener(soci::session& sql, const tenant_scope& scope,

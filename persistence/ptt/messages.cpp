@@ -4,6 +4,7 @@
 
 #include "config/ground/clock.hpp"
 #include "persistence/connection.hpp"
+#include "persistence/filtered_query.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
@@ -41,18 +42,12 @@ void insert_recording(soci::session& sql, const ptt_message& m, uint64_t quota_b
 
 std::vector<expired_recording> expired_recordings(soci::session& sql, int64_t before_us,
                                                   int64_t limit) {
-  long long before = before_us, n = limit;
-  soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT id, tenant_id, size_bytes FROM ptt_messages WHERE kind = 'audio' "
-                      "AND purged_at_us IS NULL AND created_at_us < :b ORDER BY created_at_us "
-                      "LIMIT :n",
-       soci::use(before), soci::use(n));
-  std::vector<expired_recording> out;
-  for (const auto& r : rows) {
-    row_reader in(r);
-    out.push_back({in.str("id"), in.str("tenant_id"), in.i64("size_bytes")});
-  }
-  return out;
+  filtered_query expired("FROM ptt_messages");
+  expired.where("kind = 'audio' AND purged_at_us IS NULL").where("created_at_us < ?", {before_us});
+  auto rows = expired.page(sql, "id, tenant_id, size_bytes", "created_at_us", limit, 0);
+  return read_rows(rows, [](const row_reader& in) {
+    return expired_recording{in.str("id"), in.str("tenant_id"), in.i64("size_bytes")};
+  });
 }
 
 void mark_recordings_purged(soci::session& sql, const std::vector<expired_recording>& gone) {

@@ -5,11 +5,11 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
-#include "actors/calls/call_atoms.hpp"
 #include "actors/calls/call_messages.hpp"
 #include "actors/node_messages.hpp"
-#include "actors/ptt/ptt_atoms.hpp"
+#include "actors/ptt/ptt_messages.hpp"
 #include "actors/ptt/talk_group.hpp"
+#include "actors/runtime/atoms.hpp"
 
 using namespace sb;
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+
 // A node with users who have extensions, their devices (native WebSockets), and helpers to
 // speak the call signaling of docs/protocol.md ("Calls").
 
@@ -89,6 +91,12 @@ struct call_fixture {
     return c;
   }
 
+  /// device(email) of each email, in order.
+  template <class... Email>
+  std::array<std::unique_ptr<ws_client>, sizeof...(Email)> devices(const Email&... emails) {
+    return {device(emails)...};  // a braced list runs left to right
+  }
+
   /// Sends a request with id "r" and returns its answer (call.ok or error).
   static object ask(ws_client& c, object request) {
     request["id"] = "r";
@@ -108,6 +116,13 @@ struct call_fixture {
     auto r = ask(c, extra);
     if (r.at("type") != "call.ok") throw std::runtime_error(boost::json::serialize(r));
     return r.at("call").as_object();
+  }
+
+  /// Calls extension 102 (Bob) from `caller`; returns the call's id once `callee` rings.
+  static std::string ring(ws_client& caller, ws_client& callee) {
+    auto id = std::string(invite(caller, "102").at("id").as_string());
+    next_call_message(callee, "call.incoming");
+    return id;
   }
 
   static object act(ws_client& c, const std::string& type, const std::string& call_id,

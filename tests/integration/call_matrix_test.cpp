@@ -24,8 +24,7 @@ TEST_CASE("a call in a Matrix room sends m.call.* events that survive a homeserv
                          {"MATRIX_RETRY_BASE_MS", "100"},
                          {"MATRIX_RETRY_MAX_MS", "300"},
                          {"CALL_RING_TIMEOUT_MS", "60000"}});
-  auto a = f.device("alice@calls.test");
-  auto b = f.device("bob@calls.test");
+  auto [a, b] = f.devices("alice@calls.test", "bob@calls.test");
   const std::string offer = "v=0\r\no=- 7 2 IN IP4 127.0.0.1\r\n";
   auto id = str(
       call_fixture::invite(*a, "102", {{"room_id", "!room:matrix.test"}, {"sdp", offer}}).at("id"));

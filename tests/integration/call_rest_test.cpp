@@ -162,10 +162,8 @@ TEST_CASE("ICE servers hand out TURN credentials that a real coturn accepts", "[
 
 TEST_CASE("calls a dead node left open are marked failed when it restarts", "[calls]") {
   call_fixture f;
-  auto a = f.device("alice@calls.test");
-  auto b = f.device("bob@calls.test");
-  auto id = str(call_fixture::invite(*a, "102").at("id"));
-  next_call_message(*b, "call.incoming");
+  auto [a, b] = f.devices("alice@calls.test", "bob@calls.test");
+  auto id = call_fixture::ring(*a, *b);
   REQUIRE(call_fixture::act(*b, "call.answer", id).at("type") == "call.ok");
   f.server.stop(SIGKILL);
 

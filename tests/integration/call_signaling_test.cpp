@@ -28,9 +28,7 @@ void expect_error(const object& reply, const std::string& code) {
 
 TEST_CASE("a call rings every device of the callee; the first to answer takes it", "[calls]") {
   call_fixture f;
-  auto a = f.device("alice@calls.test");
-  auto b1 = f.device("bob@calls.test");
-  auto b2 = f.device("bob@calls.test");
+  auto [a, b1, b2] = f.devices("alice@calls.test", "bob@calls.test", "bob@calls.test");
 
   auto placed = call_fixture::invite(*a, "102");
   auto id = str(placed.at("id"));
@@ -117,11 +115,8 @@ TEST_CASE("a call rings every device of the callee; the first to answer takes it
 
 TEST_CASE("only participants act on a call, and signaling only reaches participants", "[calls]") {
   call_fixture f(env_map{{"CALL_MAX_SDP_BYTES", "1024"}});
-  auto a = f.device("alice@calls.test");
-  auto b = f.device("bob@calls.test");
-  auto c = f.device("carol@calls.test");
-  auto id = str(call_fixture::invite(*a, "102").at("id"));
-  next_call_message(*b, "call.incoming");
+  auto [a, b, c] = f.devices("alice@calls.test", "bob@calls.test", "carol@calls.test");
+  auto id = call_fixture::ring(*a, *b);
   CHECK(stays_quiet(*c));
 
   // Signaling before answering, by outsiders, to outsiders.
@@ -190,10 +185,8 @@ TEST_CASE("a callee who does not answer is missed; one with no device online is 
 
 TEST_CASE("a callee rejects; the caller cancels before an answer", "[calls]") {
   call_fixture f;
-  auto a = f.device("alice@calls.test");
-  auto b = f.device("bob@calls.test");
-  auto id = str(call_fixture::invite(*a, "102").at("id"));
-  next_call_message(*b, "call.incoming");
+  auto [a, b] = f.devices("alice@calls.test", "bob@calls.test");
+  auto id = call_fixture::ring(*a, *b);
   expect_error(call_fixture::act(*a, "call.reject", id), "forbidden");
   auto rejected = call_fixture::act(*b, "call.reject", id);
   CHECK(rejected.at("call").at("state") == "rejected");
@@ -201,8 +194,7 @@ TEST_CASE("a callee rejects; the caller cancels before an answer", "[calls]") {
   CHECK(ended.at("state") == "rejected");
   CHECK(ended.at("by") == jv(f.bob));
 
-  auto second = str(call_fixture::invite(*a, "102").at("id"));
-  next_call_message(*b, "call.incoming");
+  auto second = call_fixture::ring(*a, *b);
   auto cancelled = call_fixture::act(*a, "call.end", second);
   CHECK(cancelled.at("call").at("state") == "ended");
   CHECK(cancelled.at("call").at("end_reason") == "cancelled");
@@ -220,8 +212,7 @@ TEST_CASE("a party whose device drops fails the call unless it comes back in tim
   auto id = std::string();
   {
     auto b = f.device("bob@calls.test");
-    id = str(call_fixture::invite(*a, "102").at("id"));
-    next_call_message(*b, "call.incoming");
+    id = call_fixture::ring(*a, *b);
     REQUIRE(call_fixture::act(*b, "call.answer", id).at("type") == "call.ok");
     next_call_message(*a, "call.participant_joined");
   }  // Bob's device is gone.
@@ -240,9 +231,7 @@ TEST_CASE("a party whose device drops fails the call unless it comes back in tim
 
 TEST_CASE("a group call relays each pair's signaling and goes on while two remain", "[calls]") {
   call_fixture f;
-  auto a = f.device("alice@calls.test");
-  auto b = f.device("bob@calls.test");
-  auto c = f.device("carol@calls.test");
+  auto [a, b, c] = f.devices("alice@calls.test", "bob@calls.test", "carol@calls.test");
   auto r = call_fixture::ask(*a, {{"type", "call.invite"},
                                   {"participants", boost::json::array{"102", f.carol}},
                                   {"media", "video"}});

@@ -273,8 +273,7 @@ TEST_CASE("an invite adds its default channels until it is used up", "[ptt][cont
 TEST_CASE("traffic and the overview are read from the live talk groups", "[ptt][control]") {
   ptt_fixture f;
   auto port = f.server.port();
-  auto a_id = f.member("a@ptt.test");
-  auto b_id = f.member("b@ptt.test");
+  auto [a_id, b_id] = f.members("a@ptt.test", "b@ptt.test");
   auto a = f.connect("a@ptt.test");
   auto traffic_of = [&] {
     auto t = call(port, "GET", "/api/events/" + f.event + "/traffic", f.admin).json();

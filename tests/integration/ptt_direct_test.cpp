@@ -30,12 +30,8 @@ json::object send_and_wait(ws_client& c, const std::string& message, const std::
 TEST_CASE("private talk reaches only the named user and is recorded for the two of them",
           "[ptt][private]") {
   ptt_fixture f;
-  auto a_id = f.member("a@ptt.test");
-  auto b_id = f.member("b@ptt.test");
-  f.member("c@ptt.test");
-  auto a = f.connect("a@ptt.test");
-  auto b = f.connect("b@ptt.test");
-  auto c = f.connect("c@ptt.test");
+  auto [a_id, b_id, c_id] = f.members("a@ptt.test", "b@ptt.test", "c@ptt.test");
+  auto [a, b, c] = f.connect_all("a@ptt.test", "b@ptt.test", "c@ptt.test");
 
   auto granted =
       send_and_wait(*a, R"({"type":"ptt.start","id":"p1","to":")" + b_id + R"("})", "ptt.granted");
@@ -89,10 +85,8 @@ TEST_CASE("private talk to an unknown user, or one of another tenant, is denied"
 TEST_CASE("private text is stored and forwarded; receipts reach the sender and are stored",
           "[ptt][private]") {
   ptt_fixture f;
-  auto a_id = f.member("a@ptt.test");
-  auto b_id = f.member("b@ptt.test");
-  auto a = f.connect("a@ptt.test");
-  auto b = f.connect("b@ptt.test");
+  auto [a_id, b_id] = f.members("a@ptt.test", "b@ptt.test");
+  auto [a, b] = f.connect_all("a@ptt.test", "b@ptt.test");
 
   auto ok = send_and_wait(
       *a, R"({"type":"text","id":"t1","to":")" + b_id + R"(","text":"meet at gate 4"})", "text.ok");
@@ -136,9 +130,7 @@ TEST_CASE("an emergency broadcast takes every channel of the event, pre-empting 
   f.member("a@ptt.test");
   f.member("b@ptt.test", "USER", {second});
   auto d_id = f.member("d@ptt.test", "DISPATCH");
-  auto a = f.connect("a@ptt.test");
-  auto b = f.connect("b@ptt.test");
-  auto d = f.connect("d@ptt.test");
+  auto [a, b, d] = f.connect_all("a@ptt.test", "b@ptt.test", "d@ptt.test");
 
   auto refused = send_and_wait(
       *a, R"({"type":"emergency.start","id":"e0","event":")" + f.event + R"("})", "error");

@@ -44,14 +44,9 @@ TEST_CASE("a group split over fan-out lanes: every frame, in order, to everyone 
 TEST_CASE("through fan-out lanes, the holder is told it lost the floor and removals hold at once",
           "[ptt]") {
   ptt_fixture f(env_map{{"PTT_FANOUT_LANE_LISTENERS", "2"}, {"PTT_FANOUT_LANES", "2"}});
-  auto a_id = f.member("a@ptt.test");
-  f.member("b@ptt.test");
-  f.member("c@ptt.test");
+  auto [a_id, b_id, c_id] = f.members("a@ptt.test", "b@ptt.test", "c@ptt.test");
   f.member("d@ptt.test", "DISPATCH");
-  auto a = f.connect("a@ptt.test");
-  auto b = f.connect("b@ptt.test");
-  auto c = f.connect("c@ptt.test");
-  auto d = f.connect("d@ptt.test");
+  auto [a, b, c, d] = f.connect_all("a@ptt.test", "b@ptt.test", "c@ptt.test", "d@ptt.test");
 
   CHECK(start_talking(*b, f.channel).at("type") == "ptt.granted");
   b->send_binary(audio_frame(f.channel, "before"));
@@ -76,10 +71,8 @@ TEST_CASE("audio older than PTT_MAX_AUDIO_LAG_MS is dropped whole, the rest arri
           "[ptt]") {
   // 1 ms: a burst of frames sent at once queues longer than that behind its own head.
   ptt_fixture f(env_map{{"PTT_MAX_AUDIO_LAG_MS", "1"}});
-  f.member("a@ptt.test");
-  f.member("b@ptt.test");
-  auto a = f.connect("a@ptt.test");
-  auto b = f.connect("b@ptt.test");
+  f.members("a@ptt.test", "b@ptt.test");
+  auto [a, b] = f.connect_all("a@ptt.test", "b@ptt.test");
   CHECK(start_talking(*a, f.channel).at("type") == "ptt.granted");
   const int frames = 3000;
   for (int n = 0; n < frames; ++n) a->send_binary(audio_frame(f.channel, std::to_string(n)));

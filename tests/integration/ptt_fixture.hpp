@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -132,6 +133,12 @@ struct ptt_fixture {
     return id;
   }
 
+  /// member(email) of each email (role USER, the fixture's channel); their ids in order.
+  template <class... Email>
+  std::array<std::string, sizeof...(Email)> members(const Email&... emails) {
+    return {member(emails)...};  // a braced list runs left to right
+  }
+
   std::string token_of(const std::string& email) {
     return login(server.port(), email, "a-long-enough-passphrase");
   }
@@ -143,6 +150,12 @@ struct ptt_fixture {
     auto c = std::make_unique<ws_client>(server.port(), o);
     for (size_t i = 0; i < joins; ++i) next_of(*c, "channel.joined");
     return c;
+  }
+
+  /// connect(email) of each email, in order.
+  template <class... Email>
+  std::array<std::unique_ptr<ws_client>, sizeof...(Email)> connect_all(const Email&... emails) {
+    return {connect(emails)...};
   }
 
   test_database db;  // declared first: outlives the server

@@ -45,10 +45,8 @@ TEST_CASE("audio over the frame, rate and burst limits is dropped, counted and r
   ptt_fixture f(env_map{{"PTT_MAX_AUDIO_FRAME_BYTES", "1000"},
                         {"PTT_MAX_AUDIO_BYTES_PER_S", "4000"},
                         {"PTT_MAX_BURST_BYTES", "12000"}});
-  f.member("a@ptt.test");
-  f.member("b@ptt.test");
-  auto a = f.connect("a@ptt.test");
-  auto b = f.connect("b@ptt.test");
+  f.members("a@ptt.test", "b@ptt.test");
+  auto [a, b] = f.connect_all("a@ptt.test", "b@ptt.test");
   REQUIRE(start_talking(*a, f.channel).at("type") == "ptt.granted");
 
   send_audio(*a, f.channel, 1, 1001);
@@ -102,10 +100,8 @@ TEST_CASE("the probe's 315 MB burst: default limits keep a recording small", "[p
 
 TEST_CASE("a tenant's recordings stop at its quota; talk goes on", "[ptt][security]") {
   ptt_fixture f(env_map{{"PTT_RECORDING_QUOTA_BYTES", "3000"}});
-  f.member("a@ptt.test");
-  f.member("b@ptt.test");
-  auto a = f.connect("a@ptt.test");
-  auto b = f.connect("b@ptt.test");
+  f.members("a@ptt.test", "b@ptt.test");
+  auto [a, b] = f.connect_all("a@ptt.test", "b@ptt.test");
   auto burst = [&] {
     REQUIRE(start_talking(*a, f.channel).at("type") == "ptt.granted");
     send_audio(*a, f.channel, 4, 500);

@@ -11,12 +11,8 @@ namespace json = boost::json;
 
 TEST_CASE("one talker at a time; audio reaches every other member, from the holder only", "[ptt]") {
   ptt_fixture f;
-  auto a_id = f.member("a@ptt.test");
-  auto b_id = f.member("b@ptt.test");
-  f.member("c@ptt.test");
-  auto a = f.connect("a@ptt.test");
-  auto b = f.connect("b@ptt.test");
-  auto c = f.connect("c@ptt.test");
+  auto [a_id, b_id, c_id] = f.members("a@ptt.test", "b@ptt.test", "c@ptt.test");
+  auto [a, b, c] = f.connect_all("a@ptt.test", "b@ptt.test", "c@ptt.test");
 
   CHECK(start_talking(*a, f.channel).at("type") == "ptt.granted");
   for (auto* listener : {b.get(), c.get()}) {
@@ -64,10 +60,8 @@ TEST_CASE("one talker at a time; audio reaches every other member, from the hold
 
 TEST_CASE("a silent holder's floor can be taken over after MAXIMUM_IDLE_DURATION", "[ptt]") {
   ptt_fixture f(env_map{{"MAXIMUM_IDLE_DURATION", "300"}});
-  f.member("a@ptt.test");
-  f.member("b@ptt.test");
-  auto a = f.connect("a@ptt.test");
-  auto b = f.connect("b@ptt.test");
+  f.members("a@ptt.test", "b@ptt.test");
+  auto [a, b] = f.connect_all("a@ptt.test", "b@ptt.test");
   CHECK(start_talking(*a, f.channel).at("type") == "ptt.granted");
   CHECK(start_talking(*b, f.channel).at("reason") == "busy");
   std::this_thread::sleep_for(400ms);
@@ -79,10 +73,8 @@ TEST_CASE("a silent holder's floor can be taken over after MAXIMUM_IDLE_DURATION
 // tests/actors/talk_group_test.cpp; this shows one timer end to end, from its setting.
 TEST_CASE("the floor is released at MAXIMUM_AUDIO_DURATION", "[ptt]") {
   ptt_fixture f(env_map{{"MAXIMUM_AUDIO_DURATION", "400"}, {"GROUP_BUSY_TIMEOUT", "60000"}});
-  f.member("a@ptt.test");
-  f.member("b@ptt.test");
-  auto a = f.connect("a@ptt.test");
-  auto b = f.connect("b@ptt.test");
+  f.members("a@ptt.test", "b@ptt.test");
+  auto [a, b] = f.connect_all("a@ptt.test", "b@ptt.test");
   CHECK(start_talking(*a, f.channel).at("type") == "ptt.granted");
   for (int i = 0; i < 10; ++i) {
     a->send_binary(audio_frame(f.channel, "x"));
@@ -97,8 +89,7 @@ TEST_CASE("a dispatcher pre-empts a talker; a dispatcher cannot be pre-empted", 
   ptt_fixture f;
   f.member("a@ptt.test");
   f.member("d@ptt.test", "DISPATCH");
-  auto a = f.connect("a@ptt.test");
-  auto d = f.connect("d@ptt.test");
+  auto [a, d] = f.connect_all("a@ptt.test", "d@ptt.test");
   CHECK(start_talking(*a, f.channel).at("type") == "ptt.granted");
   CHECK(start_talking(*d, f.channel).at("type") == "ptt.granted");
   CHECK(next_of(*a, "ptt.released").at("reason") == "preempted");
@@ -109,8 +100,7 @@ TEST_CASE("a dispatcher pre-empts a talker; a dispatcher cannot be pre-empted", 
 
 TEST_CASE("a talker who disconnects frees the floor", "[ptt]") {
   ptt_fixture f;
-  f.member("a@ptt.test");
-  f.member("b@ptt.test");
+  f.members("a@ptt.test", "b@ptt.test");
   auto b = f.connect("b@ptt.test");
   {
     auto a = f.connect("a@ptt.test");
@@ -124,10 +114,8 @@ TEST_CASE("a talker who disconnects frees the floor", "[ptt]") {
 
 TEST_CASE("a member removed from a channel stops hearing it at once", "[ptt]") {
   ptt_fixture f;
-  auto a_id = f.member("a@ptt.test");
-  f.member("b@ptt.test");
-  auto a = f.connect("a@ptt.test");
-  auto b = f.connect("b@ptt.test");
+  auto [a_id, b_id] = f.members("a@ptt.test", "b@ptt.test");
+  auto [a, b] = f.connect_all("a@ptt.test", "b@ptt.test");
   CHECK(start_talking(*b, f.channel).at("type") == "ptt.granted");
   b->send_binary(audio_frame(f.channel, "before"));
   CHECK(next_audio(*a).has_value());
@@ -159,11 +147,8 @@ TEST_CASE("a listener that stops reading loses audio without slowing the others"
                         {"PTT_MAX_AUDIO_FRAME_BYTES", "0"},
                         {"PTT_MAX_AUDIO_BYTES_PER_S", "0"},
                         {"PTT_MAX_BURST_BYTES", "0"}});
-  f.member("a@ptt.test");
-  f.member("b@ptt.test");
-  f.member("c@ptt.test");
-  auto a = f.connect("a@ptt.test");
-  auto b = f.connect("b@ptt.test");
+  f.members("a@ptt.test", "b@ptt.test", "c@ptt.test");
+  auto [a, b] = f.connect_all("a@ptt.test", "b@ptt.test");
   ws_client::options stuck;  // C never reads and advertises a tiny receive window
   stuck.reading = false;
   stuck.receive_buffer_bytes = 4096;
@@ -191,10 +176,8 @@ TEST_CASE("a listener that stops reading loses audio without slowing the others"
 
 TEST_CASE("text messages are stored, acknowledged and forwarded", "[ptt]") {
   ptt_fixture f;
-  auto a_id = f.member("a@ptt.test");
-  f.member("b@ptt.test");
-  auto a = f.connect("a@ptt.test");
-  auto b = f.connect("b@ptt.test");
+  auto [a_id, b_id] = f.members("a@ptt.test", "b@ptt.test");
+  auto [a, b] = f.connect_all("a@ptt.test", "b@ptt.test");
   a->send_text(R"({"type":"text","id":"t1","channel":")" + f.channel + R"(","text":"on my way"})");
   auto ok = next_of(*a, "text.ok");
   CHECK(ok.at("id") == "t1");

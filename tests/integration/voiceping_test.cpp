@@ -91,9 +91,7 @@ std::string duration_of(const std::string& id) {
 TEST_CASE("VoicePing clients talk in a group byte-exactly, and native members hear them",
           "[ptt][voiceping]") {
   ptt_fixture f;
-  auto a = f.member("a@vp.test");
-  auto b = f.member("b@vp.test");
-  auto c = f.member("c@vp.test");
+  auto [a, b, c] = f.members("a@vp.test", "b@vp.test", "c@vp.test");
   auto va = vp_user(f, "a@vp.test", a);
   auto vb = vp_user(f, "b@vp.test", b);
   auto nc = f.connect("c@vp.test");
@@ -156,8 +154,7 @@ TEST_CASE("VoicePing clients talk in a group byte-exactly, and native members he
 TEST_CASE("VoicePing private talk, receipts, and non-members refused before the floor",
           "[ptt][voiceping]") {
   ptt_fixture f;
-  auto a = f.member("a@vp.test");
-  auto b = f.member("b@vp.test");
+  auto [a, b] = f.members("a@vp.test", "b@vp.test");
   auto d = f.outsider("d@vp.test");
   auto va = vp_user(f, "a@vp.test", a);
   auto vb = vp_user(f, "b@vp.test", b);
@@ -257,8 +254,7 @@ TEST_CASE("VoicePing handshakes: token sources, subprotocol echo, 401, one conne
 TEST_CASE("legacy joins and USER_ADD/USER_REMOVE where the token lists no channels",
           "[ptt][voiceping]") {
   ptt_fixture f(env_map{{"LEGACY_JOIN_ENABLED", "true"}});
-  auto a = f.member("a@vp.test");
-  auto b = f.member("b@vp.test");
+  auto [a, b] = f.members("a@vp.test", "b@vp.test");
   const auto A = mp::str(a), B = mp::str(b), CH = mp::str(f.channel);
   auto va = vp_user(f, "a@vp.test", a);
   auto legacy = vp_connect(f, {{"token", b}});  // the token is the user id
