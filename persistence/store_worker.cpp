@@ -59,6 +59,7 @@ bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
   st.batch.clear();
   std::vector<std::optional<caf::error>> failures(items.size());
   auto started = std::chrono::steady_clock::now();
+  statement_scope statements(*st.statements);
   for (;;) {
     size_t current = items.size();
     try {
@@ -117,6 +118,7 @@ worker_state::~worker_state() = default;
 store_worker_actor::behavior_type store_worker_impl(self_ptr self, worker_args args) {
   try {
     self->state.sql = open_session(args.target, args.cfg);
+    self->state.statements = std::make_unique<statement_cache>(*self->state.sql);
   } catch (...) {
     auto f = classify_current_exception();
     spdlog::warn("store worker {}: cannot connect to {}: {}", args.index, args.target.display,

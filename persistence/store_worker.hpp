@@ -12,6 +12,7 @@
 
 #include "config/database_url.hpp"
 #include "config/node_config.hpp"
+#include "persistence/prepared.hpp"
 #include "persistence/store_actors.hpp"
 #include "persistence/store_job.hpp"
 
@@ -37,6 +38,7 @@ struct worker_state {
     caf::response_promise promise;  ///< answered empty after the commit, or with an error
   };
   std::unique_ptr<soci::session> sql;
+  std::unique_ptr<statement_cache> statements;  ///< on `sql`; declared after it, so freed first
   std::vector<pending> batch;
   bool flush_scheduled = false;
   caf::actor_clock::time_point last_used;
