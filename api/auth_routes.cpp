@@ -348,13 +348,12 @@ void confirm_email(context& ctx, http::request req, path_params, http::responder
 }  // namespace
 
 void add_auth_routes(router& r, context& ctx) {
-  auto any_user = access{access::who::user, {}, false, rate_class::api};
   route_table routes{r, ctx};
   routes.add_public("POST", "/api/v1/auth/login", login);
   routes.add_limited("POST", "/api/v1/auth/refresh", rate_class::api, refresh);
   routes.add_limited("POST", "/api/v1/auth/logout", rate_class::api, logout);
-  routes.add("GET", "/api/v1/auth/me", any_user, me);
-  routes.add("POST", "/api/v1/auth/change-password", any_user, change_password);
+  routes.add("GET", "/api/v1/auth/me", policy::any_user, me);
+  routes.add("POST", "/api/v1/auth/change-password", policy::any_user, change_password);
   routes.add_public("POST", "/api/v1/auth/forgot-password", forgot_password);
   routes.add_public("POST", "/api/v1/auth/confirm-email", confirm_email);
   routes.add_public("POST", "/api/v1/auth/reset-password", reset_password);

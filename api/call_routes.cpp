@@ -127,10 +127,9 @@ bool read_action_body(const http::request& req, call_action action, bool audio, 
 }
 
 /// POST /api/calls/:callId/<verb>: `action` on the call, for the token's user.
-void add_action(router& r, context& ctx, const access& users, const char* verb, call_action action,
-                bool audio = false) {
+void add_action(router& r, context& ctx, const char* verb, call_action action, bool audio = false) {
   r.add("POST", std::string("/api/calls/:callId/") + verb,
-        guarded(ctx, users,
+        guarded(ctx, policy::callers,
                 [&ctx, action, audio](http::request req, path_params p, principal who,
                                       http::responder respond) {
                   call_command cmd;
@@ -245,11 +244,9 @@ void get_history(context& ctx, const http::request& req, const principal& who,
 }  // namespace
 
 void add_call_routes(router& r, context& ctx) {
-  auto users = access{access::who::user, {}, false, rate_class::calls_api};
-  auto users_or_apps = access{access::who::user_or_app, {}, false, rate_class::calls_api};
   // Literal paths first: /api/calls/:id (the CTI route) would take them otherwise.
   r.add("GET", "/api/calls/active",
-        guarded(ctx, users_or_apps,
+        guarded(ctx, policy::callers_or_apps,
                 [&ctx](http::request req, path_params, principal who, http::responder respond) {
                   // One call model, answered by principal: an app sees its tenant's telephony
                   // calls (CTI), a user their own live calls.
@@ -259,26 +256,26 @@ void add_call_routes(router& r, context& ctx) {
                   live_calls(ctx, req, who, std::move(respond));
                 }));
   r.add("GET", "/api/calls/ice-servers",
-        guarded(ctx, users,
+        guarded(ctx, policy::callers,
                 [&ctx](http::request, path_params, principal who, http::responder respond) {
                   respond(api_response(
                       calls::ice_servers_json(ctx.cfg.calls, who.id, now_us() / 1'000'000)));
                 }));
   r.add("POST", "/api/calls/initiate",
-        guarded(ctx, users,
+        guarded(ctx, policy::callers,
                 [&ctx](http::request req, path_params, principal who, http::responder respond) {
                   initiate(ctx, req, who, std::move(respond));
                 }));
-  add_action(r, ctx, users, "answer", call_action::answer);
-  add_action(r, ctx, users, "reject", call_action::reject);
-  add_action(r, ctx, users, "end", call_action::end);
-  add_action(r, ctx, users, "offer", call_action::offer);
-  add_action(r, ctx, users, "answer-sdp", call_action::answer_sdp);
-  add_action(r, ctx, users, "ice-candidate", call_action::ice);
-  add_action(r, ctx, users, "toggle-audio", call_action::media, true);
-  add_action(r, ctx, users, "toggle-video", call_action::media, false);
+  add_action(r, ctx, "answer", call_action::answer);
+  add_action(r, ctx, "reject", call_action::reject);
+  add_action(r, ctx, "end", call_action::end);
+  add_action(r, ctx, "offer", call_action::offer);
+  add_action(r, ctx, "answer-sdp", call_action::answer_sdp);
+  add_action(r, ctx, "ice-candidate", call_action::ice);
+  add_action(r, ctx, "toggle-audio", call_action::media, true);
+  add_action(r, ctx, "toggle-video", call_action::media, false);
   r.add("GET", "/api/calls/:callId/status",
-        guarded(ctx, users,
+        guarded(ctx, policy::callers,
                 [&ctx](http::request req, path_params p, principal who, http::responder respond) {
                   call_command cmd;
                   cmd.tenant_id = who.tenant_id;
@@ -287,17 +284,17 @@ void add_call_routes(router& r, context& ctx) {
                            answer_call(respond), answer_failure(ctx, respond, req.path));
                 }));
   r.add("GET", "/api/calls/:callId/events",
-        guarded(ctx, users,
+        guarded(ctx, policy::callers,
                 [&ctx](http::request req, path_params p, principal who, http::responder respond) {
                   call_events(ctx, req, who, std::string(p.get("callId")), std::move(respond));
                 }));
   r.add("GET", "/api/v1/call-history",
-        guarded(ctx, users,
+        guarded(ctx, policy::callers,
                 [&ctx](http::request req, path_params, principal who, http::responder respond) {
                   list_history(ctx, req, who, std::move(respond));
                 }));
   r.add("GET", "/api/v1/call-history/:id",
-        guarded(ctx, users,
+        guarded(ctx, policy::callers,
                 [&ctx](http::request req, path_params p, principal who, http::responder respond) {
                   get_history(ctx, req, who, std::string(p.get("id")), std::move(respond));
                 }));

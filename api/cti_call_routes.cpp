@@ -88,38 +88,40 @@ void list_cti_calls(context& ctx, const http::request& req, const principal& app
 }
 
 void add_cti_call_routes(router& r, context& ctx) {
-  auto apps = access{access::who::app, {}, false, rate_class::calls_api};
   r.add("GET", "/api/calls",
-        guarded(ctx, apps, [&ctx](http::request req, path_params, principal who, auto respond) {
-          list_cti_calls(ctx, req, who, false, std::move(respond));
-        }));
-  r.add("GET", "/api/calls/:id",
-        guarded(ctx, apps, [&ctx](http::request req, path_params p, principal who, auto respond) {
-          std::string id(p.get("id"));
-          answer_from_store(
-              ctx, req, who.id, "get_cti_call",
-              [app = who.id, id](soci::session& sql) {
-                auto call = persistence::find_cti_call(sql, app, id);
-                if (!call) throw persistence::store_error(errc::not_found, "no such call");
-                return std::make_pair(*call, persistence::cti_call_history(sql, call->id));
-              },
-              respond,
-              [](std::pair<persistence::cti_call, std::vector<persistence::cti_call_state>>& r) {
-                auto body = cti_call_json(r.first);
-                json::array states;
-                for (const auto& s : r.second) {
-                  states.push_back(json::object{
-                      {"state", s.state},
-                      {"event_timestamp",
-                       s.event_timestamp_ms ? json::value(*s.event_timestamp_ms) : nullptr},
-                      {"applied", s.applied},
-                      {"webhook_event_id", s.webhook_event_id},
-                      {"recorded_at", iso_time(s.recorded_at_us)}});
-                }
-                body["states"] = std::move(states);
-                return api_response(std::move(body));
-              });
-        }));
+        guarded(ctx, policy::apps,
+                [&ctx](http::request req, path_params, principal who, auto respond) {
+                  list_cti_calls(ctx, req, who, false, std::move(respond));
+                }));
+  r.add(
+      "GET", "/api/calls/:id",
+      guarded(
+          ctx, policy::apps, [&ctx](http::request req, path_params p, principal who, auto respond) {
+            std::string id(p.get("id"));
+            answer_from_store(
+                ctx, req, who.id, "get_cti_call",
+                [app = who.id, id](soci::session& sql) {
+                  auto call = persistence::find_cti_call(sql, app, id);
+                  if (!call) throw persistence::store_error(errc::not_found, "no such call");
+                  return std::make_pair(*call, persistence::cti_call_history(sql, call->id));
+                },
+                respond,
+                [](std::pair<persistence::cti_call, std::vector<persistence::cti_call_state>>& r) {
+                  auto body = cti_call_json(r.first);
+                  json::array states;
+                  for (const auto& s : r.second) {
+                    states.push_back(json::object{
+                        {"state", s.state},
+                        {"event_timestamp",
+                         s.event_timestamp_ms ? json::value(*s.event_timestamp_ms) : nullptr},
+                        {"applied", s.applied},
+                        {"webhook_event_id", s.webhook_event_id},
+                        {"recorded_at", iso_time(s.recorded_at_us)}});
+                  }
+                  body["states"] = std::move(states);
+                  return api_response(std::move(body));
+                });
+          }));
 }
 
 }  // namespace sb::api

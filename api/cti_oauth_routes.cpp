@@ -147,11 +147,11 @@ json::object connection_json(const std::string& app,
 }  // namespace
 
 void add_cti_oauth_routes(router& r, context& ctx) {
-  auto apps = access{access::who::app, {}, false, rate_class::calls_api};
   r.add("GET", "/auth/dialpad",
-        guarded(ctx, apps, [&ctx](http::request req, path_params, principal who, auto respond) {
-          start(ctx, req, who, std::move(respond));
-        }));
+        guarded(ctx, policy::apps,
+                [&ctx](http::request req, path_params, principal who, auto respond) {
+                  start(ctx, req, who, std::move(respond));
+                }));
   r.add("GET", "/auth/dialpad/callback",
         limited(ctx, rate_class::api, [&ctx](http::request req, path_params, auto respond) {
           callback(ctx, req, std::move(respond));

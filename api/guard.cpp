@@ -131,9 +131,8 @@ void count_failed_credentials(context& ctx, const http::request& req) {
 
 void add_operator_route(router& r, context& ctx, const char* method, const char* path,
                         operator_handler fn) {
-  auto ops = access{access::who::internal, {}, false, rate_class::internal_api};
   r.add(method, path,
-        guarded(ctx, ops,
+        guarded(ctx, policy::operator_secret,
                 [fn](http::request req, path_params params, principal, http::responder respond) {
                   fn(std::move(req), std::move(params), std::move(respond));
                 }));

@@ -29,6 +29,23 @@ struct access {
   rate_class limit = rate_class::api;
 };
 
+/// The access policies, named once: every guarded route uses one of these.
+namespace policy {
+/// Any signed-in user of a tenant; what they may touch is the use case's rule.
+inline const access any_user{access::who::user, {}, false, rate_class::api};
+inline const access admins{access::who::user, {"admin"}, false, rate_class::api};
+inline const access staff{access::who::user, {"admin", "manager"}, false, rate_class::api};
+/// Platform operators (superadmins) only.
+inline const access operators{access::who::user, {}, true, rate_class::api};
+/// CTI apps by their API key, on the calls budget.
+inline const access apps{access::who::app, {}, false, rate_class::calls_api};
+/// Users on call routes (the calls budget), and the same with CTI apps admitted too.
+inline const access callers{access::who::user, {}, false, rate_class::calls_api};
+inline const access callers_or_apps{access::who::user_or_app, {}, false, rate_class::calls_api};
+/// /internal: the INTERNAL_API_SECRET bearer.
+inline const access operator_secret{access::who::internal, {}, false, rate_class::internal_api};
+}  // namespace policy
+
 using authed_handler = std::function<void(http::request, path_params, principal, http::responder)>;
 
 /// A route's named handler: what it does with the node's context once the guard let it in.

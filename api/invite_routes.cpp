@@ -107,9 +107,8 @@ void accept_invite(context& ctx, http::request req, path_params, http::responder
 }  // namespace
 
 void add_invite_routes(router& r, context& ctx) {
-  auto staff = access{access::who::user, {"admin", "manager"}, false, rate_class::api};
   route_table routes{r, ctx};
-  routes.add("POST", "/api/v1/invites", staff, create_invite);
+  routes.add("POST", "/api/v1/invites", policy::staff, create_invite);
   routes.add_public("POST", "/api/v1/invites/accept", accept_invite);
 }
 

@@ -321,25 +321,23 @@ void join_invite(context& ctx, http::request req, path_params p, principal who,
 }  // namespace
 
 void add_ptt_routes(router& r, context& ctx) {
-  auto members = access{access::who::user, {}, false, rate_class::api};
-  auto admins = access{access::who::user, {"admin"}, false, rate_class::api};
   route_table routes{r, ctx};
-  routes.add("POST", "/api/events", admins, post_event);
-  routes.add("PATCH", "/api/events/:eventId", admins, patch_event);
-  routes.add("GET", "/api/events", members, get_events);
-  routes.add("GET", "/api/events/:eventId/channels", members, get_event_channels);
-  routes.add("POST", "/api/events/:eventId/teams", members, post_team);
-  routes.add("POST", "/api/teams/:teamId/channels", members, post_team_channel);
-  routes.add("POST", "/api/events/:eventId/channels", members, post_event_channel);
-  routes.add("POST", "/api/events/:eventId/users", members, post_event_user);
-  routes.add("PATCH", "/api/events/:eventId/users/:userId/approve", members, approve_user);
-  routes.add("PATCH", "/api/events/:eventId/users/:userId/reject", members, reject_user);
-  routes.add("PATCH", "/api/events/:eventId/users/:userId/channels", members,
+  routes.add("POST", "/api/events", policy::admins, post_event);
+  routes.add("PATCH", "/api/events/:eventId", policy::admins, patch_event);
+  routes.add("GET", "/api/events", policy::any_user, get_events);
+  routes.add("GET", "/api/events/:eventId/channels", policy::any_user, get_event_channels);
+  routes.add("POST", "/api/events/:eventId/teams", policy::any_user, post_team);
+  routes.add("POST", "/api/teams/:teamId/channels", policy::any_user, post_team_channel);
+  routes.add("POST", "/api/events/:eventId/channels", policy::any_user, post_event_channel);
+  routes.add("POST", "/api/events/:eventId/users", policy::any_user, post_event_user);
+  routes.add("PATCH", "/api/events/:eventId/users/:userId/approve", policy::any_user, approve_user);
+  routes.add("PATCH", "/api/events/:eventId/users/:userId/reject", policy::any_user, reject_user);
+  routes.add("PATCH", "/api/events/:eventId/users/:userId/channels", policy::any_user,
              replace_member_ids(ctx, "channelIds", cases::set_user_channels));
-  routes.add("PATCH", "/api/events/:eventId/users/:userId/teams", members,
+  routes.add("PATCH", "/api/events/:eventId/users/:userId/teams", policy::any_user,
              replace_member_ids(ctx, "teamIds", cases::set_user_teams));
-  routes.add("POST", "/api/events/:eventId/invites", members, post_invite);
-  routes.add("POST", "/api/invites/:token/join", members, join_invite);
+  routes.add("POST", "/api/events/:eventId/invites", policy::any_user, post_invite);
+  routes.add("POST", "/api/invites/:token/join", policy::any_user, join_invite);
 }
 
 }  // namespace sb::api

@@ -18,9 +18,8 @@ namespace json = boost::json;
 using persistence::tenant_record;
 
 void add_tenant_routes(router& r, context& ctx) {
-  auto operators = access{access::who::user, {}, true, rate_class::api};
   r.add("GET", "/api/v1/tenants",
-        guarded(ctx, operators,
+        guarded(ctx, policy::operators,
                 [&ctx](http::request req, path_params, principal, http::responder respond) {
                   auto q = fields::from_query(req);
                   auto page = q.integer("page", 1, 1'000'000, false).value_or(1);
@@ -39,7 +38,7 @@ void add_tenant_routes(router& r, context& ctx) {
                       });
                 }));
   r.add("POST", "/api/v1/tenants",
-        guarded(ctx, operators,
+        guarded(ctx, policy::operators,
                 [&ctx](http::request req, path_params, principal who, http::responder respond) {
                   auto body = read_body(req, respond);
                   if (!body) return;
@@ -54,10 +53,9 @@ void add_tenant_routes(router& r, context& ctx) {
                       },
                       respond, [](tenant_record& t) { return api_response(tenant_json(t), 201); });
                 }));
-  auto members = access{access::who::user, {}, false, rate_class::api};
   r.add("GET", "/api/v1/tenants/:id",
         guarded(
-            ctx, members,
+            ctx, policy::any_user,
             [&ctx](http::request req, path_params params, principal who, http::responder respond) {
               std::string id(params.get("id"));
               // Members see their own tenant; every other tenant does not exist for them.
@@ -74,7 +72,7 @@ void add_tenant_routes(router& r, context& ctx) {
             }));
   r.add("PATCH", "/api/v1/tenants/:id",
         guarded(
-            ctx, members,
+            ctx, policy::any_user,
             [&ctx](http::request req, path_params params, principal who, http::responder respond) {
               std::string id(params.get("id"));
               if (!may_act_in(who, id)) {
@@ -108,10 +106,9 @@ void add_tenant_routes(router& r, context& ctx) {
 }
 
 void add_audit_routes(router& r, context& ctx) {
-  auto admins = access{access::who::user, {"admin"}, false, rate_class::api};
   r.add("GET", "/api/v1/audit-logs",
         guarded(
-            ctx, admins,
+            ctx, policy::admins,
             [&ctx](http::request req, path_params, principal who, http::responder respond) {
               auto q = fields::from_query(req);
               persistence::audit_filter f;

@@ -279,16 +279,13 @@ void remove(context& ctx, http::request req, path_params params, principal who,
 }  // namespace
 
 void add_user_routes(router& r, context& ctx) {
-  auto admins = access{access::who::user, {"admin"}, false, rate_class::api};
-  auto staff = access{access::who::user, {"admin", "manager"}, false, rate_class::api};
-  auto anyone = access{access::who::user, {}, false, rate_class::api};
   route_table routes{r, ctx};
-  routes.add("GET", "/api/v1/users", staff, list);
-  routes.add("POST", "/api/v1/users", admins, create);
-  routes.add("GET", "/api/v1/users/:id", anyone, get);
-  routes.add("PUT", "/api/v1/users/:id", anyone, update);
-  routes.add("PATCH", "/api/v1/users/:id/status", admins, set_status);
-  routes.add("DELETE", "/api/v1/users/:id", admins, remove);
+  routes.add("GET", "/api/v1/users", policy::staff, list);
+  routes.add("POST", "/api/v1/users", policy::admins, create);
+  routes.add("GET", "/api/v1/users/:id", policy::any_user, get);
+  routes.add("PUT", "/api/v1/users/:id", policy::any_user, update);
+  routes.add("PATCH", "/api/v1/users/:id/status", policy::admins, set_status);
+  routes.add("DELETE", "/api/v1/users/:id", policy::admins, remove);
 }
 
 }  // namespace sb::api

@@ -10,7 +10,9 @@ statement_scope::statement_scope(statement_cache& cache) : previous_(current) {
   current = &cache;
 }
 
-statement_scope::~statement_scope() { current = previous_; }
+statement_scope::~statement_scope() {
+  current = previous_;
+}
 
 statement_cache* statements_of(soci::session& sql) noexcept {
   return current && &current->session() == &sql ? current : nullptr;

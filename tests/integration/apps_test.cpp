@@ -47,6 +47,14 @@ std::string new_key(uint16_t port, const std::string& app, json::value body = nu
 
 }  // namespace
 
+/// A node with one CTI app ("CRM") and a key of it.
+struct app_node {
+  test_database db;  // before the server: outlives it
+  server_process server{{{"DATABASE_URL", db.url()}}};
+  std::string app = new_app(server.port(), "CRM");
+  std::string key = new_key(server.port(), app);
+};
+
 TEST_CASE("the internal API wants the operator secret", "[apps]") {
   test_database db;
   server_process server({{"DATABASE_URL", db.url()}});
@@ -88,10 +96,8 @@ TEST_CASE("API keys are shown once, stored hashed and identified by a hint", "[a
 }
 
 TEST_CASE("rotation retires the old key at once, or after the grace period", "[apps]") {
-  test_database db;
-  server_process server({{"DATABASE_URL", db.url()}});
-  auto app = new_app(server.port(), "CRM");
-  auto first = new_key(server.port(), app);
+  app_node node;
+  auto& [db, server, app, first] = node;
   ws_client old_session(server.port(), with_key(first));
 
   auto second = new_key(server.port(), app, nullptr, "/api-key/rotate");
@@ -122,10 +128,8 @@ TEST_CASE("rotation retires the old key at once, or after the grace period", "[a
 }
 
 TEST_CASE("revoking the key or deactivating the app stops it at once", "[apps]") {
-  test_database db;
-  server_process server({{"DATABASE_URL", db.url()}});
-  auto app = new_app(server.port(), "CRM");
-  auto key = new_key(server.port(), app);
+  app_node node;
+  auto& [db, server, app, key] = node;
   ws_client session(server.port(), with_key(key));
   auto revoked = internal(server.port(), "POST", "/internal/apps/" + app + "/api-key/revoke");
   CHECK(revoked.status == 200);

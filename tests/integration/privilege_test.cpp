@@ -38,6 +38,15 @@ env_map mail_env(const test_database& db, const smtp_sink& smtp) {
           {"WEB_BASE_URL", "https://app.test"}};
 }
 
+/// A node whose mail reaches `smtp`, its port and its operator's token.
+struct mail_node {
+  smtp_sink smtp;
+  test_database db;  // before the server: outlives it
+  server_process server{mail_env(db, smtp)};
+  uint16_t port = server.port();
+  std::string op = admin_token(server);
+};
+
 std::string id_of_me(uint16_t port, const std::string& token) {
   return std::string(data_of(call(port, "GET", "/api/v1/auth/me", token)).at("id").as_string());
 }
@@ -47,11 +56,8 @@ std::string id_of_me(uint16_t port, const std::string& token) {
 // The probe's escalation: an admin of the tenant that holds the operator account changed the
 // operator's address, had the reset link mailed there, and logged in as operator.
 TEST_CASE("a tenant admin cannot take over the operator of its tenant", "[users][security]") {
-  smtp_sink smtp;
-  test_database db;
-  server_process server(mail_env(db, smtp));
-  auto port = server.port();
-  auto op = admin_token(server);
+  mail_node node;
+  auto& [smtp, db, server, port, op] = node;
   auto op_id = id_of_me(port, op);
   create_user(port, op, person("mallory@test.local", "admin"));
   auto mallory = login(port, "mallory@test.local", kPassword);
@@ -98,11 +104,8 @@ TEST_CASE("a tenant admin cannot take over the operator of its tenant", "[users]
 
 TEST_CASE("a new address takes effect only once confirmed through it, and ends every login",
           "[users][security][mail]") {
-  smtp_sink smtp;
-  test_database db;
-  server_process server(mail_env(db, smtp));
-  auto port = server.port();
-  auto op = admin_token(server);
+  mail_node node;
+  auto& [smtp, db, server, port, op] = node;
   auto alice_id = create_user(port, op, person("alice@test.local", "user"));
   auto alice = login(port, "alice@test.local", kPassword);
   auto refresh = call(port, "POST", "/api/v1/auth/login", {},
@@ -150,11 +153,8 @@ TEST_CASE("a new address takes effect only once confirmed through it, and ends e
 }
 
 TEST_CASE("a password reset ends the refresh tokens of the account", "[users][security][mail]") {
-  smtp_sink smtp;
-  test_database db;
-  server_process server(mail_env(db, smtp));
-  auto port = server.port();
-  auto op = admin_token(server);
+  mail_node node;
+  auto& [smtp, db, server, port, op] = node;
   create_user(port, op, person("bob@test.local", "user"));
   auto stolen = call(port, "POST", "/api/v1/auth/login", {},
                      json::object{{"email", "bob@test.local"}, {"password", kPassword}});
