@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Switchboard needs, skipping those already present.
-# Usage: tools/install-deps.sh [--test]   (--test adds what the test suite needs)
+# Usage: tools/install-deps.sh [--test | --fuzz]   (--test adds what the test suite needs;
+# --fuzz what tools/fuzz.sh needs: clang, whose package brings libFuzzer and the sanitizers)
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config
@@ -11,6 +12,7 @@ if [[ "${1:-}" == "--test" ]]; then
   # Some Node.js packages (NodeSource's) bundle npm; Debian's npm would conflict with them.
   command -v npm >/dev/null || packages+=(npm)
 fi
+[[ "${1:-}" == "--fuzz" ]] && packages+=(clang)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Writes the seed inputs of every fuzz target into tests/fuzz/corpus/<target>/seed-*.
+
+The seeds are the messages the test suite and docs/protocol.md use, in each target's input
+form (see the comment at the top of each target). Campaigns add what they find beside them
+(tools/fuzz.sh --keep). Run again after changing a seed here; it rewrites only seed-* files.
+"""
+import base64, hashlib, hmac, json, os, struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+JWT_KEY = b"fuzz-secret-0123456789abcdef0123456789"
+WEBHOOK_SECRET = b"fuzz-webhook-secret"
+
+
+def b64url(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=")
+
+
+def jwt(claims, key, alg="HS256"):
+    head = b64url(json.dumps({"alg": alg, "typ": "JWT"}, separators=(",", ":")).encode())
+    body = b64url(json.dumps(claims, separators=(",", ":")).encode())
+    sig = b64url(hmac.new(key, head + b"." + body, hashlib.sha256).digest())
+    return head + b"." + body + b"." + sig
+
+
+def ws_frame(opcode, payload, fin=True, mask=b"\x11\x22\x33\x44"):
+    first = (0x80 if fin else 0) | opcode
+    n = len(payload)
+    if n < 126:
+        head = bytes([first, 0x80 | n])
+    elif n < 65536:
+        head = bytes([first, 0x80 | 126]) + struct.pack(">H", n)
+    else:
+        head = bytes([first, 0x80 | 127]) + struct.pack(">Q", n)
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return head + mask + masked
+
+
+def mp_str(s):
+    b = s.encode()
+    return bytes([0xA0 | len(b)]) + b if len(b) < 32 else b"\xd9" + bytes([len(b)]) + b
+
+
+def mp_arr(*items):
+    return bytes([0x90 | len(items)]) + b"".join(items)
+
+
+def mp_int(i):
+    return bytes([i]) if 0 <= i < 128 else b"\xd3" + struct.pack(">q", i)
+
+
+def mp_bin(b):
+    return b"\xc4" + bytes([len(b)]) + b
+
+
+native = [
+    {"type": "ping", "id": "p1"},
+    {"type": "echo", "id": "e1", "text": "hi"},
+    {"type": "ptt.start", "id": "s1", "channel": "c0ffee00-0000-4000-8000-000000000001"},
+    {"type": "ptt.stop", "id": "s2", "channel": "c0ffee00-0000-4000-8000-000000000001"},
+    {"type": "ptt.start", "id": "s3", "user": "c0ffee00-0000-4000-8000-000000000002"},
+    {"type": "text", "id": "t1", "channel": "c0ffee00-0000-4000-8000-000000000001", "text": "hello"},
+    {"type": "receipt", "id": "r1", "message": "m1", "read": True},
+    {"type": "emergency.start", "id": "x1", "event": "c0ffee00-0000-4000-8000-000000000003"},
+    {"type": "call.invite", "id": "c1", "to": "102", "sdp": "v=0\r\n"},
+]
+seeds = {
+    "ws_message_reader": [
+        b"\x03" + ws_frame(0x1, b"{\"type\":\"ping\",\"id\":\"1\"}"),
+        b"\x05" + ws_frame(0x2, bytes(range(40))),
+        b"\x02" + ws_frame(0x1, b"hel", fin=False) + ws_frame(0x9, b"p") + ws_frame(0x0, b"lo"),
+        b"\x07" + ws_frame(0x8, struct.pack(">H", 1000) + b"bye"),
+        b"\x01" + ws_frame(0xA, b"pong"),
+        b"\x09" + ws_frame(0x1, "h\u00e9llo \u263a".encode()),
+        b"\x04" + ws_frame(0x2, b"x" * 5000),
+        b"\x00" + ws_frame(0x1, b"\xff\xfe"),
+    ],
+    "native_envelope": [json.dumps(m).encode() for m in native]
+    + [b"{\"type\":\"echo\"}", b"[1,2]", b"{\"id\":" + b"\"x\"" + b"}", b"not json"],
+    "voiceping_msgpack": [
+        mp_arr(mp_int(0), mp_int(1), mp_str("alice"), mp_str("channel-1")),
+        mp_arr(mp_int(0), mp_int(3), mp_str("alice"), mp_str("channel-1"), mp_bin(b"\x01\x02opus")),
+        b"\xc0", b"\xc3", b"\xcb" + struct.pack(">d", 1.5), b"\x81" + mp_str("k") + mp_int(7),
+        b"\xc7\x02\x05ab",
+    ],
+    "voiceping_frame": [
+        mp_arr(mp_int(0), mp_int(1), mp_str("alice"), mp_str("channel-1")),
+        mp_arr(mp_int(0), mp_int(2), mp_int(42), mp_int(7), mp_str("")),
+        mp_arr(mp_int(0), mp_int(3), mp_str("alice"), mp_str("channel-1"), mp_bin(b"opus")),
+        mp_arr(mp_int(1), mp_int(17), mp_str("alice"), mp_str("bob"), mp_str("m1"),
+               mp_str("{\"text\":\"hi\"}")),
+        mp_arr(mp_int(0), mp_int(6), mp_str("a"), mp_str("c"), mp_str("id"), b"\xc0", mp_int(9)),
+    ],
+    "http_range": [struct.pack("<I", n) + h for n, h in [
+        (1000, b"bytes=0-99"), (1000, b"bytes=-500"), (1000, b"bytes=100-"),
+        (1000, b"bytes=0-0,5-9"), (0, b"bytes=0-"), (10, b"bytes=20-30"), (10, b"items=0-1")]],
+    "database_url": [b"sqlite:/var/lib/switchboard/db.sqlite", b"sqlite://relative.db",
+                     b"postgresql://switchboard:s3cret-pass@db.internal:5432/switchboard",
+                     b"postgres://db.internal/sb?sslmode=require&password=other-secret",
+                     b"mysql://x", b"postgresql://user@host/db"],
+    "jwt": [jwt({"sub": "u1", "exp": 1900000000}, JWT_KEY), jwt({"sub": "u1", "exp": 1}, JWT_KEY),
+            jwt({"sub": "u1"}, JWT_KEY, alg="none"), jwt({"sub": "u1"}, b"wrong-key"),
+            b"a.b.c", b"eyJhbGciOiJIUzI1NiJ9..x"],
+}
+body = json.dumps({"call_id": 1234, "state": "ringing", "direction": "inbound",
+                   "target": {"id": 42, "type": "user"}}).encode()
+sig = base64.b64encode(hmac.new(WEBHOOK_SECRET, body, hashlib.sha256).digest())
+seeds["dialpad_webhook"] = [b"\n" + body, sig + b"\n" + body,
+                            b"\n" + jwt({"call_id": 1, "state": "hangup"}, WEBHOOK_SECRET),
+                            b"bad-signature\n" + body]
+
+for target, inputs in seeds.items():
+    folder = os.path.join(HERE, "corpus", target)
+    os.makedirs(folder, exist_ok=True)
+    for old in os.listdir(folder):
+        if old.startswith("seed-"):
+            os.remove(os.path.join(folder, old))
+    for i, data in enumerate(inputs):
+        with open(os.path.join(folder, "seed-%02d" % i), "wb") as f:
+            f.write(data)
+print("seeds written for", ", ".join(seeds))
