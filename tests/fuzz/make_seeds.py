@@ -102,6 +102,15 @@ seeds = {
             jwt({"sub": "u1"}, JWT_KEY, alg="none"), jwt({"sub": "u1"}, b"wrong-key"),
             b"a.b.c", b"eyJhbGciOiJIUzI1NiJ9..x"],
 }
+seeds["toml_config"] = [
+    b'[server]\nport = 8080\nhost = "0.0.0.0"\n\n[database]\nurl = "sqlite:/tmp/sb.db"\n',
+    b'[http]\nbody_limit = 1_048_576\n[ws]\nping_interval_ms = 0x7530\n[rate_limit]\nenabled = false\n',
+    b'"server.port" = 1\n', b'[a]\nb = [1, 2]\n', b'x = -1\n', b"[t]\ns = '''multi\nline'''\n",
+    b"k = 'literal'\n[a.b.c]\nd = true\n",
+]
+uuid = bytes.fromhex("c0ffee0000004000800000000000000a")
+seeds["native_ptt_audio"] = [b"\x01\x00" + uuid + b"opus-bytes", b"\x01\x03" + uuid,
+                             b"\x01\x01" + uuid[:8], b"\x02\x00" + uuid + b"x"]
 body = json.dumps({"call_id": 1234, "state": "ringing", "direction": "inbound",
                    "target": {"id": 42, "type": "user"}}).encode()
 sig = base64.b64encode(hmac.new(WEBHOOK_SECRET, body, hashlib.sha256).digest())

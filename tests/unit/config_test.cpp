@@ -99,6 +99,11 @@ TEST_CASE("unknown keys, options and commands are refused", "[config]") {
   std::ofstream(path) << "[server\n";
   CHECK(error_of({"--config", path}, {}).starts_with("config file " + path + ":"));
   CHECK(error_of({"--config", dir.file("missing.toml")}, {}).starts_with("config file "));
+  // A quoted key with a dot would read as a table's key, and could name one key twice.
+  std::ofstream(path) << "\"server.port\" = 9000\n[server]\nport = 9001\n";
+  CHECK(error_of({"--config", path}, {}) ==
+        "\"server.port\" (config file " + path +
+            "): a key must not hold a dot; write it as a table");
 }
 
 TEST_CASE("rules across keys are checked", "[config]") {
