@@ -125,6 +125,10 @@ std::vector<key_spec> build_table() {
       "after closing, time spent reading and dropping what the client still sends",
       [](auto& x) -> auto& { return x.http.linger; }, 0, kMaxMs));
   t.push_back(uint_key(
+      "http.max_connections_per_address", "MAX_CONNECTIONS_PER_ADDRESS",
+      "open TCP connections of one client address, both listeners together (0 = no limit)",
+      [](auto& x) -> auto& { return x.http.max_connections_per_address; }, 0, 10'000'000));
+  t.push_back(uint_key(
       "ws.max_message_bytes", "WS_MAX_MESSAGE_BYTES", "largest inbound WebSocket message in bytes",
       [](auto& x) -> auto& { return x.ws.max_message_bytes; }, 125, kMaxBytes));
   t.push_back(uint_key(

@@ -10,10 +10,11 @@ using std::chrono::milliseconds;
 
 /// Limits of the HTTP/1.1 server (see docs/operations.md for the keys).
 struct http_config {
-  uint64_t body_limit = 1024 * 1024;     ///< bytes of request body; larger → 413
-  uint64_t header_limit = 8 * 1024;      ///< bytes of request line + headers; larger → 431
-  milliseconds request_timeout{30'000};  ///< time to receive one whole request
-  milliseconds linger{2'000};            ///< reading (and dropping) after the last answer
+  uint64_t body_limit = 1024 * 1024;            ///< bytes of request body; larger → 413
+  uint64_t header_limit = 8 * 1024;             ///< bytes of request line + headers; larger → 431
+  milliseconds request_timeout{30'000};         ///< time to receive one whole request
+  milliseconds linger{2'000};                   ///< reading (and dropping) after the last answer
+  uint32_t max_connections_per_address = 1000;  ///< open TCP connections of one address; 0 = any
 };
 
 /// Limits and timers of WebSocket connections.

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <optional>
 
+#include "config/ground/connection_quota.hpp"
 #include "config/ground/log_throttle.hpp"
 #include "config/ground/metrics.hpp"
 #include "protocols/http/problem.hpp"
@@ -38,6 +39,9 @@ struct http_metrics {
                                                      {{"protocol", "http"}});
   metrics::counter& accepted =
       metrics::global().get_counter("sb_connections_accepted_total", "TCP connections accepted");
+  metrics::counter& refused = metrics::global().get_counter(
+      "sb_connections_refused_total", "TCP connections answered 503: their address held too many",
+      {{"reason", "per_address"}});
   metrics::histogram& latency = metrics::global().get_histogram(
       "sb_http_request_seconds", "Time from a complete request to its response",
       metrics::latency_bounds());
@@ -132,6 +136,9 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
         registry(std::make_shared<ws::connection_registry>()) {}
 
   void do_accept();
+  /// Starts an HTTP session for a new connection, or refuses it when its address holds
+  /// http.max_connections_per_address already (both listeners share the count).
+  void admit(tcp::socket socket);
 
   net::io_context& ioc;
   config::http_config http_cfg;
@@ -149,19 +156,29 @@ namespace {
 /// repeats while keep-alive holds. Upgrades hand the socket to a ws::connection.
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
-  http_session(tcp::socket socket, std::shared_ptr<server::impl> server)
-      : stream_(std::move(socket)),
+  /// `address_slot`: this connection's place in its address's quota; none when the address
+  /// was over it (see refuse).
+  http_session(tcp::socket socket, std::shared_ptr<server::impl> server, std::string remote,
+               std::shared_ptr<void> address_slot)
+      : address_slot_(std::move(address_slot)),
+        stream_(std::move(socket)),
         buffer_(server->http_cfg.header_limit + 64 * 1024),
-        server_(std::move(server)) {
+        server_(std::move(server)),
+        remote_(std::move(remote)) {
     http_counters().open.add(1);
-    beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) remote_ = ep.address().to_string();
   }
   ~http_session() { http_counters().open.add(-1); }
 
   void run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  }
+
+  /// Answers 503 overloaded and closes: the address holds http.max_connections_per_address.
+  void refuse() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      self->write(http::problem(errc::overloaded, "too many connections from this address", "/"),
+                  false);
+    });
   }
 
  private:
@@ -262,7 +279,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
     auto data = buffer_.data();
     std::string leftover(static_cast<const char*>(data.data()), data.size());
     auto conn = std::make_shared<ws::connection>(stream_.release_socket(), server_->ws_cfg,
-                                                 server_->registry);
+                                                 server_->registry, std::move(address_slot_));
     conn->start(ws::switching_protocols(key, accept.subprotocol), std::move(leftover),
                 std::move(accept.attach));
   }
@@ -359,6 +376,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
                             });
   }
 
+  std::shared_ptr<void> address_slot_;  // declared first: released after the socket closed
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<request_parser> parser_;
@@ -370,6 +388,19 @@ class http_session : public std::enable_shared_from_this<http_session> {
 };
 
 }  // namespace
+
+void server::impl::admit(tcp::socket socket) {
+  static connection_quota per_address;
+  beast::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  std::string remote = ec ? std::string() : endpoint.address().to_string();
+  auto slot = per_address.acquire(remote, http_cfg.max_connections_per_address);
+  auto session =
+      std::make_shared<http_session>(std::move(socket), shared_from_this(), remote, slot);
+  if (slot) return session->run();
+  http_counters().refused.inc();
+  session->refuse();
+}
 
 void server::impl::do_accept() {
   acceptor.async_accept(net::make_strand(ioc),
@@ -388,7 +419,7 @@ void server::impl::do_accept() {
                           http_counters().accepted.inc();
                           beast::error_code ignored;
                           socket.set_option(tcp::no_delay(true), ignored);
-                          std::make_shared<http_session>(std::move(socket), self)->run();
+                          self->admit(std::move(socket));
                           self->do_accept();
                         });
 }

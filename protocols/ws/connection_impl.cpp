@@ -49,8 +49,10 @@ constexpr uint16_t kAbnormal = 1006;  // never sent: reported when TCP dropped w
 }  // namespace
 
 connection::connection(net::ip::tcp::socket socket, const config::ws_config& cfg,
-                       std::shared_ptr<connection_registry> registry)
-    : socket_(std::move(socket)),
+                       std::shared_ptr<connection_registry> registry,
+                       std::shared_ptr<void> address_slot)
+    : address_slot_(std::move(address_slot)),
+      socket_(std::move(socket)),
       cfg_(cfg),
       registry_(std::move(registry)),
       serial_(next_serial.fetch_add(1)),

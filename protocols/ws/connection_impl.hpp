@@ -28,8 +28,10 @@ class connection final : public outbound, public std::enable_shared_from_this<co
  public:
   using attach_fn = std::function<handler_ptr(outbound_ptr)>;
 
+  /// `address_slot`: the client address's connection slot (protocols/server.cpp), released
+  /// with the connection.
   connection(boost::asio::ip::tcp::socket socket, const config::ws_config& cfg,
-             std::shared_ptr<connection_registry> registry);
+             std::shared_ptr<connection_registry> registry, std::shared_ptr<void> address_slot);
   ~connection() override;
 
   /// Queues the handshake response, attaches the handler and starts reading, beginning with
@@ -70,6 +72,7 @@ class connection final : public outbound, public std::enable_shared_from_this<co
   void on_timer();
   void terminate(uint16_t code);
 
+  std::shared_ptr<void> address_slot_;  ///< declared first: released after the socket closed
   boost::asio::ip::tcp::socket socket_;
   config::ws_config cfg_;
   std::shared_ptr<connection_registry> registry_;

@@ -172,3 +172,34 @@ TEST_CASE("an idle connection closes at the idle timeout, not at the next ping",
   CHECK(elapsed >= 2s);
   CHECK(elapsed < 3300ms);  // the old check ran only at pings: it closed at 4 s
 }
+
+TEST_CASE("connections per address are bounded on both listeners together", "[http][security]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}, {"MAX_CONNECTIONS_PER_ADDRESS", "3"}});
+  auto token = admin_token(server);
+  std::this_thread::sleep_for(300ms);  // the login's connection has closed
+  auto upgrade = upgrade_request("/ws", {{"Authorization", "Bearer " + token}});
+  std::vector<std::unique_ptr<raw_ws>> open;
+  for (int i = 0; i < 2; ++i) {
+    open.push_back(std::make_unique<raw_ws>(server.port(), upgrade));
+    open.back()->read_all(300ms);
+    CHECK(open.back()->status() == "HTTP/1.1 101 Switching Protocols");
+  }
+  // A connection to the VoicePing listener that sends nothing holds the third place.
+  raw_ws idle(server.voiceping_port(), "");
+  std::this_thread::sleep_for(300ms);
+
+  auto refused = http_request(server.port(), "GET", "/health");
+  CHECK(refused.status == 503);
+  CHECK(refused.header("retry-after") == "1");
+  CHECK(refused.json().at("code") == "overloaded");
+  // Another address is not affected.
+  CHECK(http_request(server.port(), "GET", "/health", {}, {}, 10s, "127.0.0.2").status == 200);
+  // A WebSocket that closes gives its place back.
+  open.pop_back();
+  std::this_thread::sleep_for(300ms);
+  CHECK(http_request(server.port(), "GET", "/health").status == 200);
+  auto metrics = http_request(server.port(), "GET", "/metrics").body;
+  CHECK(metrics.find("sb_connections_refused_total{reason=\"per_address\"} 1") !=
+        std::string::npos);
+}

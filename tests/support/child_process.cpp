@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -25,6 +26,10 @@ int decode_status(int status) {
 child_process::child_process(const std::string& program, const std::vector<std::string>& args,
                              const env_map& env, const std::string& log_path) {
   std::vector<std::string> env_strings{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
+  // A sanitized test run (tools/test.sh) configures the sanitizers of the node it starts too.
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+    if (const char* v = std::getenv(name)) env_strings.push_back(std::string(name) + "=" + v);
+  }
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
   std::vector<char*> argv{const_cast<char*>(program.c_str())};
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));

@@ -12,7 +12,7 @@ start_bench_node() {
   shift 3
   rm -f "$dir/port"
   env DATABASE_URL="$url" PORT=0 PORT_FILE="$dir/port" VOICEPING_PORT=0 LOG_LEVEL=warn \
-    RATE_LIMIT_ENABLED=false WS_MAX_CONNECTIONS_PER_USER=0 RECORDINGS_DIR="$dir/recordings" \
+    RATE_LIMIT_ENABLED=false WS_MAX_CONNECTIONS_PER_USER=0 MAX_CONNECTIONS_PER_ADDRESS=0 RECORDINGS_DIR="$dir/recordings" \
     INTERNAL_API_SECRET=bench-internal-secret-0123456789abcdef \
     BOOTSTRAP_ADMIN_EMAIL=$bench_admin_email BOOTSTRAP_ADMIN_PASSWORD=$bench_admin_password \
     JWT_SECRET=bench-jwt-secret-0123456789abcdef0123 "$@" \
