@@ -67,13 +67,14 @@ void answer_app_list(context& ctx, const http::request& req, const std::string& 
 }
 
 /// A route on one Dialpad-numbered item of an app (:app_id, :id): answers 404 `missing`
-/// itself when :id cannot be one of Dialpad's, else calls `handle(req, app, id, respond)`.
+/// itself when :id cannot be one of Dialpad's, else calls `handle(req, app, id, text,
+/// respond)` (`text`: the id as the path wrote it).
 template <class Handle>
 route_fn on_dialpad_item(const char* missing, Handle handle) {
   return [missing, handle](http::request req, path_params p, http::responder respond) {
     auto id = dialpad_id(p.get("id"));
     if (!id) return respond(http::problem(errc::not_found, missing, req.path));
-    handle(req, std::string(p.get("app_id")), *id, std::move(respond));
+    handle(req, std::string(p.get("app_id")), *id, std::string(p.get("id")), std::move(respond));
   };
 }
 
@@ -229,14 +230,15 @@ void mapping_routes(context& ctx,
         },
         user_mapping_json, respond);
   });
-  route("GET", "/internal/apps/:app_id/users/mappings/dialpad/:id",
-        on_dialpad_item("no such mapping", [&ctx](auto& req, auto app, auto id, auto respond) {
-          auto find = [app, id](soci::session& sql) {
-            return persistence::mapping_by_dialpad_id(sql, app, id);
-          };
-          answer_one(ctx, req, app, "mapping_by_dialpad", "no such mapping", find,
-                     user_mapping_json, respond);
-        }));
+  route(
+      "GET", "/internal/apps/:app_id/users/mappings/dialpad/:id",
+      on_dialpad_item("no such mapping", [&ctx](auto& req, auto app, auto id, auto, auto respond) {
+        auto find = [app, id](soci::session& sql) {
+          return persistence::mapping_by_dialpad_id(sql, app, id);
+        };
+        answer_one(ctx, req, app, "mapping_by_dialpad", "no such mapping", find, user_mapping_json,
+                   respond);
+      }));
   route("GET", "/internal/apps/:app_id/users/mappings/crm/:id",
         [&ctx](auto req, auto p, auto respond) {
           std::string app(p.get("app_id")), crm(p.get("id"));
@@ -255,12 +257,12 @@ void mapping_routes(context& ctx,
               respond);
         });
   route("DELETE", "/internal/apps/:app_id/users/mappings/dialpad/:id",
-        on_dialpad_item("no such mapping", [&ctx](auto& req, auto app, auto id, auto respond) {
+        on_dialpad_item("no such mapping", [&ctx](auto& req, auto app, auto id, auto text,
+                                                  auto respond) {
           auto remove = [app, id](soci::session& sql) {
             return persistence::delete_user_mapping_by_dialpad_id(sql, app, id);
           };
-          answer_deleted(ctx, req, app, "unmap_dialpad", "no such mapping", std::to_string(id),
-                         remove, respond);
+          answer_deleted(ctx, req, app, "unmap_dialpad", "no such mapping", text, remove, respond);
         }));
   route("DELETE", "/internal/apps/:app_id/users/mappings/:mapping_id",
         [&ctx](auto req, auto p, auto respond) {
@@ -291,20 +293,20 @@ void webhook_event_routes(context& ctx,
         },
         webhook_event_json, respond);
   });
-  route(
-      "POST", "/internal/apps/:app_id/webhook-events/:id/replay",
-      on_dialpad_item("no such webhook event", [&ctx](auto& req, auto app, auto id, auto respond) {
-        answer_from_store(
-            ctx, req, app, "replay_webhook_event",
-            [app, id](soci::session& sql) {
-              return persistence::replay_webhook_event(sql, app, id, now_us());
-            },
-            respond,
-            [&ctx, app](persistence::webhook_event& e) {
-              tell_entity(ctx, "webhooks:" + app, caf::make_message(tick_atom::value), true);
-              return api_response(webhook_event_json(e));
-            });
-      }));
+  route("POST", "/internal/apps/:app_id/webhook-events/:id/replay",
+        on_dialpad_item(
+            "no such webhook event", [&ctx](auto& req, auto app, auto id, auto, auto respond) {
+              answer_from_store(
+                  ctx, req, app, "replay_webhook_event",
+                  [app, id](soci::session& sql) {
+                    return persistence::replay_webhook_event(sql, app, id, now_us());
+                  },
+                  respond,
+                  [&ctx, app](persistence::webhook_event& e) {
+                    tell_entity(ctx, "webhooks:" + app, caf::make_message(tick_atom::value), true);
+                    return api_response(webhook_event_json(e));
+                  });
+            }));
 }
 
 }  // namespace
