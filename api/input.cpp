@@ -8,6 +8,7 @@
 
 #include "api/common_passwords.hpp"
 #include "protocols/http/problem.hpp"
+#include "protocols/ws/frame.hpp"
 
 namespace sb::api {
 
@@ -70,6 +71,7 @@ std::optional<fields> read_body(const http::request& req, http::responder& respo
 
 fields fields::from_query(const http::request& req) {
   json::object obj;
+  bool unreadable_name = false;
   std::string_view rest = req.query;
   while (!rest.empty()) {
     auto amp = rest.find('&');
@@ -80,9 +82,17 @@ fields fields::from_query(const http::request& req) {
     auto key = http::percent_decode(pair.substr(0, eq));
     auto value =
         eq == std::string_view::npos ? std::string{} : http::percent_decode(pair.substr(eq + 1));
+    // A name is echoed in errors, which are JSON: it must be text. Values are checked by the
+    // accessor that reads them.
+    if (!ws::is_valid_utf8(key)) {
+      unreadable_name = true;
+      continue;
+    }
     obj[key] = value;
   }
-  return fields(std::move(obj), true);
+  fields out(std::move(obj), true);
+  if (unreadable_name) out.fail("query", "parameter names must be valid UTF-8");
+  return out;
 }
 
 void fields::fail(std::string field, std::string message) {
@@ -107,6 +117,11 @@ std::optional<std::string> fields::text(std::string_view name, text_rule rule) {
   }
   std::string s(v->as_string());
   if (rule.trim) s = trim(std::move(s));
+  // A JSON body is UTF-8 already; a percent-decoded query value may not be.
+  if (!ws::is_valid_utf8(s)) {
+    fail(std::string(name), "must be valid UTF-8");
+    return std::nullopt;
+  }
   if (has_control(s)) {
     fail(std::string(name), "must not contain control characters");
     return std::nullopt;

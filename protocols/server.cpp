@@ -8,7 +8,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
@@ -21,6 +20,7 @@
 #include "config/ground/log_throttle.hpp"
 #include "config/ground/metrics.hpp"
 #include "protocols/http/problem.hpp"
+#include "protocols/http/request_reader.hpp"
 #include "protocols/ws/connection_impl.hpp"
 #include "protocols/ws/connection_registry.hpp"
 #include "protocols/ws/handshake.hpp"
@@ -67,56 +67,6 @@ http_metrics& http_counters() {
   return m;
 }
 
-http::request to_request(const bhttp::request<bhttp::string_body>& in, const std::string& remote) {
-  http::request out;
-  out.method = std::string(in.method_string());
-  out.target = std::string(in.target());
-  auto q = out.target.find('?');
-  out.path = out.target.substr(0, q);
-  if (q != std::string::npos) out.query = out.target.substr(q + 1);
-  for (const auto& field : in) {
-    std::string name(field.name_string());
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    out.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  out.body = in.body();
-  out.remote_address = remote;
-  return out;
-}
-
-/// Beast's request parser, with its trailer bounded: Beast limits the header but not the
-/// fields of a chunked body's trailer, and inserting a field over 64 KiB throws from inside
-/// the parser. Trailer fields share the header limit here.
-class request_parser final : public bhttp::request_parser<bhttp::string_body> {
- public:
-  explicit request_parser(uint64_t limit) : trailer_budget_(limit) {
-    header_limit(static_cast<uint32_t>(std::min<uint64_t>(limit, UINT32_MAX)));
-  }
-
- private:
-  void on_header_impl(beast::error_code& ec) override {
-    in_trailer_ = true;  // every field from now on belongs to the trailer
-    ec = {};
-  }
-
-  void on_field_impl(bhttp::field name, beast::string_view name_string, beast::string_view value,
-                     beast::error_code& ec) override {
-    if (in_trailer_) {
-      auto size = name_string.size() + value.size() + 4;  // ": " and CRLF
-      if (size > trailer_budget_) {
-        ec = bhttp::error::header_limit;
-        return;
-      }
-      trailer_budget_ -= size;
-    }
-    get().insert(name, name_string, value);
-  }
-
-  uint64_t trailer_budget_;
-  bool in_trailer_ = false;
-};
-
 log_throttle& parser_failure_log() {
   static log_throttle t{10};
   return t;
@@ -162,7 +112,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
                std::shared_ptr<void> address_slot)
       : address_slot_(std::move(address_slot)),
         stream_(std::move(socket)),
-        buffer_(server->http_cfg.header_limit + 64 * 1024),
+        reader_(server->http_cfg.header_limit, server->http_cfg.body_limit),
         server_(std::move(server)),
         remote_(std::move(remote)) {
     http_counters().open.add(1);
@@ -183,70 +133,53 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
  private:
   void do_read() {
-    parser_.emplace(server_->http_cfg.header_limit);
-    parser_->body_limit(server_->http_cfg.body_limit);
-    parser_->eager(true);
     stream_.expires_after(server_->http_cfg.request_timeout);
-    parse_buffered();
+    read_buffered();
   }
 
-  // Our own read loop around the parser (rather than bhttp::async_read), so that anything the
-  // parser throws is caught here, for this connection only, instead of unwinding an I/O
-  // thread. The buffer is bounded: a body is consumed as it arrives, so only a header or a
-  // trailer can fill it.
-  void parse_buffered() {
-    while (buffer_.size() > 0) {
-      beast::error_code ec;
-      size_t used = 0;
-      try {
-        used = parser_->put(buffer_.data(), ec);
-      } catch (const std::exception& e) {
-        uint64_t suppressed = 0;
-        if (parser_failure_log().allow(suppressed)) {
-          spdlog::warn("{}: unparsable HTTP request ({}; {} more like it not logged)", remote_,
-                       e.what(), suppressed);
-        }
-        return on_read(bhttp::error::bad_value);
-      }
-      buffer_.consume(used);
-      if (ec == bhttp::error::need_more) break;
-      if (ec || parser_->is_done()) return on_read(ec);
-      if (used == 0) break;
+  // Our own read loop around the reader (rather than bhttp::async_read), so that anything the
+  // parser throws ends this connection only instead of unwinding an I/O thread.
+  void read_buffered() {
+    auto outcome = reader_.parse();
+    using result = http::request_reader::result;
+    if (outcome == result::need_more) {
+      stream_.async_read_some(reader_.prepare(),
+                              [self = shared_from_this()](beast::error_code ec, size_t n) {
+                                if (ec) return self->on_read_error(ec);
+                                self->reader_.commit(n);
+                                self->read_buffered();
+                              });
+      return;
     }
-    if (buffer_.size() >= buffer_.max_size()) return on_read(bhttp::error::header_limit);
-    auto space = std::min<size_t>(64 * 1024, buffer_.max_size() - buffer_.size());
-    stream_.async_read_some(buffer_.prepare(space),
-                            [self = shared_from_this()](beast::error_code ec, size_t n) {
-                              if (ec == net::error::eof) ec = bhttp::error::end_of_stream;
-                              if (ec) return self->on_read(ec);
-                              self->buffer_.commit(n);
-                              self->parse_buffered();
-                            });
-  }
-
-  void on_read(beast::error_code ec) {
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-        ec == net::error::connection_reset || ec == net::error::operation_aborted) {
-      return do_close();
-    }
-    if (ec == bhttp::error::body_limit) {
+    if (outcome == result::complete) return on_request(reader_.take());
+    if (outcome == result::body_too_large) {
       return write(http::problem(errc::payload_too_large,
                                  "request body exceeds " +
                                      std::to_string(server_->http_cfg.body_limit) + " bytes"),
                    false);
     }
-    if (ec == bhttp::error::header_limit) {
+    if (outcome == result::header_too_large) {
       return write(http::problem(errc::headers_too_large,
                                  "request line and headers exceed " +
                                      std::to_string(server_->http_cfg.header_limit) + " bytes"),
                    false);
     }
-    if (ec) return write(http::problem(errc::bad_request, "malformed HTTP request"), false);
+    uint64_t suppressed = 0;
+    if (!reader_.failure().empty() && parser_failure_log().allow(suppressed)) {
+      spdlog::warn("{}: unparsable HTTP request ({}; {} more like it not logged)", remote_,
+                   reader_.failure(), suppressed);
+    }
+    write(http::problem(errc::bad_request, "malformed HTTP request"), false);
+  }
 
+  /// The socket ended, failed or timed out before a whole request came: nothing to answer.
+  void on_read_error(beast::error_code) { do_close(); }
+
+  void on_request(http::request_reader::complete_request in) {
     started_ = std::chrono::steady_clock::now();
-    auto& in = parser_->get();
-    bool keep_alive = in.keep_alive();
-    auto req = to_request(in, remote_);
+    bool keep_alive = in.keep_alive;
+    auto req = std::move(in.req);
+    req.remote_address = remote_;
     // For the access log: the path only. Query strings may carry credentials (?api_key=).
     log_method_ = req.method;
     log_path_ = req.path;
@@ -276,8 +209,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void accept_websocket(const std::string& key, ws_accept accept) {
     spdlog::debug("{} {} {} 101", remote_, log_method_, log_path_);
     stream_.expires_never();
-    auto data = buffer_.data();
-    std::string leftover(static_cast<const char*>(data.data()), data.size());
+    auto leftover = reader_.take_leftover();
     auto conn = std::make_shared<ws::connection>(stream_.release_socket(), server_->ws_cfg,
                                                  server_->registry, std::move(address_slot_));
     conn->start(ws::switching_protocols(key, accept.subprotocol), std::move(leftover),
@@ -364,13 +296,12 @@ class http_session : public std::enable_shared_from_this<http_session> {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream_.expires_after(server_->http_cfg.linger);
-    buffer_.clear();
+    reader_.discard();
     drain();
   }
 
   void drain() {
-    constexpr size_t kChunk = 16 * 1024;
-    stream_.async_read_some(buffer_.prepare(kChunk),
+    stream_.async_read_some(reader_.prepare(),
                             [self = shared_from_this()](beast::error_code ec, size_t) {
                               if (!ec) self->drain();  // the buffer is never committed: dropped
                             });
@@ -378,8 +309,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   std::shared_ptr<void> address_slot_;  // declared first: released after the socket closed
   beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  std::optional<request_parser> parser_;
+  http::request_reader reader_;
   std::shared_ptr<server::impl> server_;
   std::string remote_;
   std::optional<std::chrono::steady_clock::time_point> started_;

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Configures and builds Switchboard into ./build (Release, Ninja, one job per core).
-# With --sanitize: the same tree built with AddressSanitizer and UBSan into ./build-sanitize
-# (-O1, line tables), for tools/test.sh's sanitized run (docs/reliability.md).
+#   --sanitize  the same tree with AddressSanitizer and UBSan into ./build-sanitize (-O1, line
+#               tables), for tools/test.sh's sanitized run (docs/reliability.md)
+#   --tsan      with ThreadSanitizer into ./build-tsan, for the race run of docs/reliability.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ "${1:-}" == "--sanitize" ]]; then
-  cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g1" \
-    -DSB_SANITIZE=address,undefined >/dev/null
-  cmake --build build-sanitize -j "$(nproc)"
-  exit
-fi
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j "$(nproc)"
+instrumented=(-DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=-O1 -g1")
+case "${1:-}" in
+  --sanitize) dir=build-sanitize flags=("${instrumented[@]}" -DSB_SANITIZE=address,undefined) ;;
+  --tsan) dir=build-tsan flags=("${instrumented[@]}" -DSB_SANITIZE=thread) ;;
+  "") dir=build flags=(-DCMAKE_BUILD_TYPE=Release) ;;
+  *) echo "usage: tools/build.sh [--sanitize | --tsan]" >&2; exit 2 ;;
+esac
+cmake -S . -B "$dir" -G Ninja "${flags[@]}" >/dev/null
+cmake --build "$dir" -j "$(nproc)"

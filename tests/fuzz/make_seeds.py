@@ -117,6 +117,45 @@ sig = base64.b64encode(hmac.new(WEBHOOK_SECRET, body, hashlib.sha256).digest())
 seeds["dialpad_webhook"] = [b"\n" + body, sig + b"\n" + body,
                             b"\n" + jwt({"call_id": 1, "state": "hangup"}, WEBHOOK_SECRET),
                             b"bad-signature\n" + body]
+seeds["http_request"] = [b"\x05" + r for r in [
+    b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    b"Content-Length: 44\r\n\r\n{\"email\":\"a@b.test\",\"password\":\"pw-123456789\"}",
+    b"GET /ws?token=abc HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+    b"Sec-WebSocket-Protocol: voiceping, switchboard.v1\r\n\r\n",
+    b"POST /api/cti/webhooks/dialpad HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    b"5\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n",
+    b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    b"GET /api/users HTTP/1.1\r\nAuthorization: Bearer eyJ.x.y\r\nX-Big: " + b"a" * 1100 + b"\r\n\r\n",
+    b"PUT /x HTTP/1.0\r\nContent-Length: 5000\r\n\r\n" + b"b" * 5000,
+    b"GARBAGE\r\n\r\n",
+]]
+calls = [
+    {"type": "call.invite", "id": "c1", "to": "102", "media": "video", "sdp": "v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\n"},
+    {"type": "call.invite", "id": 7, "participants": ["101", "c0ffee00-0000-4000-8000-000000000002"]},
+    {"type": "call.invite", "id": "c2", "extension": "103", "room_id": "!room:matrix.test"},
+    {"type": "call.answer", "id": "a1", "call_id": "c0ffee00-0000-4000-8000-0000000000c1"},
+    {"type": "call.offer", "id": "o1", "call_id": "k1", "to": "u2", "sdp": "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"},
+    {"type": "call.answer_sdp", "id": "o2", "call_id": "k1", "sdp": "v=0\r\n"},
+    {"type": "call.ice", "id": "i1", "call_id": "k1", "candidate": {
+        "candidate": "candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host", "sdpMid": "0",
+        "sdpMLineIndex": 0, "usernameFragment": "abcd"}},
+    {"type": "call.ice", "id": "i2", "call_id": "k1", "candidate": {"candidate": "", "sdpMid": None}},
+    {"type": "call.media", "id": "m1", "call_id": "k1", "audio": False, "video": True},
+    {"type": "call.end", "id": "e1", "call_id": "k1"},
+    {"type": "call.status", "id": "s1", "call_id": "k1"},
+]
+seeds["call_signaling"] = [json.dumps(m).encode() for m in calls]
+seeds["api_input"] = [
+    b"/api/calls/abc%2Fdef/answer\n" + json.dumps({"name": " Alice ", "email": "A@Example.test",
+        "count": 5, "flag": True, "meta": {"a": 1}, "tags": ["x", "y"], "ext": "101"}).encode(),
+    b"/health\nname=Bob&count=-3&flag=false&email=b%40x.test&note=%00",
+    b"//api//calls//k1\n" + json.dumps({"password": "correct horse battery", "kind": "video",
+        "sdp": "v=0\r\n", "note": None, "unknown": 1}).encode(),
+    b"/api/calls/1\nname=%C3%A9t%C3%A9&ext=12a&tags=x",
+    b"/nope\n{\"name\": 1, \"count\": 1e3, \"meta\": [], \"tags\": []}",
+]
 
 for target, inputs in seeds.items():
     folder = os.path.join(HERE, "corpus", target)

@@ -62,7 +62,7 @@ TEST_CASE("pings from a client that never reads hold one pong, not one per ping"
   flood_pings(c, 400'000, false);  // 52 MB of pings; one pong each would queue ~50 MB more
   auto grown_mib = (server.rss_kib() - before) / 1024;
   INFO("server memory grew by " << grown_mib << " MiB");
-  CHECK(grown_mib < 20);
+  if (server_process::rss_is_meaningful) CHECK(grown_mib < 20);
   c.send(masked_text_frame(R"({"type":"ping","id":"still-there"})"));
   auto frames = c.read_all(3s);  // the connection stays open: this ends by the timeout
   CHECK_FALSE(raw_ws::close_code(frames));

@@ -167,7 +167,7 @@ TEST_CASE("recordings are streamed from disk, with byte ranges", "[ptt][security
     CHECK(whole.body.substr(41943040 - 2) == "nn");
   }
   INFO("server memory grew by " << (peak - before) / 1024 << " MiB during the downloads");
-  CHECK(peak - before < 20 * 1024);
+  if (server_process::rss_is_meaningful) CHECK(peak - before < 20 * 1024);
 }
 
 TEST_CASE("the retention sweep deletes old recordings and gives their bytes back",

@@ -69,6 +69,11 @@ TEST_CASE("users are created, listed, changed and soft-deleted in Voxera's shape
   auto search = call(server.port(), "GET", "/api/v1/users?search=STONE", admin).json();
   CHECK(search.at("pagination").at("total") == 1);
   CHECK(search.at("data").at(0).at("id").as_string() == bob_id);
+  // Bytes that are not UTF-8 are the client's error on both databases (PostgreSQL would
+  // refuse them as a parameter).
+  auto garbled = call(server.port(), "GET", "/api/v1/users?search=%FF%FE", admin);
+  CHECK(garbled.status == 400);
+  CHECK(garbled.json().at("code") == "bad_request");
 
   auto updated = call(server.port(), "PUT", "/api/v1/users/" + bob_id, admin,
                       json::object{{"displayName", "Bobby"}, {"phone", nullptr}});

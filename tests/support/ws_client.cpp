@@ -92,9 +92,12 @@ std::string ws_client::subprotocol() const {
 ws_client::~ws_client() {
   impl_->ioc.stop();
   if (impl_->thread.joinable()) impl_->thread.join();
-  // The pending handlers keep `impl_` alive: close the socket so the server sees the drop.
+  // Closing the socket shows the server the drop and aborts the pending operations; running
+  // their handlers once more releases the `impl_` they hold (else impl → ioc → handler → impl).
   beast::error_code ec;
   beast::get_lowest_layer(impl_->ws).socket().close(ec);
+  impl_->ioc.restart();
+  impl_->ioc.run();
 }
 
 void ws_client::send_text(const std::string& text) {

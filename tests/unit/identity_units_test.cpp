@@ -1,3 +1,4 @@
+#include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
 #include "actors/identity/auth_cache.hpp"
@@ -35,6 +36,26 @@ TEST_CASE("email addresses are checked for shape", "[identity]") {
   CHECK_FALSE(api::is_email("ann @example.com"));
   CHECK_FALSE(api::is_email("ann@example.com\r\nBcc: x@y.z"));
   CHECK_FALSE(api::is_email(std::string(65, 'a') + "@example.com"));
+}
+
+TEST_CASE("query parameters must be UTF-8: refused with 400, never passed on", "[identity]") {
+  http::request req;
+  req.path = "/api/users";
+  req.query = "search=caf%C3%A9&name=%FF%FE";
+  auto q = api::fields::from_query(req);
+  CHECK(q.text("search", {false, 100}) == "caf\xC3\xA9");
+  CHECK_FALSE(q.text("name", {false, 100}));
+  REQUIRE(q.errors().size() == 1);
+  CHECK(q.errors()[0].message == "must be valid UTF-8");
+
+  req.query = "%C0%AF=1&search=x";  // an overlong '/' as a parameter name
+  auto named = api::fields::from_query(req);
+  named.reject_unknown({"search"});
+  REQUIRE(named.errors().size() == 1);
+  CHECK(named.errors()[0].field == "query");
+  auto problem = named.problem(req.path);
+  CHECK(problem.status == 400);
+  CHECK(boost::json::parse(problem.body).at("errors").as_array().size() == 1);
 }
 
 TEST_CASE("rate limits count per key in one-minute windows", "[identity]") {
