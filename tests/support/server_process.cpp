@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -18,7 +19,9 @@ env_map test_identity_env() {
           {"PASSWORD_HASH_MEMORY_KIB", "8192"}};
 }
 
-server_process::server_process(env_map env, std::vector<std::string> args) {
+server_process::server_process(env_map settings, std::vector<std::string> args)
+    : env_(std::move(settings)), args_(std::move(args)) {
+  auto& env = env_;
   env["PORT"] = "0";
   env["PORT_FILE"] = dir_.file("port");
   env.emplace("HOST", "127.0.0.1");
@@ -27,7 +30,19 @@ server_process::server_process(env_map env, std::vector<std::string> args) {
   env.emplace("RECORDINGS_DIR", dir_.file("recordings"));  // the test's temp dir, not the cwd
   env.emplace("LOG_LEVEL", "debug");
   for (const auto& [k, v] : test_identity_env()) env.emplace(k, v);
-  child_ = std::make_unique<child_process>(SB_BINARY_PATH, args, env, dir_.file("log"));
+  start();
+}
+
+void server_process::restart(int sig) {
+  stop(sig);
+  env_["PORT"] = std::to_string(port_);
+  if (env_["VOICEPING_PORT"] == "0") env_["VOICEPING_PORT"] = std::to_string(voiceping_port());
+  std::remove(dir_.file("port").c_str());
+  start();
+}
+
+void server_process::start() {
+  child_ = std::make_unique<child_process>(SB_BINARY_PATH, args_, env_, dir_.file("log"));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
     std::ifstream in(dir_.file("port"));

@@ -36,6 +36,10 @@ class server_process {
   /// Sends `sig` and waits for exit; returns the exit code, or 128+signal if killed by one.
   int stop(int sig, std::chrono::seconds timeout = std::chrono::seconds(30));
 
+  /// Stops the server with `sig` (SIGKILL: a crash) and starts it again with the same
+  /// settings on the same ports; returns when it listens again.
+  void restart(int sig);
+
   /// True while the process runs.
   bool running() { return child_->running(); }
 
@@ -56,7 +60,11 @@ class server_process {
   }
 
  private:
+  void start();
+
   temp_dir dir_;
+  env_map env_;
+  std::vector<std::string> args_;
   std::unique_ptr<child_process> child_;
   uint16_t port_ = 0;
 };
