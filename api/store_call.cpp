@@ -19,6 +19,9 @@ http::response store_problem(const context& ctx, const persistence::store_failur
       case errc::conflict:
         message = "the change conflicts with existing data";
         break;
+      case errc::storage_full:
+        message = "the database's disk is full; nothing was stored";
+        break;
       default:
         message = "the request could not be completed";
         break;

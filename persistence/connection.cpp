@@ -26,7 +26,6 @@ bool sqlite_code_means_unavailable(int code) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_IOERR:
-    case SQLITE_FULL:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_CORRUPT:
@@ -71,6 +70,8 @@ failure classify_current_exception() {
     return {scope::job, e.code(), e.what(), true};
   } catch (const soci::postgresql_soci_error& e) {
     std::string state = e.sqlstate();
+    // A full disk fails writes, not the connection: reads go on through it.
+    if (state == "53100") return {scope::job, errc::storage_full, e.what()};
     if (e.get_error_category() == soci::soci_error::connection_error ||
         e.get_error_category() == soci::soci_error::unknown_transaction_state ||
         pg_state_means_unavailable(state)) {
@@ -79,6 +80,7 @@ failure classify_current_exception() {
     if (state.starts_with("23")) return {scope::job, errc::conflict, e.what()};
     return {scope::job, errc::internal, e.what()};
   } catch (const soci::sqlite3_soci_error& e) {
+    if ((e.result() & 0xff) == SQLITE_FULL) return {scope::job, errc::storage_full, e.what()};
     if (sqlite_code_means_unavailable(e.result())) {
       return {scope::connection, errc::db_unavailable, e.what()};
     }

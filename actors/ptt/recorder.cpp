@@ -15,6 +15,7 @@
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
 #include "config/ground/clock.hpp"
+#include "config/ground/log_throttle.hpp"
 #include "config/ground/metrics.hpp"
 #include "persistence/connection.hpp"
 
@@ -31,6 +32,24 @@ metrics::counter& over_quota() {
       "sb_ptt_recordings_over_quota_total",
       "Talk bursts delivered but not recorded: their tenant's recording quota was used up");
   return c;
+}
+
+metrics::counter& write_failed() {
+  static auto& c = metrics::global().get_counter(
+      "sb_ptt_recordings_failed_total",
+      "Talk bursts delivered but not recorded: the recordings directory could not be written "
+      "(a full disk, permissions)");
+  return c;
+}
+
+/// Counts a burst that could not be recorded, and says why (at most ten times a minute).
+void burst_not_recorded(const std::string& key, const char* why) {
+  static log_throttle throttle{10};
+  write_failed().inc();
+  uint64_t suppressed = 0;
+  if (throttle.allow(suppressed)) {
+    spdlog::warn("cannot record burst {}: {} ({} more not logged)", key, why, suppressed);
+  }
 }
 
 constexpr int64_t kSweepBatch = 500;  ///< recordings purged per store job
@@ -92,7 +111,7 @@ void sweep(self_ptr self, const recorder_deps& deps) {
 }  // namespace
 
 recorder_state::~recorder_state() {
-  for (auto& [key, f] : open) std::fclose(f);
+  for (auto& [key, burst] : open) std::fclose(burst.file);
 }
 
 std::string recording_path(const std::string& dir, const std::string& message_id) {
@@ -123,27 +142,33 @@ recorder_actor::behavior_type recorder_impl(self_ptr self, recorder_deps deps) {
         auto& open = self->state.open;
         if (open.count(key)) return;
         if (auto* f = std::fopen(tmp(key).c_str(), "wb")) {
-          open[key] = f;
+          open[key] = open_burst{f};
         } else {
-          spdlog::warn("cannot record burst {}: {}", key, std::strerror(errno));
+          burst_not_recorded(key, std::strerror(errno));
         }
       },
       [=](rec_append_atom, const std::string& key, const audio_bytes& opus) {
         census.on_message(self);
         auto it = self->state.open.find(key);
-        if (it != self->state.open.end()) std::fwrite(opus->data(), 1, opus->size(), it->second);
+        if (it == self->state.open.end() || it->second.failed) return;
+        auto& burst = it->second;
+        if (std::fwrite(opus->data(), 1, opus->size(), burst.file) != opus->size()) {
+          burst.failed = true;
+          burst_not_recorded(key, std::strerror(errno));
+        }
       },
       [=](rec_close_atom, const std::string& key,
           persistence::ptt_message& m) -> caf::result<std::string> {
         census.on_message(self);
         auto it = self->state.open.find(key);
         if (it == self->state.open.end()) return std::string();
-        std::fclose(it->second);
+        bool whole = std::fclose(it->second.file) == 0 && !it->second.failed;
+        if (!whole && !it->second.failed) burst_not_recorded(key, std::strerror(errno));
         self->state.open.erase(it);
         auto target = recording_path(deps.dir, m.id);
         std::error_code e;
         auto size = static_cast<int64_t>(fs::file_size(tmp(key), e));
-        if (target.empty() || e || size == 0) {
+        if (!whole || target.empty() || e || size == 0) {
           fs::remove(tmp(key), e);
           return std::string();
         }

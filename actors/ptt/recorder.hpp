@@ -25,10 +25,16 @@ struct recorder_deps {
   persistence::store_client store;
 };
 
+/// A burst being written to its temporary file.
+struct open_burst {
+  std::FILE* file = nullptr;
+  bool failed = false;  ///< a write failed (full disk): the burst is not kept
+};
+
 struct recorder_state {
   recorder_state() = default;  // not an aggregate (docs/architecture.md)
   ~recorder_state();
-  std::map<std::string, std::FILE*> open;  ///< burst key → temporary file
+  std::map<std::string, open_burst> open;  ///< burst key → its temporary file
   static inline const char* name = "recorder";
 };
 
@@ -39,9 +45,10 @@ struct recorder_state {
 ///
 /// Its interface is recorder_actor: rec_close keeps the burst under m.id and stores its row
 /// within the tenant's quota, answering "" when it held no audio, passed the quota
-/// (sb_ptt_recordings_over_quota_total) or could not be stored; rec_size and rec_read answer
-/// errc::not_found for a recording that is gone; rec_read answers up to `max` bytes from
-/// `offset` (empty past the end).
+/// (sb_ptt_recordings_over_quota_total), could not be written whole (a full disk:
+/// sb_ptt_recordings_failed_total; no truncated recording is kept) or could not be stored; rec_size
+/// and rec_read answer errc::not_found for a recording that is gone; rec_read answers up to `max`
+/// bytes from `offset` (empty past the end).
 recorder_actor::behavior_type recorder_impl(recorder_actor::stateful_pointer<recorder_state> self,
                                             recorder_deps deps);
 

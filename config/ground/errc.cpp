@@ -29,6 +29,7 @@ constexpr std::array kInfos = {
     errc_info{"overloaded", 503, "Over capacity", 1},
     errc_info{"range_not_satisfiable", 416, "Range not satisfiable", 0},
     errc_info{"upgrade_required", 426, "Upgrade required", 0},
+    errc_info{"storage_full", 507, "Insufficient storage", 30},
     errc_info{"internal", 500, "Internal error", 0},
 };
 

@@ -31,6 +31,7 @@ enum class errc : uint8_t {
   overloaded,             ///< over a rate limit where a 429 would lose data (webhooks): retry later
   range_not_satisfiable,  ///< a Range header past the end of the body
   upgrade_required,       ///< a WebSocket upgrade in a version other than 13
+  storage_full,           ///< the database's disk is full: nothing was written, reads go on
   internal,
 };
 

@@ -89,7 +89,14 @@ inline boost::json::object stop_talking(ws_client& c, const std::string& channel
 
 /// A node with one event, one team, one channel, and users who hear it, each with a token.
 struct ptt_fixture {
-  explicit ptt_fixture(env_map env = {}) : server(db.env_with(std::move(env))) {
+  explicit ptt_fixture(env_map env = {}) : server(db.env_with(std::move(env))) { set_up(); }
+  /// The same on a SQLite database in `sqlite_dir`.
+  ptt_fixture(env_map env, const std::string& sqlite_dir)
+      : db(sqlite_dir), server(db.env_with(std::move(env))) {
+    set_up();
+  }
+
+  void set_up() {
     admin = admin_token(server);
     auto e = call(server.port(), "POST", "/api/events", admin,
                   boost::json::object{{"name", "Festival"}});

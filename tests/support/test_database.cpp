@@ -59,6 +59,9 @@ test_database::test_database() : dialect_(dialect_under_test()) {
   url_ = pg_url(name_);
 }
 
+test_database::test_database(const std::string& sqlite_dir)
+    : dialect_(config::dialect::sqlite), url_("sqlite:" + sqlite_dir + "/test.db") {}
+
 test_database::~test_database() {
   if (name_.empty()) return;
   try {

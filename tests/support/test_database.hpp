@@ -23,6 +23,9 @@ config::dialect dialect_under_test();
 class test_database {
  public:
   test_database();
+  /// A fresh SQLite database in `sqlite_dir`, a directory the test controls (a small
+  /// filesystem, say), whatever dialect is under test.
+  explicit test_database(const std::string& sqlite_dir);
   ~test_database();
   test_database(const test_database&) = delete;
   test_database& operator=(const test_database&) = delete;
