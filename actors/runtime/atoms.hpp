@@ -13,6 +13,8 @@ using flush_atom = caf::flush_atom;
 using tick_atom = caf::tick_atom;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
+/// A session's next try at loading the talk groups its user hears (the store was down).
+using rejoin_atom = caf::atom_constant<caf::atom("rejoin")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using resolve_atom = caf::atom_constant<caf::atom("resolve")>;
 using register_atom = caf::atom_constant<caf::atom("register")>;

@@ -26,7 +26,8 @@ void tell_native(const session_deps& deps, std::string frame) {
 
 }  // namespace
 
-void join_heard_channels(session_ptr self, const session_deps& deps, std::function<void()> done) {
+void join_heard_channels(session_ptr self, const session_deps& deps, std::function<void()> done,
+                         uint32_t attempt) {
   if (deps.who.type != principal::kind::user) return done();
   deps.store.ask(
       self, deps.who.id, "user_channels",
@@ -39,8 +40,11 @@ void join_heard_channels(session_ptr self, const session_deps& deps, std::functi
           update_channel(self, deps, c.channel_id, true, c.dispatcher, one_done);
         }
       },
-      [self, done](const persistence::store_failure& f) {
-        spdlog::warn("{}: could not load channels: {}", self->state.id, code_string(f.code));
+      [self, done, attempt](const persistence::store_failure& f) {
+        auto retry = std::chrono::seconds(std::min(30u, 1u << std::min(attempt, 5u)));
+        spdlog::warn("{}: could not load channels ({}); trying again in {} s", self->state.id,
+                     code_string(f.code), retry.count());
+        self->delayed_send(self, retry, rejoin_atom::value, attempt + 1);
         done();
       });
 }

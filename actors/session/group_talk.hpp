@@ -25,9 +25,11 @@ inline auto on_failure(failed_fn failed) {
   return [failed](const persistence::store_failure& f) { failed(f.code); };
 }
 
-/// Joins every talk group the user hears (once, when the session starts); `done` once every
-/// group answered (or the store failed).
-void join_heard_channels(session_ptr self, const session_deps& deps, std::function<void()> done);
+/// Joins every talk group the user hears (when the session starts); `done` once every group
+/// answered, or once the store failed: the session then tries again (rejoin_atom with the
+/// attempt's number) after a second, doubling up to 30 s, until the groups are loaded.
+void join_heard_channels(session_ptr self, const session_deps& deps, std::function<void()> done,
+                         uint32_t attempt = 0);
 
 /// Joins (hears = true) or leaves one talk group, then `done`. A native client is told
 /// (channel.joined, channel.left).

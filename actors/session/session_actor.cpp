@@ -185,6 +185,11 @@ session_actor::behavior_type session_impl(self_ptr self, session_deps given) {
         census.on_message(self);
         update_channel(self, deps, channel, hears, dispatcher);
       },
+      [=, &deps](rejoin_atom, uint32_t attempt) {
+        census.on_message(self);
+        join_heard_channels(
+            self, deps, [] {}, attempt);
+      },
       [=, &deps](unsubscribe_atom, const std::string& channel) {
         census.on_message(self);
         left_channel(self, deps, channel);

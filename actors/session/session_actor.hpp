@@ -103,13 +103,15 @@ struct session_state {
 ///  direct(talk_event): private talk for this session's user
 ///  call(frame): a call event for this device's client
 ///  replaced(device): a newer VoicePing connection of the user took over
+///  rejoin(attempt): load the user's talk groups again (the store was down at the last try)
 using session_actor = caf::typed_actor<
     caf::reacts_to<inbound_atom, native::request>, caf::reacts_to<voiceping_atom, voiceping::frame>,
     caf::reacts_to<audio_atom, audio_route, std::string, audio_bytes>,
     caf::reacts_to<closed_atom, uint16_t>, caf::reacts_to<kick_atom, uint16_t, std::string>,
     caf::reacts_to<membership_atom, std::string, bool, bool>,
     caf::reacts_to<unsubscribe_atom, std::string>, caf::reacts_to<direct_atom, ptt::talk_event>,
-    caf::reacts_to<call_atom, shared_bytes>, caf::reacts_to<replaced_atom, std::string>>;
+    caf::reacts_to<call_atom, shared_bytes>, caf::reacts_to<replaced_atom, std::string>,
+    caf::reacts_to<rejoin_atom, uint32_t>>;
 
 /// One actor per WebSocket connection, acting for the principal that authenticated the
 /// upgrade. It handles decoded native requests: `ping` at once; `echo` by committing a note

@@ -106,8 +106,9 @@ class reconnecting_ws {
     if (!client_) {
       ws_client::options o;
       o.headers = bearer(token_());
-      client_ = std::make_unique<ws_client>(port_, o);
-      if (!ready_type_.empty()) next_of(*client_, ready_type_, 5s);
+      auto fresh = std::make_unique<ws_client>(port_, o);
+      if (!ready_type_.empty()) next_of(*fresh, ready_type_, 5s);  // else: a new connection
+      client_ = std::move(fresh);
     }
     try {
       client_->send_text(request);

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "tests/integration/echo_pump.hpp"
+#include "tests/integration/ptt_fixture.hpp"
 #include "tests/support/auth.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/server_process.hpp"
@@ -85,4 +86,29 @@ TEST_CASE("stopping PostgreSQL under load: fail fast, report degraded, recover, 
     CHECK(p->errors().count("timeout") == 0);  // failures were fast, not timeouts
   }
   CHECK(unavailable > 0);
+}
+
+TEST_CASE("a session that started while PostgreSQL was down joins its talk groups once it is back",
+          "[durability][ptt][pg_restart]") {
+  REQUIRE(dialect_under_test() == sb::config::dialect::postgresql);
+  ptt_fixture f({{"DATABASE_BACKOFF_INITIAL", "50"},
+                 {"DATABASE_BACKOFF_MAX", "500"},
+                 {"DATABASE_PING_INTERVAL", "200"}});
+  f.member("late@ptt.test");
+  f.connect("late@ptt.test");  // the node now knows the token: it opens without the database
+  auto token = f.token_of("late@ptt.test");
+  stop_postgres();
+  std::unique_ptr<ws_client> late;
+  try {
+    ws_client::options o;
+    o.headers = bearer(token);
+    late = std::make_unique<ws_client>(f.server.port(), o);
+    CHECK_THROWS(next_of(*late, "channel.joined", 1500ms));  // the groups cannot be loaded
+  } catch (...) {
+    start_postgres();
+    throw;
+  }
+  start_postgres();
+  auto joined = next_of(*late, "channel.joined", 10s);
+  CHECK(joined.at("channel") == boost::json::value(f.channel));
 }
