@@ -8,6 +8,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <random>
 #include <unordered_map>
 
 #include "tools/loadgen/common.hpp"
@@ -193,9 +194,9 @@ int run_calls(int argc, char** argv) {
                  "       [--rate R] [--server-pid PID]\n";
     return 2;
   }
-  // Extensions are digits: a run prefix keeps runs on one database apart.
-  auto run =
-      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 900 + 100);
+  // Extensions are digits (up to 10): a random 7-digit run prefix keeps runs on one database
+  // apart, even the hundreds of a soak (tools/soak.sh).
+  auto run = std::to_string(std::random_device{}() % 9'000'000 + 1'000'000);
   auto setup_started = clock_type::now();
   auto tokens = set_up(o, run);
   fmt::print("setup: {} callers and {} callees through the REST API in {:.1f} s\n", o.pairs,
