@@ -9,8 +9,8 @@
 #   - push-to-talk: 10 talk groups of 10 members, one talker each at 50 frames/s, recorded
 #     (one burst each for the whole run: the burst and duration limits are lifted);
 #   - webhook bursts: 16 senders for 2 s every 10 s (signed Dialpad webhooks, processed);
-#   - calls: 20 caller/callee pairs ringing and answering 100 calls at 50/s, hung up when the
-#     clients leave, again and again;
+#   - calls: the same 20 caller/callee pairs ringing, answering and hanging up 100 calls at
+#     50/s, again and again (each round logs the users in anew);
 #   - connections coming and going: 20 sessions that connect, echo for a second and leave;
 #   - REST: a user list, an event created and the health page, about 10 requests/s.
 # Usage: tools/soak.sh [--minutes M (default 30)] [--sample S (default 30)] [sqlite|postgresql]
@@ -68,7 +68,8 @@ $lg ptt --port "$port" --token "$token" --groups 10 --members 10 --fps 50 --dura
 load_pids+=("$echo_pid" "$ptt_pid")
 repeat bash -c "$lg webhooks --port $port --app $app --secret soak-webhook-secret --senders 16 \
   --duration 2; sleep 8" & load_pids+=($!)
-repeat $lg calls --port "$port" --token "$token" --calls 100 --pairs 20 --rate 50 & load_pids+=($!)
+repeat $lg calls --port "$port" --token "$token" --calls 100 --pairs 20 --rate 50 --run 4242 \
+  & load_pids+=($!)
 repeat $lg --port "$port" --token "$token" --sessions 20 --rate 200 --duration 1 & load_pids+=($!)
 rest() {
   local n=0

@@ -133,7 +133,7 @@ TEST_CASE("a silent client is closed with 4000; one answering pings stays", "[ws
   CHECK(lively.read() == R"({"type":"pong","id":1})");
 }
 
-TEST_CASE("a client too slow to read is closed with 4001 without slowing others", "[ws]") {
+TEST_CASE("a client too slow to read is closed with 4001 without slowing others", "[ws][timing]") {
   test_database db;
   server_process server({{"DATABASE_URL", db.url()},
                          {"WS_OUTBOUND_QUEUE_BYTES", "131072"},

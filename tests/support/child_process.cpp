@@ -27,7 +27,7 @@ child_process::child_process(const std::string& program, const std::vector<std::
                              const env_map& env, const std::string& log_path) {
   std::vector<std::string> env_strings{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"};
   // A sanitized test run (tools/test.sh) configures the sanitizers of the node it starts too.
-  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"}) {
     if (const char* v = std::getenv(name)) env_strings.push_back(std::string(name) + "=" + v);
   }
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);

@@ -40,6 +40,7 @@ struct call_options {
   double rate = 500;  ///< invites per second
   int setup_threads = 8;
   int server_pid = 0;
+  std::string run;  ///< digits prefixed to the users' extensions; empty = a random one
 };
 
 struct call_stats {
@@ -144,9 +145,13 @@ call_options parse(int argc, char** argv) {
        {"--pairs", [&](const std::string& v) { o.pairs = std::stoi(v); }},
        {"--rate", [&](const std::string& v) { o.rate = std::stod(v); }},
        {"--setup-threads", [&](const std::string& v) { o.setup_threads = std::stoi(v); }},
-       {"--server-pid", [&](const std::string& v) { o.server_pid = std::stoi(v); }}});
+       {"--server-pid", [&](const std::string& v) { o.server_pid = std::stoi(v); }},
+       {"--run", [&](const std::string& v) { o.run = v; }}});
   if (o.token.empty()) throw std::invalid_argument("--token (an administrator's) is required");
   if (o.pairs < 1 || o.calls < 1 || o.rate <= 0) throw std::invalid_argument("bad sizes");
+  if (o.run.find_first_not_of("0123456789") != std::string::npos) {
+    throw std::invalid_argument("--run takes digits");
+  }
   return o;
 }
 
@@ -162,10 +167,18 @@ std::vector<std::string> set_up(const call_options& o, const std::string& run) {
                       {"role", "user"},
                       {"password", password}};
     if (i % 2 == 1) user["extension"] = run + std::to_string(i / 2);
-    s.call(verb::post, "/api/v1/users", o.token, user);
-    auto login = s.call(verb::post, "/api/v1/auth/login", {},
-                        json::object{{"email", email}, {"password", password}});
-    tokens[i] = std::string(data_of(login).at("accessToken").as_string());
+    auto login = [&] {
+      return s.call(verb::post, "/api/v1/auth/login", {},
+                    json::object{{"email", email}, {"password", password}});
+    };
+    json::value session;
+    try {
+      session = login();  // a run given again (--run) reuses its users
+    } catch (const std::runtime_error&) {
+      s.call(verb::post, "/api/v1/users", o.token, user);
+      session = login();
+    }
+    tokens[i] = std::string(data_of(session).at("accessToken").as_string());
   });
   return tokens;
 }
@@ -191,12 +204,12 @@ int run_calls(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "loadgen calls: " << e.what()
               << "\nusage: loadgen calls --token ADMIN_TOKEN [--port P] [--calls N] [--pairs P]\n"
-                 "       [--rate R] [--server-pid PID]\n";
+                 "       [--rate R] [--server-pid PID] [--run DIGITS (reuse a run's users)]\n";
     return 2;
   }
   // Extensions are digits (up to 10): a random 7-digit run prefix keeps runs on one database
   // apart, even the hundreds of a soak (tools/soak.sh).
-  auto run = std::to_string(std::random_device{}() % 9'000'000 + 1'000'000);
+  auto run = o.run.empty() ? std::to_string(std::random_device{}() % 9'000'000 + 1'000'000) : o.run;
   auto setup_started = clock_type::now();
   auto tokens = set_up(o, run);
   fmt::print("setup: {} callers and {} callees through the REST API in {:.1f} s\n", o.pairs,
