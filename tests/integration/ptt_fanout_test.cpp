@@ -68,7 +68,7 @@ TEST_CASE("through fan-out lanes, the holder is told it lost the floor and remov
 }
 
 TEST_CASE("audio older than PTT_MAX_AUDIO_LAG_MS is dropped whole, the rest arrives in order",
-          "[ptt]") {
+          "[ptt][timing]") {
   // 1 ms: a burst of frames sent at once queues longer than that behind its own head.
   ptt_fixture f(env_map{{"PTT_MAX_AUDIO_LAG_MS", "1"}});
   f.members("a@ptt.test", "b@ptt.test");

@@ -84,7 +84,8 @@ TEST_CASE("audio over the frame, rate and burst limits is dropped, counted and r
         1);
 }
 
-TEST_CASE("the probe's 315 MB burst: default limits keep a recording small", "[ptt][security]") {
+TEST_CASE("the probe's 315 MB burst: default limits keep a recording small",
+          "[ptt][security][timing]") {
   ptt_fixture f;
   f.member("a@ptt.test");
   auto a = f.connect("a@ptt.test");
@@ -118,7 +119,7 @@ TEST_CASE("a tenant's recordings stop at its quota; talk goes on", "[ptt][securi
   CHECK(stop_talking(*a, f.channel).at("message_id").is_string());  // 2900 bytes
 }
 
-TEST_CASE("recordings are streamed from disk, with byte ranges", "[ptt][security]") {
+TEST_CASE("recordings are streamed from disk, with byte ranges", "[ptt][security][timing]") {
   ptt_fixture f(env_map{{"PTT_MAX_AUDIO_FRAME_BYTES", "0"},
                         {"PTT_MAX_AUDIO_BYTES_PER_S", "0"},
                         {"PTT_MAX_BURST_BYTES", "0"},

@@ -139,7 +139,7 @@ TEST_CASE("a member removed from a channel stops hearing it at once", "[ptt]") {
   CHECK(next_audio(*a).has_value());
 }
 
-TEST_CASE("a listener that stops reading loses audio without slowing the others", "[ptt]") {
+TEST_CASE("a listener that stops reading loses audio without slowing the others", "[ptt][timing]") {
   // Far more audio than a talker may send by default: this measures the listeners.
   ptt_fixture f(env_map{{"WS_DROPPABLE_QUEUE_BYTES", "1048576"},
                         {"WS_OUTBOUND_QUEUE_BYTES", "2097152"},
