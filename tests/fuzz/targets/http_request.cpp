@@ -51,12 +51,18 @@ bool same(const sb::http::request& a, const sb::http::request& b) {
 
 SB_FUZZ_TARGET(http_request) {
   if (size == 0) return;
-  // The first byte says how many bytes each read from the socket brings: the result must
-  // not depend on it.
+  // The first byte says how many bytes each read from the socket brings: the requests read
+  // must not depend on it. Beast notices some malformed headers (a CR without LF, say) only
+  // when it scans them in one piece; split, the reader waits for the rest of the header, which
+  // the request timeout and the header limit bound. So one side may still want more where the
+  // other failed, but two verdicts must agree.
   auto bytes = sb::fuzz::as_text(data + 1, size - 1);
   auto whole = read(bytes, bytes.size());
   auto pieces = read(bytes, 1 + data[0] % 16);
-  SB_FUZZ_CHECK(whole.last == pieces.last && whole.requests.size() == pieces.requests.size());
+  using result = reader::result;
+  SB_FUZZ_CHECK(whole.requests.size() == pieces.requests.size());
+  SB_FUZZ_CHECK(whole.last == pieces.last || whole.last == result::need_more ||
+                pieces.last == result::need_more);
   for (size_t i = 0; i < whole.requests.size(); ++i) {
     SB_FUZZ_CHECK(same(whole.requests[i].req, pieces.requests[i].req));
     SB_FUZZ_CHECK(whole.requests[i].keep_alive == pieces.requests[i].keep_alive);
