@@ -52,18 +52,25 @@ bool same(const sb::http::request& a, const sb::http::request& b) {
 SB_FUZZ_TARGET(http_request) {
   if (size == 0) return;
   // The first byte says how many bytes each read from the socket brings: the requests read
-  // must not depend on it. Beast notices some malformed headers (a CR without LF, say) only
-  // when it scans them in one piece; split, the reader waits for the rest of the header, which
-  // the request timeout and the header limit bound. So one side may still want more where the
-  // other failed, but two verdicts must agree.
+  // must not depend on it. How a refusal is worded may: Beast notices some malformed headers
+  // (a CR without LF) only when it scans them in one piece, and split it may meet the header
+  // limit (431) before the bad byte it would otherwise refuse (400); one side may even wait for
+  // more where the other refused (bounded by the request timeout and the header limit). What
+  // must agree is which requests were read, and that a stream closed after a complete request
+  // was so on both sides.
   auto bytes = sb::fuzz::as_text(data + 1, size - 1);
   auto whole = read(bytes, bytes.size());
   auto pieces = read(bytes, 1 + data[0] % 16);
   using result = reader::result;
-  SB_FUZZ_CHECK(whole.requests.size() == pieces.requests.size());
-  SB_FUZZ_CHECK(whole.last == pieces.last || whole.last == result::need_more ||
-                pieces.last == result::need_more);
-  for (size_t i = 0; i < whole.requests.size(); ++i) {
+  // Beast's header limit is exact only in bytes it has buffered: a header a few bytes under
+  // it may pass whole and be refused 431 when its end arrives with the next bytes. Then one
+  // side read fewer requests, the same ones.
+  bool at_limit = whole.last == result::header_too_large || pieces.last == result::header_too_large;
+  if (!at_limit) SB_FUZZ_CHECK(whole.requests.size() == pieces.requests.size());
+  if (!at_limit && whole.last != result::need_more && pieces.last != result::need_more) {
+    SB_FUZZ_CHECK((whole.last == result::complete) == (pieces.last == result::complete));
+  }
+  for (size_t i = 0; i < std::min(whole.requests.size(), pieces.requests.size()); ++i) {
     SB_FUZZ_CHECK(same(whole.requests[i].req, pieces.requests[i].req));
     SB_FUZZ_CHECK(whole.requests[i].keep_alive == pieces.requests[i].keep_alive);
   }
