@@ -20,7 +20,7 @@ http::response store_problem(const context& ctx, const persistence::store_failur
         message = "the change conflicts with existing data";
         break;
       case errc::storage_full:
-        message = "the database's disk is full; nothing was stored";
+        message = persistence::kStorageFullText;
         break;
       default:
         message = "the request could not be completed";

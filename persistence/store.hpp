@@ -87,6 +87,10 @@ store_ptr start_store(caf::actor_system& sys, const config::database_target& tar
 /// request means the database went away.
 errc store_errc(const caf::error& err);
 
+/// What a client is told, over HTTP and WebSocket alike, when the database's disk is full.
+inline constexpr std::string_view kStorageFullText =
+    "the database's disk is full; nothing was stored";
+
 /// The client-safe message a job attached to its failure (store_error), or "".
 std::string store_error_message(const caf::error& err);
 

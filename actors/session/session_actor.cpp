@@ -62,9 +62,8 @@ void handle_echo(self_ptr self, const session_deps& deps, native::echo& req) {
         done();
         send_error(deps, id, f.code,
                    f.code == errc::db_unavailable ? "the database is unavailable, retry later"
-                   : f.code == errc::storage_full
-                       ? "the database's disk is full; nothing was stored"
-                       : "the note could not be stored");
+                   : f.code == errc::storage_full ? persistence::kStorageFullText
+                                                  : "the note could not be stored");
       });
 }
 

@@ -62,12 +62,6 @@ std::string echo(ws_client& c, const std::string& id) {
   }
 }
 
-long metric(uint16_t port, const std::string& name) {
-  auto body = http_request(port, "GET", "/metrics").body;
-  auto at = body.find("\n" + name + " ");
-  return at == std::string::npos ? -1 : std::stol(body.substr(at + name.size() + 2));
-}
-
 }  // namespace
 
 TEST_CASE("a full disk refuses writes clearly; reads and live talk go on; writes come back",

@@ -33,6 +33,14 @@ inline std::string audio_frame(const std::string& channel, const std::string& op
   return std::string("\x01\x00", 2) + uuid_bytes(channel) + opus;
 }
 
+/// The value of one metric series (name with its labels) on `port`'s /metrics; 0 when absent.
+inline long metric(uint16_t port, const std::string& series) {
+  auto body = http_request(port, "GET", "/metrics").body;
+  auto at = body.find("\n" + series + " ");
+  if (at == std::string::npos) return 0;
+  return std::stol(body.substr(at + series.size() + 2));
+}
+
 /// The JSON message of `type`, skipping others (binary audio included); throws on timeout.
 inline boost::json::object next_of(ws_client& c, const std::string& type,
                                    std::chrono::milliseconds timeout = std::chrono::seconds(5)) {

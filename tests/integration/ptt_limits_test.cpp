@@ -31,13 +31,6 @@ int heard_frames(ws_client& c) {
   return n;
 }
 
-long metric(uint16_t port, const std::string& series) {
-  auto body = http_request(port, "GET", "/metrics").body;
-  auto at = body.find("\n" + series + " ");
-  if (at == std::string::npos) return 0;
-  return std::stol(body.substr(at + series.size() + 2));
-}
-
 }  // namespace
 
 TEST_CASE("audio over the frame, rate and burst limits is dropped, counted and reported",
