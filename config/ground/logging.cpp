@@ -4,8 +4,9 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
-#include <regex>
 
 namespace sb {
 
@@ -82,10 +83,33 @@ void init_logging(std::string_view level, bool json) {
 
 std::string redact_url(std::string_view url) {
   // scheme://user:password@host → scheme://user:***@host; also password=… in key/value form.
-  static const std::regex userinfo(R"(^([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*):[^@]*@)");
-  static const std::regex keyvalue(R"((password=)[^&\s]*)");
-  std::string out = std::regex_replace(std::string(url), userinfo, "$1:***@");
-  return std::regex_replace(out, keyvalue, "$1***");
+  // Scanned by hand, in one pass each: std::regex backtracks (quadratic, and recursive enough
+  // to overflow the stack on a long URL).
+  std::string out(url);
+  auto is_scheme_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '.' || c == '-';
+  };
+  auto scheme_end = out.find("://");
+  bool has_scheme = scheme_end != std::string::npos && scheme_end > 0 &&
+                    std::isalpha(static_cast<unsigned char>(out[0])) &&
+                    std::all_of(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(scheme_end),
+                                is_scheme_char);
+  if (has_scheme) {
+    auto user_end = out.find_first_of(":/@", scheme_end + 3);
+    if (user_end != std::string::npos && out[user_end] == ':') {
+      auto at = out.find('@', user_end + 1);
+      if (at != std::string::npos) out.replace(user_end + 1, at - user_end - 1, "***");
+    }
+  }
+  constexpr std::string_view key = "password=";
+  for (auto pos = out.find(key); pos != std::string::npos; pos = out.find(key, pos)) {
+    pos += key.size();
+    auto end = out.find_first_of("& \t\n\v\f\r", pos);
+    if (end == std::string::npos) end = out.size();
+    out.replace(pos, end - pos, "***");
+    pos += 3;
+  }
+  return out;
 }
 
 }  // namespace sb

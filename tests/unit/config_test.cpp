@@ -4,6 +4,7 @@
 #include <map>
 
 #include "config/config_error.hpp"
+#include "config/ground/logging.hpp"
 #include "config/keys.hpp"
 #include "config/load.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -86,6 +87,21 @@ TEST_CASE("secrets in a rejected DATABASE_URL are not echoed", "[config]") {
   auto err = error_of({}, {{"DATABASE_URL", "mysql://u:hunter2@h/db"}});
   CHECK(err.find("hunter2") == std::string::npos);
   CHECK(err.find("***") != std::string::npos);
+}
+
+TEST_CASE("a URL's password is masked in the authority and in password=", "[config]") {
+  CHECK(sb::redact_url("postgresql://u:hunter2@h:5432/db") == "postgresql://u:***@h:5432/db");
+  CHECK(sb::redact_url("postgres://u:p/a:ss@h/db?sslmode=require") ==
+        "postgres://u:***@h/db?sslmode=require");
+  CHECK(sb::redact_url("postgresql://h/db?user=u&password=s3cret&x=1") ==
+        "postgresql://h/db?user=u&password=***&x=1");
+  CHECK(sb::redact_url("host=h password=s3cret dbname=d") == "host=h password=*** dbname=d");
+  CHECK(sb::redact_url("postgresql://u@h/db") == "postgresql://u@h/db");
+  CHECK(sb::redact_url("postgresql://h:5432/db") == "postgresql://h:5432/db");
+  CHECK(sb::redact_url("1x://u:p@h") == "1x://u:p@h");  // not a scheme: left as it is
+  // Linear: a megabyte of userinfo is masked, not backtracked over.
+  std::string long_secret(1 << 20, 'x');
+  CHECK(sb::redact_url("postgresql://u:" + long_secret + "@h/db") == "postgresql://u:***@h/db");
 }
 
 TEST_CASE("unknown keys, options and commands are refused", "[config]") {
