@@ -72,6 +72,8 @@ std::string base64_encode(std::string_view bytes);     ///< standard alphabet, p
 /// Decodes unpadded base64url. Table-driven, not constant-time: use it for public data (JWT
 /// segments), never to decode a secret an attacker could time.
 std::optional<std::string> base64url_decode(std::string_view text);
+/// Decodes padded standard base64 (libsodium's); nullopt for anything else.
+std::optional<std::string> base64_decode(std::string_view text);
 
 /// Cost of argon2id password hashing (libsodium units).
 struct password_cost {

@@ -156,6 +156,22 @@ seeds["api_input"] = [
     b"/api/calls/1\nname=%C3%A9t%C3%A9&ext=12a&tags=x",
     b"/nope\n{\"name\": 1, \"count\": 1e3, \"meta\": [], \"tags\": []}",
 ]
+# The conformance suites' packets (tests/conformance) and what the seeds' clients send.
+seeds["engineio_payload"] = [
+    b"4hello", b"4test1\x1e4test2\x1e4test3", b"4hello\x1ebAQIDBA==", b"1", b"3", b"2probe", b"5",
+    b"6", b'42["message:send",{"to":"u2","text":"hi"}]\x1e3',
+    b"b" + base64.b64encode(bytes(range(256))), b"0", b"",
+]
+seeds["socketio_packet"] = [
+    b"0", b'0{"token":"123"}', b"0/custom,", b'0/custom,{"token":"abc"}', b"0/random",
+    b"1", b"1/custom,", b'2["message",1,"2",{"3":[true]}]', b'2456["message-with-ack",1,"2"]',
+    b'52-["message",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]',
+    b'52-789["message-with-ack",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]',
+    b'3456[1,"2",{"3":[false]}]', b"62-789[{\"_placeholder\":true,\"num\":0}]",
+    b'4{"message":"Invalid namespace"}', b"abc", b"2{}", b'2abc["x"]',
+    b'2/admin,12["conversation:load",{"contactId":"u2","limit":50}]',
+    b'2["user:register",{"userId":"u1","extension":"1001"}]',
+]
 
 for target, inputs in seeds.items():
     folder = os.path.join(HERE, "corpus", target)
