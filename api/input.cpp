@@ -84,7 +84,7 @@ fields fields::from_query(const http::request& req) {
         eq == std::string_view::npos ? std::string{} : http::percent_decode(pair.substr(eq + 1));
     // A name is echoed in errors, which are JSON: it must be text. Values are checked by the
     // accessor that reads them.
-    if (!ws::is_valid_utf8(key)) {
+    if (!is_valid_utf8(key)) {
       unreadable_name = true;
       continue;
     }
@@ -118,7 +118,7 @@ std::optional<std::string> fields::text(std::string_view name, text_rule rule) {
   std::string s(v->as_string());
   if (rule.trim) s = trim(std::move(s));
   // A JSON body is UTF-8 already; a percent-decoded query value may not be.
-  if (!ws::is_valid_utf8(s)) {
+  if (!is_valid_utf8(s)) {
     fail(std::string(name), "must be valid UTF-8");
     return std::nullopt;
   }

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "config/ground/utf8.hpp"
+
 namespace sb::ws {
 
 /// RFC 6455 opcodes.
@@ -49,9 +51,6 @@ inline frame_ptr text_frame(std::string_view payload) {
 
 /// A close frame with a status code and a reason (truncated to fit 125 bytes).
 frame_ptr close_frame(uint16_t code, std::string_view reason);
-
-/// True for well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
-bool is_valid_utf8(std::string_view s);
 
 /// True for a close code a peer may send (RFC 6455 §7.4).
 bool is_valid_close_code(uint16_t code);

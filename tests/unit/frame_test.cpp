@@ -4,6 +4,7 @@
 #include "protocols/ws/handshake.hpp"
 
 using namespace sb::ws;
+using sb::is_valid_utf8;
 
 TEST_CASE("frames use the shortest length encoding", "[ws]") {
   CHECK(encode_frame(opcode::text, "hi") == std::string("\x81\x02hi", 4));

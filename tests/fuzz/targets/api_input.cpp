@@ -26,10 +26,10 @@ void check_fields(fields in) {
     SB_FUZZ_CHECK(name->size() >= 2 && name->size() <= 20 && !has_control(*name));
     SB_FUZZ_CHECK(!std::isspace(static_cast<unsigned char>(name->front())) &&
                   !std::isspace(static_cast<unsigned char>(name->back())));
-    SB_FUZZ_CHECK(sb::ws::is_valid_utf8(*name));  // it is stored, and served back as JSON
+    SB_FUZZ_CHECK(sb::is_valid_utf8(*name));  // it is stored, and served back as JSON
   }
   if (auto note = in.nullable_text("note", {.max_len = 30}); note && *note) {
-    SB_FUZZ_CHECK(!(*note)->empty() && (*note)->size() <= 30 && sb::ws::is_valid_utf8(**note));
+    SB_FUZZ_CHECK(!(*note)->empty() && (*note)->size() <= 30 && sb::is_valid_utf8(**note));
   }
   if (auto kind = in.choice("kind", {"audio", "video"}, false)) {
     SB_FUZZ_CHECK(*kind == "audio" || *kind == "video");

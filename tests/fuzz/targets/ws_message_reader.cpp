@@ -36,11 +36,11 @@ SB_FUZZ_TARGET(ws_message_reader) {
     if (e.what == kind::error) failed = true;
     if (e.what == kind::message) {
       SB_FUZZ_CHECK(e.payload.size() <= kLimit);
-      if (e.op == sb::ws::opcode::text) SB_FUZZ_CHECK(sb::ws::is_valid_utf8(e.payload));
+      if (e.op == sb::ws::opcode::text) SB_FUZZ_CHECK(sb::is_valid_utf8(e.payload));
     }
     if (e.what == kind::ping || e.what == kind::pong || e.what == kind::close) {
       SB_FUZZ_CHECK(e.payload.size() <= 125);  // RFC 6455 5.5: control frames are short
     }
-    if (e.what == kind::close) SB_FUZZ_CHECK(sb::ws::is_valid_utf8(e.payload));
+    if (e.what == kind::close) SB_FUZZ_CHECK(sb::is_valid_utf8(e.payload));
   }
 }

@@ -1,0 +1,165 @@
+#include <soci/soci.h>
+#include <catch2/catch.hpp>
+
+#include "persistence/chat/chat.hpp"
+#include "persistence/connection.hpp"
+#include "persistence/identity/tenants.hpp"
+#include "persistence/identity/users.hpp"
+#include "persistence/migrations.hpp"
+#include "tests/support/test_database.hpp"
+
+using namespace sb;
+using namespace sb::persistence;
+
+namespace {
+
+struct chat_db {
+  test::test_database db;
+  std::unique_ptr<soci::session> sql = db.connect();
+  std::string tenant;
+  std::string alice, bob, carol;
+  std::string other_tenant, mallory;
+
+  chat_db() {
+    migrate(*sql, db.dialect());
+    tenant = create_tenant(*sql, "Acme").id;
+    alice = user(tenant, "alice");
+    bob = user(tenant, "bob");
+    carol = user(tenant, "carol");
+    other_tenant = create_tenant(*sql, "Other").id;
+    mallory = user(other_tenant, "mallory");
+  }
+
+  std::string user(const std::string& t, const std::string& name) {
+    user_record u;
+    u.email = name + "@example.test";
+    u.first_name = name;
+    u.last_name = "Test";
+    u.display_name = name;
+    u.role = "user";
+    u.status = "active";
+    return create_user(*sql, tenant_scope(t), u).id;
+  }
+  tenant_scope scope() const { return tenant_scope(tenant); }
+};
+
+}  // namespace
+
+TEST_CASE("a direct conversation is one per pair, its log ordered by seq", "[chat]") {
+  chat_db f;
+  auto a = direct_conversation(*f.sql, f.scope(), f.alice, f.bob, 1);
+  auto b = direct_conversation(*f.sql, f.scope(), f.bob, f.alice, 2);
+  CHECK(a.id == b.id);
+  CHECK(a.kind == "direct");
+  CHECK(a.members.size() == 2);
+  CHECK(a.contact_of(f.alice) == f.bob);
+
+  auto m1 = append_message(*f.sql, f.scope(), a.id, f.alice, "one", std::string("c1"), 10);
+  auto m2 = append_message(*f.sql, f.scope(), a.id, f.bob, "two", std::nullopt, 11);
+  CHECK(m1.message.seq == 1);
+  CHECK(m2.message.seq == 2);
+  CHECK(m2.message.version > m1.message.version);
+  // The same client id from the same sender: the first message, nothing new.
+  auto again =
+      append_message(*f.sql, f.scope(), a.id, f.alice, "one, resent", std::string("c1"), 12);
+  CHECK(again.duplicate);
+  CHECK(again.message.id == m1.message.id);
+  CHECK(again.message.content == "one");
+  // ... while another sender may use the same client id.
+  CHECK_FALSE(append_message(*f.sql, f.scope(), a.id, f.bob, "x", std::string("c1"), 13).duplicate);
+  CHECK(find_conversation(*f.sql, f.scope(), a.id)->last_seq == 3);
+}
+
+TEST_CASE("history pages by seq both ways", "[chat]") {
+  chat_db f;
+  auto c = direct_conversation(*f.sql, f.scope(), f.alice, f.bob, 1);
+  for (int i = 1; i <= 5; ++i) {
+    append_message(*f.sql, f.scope(), c.id, f.alice, "m" + std::to_string(i), std::nullopt, i);
+  }
+  auto newest = history(*f.sql, f.scope(), c.id, std::nullopt, std::nullopt, 2);
+  REQUIRE(newest.messages.size() == 2);
+  CHECK(newest.messages[0].seq == 4);
+  CHECK(newest.messages[1].seq == 5);
+  CHECK(newest.has_more);
+  auto older = history(*f.sql, f.scope(), c.id, int64_t{4}, std::nullopt, 10);
+  CHECK(older.messages.size() == 3);
+  CHECK(older.messages.front().seq == 1);
+  CHECK_FALSE(older.has_more);
+  auto after = history(*f.sql, f.scope(), c.id, std::nullopt, int64_t{3}, 1);
+  REQUIRE(after.messages.size() == 1);
+  CHECK(after.messages[0].seq == 4);
+  CHECK(after.has_more);
+}
+
+TEST_CASE("unread counts are exact through edits, deletes and reads", "[chat]") {
+  chat_db f;
+  auto c = direct_conversation(*f.sql, f.scope(), f.alice, f.bob, 1);
+  std::vector<chat::message> sent;
+  for (int i = 0; i < 4; ++i) {
+    sent.push_back(
+        append_message(*f.sql, f.scope(), c.id, f.alice, "hi", std::nullopt, 10 + i).message);
+  }
+  append_message(*f.sql, f.scope(), c.id, f.bob, "own", std::nullopt, 20);
+  CHECK(unread_count(*f.sql, f.scope(), c.id, f.bob, 0) == 4);  // not his own
+  change_message(*f.sql, f.scope(), sent[1], std::string("edited"), 30);
+  CHECK(unread_count(*f.sql, f.scope(), c.id, f.bob, 0) == 4);
+  change_message(*f.sql, f.scope(), sent[2], std::nullopt, 31);  // deleted
+  CHECK(unread_count(*f.sql, f.scope(), c.id, f.bob, 0) == 3);
+  auto moved = move_pointer(*f.sql, f.scope(), c.id, f.bob, true, sent[1].seq);
+  REQUIRE(moved);
+  CHECK(moved->read_seq == 2);
+  CHECK(moved->delivered_seq == 2);  // read implies delivered
+  CHECK(unread_count(*f.sql, f.scope(), c.id, f.bob, moved->read_seq) == 1);
+  // Pointers never move back, and stop at the end of the log.
+  CHECK_FALSE(move_pointer(*f.sql, f.scope(), c.id, f.bob, true, 1));
+  auto end = move_pointer(*f.sql, f.scope(), c.id, f.bob, true, 1000);
+  REQUIRE(end);
+  CHECK(end->read_seq == 5);
+  auto list = conversations_of(*f.sql, f.scope(), f.bob);
+  REQUIRE(list.size() == 1);
+  CHECK(list[0].unread == 0);
+  REQUIRE(list[0].last);
+  CHECK(list[0].last->content == "own");
+  auto deleted = find_message(*f.sql, f.scope(), sent[2].id);
+  REQUIRE(deleted);
+  CHECK(deleted->deleted_at_us);
+  CHECK(deleted->content.empty());
+}
+
+TEST_CASE("changes since a version come in version order, bounded", "[chat]") {
+  chat_db f;
+  auto c = direct_conversation(*f.sql, f.scope(), f.alice, f.bob, 1);
+  auto m1 = append_message(*f.sql, f.scope(), c.id, f.alice, "a", std::nullopt, 1).message;
+  auto seen = m1.version;
+  auto m2 = append_message(*f.sql, f.scope(), c.id, f.alice, "b", std::nullopt, 2).message;
+  change_message(*f.sql, f.scope(), m1, std::string("a2"), 3);
+  move_pointer(*f.sql, f.scope(), c.id, f.bob, true, 2);
+  auto changes = changes_since(*f.sql, f.scope(), c.id, seen, 10);
+  REQUIRE(changes.messages.size() == 2);
+  CHECK(changes.messages[0].id == m2.id);
+  CHECK(changes.messages[1].id == m1.id);
+  CHECK(changes.messages[1].content == "a2");
+  REQUIRE(changes.members.size() == 1);
+  CHECK(changes.members[0].user_id == f.bob);
+  CHECK_FALSE(changes.limited);
+  CHECK(changes_since(*f.sql, f.scope(), c.id, 0, 1).limited);
+}
+
+TEST_CASE("another tenant's users and conversations do not exist", "[chat]") {
+  chat_db f;
+  auto c = direct_conversation(*f.sql, f.scope(), f.alice, f.bob, 1);
+  append_message(*f.sql, f.scope(), c.id, f.alice, "secret", std::nullopt, 1);
+  tenant_scope other(f.other_tenant);
+  CHECK_FALSE(find_conversation(*f.sql, other, c.id));
+  CHECK(history(*f.sql, other, c.id, std::nullopt, std::nullopt, 10).messages.empty());
+  CHECK(conversations_of(*f.sql, other, f.alice).empty());
+  try {
+    direct_conversation(*f.sql, f.scope(), f.alice, f.mallory, 1);
+    FAIL("a user of another tenant was found");
+  } catch (const store_error& e) {
+    CHECK(e.code() == errc::not_found);
+  }
+  auto group = create_group(*f.sql, f.scope(), f.alice, "team", {f.bob, f.carol, f.bob}, 5);
+  CHECK(group.members.size() == 3);
+  CHECK(group.kind == "group");
+}
