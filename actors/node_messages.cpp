@@ -1,6 +1,7 @@
 #include "actors/node_messages.hpp"
 
 #include "actors/calls/call_messages.hpp"
+#include "actors/chat/chat_messages.hpp"
 #include "actors/ptt/ptt_messages.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/atoms.hpp"
@@ -16,6 +17,12 @@ void add_node_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<call_setup>("sb.call_setup");
   cfg.add_message_type<call_command>("sb.call_command");
   cfg.add_message_type<calls::call_row>("sb.call_row");
+  cfg.add_message_type<chat_send>("sb.chat_send");
+  cfg.add_message_type<chat_change>("sb.chat_change");
+  cfg.add_message_type<chat_pointer>("sb.chat_pointer");
+  cfg.add_message_type<chat_delivery>("sb.chat_delivery");
+  cfg.add_message_type<chat::message>("sb.chat_message");
+  cfg.add_message_type<chat::member>("sb.chat_member");
 }
 
 }  // namespace sb

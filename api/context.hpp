@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "actors/calls/call_actor.hpp"
+#include "actors/chat/conversation.hpp"
 #include "actors/cti/stream_stats.hpp"
 #include "actors/identity/authenticator.hpp"
 #include "actors/identity/password_hasher.hpp"
@@ -42,6 +43,7 @@ struct context {
   std::shared_ptr<stream_stats_board> webhook_stats;   ///< sampled backlogs, for /health
   std::shared_ptr<const crypto::secret_box> secrets;   ///< seals tokens kept at rest
   std::shared_ptr<const call_deps> calls;              ///< what call actors are made with
+  std::shared_ptr<const chat_deps> chat;               ///< what conversation actors are made with
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<uint16_t> port{0};   ///< the bound port, known once listening
   connection_quota connections{};  ///< open WebSockets per principal (ws.max_connections_per_*)

@@ -142,7 +142,10 @@ session_deps session_deps_for(context& ctx, const principal& who, std::vector<st
   deps.protocol = protocol;
   deps.encoder = ctx.encoders[static_cast<size_t>(protocol)];
   deps.recorder = ctx.recorder;
-  if (protocol == wire::native && who.type == principal::kind::user) deps.calls = ctx.calls;
+  if (protocol == wire::native && who.type == principal::kind::user) {
+    deps.calls = ctx.calls;
+    deps.chat = ctx.chat;
+  }
   const auto& p = ctx.cfg.ptt;
   deps.audio = {p.max_audio_frame_bytes, p.max_audio_bytes_per_s, p.max_burst_bytes};
   return deps;

@@ -144,7 +144,7 @@ std::vector<key_spec> build_table() {
       [](auto& x) -> auto& { return x.ws.ping_interval; }, 10, kMaxMs));
   t.push_back(ms_key(
       "ws.idle_timeout_ms", "WS_IDLE_TIMEOUT",
-      "close a connection that sent nothing (not even a pong) for this long",
+      "close a connection that sent nothing (not even a pong) for this long (4000, at that moment)",
       [](auto& x) -> auto& { return x.ws.idle_timeout; }, 20, kMaxMs));
   t.push_back(ms_key(
       "ws.close_timeout_ms", "WS_CLOSE_TIMEOUT",
@@ -556,6 +556,17 @@ std::vector<key_spec> build_table() {
   t.push_back(ms_key(
       "calls.matrix_timeout_ms", "MATRIX_TIMEOUT_MS", "one request to the homeserver",
       [](auto& x) -> auto& { return x.calls.matrix_timeout; }, 10, kMaxMs));
+  t.push_back(uint_key(
+      "chat.max_message_bytes", "CHAT_MAX_MESSAGE_BYTES",
+      "longest chat message content in bytes; longer → 413 payload_too_large",
+      [](auto& x) -> auto& { return x.chat.max_message_bytes; }, 1, 1024 * 1024));
+  t.push_back(uint_key(
+      "chat.history_limit", "CHAT_HISTORY_LIMIT", "most messages in one chat history page",
+      [](auto& x) -> auto& { return x.chat.history_limit; }, 1, 1000));
+  t.push_back(ms_key(
+      "chat.idle_ms", "CHAT_IDLE_MS",
+      "a conversation actor without traffic for this long quits (it is activated again on use)",
+      [](auto& x) -> auto& { return x.chat.idle; }, 10, kMaxMs));
   t.push_back(string_key(
       "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",
       [](auto& x) -> auto& { return x.log.level; },

@@ -144,6 +144,13 @@ struct cti_config {
   milliseconds oauth_timeout{10'000};           ///< a call to Dialpad's token endpoint
 };
 
+/// Chat: conversations, their logs and live delivery.
+struct chat_config {
+  uint32_t max_message_bytes = 16 * 1024;  ///< longest message content
+  uint32_t history_limit = 100;            ///< most messages in one history page
+  milliseconds idle{60'000};               ///< a conversation actor without traffic quits
+};
+
 /// Calls (WebRTC signaling, softphone), ICE servers and Matrix call events.
 struct calls_config {
   milliseconds ring_timeout{30'000};     ///< an unanswered callee is missed after this
@@ -192,6 +199,7 @@ struct node_config {
   ptt_config ptt;
   cti_config cti;
   calls_config calls;
+  chat_config chat;
 };
 
 }  // namespace sb::config

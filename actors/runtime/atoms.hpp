@@ -63,4 +63,11 @@ using ring_timer_atom = caf::atom_constant<caf::atom("ringtimer")>;
 using grace_timer_atom = caf::atom_constant<caf::atom("gracetimer")>;
 using matrix_atom = caf::atom_constant<caf::atom("matrix")>;
 
+// Chat.
+using chat_send_atom = caf::atom_constant<caf::atom("chatsend")>;
+using chat_change_atom = caf::atom_constant<caf::atom("chatchange")>;
+using chat_pointer_atom = caf::atom_constant<caf::atom("chatptr")>;
+/// (chat_atom, chat_delivery) to a session: a chat event to write to its client.
+using chat_atom = caf::atom_constant<caf::atom("chat")>;
+
 }  // namespace sb

@@ -3,8 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/calls/call_client.hpp"
-#include "config/ground/error_metrics.hpp"
-#include "persistence/store.hpp"
+#include "actors/session/native_replies.hpp"
 
 namespace sb {
 
@@ -16,27 +15,10 @@ call_ok reply_call(const session_deps& deps, std::string id) {
   };
 }
 
-call_failed reply_failure(const session_deps& deps, std::string id) {
-  return [out = deps.out, id](const caf::error& err) {
-    auto code = persistence::store_errc(err);
-    auto message = persistence::store_error_message(err);
-    if (message.empty()) {
-      message = code == errc::db_unavailable ? "the database is unavailable, retry later"
-                                             : "the call request failed";
-    }
-    count_error(code);
-    out->send(ws::text_frame(native::encode_error(id, code, message)));
-  };
-}
-
 /// Calls are between users: only their native sessions get `calls` (an app's session, or a
 /// VoicePing one, cannot place or take them).
 bool refuse_non_user(const session_deps& deps, const std::string& id) {
-  if (deps.calls) return false;
-  count_error(errc::forbidden);
-  deps.out->send(ws::text_frame(
-      native::encode_error(id, errc::forbidden, "only users' sessions take part in calls")));
-  return true;
+  return refuse_unless(deps, deps.calls != nullptr, id, "only users' sessions take part in calls");
 }
 
 }  // namespace
@@ -52,7 +34,7 @@ void handle_call_invite(session_ptr self, const session_deps& deps, native::call
   setup.sdp = std::move(r.sdp);
   setup.device = caf::actor_cast<caf::actor>(self);
   place_call(self->system(), *deps.calls, std::move(setup), reply_call(deps, r.id),
-             reply_failure(deps, r.id));
+             native_failure(deps, r.id, "the call request failed"));
 }
 
 void handle_call_request(session_ptr self, const session_deps& deps, native::call_request& r) {
@@ -67,7 +49,7 @@ void handle_call_request(session_ptr self, const session_deps& deps, native::cal
   cmd.audio = r.audio;
   cmd.video = r.video;
   ask_call(self->system(), *deps.calls, r.call_id, std::move(cmd), reply_call(deps, r.id),
-           reply_failure(deps, r.id));
+           native_failure(deps, r.id, "the call request failed"));
 }
 
 }  // namespace sb

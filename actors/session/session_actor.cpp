@@ -13,6 +13,7 @@
 #include "actors/session/emergency.hpp"
 #include "actors/session/native_adapter.hpp"
 #include "actors/session/native_calls.hpp"
+#include "actors/session/native_chat.hpp"
 #include "actors/session/native_ptt.hpp"
 #include "actors/session/voiceping_adapter.hpp"
 #include "actors/session/voiceping_ptt.hpp"
@@ -149,6 +150,14 @@ session_actor::behavior_type session_impl(self_ptr self, session_deps given) {
                       handle_call_invite(self, deps, r);
                     } else if constexpr (std::is_same_v<T, native::call_request>) {
                       handle_call_request(self, deps, r);
+                    } else if constexpr (std::is_same_v<T, native::chat_send_request>) {
+                      handle_chat_send(self, deps, r);
+                    } else if constexpr (std::is_same_v<T, native::chat_pointer_request>) {
+                      handle_chat_pointer(self, deps, r);
+                    } else if constexpr (std::is_same_v<T, native::chat_history_request>) {
+                      handle_chat_history(self, deps, r);
+                    } else if constexpr (std::is_same_v<T, native::chat_change_request>) {
+                      handle_chat_change(self, deps, r);
                     } else {
                       handle_emergency_stop(self, deps, r);
                     }
@@ -180,6 +189,7 @@ session_actor::behavior_type session_impl(self_ptr self, session_deps given) {
       },
       [=, &deps](direct_atom, const ptt::talk_event& e) { deliver_direct(deps, e); },
       [=, &deps](call_atom, const shared_bytes& frame) { deps.out->send(frame.ptr()); },
+      [=, &deps](chat_atom, const chat_delivery& d) { deliver_chat(self, deps, d); },
       [=, &deps](membership_atom, const std::string& channel, bool hears, bool dispatcher) {
         census.on_message(self);
         update_channel(self, deps, channel, hears, dispatcher);

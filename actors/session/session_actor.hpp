@@ -26,6 +26,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::voiceping::frame)
 #include <vector>
 
 #include "actors/calls/call_actor.hpp"
+#include "actors/chat/conversation.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/session/audio_meter.hpp"
@@ -53,6 +54,7 @@ struct session_deps {
   std::string device_id;                   ///< VoicePing: the client's device
   bool user_add = false;                   ///< VoicePing: USER_ADD/USER_REMOVE are honoured
   std::shared_ptr<const call_deps> calls;  ///< native user sessions: calls (else null)
+  std::shared_ptr<const chat_deps> chat;   ///< native user sessions: chat (else null)
   audio_limits audio;                      ///< what a talker may send (ptt.*)
 };
 
@@ -104,6 +106,7 @@ struct session_state {
 ///  call(frame): a call event for this device's client
 ///  replaced(device): a newer VoicePing connection of the user took over
 ///  rejoin(attempt): load the user's talk groups again (the store was down at the last try)
+///  chat(delivery): a chat event of a conversation the user is in
 using session_actor = caf::typed_actor<
     caf::reacts_to<inbound_atom, native::request>, caf::reacts_to<voiceping_atom, voiceping::frame>,
     caf::reacts_to<audio_atom, audio_route, std::string, audio_bytes>,
@@ -111,7 +114,7 @@ using session_actor = caf::typed_actor<
     caf::reacts_to<membership_atom, std::string, bool, bool>,
     caf::reacts_to<unsubscribe_atom, std::string>, caf::reacts_to<direct_atom, ptt::talk_event>,
     caf::reacts_to<call_atom, shared_bytes>, caf::reacts_to<replaced_atom, std::string>,
-    caf::reacts_to<rejoin_atom, uint32_t>>;
+    caf::reacts_to<rejoin_atom, uint32_t>, caf::reacts_to<chat_atom, chat_delivery>>;
 
 /// One actor per WebSocket connection, acting for the principal that authenticated the
 /// upgrade. It handles decoded native requests: `ping` at once; `echo` by committing a note

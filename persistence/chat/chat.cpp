@@ -104,6 +104,37 @@ chat::conversation direct_conversation(soci::session& sql, const tenant_scope& s
   return *find_conversation(sql, scope, id);
 }
 
+chat::conversation resolve_conversation(soci::session& sql, const tenant_scope& scope,
+                                        const std::string& user, const std::string& target,
+                                        bool create, int64_t now_us) {
+  auto conv = find_conversation(sql, scope, target);
+  if (!conv) {
+    long long users = 0;
+    if (crypto::is_uuid(target)) {
+      sql << "SELECT COUNT(*) FROM users WHERE tenant_id = :t AND id = :u "
+             "AND deleted_at_us IS NULL",
+          soci::use(scope.tenant_id()), soci::use(target), soci::into(users);
+    }
+    if (users == 0) throw store_error(errc::not_found, "no conversation or user " + target);
+    if (create) return direct_conversation(sql, scope, user, target, now_us);
+    std::string id;
+    auto key = chat::direct_key(user, target);  // bound by reference: it must outlive the query
+    sql << "SELECT id FROM chat_conversations WHERE tenant_id = :t AND direct_key = :k",
+        soci::use(scope.tenant_id()), soci::use(key), soci::into(id);
+    // No message yet: an empty conversation that is not stored until the first one.
+    if (!sql.got_data()) {
+      chat::conversation empty;
+      empty.tenant_id = scope.tenant_id();
+      empty.kind = "direct";
+      empty.members = {{user, 0, 0, 0}, {target, 0, 0, 0}};
+      return empty;
+    }
+    conv = find_conversation(sql, scope, id);
+  }
+  if (!conv || !conv->find(user)) throw store_error(errc::not_found, "no conversation " + target);
+  return *conv;
+}
+
 chat::conversation create_group(soci::session& sql, const tenant_scope& scope,
                                 const std::string& creator, const std::string& name,
                                 const std::vector<std::string>& members, int64_t now_us) {

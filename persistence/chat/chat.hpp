@@ -25,6 +25,13 @@ chat::conversation create_group(soci::session& sql, const tenant_scope& scope,
                                 const std::string& creator, const std::string& name,
                                 const std::vector<std::string>& members, int64_t now_us);
 
+/// The conversation `target` names for `user`: the direct conversation with the user
+/// `target` (made on first use when `create`), or the conversation `target` that `user` is a
+/// member of. store_error(not_found) otherwise: a conversation one is not in does not exist.
+chat::conversation resolve_conversation(soci::session& sql, const tenant_scope& scope,
+                                        const std::string& user, const std::string& target,
+                                        bool create, int64_t now_us);
+
 /// The conversation and its members; nullopt when the tenant has no such conversation.
 std::optional<chat::conversation> find_conversation(soci::session& sql, const tenant_scope& scope,
                                                     const std::string& id);

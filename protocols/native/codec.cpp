@@ -123,6 +123,7 @@ std::variant<request, decode_failure> decode(std::string_view text) {
   }
   if (*type == "emergency.stop") return request{emergency_stop{id}};
   if (type->starts_with("call.")) return detail::decode_call(*type, *obj, id);
+  if (type->starts_with("chat.")) return detail::decode_chat(*type, *obj, id);
   return decode_failure{id, errc::unknown_type,
                         "unknown message type " + json::serialize(*type_value)};
 }

@@ -9,6 +9,7 @@
 #include "config/domain/ptt/talk_event.hpp"
 #include "config/ground/errc.hpp"
 #include "protocols/native/call_codec.hpp"
+#include "protocols/native/chat_codec.hpp"
 
 namespace sb::native {
 
@@ -72,8 +73,10 @@ struct emergency_stop {
   std::string id;
 };
 
-using request = std::variant<ping, echo, ptt_start, ptt_stop, text_message, receipt,
-                             emergency_start, emergency_stop, call_invite, call_request>;
+using request =
+    std::variant<ping, echo, ptt_start, ptt_stop, text_message, receipt, emergency_start,
+                 emergency_stop, call_invite, call_request, chat_send_request, chat_pointer_request,
+                 chat_history_request, chat_change_request>;
 
 /// A message that cannot be decoded; `id` is set when the envelope got that far.
 struct decode_failure {

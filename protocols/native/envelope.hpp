@@ -27,4 +27,9 @@ std::variant<request, decode_failure> decode_call(boost::json::string_view type,
                                                   const boost::json::object& o,
                                                   const std::string& id);
 
+/// Decodes a "chat.*" message (chat_codec.cpp).
+std::variant<request, decode_failure> decode_chat(boost::json::string_view type,
+                                                  const boost::json::object& o,
+                                                  const std::string& id);
+
 }  // namespace sb::native::detail

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "actors/calls/call_messages.hpp"
+#include "actors/chat/chat_messages.hpp"
 #include "actors/node_messages.hpp"
 #include "actors/ptt/ptt_messages.hpp"
 #include "actors/ptt/talk_group.hpp"
@@ -127,6 +128,41 @@ TEST_CASE_METHOD(node_system, "call setups, commands and rows cross nodes intact
   CHECK(back.participants[0].who.extension == "101");
   CHECK(back.participants[0].left_at_us == 9);
   CHECK_FALSE(back.participants[0].joined_at_us);
+}
+
+TEST_CASE_METHOD(node_system, "chat sends, changes, pointers and deliveries cross nodes intact",
+                 "[cluster]") {
+  chat_send send{"u1", "hello", std::string("c1"), caf::actor{}};
+  auto s = across(caf::make_message(chat_send_atom::value, send)).get_as<chat_send>(1);
+  CHECK(s.sender_id == "u1");
+  CHECK(s.content == "hello");
+  CHECK(s.client_msg_id == "c1");
+
+  chat_change change{"u1", true, "m1", std::nullopt, caf::actor{}};
+  auto c = across(caf::make_message(chat_change_atom::value, change)).get_as<chat_change>(1);
+  CHECK(c.admin);
+  CHECK(c.message_id == "m1");
+  CHECK_FALSE(c.content);
+
+  chat_pointer ptr{"u2", false, 42, caf::actor{}};
+  auto p = across(caf::make_message(chat_pointer_atom::value, ptr)).get_as<chat_pointer>(1);
+  CHECK_FALSE(p.read);
+  CHECK(p.seq == 42);
+
+  chat::message m;
+  m.id = "m1";
+  m.seq = 7;
+  m.deleted_at_us = 9;
+  auto back = across(caf::make_message(m)).get_as<chat::message>(0);
+  CHECK(back.seq == 7);
+  CHECK(back.deleted_at_us == 9);
+  CHECK_FALSE(back.edited_at_us);
+  auto member = across(caf::make_message(chat::member{"u2", 3, 4, 5})).get_as<chat::member>(0);
+  CHECK(member.delivered_seq == 4);
+
+  chat_delivery d{shared_bytes(std::make_shared<const std::string>("frame")), caf::actor{}};
+  auto frame = across(caf::make_message(chat_atom::value, d)).get_as<chat_delivery>(1);
+  CHECK(*frame.native == "frame");
 }
 
 TEST_CASE_METHOD(node_system, "a node that lacks the names cannot read the messages", "[cluster]") {

@@ -63,6 +63,15 @@ native = [
     {"type": "receipt", "id": "r1", "message": "m1", "read": True},
     {"type": "emergency.start", "id": "x1", "event": "c0ffee00-0000-4000-8000-000000000003"},
     {"type": "call.invite", "id": "c1", "to": "102", "sdp": "v=0\r\n"},
+    {"type": "chat.send", "id": "c1", "to": "c0ffee00-0000-4000-8000-000000000002",
+     "content": "hi", "clientMsgId": "m-1"},
+    {"type": "chat.read", "id": "c2", "to": "c0ffee00-0000-4000-8000-000000000002", "seq": 3},
+    {"type": "chat.delivered", "id": "c3", "to": "c0ffee00-0000-4000-8000-000000000002", "seq": 0},
+    {"type": "chat.history", "id": "c4", "to": "c0ffee00-0000-4000-8000-000000000002",
+     "before": 10, "limit": 50},
+    {"type": "chat.edit", "id": "c5", "messageId": "c0ffee00-0000-4000-8000-000000000003",
+     "content": "edited"},
+    {"type": "chat.delete", "id": "c6", "messageId": "c0ffee00-0000-4000-8000-000000000003"},
 ]
 seeds = {
     "ws_message_reader": [
@@ -171,6 +180,10 @@ seeds["socketio_packet"] = [
     b'4{"message":"Invalid namespace"}', b"abc", b"2{}", b'2abc["x"]',
     b'2/admin,12["conversation:load",{"contactId":"u2","limit":50}]',
     b'2["user:register",{"userId":"u1","extension":"1001"}]',
+]
+seeds["chat_message"] = [
+    b"hi", "été 📞".encode(), b"   ", b"", b"\xc0\xaf", b"x" * 600, b"line one\nline two",
+    b'quote " and \\ backslash', b"\x00nul",
 ]
 
 for target, inputs in seeds.items():

@@ -18,6 +18,7 @@
 
 #include "actors/calls/call_recovery.hpp"
 #include "actors/calls/matrix_sender.hpp"
+#include "actors/chat/conversation.hpp"
 #include "actors/cti/dialpad_oauth.hpp"
 #include "actors/cti/webhook_stream.hpp"
 #include "actors/directory/directory.hpp"
@@ -33,6 +34,7 @@
 #include "actors/runtime/caf_errc.hpp"
 #include "api/auth_routes.hpp"
 #include "api/call_routes.hpp"
+#include "api/chat_routes.hpp"
 #include "api/context.hpp"
 #include "api/cti_routes.hpp"
 #include "api/internal_routes.hpp"
@@ -219,7 +221,16 @@ int run_node(const config::node_config& cfg) {
                                    cfg.ptt.recording_quota_bytes, store_client});
   group_deps groups{store_client, recorder, cfg.ptt, ptt_encoders()};
   webhook_stream_deps streams{store_client, cfg.cti};
+  // The conversation actors reach the directory, which is spawned with their activator: the
+  // handle is filled in once it exists (an activator runs only after that).
+  auto chat = std::make_shared<chat_deps>(
+      chat_deps{store_client, directory_actor{}, cfg.chat, cfg.database.request_timeout});
   std::map<std::string, activator> activators{
+      {"chat",
+       [chat](caf::actor_system& s, const std::string& id) {
+         return caf::actor_cast<caf::actor>(
+             s.spawn(conversation_impl, *chat, id.substr(id.find(':') + 1)));
+       }},
       {"group",
        [groups](caf::actor_system& s, const std::string& id) {
          return caf::actor_cast<caf::actor>(
@@ -230,6 +241,7 @@ int run_node(const config::node_config& cfg) {
              s.spawn(webhook_stream_impl, streams, id.substr(id.find(':') + 1)));
        }}};
   auto directory = sys.spawn(directory_impl, activators);
+  chat->directory = directory;
   resume_webhook_streams(sys, store_client, directory);
   recover_calls(sys, store_client, directory);
 
@@ -280,7 +292,8 @@ int run_node(const config::node_config& cfg) {
                                                                   ? "sb-secrets:" + jwt_secret
                                                                   : cfg.cti.secrets_key),
                    std::make_shared<const call_deps>(call_deps{
-                       store_client, directory, cfg.calls, cfg.database.request_timeout, matrix})};
+                       store_client, directory, cfg.calls, cfg.database.request_timeout, matrix}),
+                   chat};
   auto stream_stats =
       sys.spawn(stream_stats_actor, store_client, ctx.webhook_stats, cfg.cti.stats_interval);
   api::router router;
@@ -294,6 +307,7 @@ int run_node(const config::node_config& cfg) {
   api::add_ptt_routes(router, ctx);
   api::add_ptt_live_routes(router, ctx);
   api::add_call_routes(router, ctx);
+  api::add_chat_routes(router, ctx);
   api::add_cti_webhook_routes(router, ctx);
   api::add_cti_call_routes(router, ctx);
   api::add_cti_internal_routes(router, ctx);

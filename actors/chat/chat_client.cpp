@@ -1,0 +1,111 @@
+#include "actors/chat/chat_client.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/runtime/caf_errc.hpp"
+#include "config/ground/clock.hpp"
+#include "persistence/chat/chat.hpp"
+#include "persistence/connection.hpp"
+
+namespace sb {
+
+namespace {
+
+/// Asks the conversation's actor (activated on demand) with `atom` and `req`, then `ok`.
+template <class Atom, class Answer, class Req, class Ok>
+void ask_conversation(caf::event_based_actor* self, const chat_deps& deps,
+                      const std::string& tenant_id, const chat::conversation& conv, Req req, Ok ok,
+                      chat_failed failed) {
+  self->request(deps.directory, deps.request_timeout, resolve_atom::value,
+                conversation_key(tenant_id, conv.id))
+      .then(
+          [self, deps, conv, req = std::move(req), ok, failed](const caf::actor& actor) mutable {
+            // The store is asked on the way: twice the store's timeout.
+            self->request(caf::actor_cast<conversation_actor>(actor), deps.request_timeout * 2,
+                          Atom::value, std::move(req))
+                .then(
+                    [self, conv, ok](const Answer& answer) {
+                      ok(answer, conv);
+                      self->quit();
+                    },
+                    [self, failed](caf::error& err) {
+                      failed(err);
+                      self->quit();
+                    });
+          },
+          [self, failed](caf::error& err) {
+            failed(err);
+            self->quit();
+          });
+}
+
+/// Finds `target` for `user` in the store, then asks its actor.
+template <class Atom, class Answer, class Req, class Ok>
+void resolve_and_ask(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
+                     const std::string& user, const std::string& target, bool create, Req req,
+                     Ok ok, chat_failed failed) {
+  sys.spawn([=, req = std::move(req)](caf::event_based_actor* self) mutable {
+    // One shard per pair: two first messages of one pair cannot make two conversations.
+    deps.store.ask(
+        self, persistence::shard_key("chat:" + chat::direct_key(user, target)), "chat_resolve",
+        [tenant_id, user, target, create](soci::session& sql) {
+          return persistence::resolve_conversation(sql, persistence::tenant_scope(tenant_id), user,
+                                                   target, create, now_us());
+        },
+        [=, req = std::move(req)](chat::conversation& conv) mutable {
+          ask_conversation<Atom, Answer>(self, deps, tenant_id, conv, std::move(req), ok, failed);
+        },
+        [self, failed](const persistence::store_failure& f) {
+          failed(f.to_error());
+          self->quit();
+        });
+  });
+}
+
+}  // namespace
+
+void send_chat(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
+               const std::string& target, chat_send req, chat_message_ok ok, chat_failed failed) {
+  auto user = req.sender_id;
+  resolve_and_ask<chat_send_atom, chat::message>(sys, deps, tenant_id, user, target, true,
+                                                 std::move(req), std::move(ok), std::move(failed));
+}
+
+void move_chat_pointer(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
+                       const std::string& target, chat_pointer req, chat_member_ok ok,
+                       chat_failed failed) {
+  auto user = req.user_id;
+  resolve_and_ask<chat_pointer_atom, chat::member>(
+      sys, deps, tenant_id, user, target, false, std::move(req), std::move(ok), std::move(failed));
+}
+
+void change_chat(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
+                 chat_change req, chat_message_ok ok, chat_failed failed) {
+  sys.spawn([=, req = std::move(req)](caf::event_based_actor* self) mutable {
+    // Copied first: the continuation below takes `req` (argument order is unspecified).
+    auto user = req.user_id;
+    auto id = req.message_id;
+    deps.store.ask(
+        self, persistence::shard_key("chat:" + id), "chat_find_message",
+        [tenant_id, user, id](soci::session& sql) {
+          persistence::tenant_scope scope(tenant_id);
+          auto m = persistence::find_message(sql, scope, id);
+          auto conv =
+              m ? persistence::find_conversation(sql, scope, m->conversation_id) : std::nullopt;
+          if (!conv || !conv->find(user)) {
+            throw persistence::store_error(errc::not_found, "no message " + id);
+          }
+          return *conv;
+        },
+        [=, req = std::move(req)](chat::conversation& conv) mutable {
+          ask_conversation<chat_change_atom, chat::message>(self, deps, tenant_id, conv,
+                                                            std::move(req), ok, failed);
+        },
+        [self, failed](const persistence::store_failure& f) {
+          failed(f.to_error());
+          self->quit();
+        });
+  });
+}
+
+}  // namespace sb

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/meta/type_name.hpp>
+
+#include <optional>
+#include <string>
+
+#include "actors/runtime/optional_field.hpp"
+#include "actors/runtime/shared_bytes.hpp"
+#include "config/domain/chat/chat_model.hpp"
+
+// What conversation actors are told and answer, and what they send to sessions, with the
+// inspect overloads that let these messages cross nodes (registered in node_messages.cpp).
+
+namespace sb {
+
+/// A message to append to a conversation.
+struct chat_send {
+  std::string sender_id;
+  std::string content;
+  std::optional<std::string> client_msg_id;  ///< a resend with the same id is answered, not added
+  caf::actor device;                         ///< the sending session; invalid over REST
+};
+
+/// An edit (content set) or a delete (content empty) of a message.
+struct chat_change {
+  std::string user_id;
+  bool admin = false;  ///< a tenant admin may delete others' messages
+  std::string message_id;
+  std::optional<std::string> content;
+  caf::actor device;
+};
+
+/// A member's read (or delivered) pointer, moved up to `seq`.
+struct chat_pointer {
+  std::string user_id;
+  bool read = true;
+  int64_t seq = 0;
+  caf::actor device;
+};
+
+/// A chat event for every session of a member, encoded once per wire protocol. The session
+/// that caused it (`origin`) gets the request's answer instead.
+struct chat_delivery {
+  shared_bytes native;  ///< a complete WebSocket frame of the native protocol
+  caf::actor origin;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chat_send& x) {
+  return f(caf::meta::type_name("chat_send"), x.sender_id, x.content,
+           optional_field{x.client_msg_id}, x.device);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chat_change& x) {
+  return f(caf::meta::type_name("chat_change"), x.user_id, x.admin, x.message_id,
+           optional_field{x.content}, x.device);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chat_pointer& x) {
+  return f(caf::meta::type_name("chat_pointer"), x.user_id, x.read, x.seq, x.device);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chat_delivery& x) {
+  return f(caf::meta::type_name("chat_delivery"), x.native, x.origin);
+}
+
+}  // namespace sb
+
+namespace sb::chat {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, message& x) {
+  return f(caf::meta::type_name("chat_message"), x.id, x.conversation_id, x.sender_id,
+           optional_field{x.client_msg_id}, x.content, x.seq, x.version, x.created_at_us,
+           optional_field{x.edited_at_us}, optional_field{x.deleted_at_us});
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, member& x) {
+  return f(caf::meta::type_name("chat_member"), x.user_id, x.read_seq, x.delivered_seq, x.version);
+}
+
+}  // namespace sb::chat

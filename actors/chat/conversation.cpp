@@ -1,0 +1,183 @@
+#include "actors/chat/conversation.hpp"
+
+#include <spdlog/spdlog.h>
+#include <caf/all.hpp>
+
+#include "actors/runtime/caf_errc.hpp"
+#include "actors/runtime/census.hpp"
+#include "config/ground/clock.hpp"
+#include "persistence/chat/chat.hpp"
+#include "persistence/connection.hpp"
+#include "protocols/native/chat_codec.hpp"
+#include "protocols/ws/frame.hpp"
+
+namespace sb {
+
+namespace {
+
+using self_ptr = conversation_actor::stateful_pointer<conversation_state>;
+
+persistence::tenant_scope scope_of(self_ptr self) {
+  return persistence::tenant_scope(self->state.tenant_id);
+}
+
+void schedule_idle_check(self_ptr self) {
+  self->delayed_send(self, self->state.deps.cfg.idle, caf::timeout_atom::value,
+                     ++self->state.idle_generation);
+}
+
+/// Tells every session of every member: the frame is encoded once for all of them.
+void announce(self_ptr self, std::string native_text, const caf::actor& origin) {
+  chat_delivery d{shared_bytes(ws::text_frame(native_text)), origin};
+  for (const auto& m : self->state.conv.members) {
+    caf::anon_send(self->state.deps.directory, tell_atom::value, "user:" + m.user_id,
+                   caf::make_message(chat_atom::value, d));
+  }
+}
+
+caf::error not_member(const std::string& id) {
+  return caf::make_error(errc::not_found, "no conversation " + id);
+}
+
+}  // namespace
+
+std::string conversation_key(const std::string& tenant_id, const std::string& conversation_id) {
+  return "chat:" + tenant_id + ":" + conversation_id;
+}
+
+persistence::shard_key conversation_shard(const std::string& conversation_id) {
+  return persistence::shard_key("chat:" + conversation_id);
+}
+
+namespace {
+
+conversation_actor::behavior_type running(self_ptr self) {
+  static actor_census census{"conversation"};
+  auto loaded = [self] { return self->state.loaded; };
+  return {
+      [=](chat_send_atom, chat_send& req) -> caf::result<chat::message> {
+        if (!loaded()) return caf::skip;
+        census.on_message(self);
+        auto& st = self->state;
+        if (!st.conv.find(req.sender_id)) return not_member(st.conv.id);
+        if (auto no = chat::check_content(req.content, st.deps.cfg.max_message_bytes)) {
+          return caf::make_error(no->code, no->message);
+        }
+        auto rp = self->make_response_promise<chat::message>();
+        st.deps.store.ask(
+            self, conversation_shard(st.conv.id), "chat_append",
+            [scope = scope_of(self), id = st.conv.id, req](soci::session& sql) {
+              return persistence::append_message(sql, scope, id, req.sender_id, req.content,
+                                                 req.client_msg_id, now_us());
+            },
+            [self, rp, origin = req.device](persistence::appended& done) mutable {
+              auto& st = self->state;
+              if (!done.duplicate) {
+                st.conv.last_seq = std::max(st.conv.last_seq, done.message.seq);
+                st.conv.version = std::max(st.conv.version, done.message.version);
+                announce(self, native::encode_chat_event("chat.message", done.message, st.conv),
+                         origin);
+              }
+              rp.deliver(done.message);
+            },
+            [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
+        schedule_idle_check(self);
+        return rp;
+      },
+      [=](chat_change_atom, chat_change& req) -> caf::result<chat::message> {
+        if (!loaded()) return caf::skip;
+        census.on_message(self);
+        auto& st = self->state;
+        if (!st.conv.find(req.user_id)) return not_member(st.conv.id);
+        if (req.content) {
+          if (auto no = chat::check_content(*req.content, st.deps.cfg.max_message_bytes)) {
+            return caf::make_error(no->code, no->message);
+          }
+        }
+        auto rp = self->make_response_promise<chat::message>();
+        st.deps.store.ask(
+            self, conversation_shard(st.conv.id), "chat_change",
+            [scope = scope_of(self), id = st.conv.id, req](soci::session& sql) {
+              auto m = persistence::find_message(sql, scope, req.message_id);
+              if (!m || m->conversation_id != id) {
+                throw persistence::store_error(errc::not_found, "no message " + req.message_id);
+              }
+              auto no = req.content ? chat::may_edit(*m, req.user_id)
+                                    : chat::may_delete(*m, req.user_id, req.admin);
+              if (no) throw persistence::store_error(no->code, no->message);
+              return persistence::change_message(sql, scope, *m, req.content, now_us());
+            },
+            [self, rp, origin = req.device](chat::message& m) mutable {
+              auto& st = self->state;
+              st.conv.version = std::max(st.conv.version, m.version);
+              announce(self, native::encode_chat_event("chat.updated", m, st.conv), origin);
+              rp.deliver(m);
+            },
+            [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
+        schedule_idle_check(self);
+        return rp;
+      },
+      [=](chat_pointer_atom, chat_pointer& req) -> caf::result<chat::member> {
+        if (!loaded()) return caf::skip;
+        census.on_message(self);
+        auto& st = self->state;
+        const auto* member = st.conv.find(req.user_id);
+        if (!member) return not_member(st.conv.id);
+        auto rp = self->make_response_promise<chat::member>();
+        st.deps.store.ask(
+            self, conversation_shard(st.conv.id), "chat_pointer",
+            [scope = scope_of(self), id = st.conv.id, req](soci::session& sql) {
+              return persistence::move_pointer(sql, scope, id, req.user_id, req.read, req.seq);
+            },
+            [self, rp, req](std::optional<chat::member>& moved) mutable {
+              auto& st = self->state;
+              for (auto& m : st.conv.members) {
+                if (m.user_id != req.user_id) continue;
+                if (moved) {
+                  m = *moved;
+                  st.conv.version = std::max(st.conv.version, moved->version);
+                  announce(self, native::encode_chat_receipt(st.conv.id, m), req.device);
+                }
+                rp.deliver(m);
+              }
+            },
+            [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
+        schedule_idle_check(self);
+        return rp;
+      },
+      [=](caf::timeout_atom, uint64_t generation) {
+        if (!loaded()) return;
+        if (generation == self->state.idle_generation) self->quit();
+      },
+  };
+}
+
+}  // namespace
+
+conversation_actor::behavior_type conversation_impl(self_ptr self, chat_deps deps,
+                                                    std::string key) {
+  static actor_census census{"conversation"};
+  census.track(self);
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  // key = "<tenant>:<conversation>"
+  auto colon = key.find(':');
+  st.tenant_id = key.substr(0, colon);
+  auto id = colon == std::string::npos ? std::string() : key.substr(colon + 1);
+  st.deps.store.ask(
+      self, conversation_shard(id), "chat_load",
+      [scope = scope_of(self), id](soci::session& sql) {
+        return persistence::find_conversation(sql, scope, id);
+      },
+      [self](std::optional<chat::conversation>& found) {
+        if (!found) return self->quit(caf::make_error(errc::not_found, "no such conversation"));
+        self->state.conv = std::move(*found);
+        self->state.loaded = true;
+        self->become(running(self));
+        schedule_idle_check(self);
+      },
+      [self](const persistence::store_failure& f) { self->quit(f.to_error()); });
+  return running(self);
+}
+
+}  // namespace sb

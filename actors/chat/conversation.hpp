@@ -1,0 +1,66 @@
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <chrono>
+#include <string>
+
+#include "actors/chat/chat_messages.hpp"
+#include "actors/directory/directory.hpp"
+#include "actors/runtime/atoms.hpp"
+#include "config/domain/chat/chat_model.hpp"
+#include "config/node_config.hpp"
+#include "persistence/store_client.hpp"
+
+namespace sb {
+
+/// What every conversation actor needs from its node.
+struct chat_deps {
+  persistence::store_client store;
+  directory_actor directory;
+  config::chat_config cfg;
+  std::chrono::milliseconds request_timeout{5000};
+};
+
+/// The logical id of a conversation: "chat:<tenant>:<conversation>".
+std::string conversation_key(const std::string& tenant_id, const std::string& conversation_id);
+
+/// The store shard of a conversation: one per conversation keeps its log in order.
+persistence::shard_key conversation_shard(const std::string& conversation_id);
+
+struct conversation_state {
+  conversation_state() = default;  // not an aggregate (docs/architecture.md)
+
+  chat_deps deps;
+  std::string tenant_id;
+  chat::conversation conv;  ///< members and the log's end, as committed
+  bool loaded = false;
+  uint64_t idle_generation = 0;
+  static inline const char* name = "conversation";
+};
+
+/// A conversation actor's interface:
+///  chat_send(chat_send) → the message, after its commit (a resent client id: the first)
+///  chat_change(chat_change) → the message as changed: errc not_found / forbidden
+///  chat_pointer(chat_pointer) → the member's pointers as they are now
+///  timeout(generation): the idle check
+/// Every answer names errc::not_found for a user who is not a member.
+using conversation_actor =
+    caf::typed_actor<caf::replies_to<chat_send_atom, chat_send>::with<chat::message>,
+                     caf::replies_to<chat_change_atom, chat_change>::with<chat::message>,
+                     caf::replies_to<chat_pointer_atom, chat_pointer>::with<chat::member>,
+                     caf::reacts_to<caf::timeout_atom, uint64_t>>;
+
+/// One actor per active conversation, "chat:<tenant>:<id>", activated on demand through the
+/// directory; it quits after chat.idle_ms without traffic. It loads the conversation, then
+/// takes each change through the store (committed before it is answered or announced) and
+/// tells every session of every member, encoded once (chat.message, chat.updated,
+/// chat.receipt in docs/protocol.md).
+conversation_actor::behavior_type conversation_impl(
+    conversation_actor::stateful_pointer<conversation_state> self, chat_deps deps, std::string key);
+
+}  // namespace sb

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "actors/chat/chat_messages.hpp"
+#include "actors/session/group_talk.hpp"
+#include "protocols/native/codec.hpp"
+
+namespace sb {
+
+// The native protocol's chat requests (docs/protocol.md, "Chat"): a user's session sends,
+// pages history, moves its read and delivered pointers, edits and deletes; each request is
+// answered with its id once committed, and every other device of every member hears the
+// change as an event.
+
+void handle_chat_send(session_ptr self, const session_deps& deps, native::chat_send_request& r);
+void handle_chat_pointer(session_ptr self, const session_deps& deps,
+                         native::chat_pointer_request& r);
+void handle_chat_history(session_ptr self, const session_deps& deps,
+                         native::chat_history_request& r);
+void handle_chat_change(session_ptr self, const session_deps& deps, native::chat_change_request& r);
+
+/// A chat event of a conversation this session's user is in.
+void deliver_chat(session_ptr self, const session_deps& deps, const chat_delivery& d);
+
+}  // namespace sb

@@ -1,0 +1,62 @@
+#include "protocols/chat/chat_json.hpp"
+
+#include <boost/json/array.hpp>
+
+#include "config/ground/clock.hpp"
+#include "config/ground/json_or_null.hpp"
+
+namespace sb::chat {
+
+namespace json = boost::json;
+
+json::object message_json(const message& m, const std::optional<std::string>& to_user, bool read) {
+  return {{"id", m.id},
+          {"conversationId", m.conversation_id},
+          {"seq", m.seq},
+          {"version", m.version},
+          {"fromUserId", m.sender_id},
+          {"toUserId", json_or_null(to_user)},
+          {"content", m.content},
+          {"timestamp", iso_time(m.created_at_us)},
+          {"read", read},
+          {"clientMsgId", json_or_null(m.client_msg_id)},
+          {"editedAt", iso_time_or_null(m.edited_at_us)},
+          {"deleted", m.deleted_at_us.has_value()}};
+}
+
+json::object message_json(const message& m, const conversation& c) {
+  bool read = true;
+  for (const auto& member : c.members) {
+    if (member.user_id != m.sender_id && member.read_seq < m.seq) read = false;
+  }
+  std::optional<std::string> to;
+  if (c.kind == "direct") to = c.contact_of(m.sender_id);
+  return message_json(m, to, read);
+}
+
+json::object receipt_json(const std::string& conversation_id, const member& m) {
+  return {{"conversationId", conversation_id},
+          {"userId", m.user_id},
+          {"readSeq", m.read_seq},
+          {"deliveredSeq", m.delivered_seq},
+          {"version", m.version}};
+}
+
+json::object summary_json(const summary& s, const std::string& user) {
+  json::array members;
+  for (const auto& m : s.conv.members) members.push_back(json::value(m.user_id));
+  std::optional<std::string> contact;
+  if (s.conv.kind == "direct") contact = s.conv.contact_of(user);
+  return {{"id", s.conv.id},
+          {"kind", s.conv.kind},
+          {"name", json_or_null(s.conv.name)},
+          {"contactId", json_or_null(contact)},
+          {"members", std::move(members)},
+          {"lastMessage", s.last ? json::value(message_json(*s.last, s.conv)) : nullptr},
+          {"unreadCount", s.unread},
+          {"readSeq", s.read_seq},
+          {"lastSeq", s.conv.last_seq},
+          {"version", s.conv.version}};
+}
+
+}  // namespace sb::chat

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+
+#include "config/domain/chat/chat_model.hpp"
+
+namespace sb::chat {
+
+/// A message as every client sees it (docs/api.md, "Chat"): the seed's ChatMessage (id,
+/// fromUserId, toUserId, content, timestamp, read) with conversationId, seq, version,
+/// clientMsgId, editedAt and deleted. `to_user` is the other member of a direct conversation
+/// (null for a group); `read` says whether the recipients have read it.
+boost::json::object message_json(const message& m, const std::optional<std::string>& to_user,
+                                 bool read);
+
+/// A message of `c` with toUserId and read worked out from the conversation's members.
+boost::json::object message_json(const message& m, const conversation& c);
+
+/// A member's pointers: {conversationId, userId, readSeq, deliveredSeq, version}.
+boost::json::object receipt_json(const std::string& conversation_id, const member& m);
+
+/// A conversation in `user`'s list: id, kind, name, contactId, members, lastMessage,
+/// unreadCount, readSeq, lastSeq, version.
+boost::json::object summary_json(const summary& s, const std::string& user);
+
+}  // namespace sb::chat

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/domain/chat/chat_model.hpp"
+
+namespace sb::native {
+
+// Chat in the native envelope (docs/protocol.md, "Chat"). `to` names a conversation: a user
+// id (the direct conversation with that user) or a conversation id.
+
+/// {"type":"chat.send","id":…,"to":…,"content":…,"clientMsgId":…}: answered chat.sent once
+/// committed; a resent clientMsgId is answered with the first message.
+struct chat_send_request {
+  std::string id;
+  std::string to;
+  std::string content;
+  std::optional<std::string> client_msg_id;
+};
+
+/// {"type":"chat.read"|"chat.delivered","id":…,"to":…,"seq":N}: moves a pointer up to seq.
+struct chat_pointer_request {
+  std::string id;
+  std::string to;
+  int64_t seq = 0;
+  bool read = true;
+};
+
+/// {"type":"chat.history","id":…,"to":…,"before":N,"after":N,"limit":N}
+struct chat_history_request {
+  std::string id;
+  std::string to;
+  std::optional<int64_t> before;
+  std::optional<int64_t> after;
+  std::optional<int64_t> limit;
+};
+
+/// {"type":"chat.edit","id":…,"messageId":…,"content":…} or {"type":"chat.delete",…}
+struct chat_change_request {
+  std::string id;
+  std::string message_id;
+  std::optional<std::string> content;  ///< nullopt: delete
+};
+
+/// {"type":"chat.sent"|"chat.changed","id":…,"message":{…}}
+std::string encode_chat_message_reply(std::string_view type, std::string_view id,
+                                      const chat::message& m, const chat::conversation& c);
+/// {"type":"chat.history","id":…,"messages":[…],"hasMore":bool}
+std::string encode_chat_history(std::string_view id, const std::vector<chat::message>& messages,
+                                const chat::conversation& c, bool has_more);
+/// {"type":"chat.pointer","id":…,"receipt":{…}}
+std::string encode_chat_pointer(std::string_view id, const std::string& conversation_id,
+                                const chat::member& m);
+
+// Events to members' devices; none carries a request id.
+/// {"type":"chat.message"|"chat.updated","message":{…}}
+std::string encode_chat_event(std::string_view type, const chat::message& m,
+                              const chat::conversation& c);
+/// {"type":"chat.receipt","receipt":{…}}
+std::string encode_chat_receipt(const std::string& conversation_id, const chat::member& m);
+
+}  // namespace sb::native

@@ -1,0 +1,193 @@
+// Chat over REST and the native WebSocket protocol (docs/api.md and docs/protocol.md, "Chat"):
+// acknowledged after commit, delivered live to every other device of every member, history
+// by seq, read pointers and exact unread counts through edits and deletes.
+
+#include "tests/integration/call_fixture.hpp"
+
+namespace sb::test {
+
+namespace {
+
+const std::string alice_mail = "alice@calls.test", bob_mail = "bob@calls.test",
+                  carol_mail = "carol@calls.test";
+
+http_reply as(call_fixture& f, const std::string& email, const std::string& method,
+              const std::string& path, const boost::json::value& body = nullptr) {
+  return call(f.server.port(), method, path, f.token(email), body);
+}
+
+object conversation_with(call_fixture& f, const std::string& email, const std::string& other) {
+  auto list = as(f, email, "GET", "/api/v1/chat/conversations");
+  REQUIRE(list.status == 200);
+  auto body = list.json();
+  for (const auto& c : body.at("data").as_array()) {
+    if (c.at("contactId") == jv(other)) return c.as_object();
+  }
+  FAIL("no conversation with " << other);
+  return {};
+}
+
+int64_t unread(call_fixture& f, const std::string& email, const std::string& other) {
+  return conversation_with(f, email, other).at("unreadCount").as_int64();
+}
+
+}  // namespace
+
+TEST_CASE("two users chat: ack after commit, live delivery, history, receipts, unread", "[chat]") {
+  call_fixture f;
+  auto [alice_phone, alice_laptop, bob_phone] = f.devices(alice_mail, alice_mail, bob_mail);
+  const auto to_bob = "/api/v1/chat/conversations/" + f.bob + "/messages";
+
+  // REST send, acknowledged with the committed message; Bob's device hears it.
+  auto first = as(f, alice_mail, "POST", to_bob, object{{"content", "hi"}, {"clientMsgId", "c1"}});
+  REQUIRE(first.status == 201);
+  auto m1 = data_of(first);
+  CHECK(m1.at("seq") == 1);
+  CHECK(m1.at("fromUserId") == jv(f.alice));
+  CHECK(m1.at("toUserId") == jv(f.bob));
+  CHECK(m1.at("read") == false);
+  auto heard = next_call_message(*bob_phone, "chat.message").at("message").as_object();
+  CHECK(heard.at("id") == m1.at("id"));
+  CHECK(heard.at("content") == "hi");
+  // Sent over REST, it came from none of Alice's devices: both hear it too.
+  CHECK(next_call_message(*alice_phone, "chat.message").at("message").at("seq") == 1);
+  CHECK(next_call_message(*alice_laptop, "chat.message").at("message").at("seq") == 1);
+  // A resend with the same clientMsgId (a Socket.IO client replaying its buffer): the first
+  // message again, and nothing new for anyone.
+  auto resent = as(f, alice_mail, "POST", to_bob, object{{"content", "hi"}, {"clientMsgId", "c1"}});
+  REQUIRE(resent.status == 201);
+  CHECK(data_of(resent).at("id") == m1.at("id"));
+  CHECK(stays_quiet(*bob_phone));
+
+  // Native sends: the sending device gets chat.sent, the user's other device and Bob's get
+  // chat.message, in seq order.
+  std::vector<std::string> ids{str(m1.at("id"))};
+  for (int i = 2; i <= 5; ++i) {
+    auto sent = call_fixture::ask(
+        *alice_phone,
+        object{{"type", "chat.send"}, {"to", f.bob}, {"content", "m" + std::to_string(i)}});
+    REQUIRE(sent.at("type") == "chat.sent");
+    CHECK(sent.at("message").at("seq") == i);
+    ids.push_back(str(sent.at("message").at("id")));
+    CHECK(next_call_message(*bob_phone, "chat.message").at("message").at("seq") == i);
+    CHECK(next_call_message(*alice_laptop, "chat.message").at("message").at("seq") == i);
+  }
+  CHECK(stays_quiet(*alice_phone));
+
+  // History by seq, newest page first, then older, then after.
+  auto page = as(f, bob_mail, "GET", "/api/v1/chat/conversations/" + f.alice + "/messages?limit=2");
+  REQUIRE(page.status == 200);
+  auto msgs = data_of(page).at("messages").as_array();
+  REQUIRE(msgs.size() == 2);
+  CHECK(msgs[0].at("seq") == 4);
+  CHECK(msgs[1].at("seq") == 5);
+  CHECK(data_of(page).at("hasMore") == true);
+  auto older = data_of(
+      as(f, bob_mail, "GET", "/api/v1/chat/conversations/" + f.alice + "/messages?before=4"));
+  CHECK(older.at("messages").as_array().size() == 3);
+  CHECK(older.at("hasMore") == false);
+  auto native_page = call_fixture::ask(
+      *bob_phone, object{{"type", "chat.history"}, {"to", f.alice}, {"after", 3}, {"limit", 10}});
+  REQUIRE(native_page.at("type") == "chat.history");
+  CHECK(native_page.at("messages").as_array().size() == 2);
+
+  CHECK(unread(f, bob_mail, f.alice) == 5);
+  CHECK(unread(f, alice_mail, f.bob) == 0);  // her own messages
+
+  // Deleting a message takes it out of Bob's unread count; his device hears the delete.
+  auto del = as(f, alice_mail, "DELETE", "/api/v1/chat/messages/" + ids[1]);
+  INFO(del.body);
+  REQUIRE(del.status == 200);
+  auto deleted = next_call_message(*bob_phone, "chat.updated").at("message");
+  CHECK(deleted.at("deleted") == true);
+  CHECK(deleted.at("content") == "");
+  CHECK(unread(f, bob_mail, f.alice) == 4);
+  // Only the author edits; an edit does not change the count.
+  auto theirs =
+      as(f, bob_mail, "PATCH", "/api/v1/chat/messages/" + ids[2], object{{"content", "mine now"}});
+  CHECK(theirs.status == 403);
+  CHECK(theirs.json().at("code") == "forbidden");
+  auto edited = as(f, alice_mail, "PATCH", "/api/v1/chat/messages/" + ids[2],
+                   object{{"content", "m3, edited"}});
+  REQUIRE(edited.status == 200);
+  CHECK(next_call_message(*bob_phone, "chat.updated").at("message").at("content") == "m3, edited");
+  CHECK(unread(f, bob_mail, f.alice) == 4);
+
+  // Bob reads up to seq 3: Alice's devices get the receipt; his count is what is left.
+  auto read = as(f, bob_mail, "PATCH", "/api/v1/chat/conversations/" + f.alice + "/read",
+                 object{{"upToSeq", 3}});
+  REQUIRE(read.status == 200);
+  CHECK(data_of(read).at("receipt").at("readSeq") == 3);
+  auto receipt = next_call_message(*alice_phone, "chat.receipt").at("receipt");
+  CHECK(receipt.at("userId") == jv(f.bob));
+  CHECK(receipt.at("readSeq") == 3);
+  CHECK(unread(f, bob_mail, f.alice) == 2);
+  // Pointers only move forward; a read without seq reads everything.
+  auto back =
+      call_fixture::ask(*bob_phone, object{{"type", "chat.read"}, {"to", f.alice}, {"seq", 1}});
+  CHECK(back.at("receipt").at("readSeq") == 3);
+  REQUIRE(as(f, bob_mail, "PATCH", "/api/v1/chat/conversations/" + f.alice + "/read").status ==
+          200);
+  CHECK(unread(f, bob_mail, f.alice) == 0);
+  auto history = data_of(as(f, alice_mail, "GET", to_bob));
+  CHECK(history.at("messages").as_array().back().at("read") == true);
+}
+
+TEST_CASE("chat refuses what it must: strangers, bad input, sessions that are not users'",
+          "[chat]") {
+  call_fixture f(env_map{{"CHAT_MAX_MESSAGE_BYTES", "16"}});
+  const auto to_bob = "/api/v1/chat/conversations/" + f.bob + "/messages";
+  auto sent = as(f, alice_mail, "POST", to_bob, object{{"content", "private"}});
+  REQUIRE(sent.status == 201);
+  auto conversation = str(data_of(sent).at("conversationId"));
+
+  // Carol is not in the conversation: it does not exist for her.
+  auto peek = as(f, carol_mail, "GET", "/api/v1/chat/conversations/" + conversation + "/messages");
+  CHECK(peek.status == 404);
+  CHECK(as(f, carol_mail, "POST", "/api/v1/chat/conversations/" + conversation + "/messages",
+           object{{"content", "let me in"}})
+            .status == 404);
+  CHECK(
+      as(f, carol_mail, "DELETE", "/api/v1/chat/messages/" + str(data_of(sent).at("id"))).status ==
+      404);
+  CHECK(as(f, alice_mail, "POST", "/api/v1/chat/conversations/no-such-user/messages",
+           object{{"content", "x"}})
+            .status == 404);
+
+  auto empty = as(f, alice_mail, "POST", to_bob, object{{"content", "   "}});
+  CHECK(empty.status == 400);
+  auto big = as(f, alice_mail, "POST", to_bob, object{{"content", std::string(17, 'x')}});
+  CHECK(big.status == 413);
+  CHECK(big.json().at("code") == "payload_too_large");
+  CHECK(as(f, alice_mail, "POST", to_bob, object{{"text", "wrong field"}}).status == 400);
+  CHECK(call(f.server.port(), "GET", "/api/v1/chat/conversations", "").status == 401);
+
+  auto device = f.device(alice_mail);
+  auto bad = call_fixture::ask(*device, object{{"type", "chat.send"}, {"to", f.bob}});
+  CHECK(bad.at("type") == "error");
+  CHECK(bad.at("code") == "bad_request");
+  auto stranger = call_fixture::ask(
+      *device, object{{"type", "chat.send"}, {"to", conversation}, {"content", "ok"}});
+  CHECK(stranger.at("type") == "chat.sent");  // Alice is in it
+}
+
+TEST_CASE("a group conversation reaches every member", "[chat]") {
+  call_fixture f;
+  auto [bob_phone, carol_phone] = f.devices(bob_mail, carol_mail);
+  auto made = as(f, alice_mail, "POST", "/api/v1/chat/conversations",
+                 object{{"name", "Dispatch"}, {"members", boost::json::array{f.bob, f.carol}}});
+  REQUIRE(made.status == 201);
+  auto id = str(data_of(made).at("id"));
+  CHECK(data_of(made).at("members").as_array().size() == 3);
+  auto sent = as(f, alice_mail, "POST", "/api/v1/chat/conversations/" + id + "/messages",
+                 object{{"content", "all hands"}});
+  REQUIRE(sent.status == 201);
+  CHECK(data_of(sent).at("toUserId").is_null());
+  CHECK(next_call_message(*bob_phone, "chat.message").at("message").at("content") == "all hands");
+  CHECK(next_call_message(*carol_phone, "chat.message").at("message").at("content") == "all hands");
+  CHECK(as(f, alice_mail, "POST", "/api/v1/chat/conversations",
+           object{{"name", "x"}, {"members", boost::json::array{"not-a-user"}}})
+            .status == 404);
+}
+
+}  // namespace sb::test
