@@ -21,6 +21,7 @@ void add_node_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<chat_change>("sb.chat_change");
   cfg.add_message_type<chat_pointer>("sb.chat_pointer");
   cfg.add_message_type<chat_delivery>("sb.chat_delivery");
+  cfg.add_message_type<chat_typing>("sb.chat_typing");
   cfg.add_message_type<chat::message>("sb.chat_message");
   cfg.add_message_type<chat::member>("sb.chat_member");
 }

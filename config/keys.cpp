@@ -128,6 +128,11 @@ std::vector<key_spec> build_table() {
       "http.max_connections_per_address", "MAX_CONNECTIONS_PER_ADDRESS",
       "open TCP connections of one client address, both listeners together (0 = no limit)",
       [](auto& x) -> auto& { return x.http.max_connections_per_address; }, 0, 10'000'000));
+  t.push_back(string_key(
+      "http.cors_origins", "CORS_ORIGIN",
+      "origins (scheme://host[:port]) browsers may call the REST API and Socket.IO polling "
+      "from, comma-separated, with credentials; * = any origin; empty = none",
+      [](auto& x) -> auto& { return x.http.cors_origins; }, any_string));
   t.push_back(uint_key(
       "ws.max_message_bytes", "WS_MAX_MESSAGE_BYTES", "largest inbound WebSocket message in bytes",
       [](auto& x) -> auto& { return x.ws.max_message_bytes; }, 125, kMaxBytes));
@@ -556,6 +561,31 @@ std::vector<key_spec> build_table() {
   t.push_back(ms_key(
       "calls.matrix_timeout_ms", "MATRIX_TIMEOUT_MS", "one request to the homeserver",
       [](auto& x) -> auto& { return x.calls.matrix_timeout; }, 10, kMaxMs));
+  t.push_back(ms_key(
+      "socketio.ping_interval_ms", "SOCKETIO_PING_INTERVAL_MS",
+      "Socket.IO: the server pings every client this often (pingInterval)",
+      [](auto& x) -> auto& { return x.socketio.ping_interval; }, 10, kMaxMs));
+  t.push_back(ms_key(
+      "socketio.ping_timeout_ms", "SOCKETIO_PING_TIMEOUT_MS",
+      "Socket.IO: a client that does not answer a ping within this is closed (pingTimeout)",
+      [](auto& x) -> auto& { return x.socketio.ping_timeout; }, 10, kMaxMs));
+  t.push_back(ms_key(
+      "socketio.connect_timeout_ms", "SOCKETIO_CONNECT_TIMEOUT_MS",
+      "Socket.IO: a connection that joins no namespace within this is closed (connectTimeout)",
+      [](auto& x) -> auto& { return x.socketio.connect_timeout; }, 10, kMaxMs));
+  t.push_back(uint_key(
+      "socketio.max_http_buffer_size", "SOCKETIO_MAX_HTTP_BUFFER_SIZE",
+      "Socket.IO: largest polling POST or message in bytes (maxHttpBufferSize; WebSocket "
+      "messages are also held to ws.max_message_bytes)",
+      [](auto& x) -> auto& { return x.socketio.max_http_buffer_size; }, 1024, 64ull << 20));
+  t.push_back(uint_key(
+      "socketio.max_buffered_bytes", "SOCKETIO_MAX_BUFFERED_BYTES",
+      "Socket.IO: bytes queued for a polling client's next poll; over → the session closes",
+      [](auto& x) -> auto& { return x.socketio.max_buffered_bytes; }, 1024, 1ull << 30));
+  t.push_back(uint_key(
+      "socketio.max_sessions", "SOCKETIO_MAX_SESSIONS",
+      "Socket.IO: open Engine.IO sessions on this node; more handshakes get 503",
+      [](auto& x) -> auto& { return x.socketio.max_sessions; }, 1, 10'000'000));
   t.push_back(uint_key(
       "chat.max_message_bytes", "CHAT_MAX_MESSAGE_BYTES",
       "longest chat message content in bytes; longer → 413 payload_too_large",
@@ -567,6 +597,15 @@ std::vector<key_spec> build_table() {
       "chat.idle_ms", "CHAT_IDLE_MS",
       "a conversation actor without traffic for this long quits (it is activated again on use)",
       [](auto& x) -> auto& { return x.chat.idle; }, 10, kMaxMs));
+  t.push_back(ms_key(
+      "chat.typing_expiry_ms", "CHAT_TYPING_EXPIRY_MS",
+      "a member typing without a refresh for this long is told to the others as stopped",
+      [](auto& x) -> auto& { return x.chat.typing_expiry; }, 100, kMaxMs));
+  t.push_back(ms_key(
+      "chat.typing_interval_ms", "CHAT_TYPING_INTERVAL_MS",
+      "at most one typing event per member and conversation in this time (refreshes between "
+      "are absorbed)",
+      [](auto& x) -> auto& { return x.chat.typing_interval; }, 0, kMaxMs));
   t.push_back(string_key(
       "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",
       [](auto& x) -> auto& { return x.log.level; },

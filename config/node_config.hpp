@@ -15,6 +15,7 @@ struct http_config {
   milliseconds request_timeout{30'000};         ///< time to receive one whole request
   milliseconds linger{2'000};                   ///< reading (and dropping) after the last answer
   uint32_t max_connections_per_address = 1000;  ///< open TCP connections of one address; 0 = any
+  std::string cors_origins;  ///< origins allowed by CORS, comma-separated; "*" any; "" none
 };
 
 /// Limits and timers of WebSocket connections.
@@ -144,11 +145,23 @@ struct cti_config {
   milliseconds oauth_timeout{10'000};           ///< a call to Dialpad's token endpoint
 };
 
+/// The Socket.IO gateway on /socket.io/ (Engine.IO v4; the Node server's option in brackets).
+struct socketio_config {
+  milliseconds ping_interval{25'000};        ///< [pingInterval]
+  milliseconds ping_timeout{20'000};         ///< [pingTimeout]
+  milliseconds connect_timeout{45'000};      ///< [connectTimeout] to join a namespace
+  uint64_t max_http_buffer_size = 1'000'000;  ///< [maxHttpBufferSize] one POST or message
+  uint64_t max_buffered_bytes = 1024 * 1024;  ///< queued for a poll; over → the session closes
+  uint32_t max_sessions = 100'000;            ///< open Engine.IO sessions; over → 503
+};
+
 /// Chat: conversations, their logs and live delivery.
 struct chat_config {
   uint32_t max_message_bytes = 16 * 1024;  ///< longest message content
   uint32_t history_limit = 100;            ///< most messages in one history page
   milliseconds idle{60'000};               ///< a conversation actor without traffic quits
+  milliseconds typing_expiry{5'000};       ///< typing without a refresh stops after this
+  milliseconds typing_interval{1'000};     ///< at most one typing event per user and this
 };
 
 /// Calls (WebRTC signaling, softphone), ICE servers and Matrix call events.
@@ -200,6 +213,7 @@ struct node_config {
   cti_config cti;
   calls_config calls;
   chat_config chat;
+  socketio_config socketio;
 };
 
 }  // namespace sb::config

@@ -8,8 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh --test
 tools/check-format.sh
-# The WebRTC peers of the end-to-end call test (libwebrtc for Node.js, from npm).
+# The WebRTC peers of the end-to-end call test (libwebrtc for Node.js) and the official
+# socket.io-client of the Socket.IO tests, from npm.
 (cd tests/webrtc && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/socketio && npm ci --no-audit --no-fund --loglevel=error)
 tools/build.sh
 tools/build.sh --sanitize
 source tools/lib/temp_postgres.sh

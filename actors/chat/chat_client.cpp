@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+
 #include "actors/runtime/caf_errc.hpp"
 #include "config/ground/clock.hpp"
 #include "persistence/chat/chat.hpp"
@@ -71,12 +73,66 @@ void send_chat(caf::actor_system& sys, const chat_deps& deps, const std::string&
                                                  std::move(req), std::move(ok), std::move(failed));
 }
 
+void load_history(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
+                  const std::string& user, chat::history_query q, chat_page_ok ok,
+                  chat_failed failed) {
+  auto limit = std::clamp<int64_t>(q.limit.value_or(50), 1, deps.cfg.history_limit);
+  using page = std::pair<chat::conversation, persistence::message_page>;
+  sys.spawn([=](caf::event_based_actor* self) {
+    deps.store.ask(
+        self, persistence::shard_key("chat-read:" + user), "chat_history",
+        [tenant_id, user, q, limit](soci::session& sql) {
+          persistence::tenant_scope scope(tenant_id);
+          auto conv = persistence::resolve_conversation(sql, scope, user, q.to, false, now_us());
+          persistence::message_page found;
+          if (!conv.id.empty()) {
+            found = persistence::history(sql, scope, conv.id, q.before, q.after, limit);
+          }
+          return page{std::move(conv), std::move(found)};
+        },
+        [self, ok](page& p) {
+          ok(p.first, p.second.messages, p.second.has_more);
+          self->quit();
+        },
+        [self, failed](const persistence::store_failure& f) {
+          failed(f.to_error());
+          self->quit();
+        });
+  });
+}
+
 void move_chat_pointer(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
                        const std::string& target, chat_pointer req, chat_member_ok ok,
                        chat_failed failed) {
   auto user = req.user_id;
   resolve_and_ask<chat_pointer_atom, chat::member>(
       sys, deps, tenant_id, user, target, false, std::move(req), std::move(ok), std::move(failed));
+}
+
+void tell_typing(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
+                 const std::string& target, chat_typing t) {
+  sys.spawn([=, t = std::move(t)](caf::event_based_actor* self) mutable {
+    auto user = t.user_id;
+    deps.store.ask(
+        self, persistence::shard_key("chat:" + chat::direct_key(user, target)), "chat_resolve",
+        [tenant_id, user, target](soci::session& sql) {
+          return persistence::resolve_conversation(sql, persistence::tenant_scope(tenant_id), user,
+                                                   target, false, now_us());
+        },
+        [=, t = std::move(t)](chat::conversation& conv) mutable {
+          if (conv.id.empty()) return self->quit();
+          self->request(deps.directory, deps.request_timeout, resolve_atom::value,
+                        conversation_key(tenant_id, conv.id))
+              .then(
+                  [self, t = std::move(t)](const caf::actor& actor) mutable {
+                    caf::anon_send(caf::actor_cast<conversation_actor>(actor),
+                                   chat_typing_atom::value, std::move(t));
+                    self->quit();
+                  },
+                  [self](caf::error&) { self->quit(); });
+        },
+        [self](const persistence::store_failure&) { self->quit(); });
+  });
 }
 
 void change_chat(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,

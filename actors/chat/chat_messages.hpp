@@ -43,8 +43,16 @@ struct chat_pointer {
 /// A chat event for every session of a member, encoded once per wire protocol. The session
 /// that caused it (`origin`) gets the request's answer instead.
 struct chat_delivery {
-  shared_bytes native;  ///< a complete WebSocket frame of the native protocol
+  shared_bytes native;    ///< a complete WebSocket frame of the native protocol
+  shared_bytes socketio;  ///< a Socket.IO EVENT packet (the Engine.IO message's text)
   caf::actor origin;
+};
+
+/// A member started or stopped typing (never stored).
+struct chat_typing {
+  std::string user_id;
+  bool typing = true;
+  caf::actor device;
 };
 
 template <class Inspector>
@@ -66,7 +74,12 @@ typename Inspector::result_type inspect(Inspector& f, chat_pointer& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_delivery& x) {
-  return f(caf::meta::type_name("chat_delivery"), x.native, x.origin);
+  return f(caf::meta::type_name("chat_delivery"), x.native, x.socketio, x.origin);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, chat_typing& x) {
+  return f(caf::meta::type_name("chat_typing"), x.user_id, x.typing, x.device);
 }
 
 }  // namespace sb

@@ -8,6 +8,7 @@
 #include "config/ground/clock.hpp"
 #include "persistence/chat/chat.hpp"
 #include "persistence/connection.hpp"
+#include "protocols/chat/sio_chat.hpp"
 #include "protocols/native/chat_codec.hpp"
 #include "protocols/ws/frame.hpp"
 
@@ -26,13 +27,45 @@ void schedule_idle_check(self_ptr self) {
                      ++self->state.idle_generation);
 }
 
-/// Tells every session of every member: the frame is encoded once for all of them.
-void announce(self_ptr self, std::string native_text, const caf::actor& origin) {
-  chat_delivery d{shared_bytes(ws::text_frame(native_text)), origin};
+/// Tells every session of every member: each protocol's form is encoded once for all of them.
+void announce(self_ptr self, const std::string& native_text, std::string socketio_text,
+              const caf::actor& origin) {
+  chat_delivery d{shared_bytes(ws::text_frame(native_text)),
+                  shared_bytes(std::make_shared<const std::string>(std::move(socketio_text))),
+                  origin};
   for (const auto& m : self->state.conv.members) {
     caf::anon_send(self->state.deps.directory, tell_atom::value, "user:" + m.user_id,
                    caf::make_message(chat_atom::value, d));
   }
+}
+
+void announce_typing(self_ptr self, const std::string& user, bool typing,
+                     const caf::actor& origin) {
+  const auto& id = self->state.conv.id;
+  announce(self, native::encode_chat_typing(id, user, typing),
+           chat::sio::typing_event(id, user, typing), origin);
+}
+
+/// Typing is never stored: announced at most once per chat.typing_interval_ms per member,
+/// and announced as stopped when no refresh comes within chat.typing_expiry_ms.
+void typing(self_ptr self, const chat_typing& t) {
+  auto& st = self->state;
+  auto now = now_us() / 1000;
+  auto it = st.typing.find(t.user_id);
+  if (!t.typing) {
+    if (it == st.typing.end()) return;
+    st.typing.erase(it);
+    return announce_typing(self, t.user_id, false, t.device);
+  }
+  auto& entry = st.typing[t.user_id];
+  bool announce_now = it == st.typing.end() ||
+                      now - entry.announced_ms >= st.deps.cfg.typing_interval.count();
+  if (announce_now) {
+    entry.announced_ms = now;
+    announce_typing(self, t.user_id, true, t.device);
+  }
+  self->delayed_send(self, st.deps.cfg.typing_expiry, typing_timer_atom::value, t.user_id,
+                     ++entry.generation);
 }
 
 caf::error not_member(const std::string& id) {
@@ -76,6 +109,7 @@ conversation_actor::behavior_type running(self_ptr self) {
                 st.conv.last_seq = std::max(st.conv.last_seq, done.message.seq);
                 st.conv.version = std::max(st.conv.version, done.message.version);
                 announce(self, native::encode_chat_event("chat.message", done.message, st.conv),
+                         chat::sio::message_event("message:receive", done.message, st.conv),
                          origin);
               }
               rp.deliver(done.message);
@@ -110,7 +144,8 @@ conversation_actor::behavior_type running(self_ptr self) {
             [self, rp, origin = req.device](chat::message& m) mutable {
               auto& st = self->state;
               st.conv.version = std::max(st.conv.version, m.version);
-              announce(self, native::encode_chat_event("chat.updated", m, st.conv), origin);
+              announce(self, native::encode_chat_event("chat.updated", m, st.conv),
+                       chat::sio::message_event("message:updated", m, st.conv), origin);
               rp.deliver(m);
             },
             [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
@@ -136,7 +171,8 @@ conversation_actor::behavior_type running(self_ptr self) {
                 if (moved) {
                   m = *moved;
                   st.conv.version = std::max(st.conv.version, moved->version);
-                  announce(self, native::encode_chat_receipt(st.conv.id, m), req.device);
+                  announce(self, native::encode_chat_receipt(st.conv.id, m),
+                           chat::sio::receipt_event(st.conv.id, m), req.device);
                 }
                 rp.deliver(m);
               }
@@ -144,6 +180,20 @@ conversation_actor::behavior_type running(self_ptr self) {
             [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
         schedule_idle_check(self);
         return rp;
+      },
+      [=](chat_typing_atom, chat_typing& t) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
+        census.on_message(self);
+        if (!self->state.conv.find(t.user_id)) return caf::unit;  // not a member: nothing
+        typing(self, t);
+        return caf::unit;
+      },
+      [=](typing_timer_atom, const std::string& user, uint64_t generation) {
+        auto& st = self->state;
+        auto it = st.typing.find(user);
+        if (it == st.typing.end() || it->second.generation != generation) return;
+        st.typing.erase(it);
+        announce_typing(self, user, false, caf::actor{});
       },
       [=](caf::timeout_atom, uint64_t generation) {
         if (!loaded()) return;

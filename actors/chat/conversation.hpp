@@ -7,6 +7,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include <chrono>
+#include <map>
 #include <string>
 
 #include "actors/chat/chat_messages.hpp"
@@ -40,6 +41,11 @@ struct conversation_state {
   chat::conversation conv;  ///< members and the log's end, as committed
   bool loaded = false;
   uint64_t idle_generation = 0;
+  struct typing_entry {
+    int64_t announced_ms = 0;  ///< when "typing" was last told to the others
+    uint64_t generation = 0;   ///< of the expiry timer that counts
+  };
+  std::map<std::string, typing_entry> typing;  ///< members typing now, by user id
   static inline const char* name = "conversation";
 };
 
@@ -47,12 +53,16 @@ struct conversation_state {
 ///  chat_send(chat_send) → the message, after its commit (a resent client id: the first)
 ///  chat_change(chat_change) → the message as changed: errc not_found / forbidden
 ///  chat_pointer(chat_pointer) → the member's pointers as they are now
+///  chat_typing(chat_typing): a member typing or not (told to the others, never stored)
+///  typing_timer(user, generation): a member's typing expires
 ///  timeout(generation): the idle check
 /// Every answer names errc::not_found for a user who is not a member.
 using conversation_actor =
     caf::typed_actor<caf::replies_to<chat_send_atom, chat_send>::with<chat::message>,
                      caf::replies_to<chat_change_atom, chat_change>::with<chat::message>,
                      caf::replies_to<chat_pointer_atom, chat_pointer>::with<chat::member>,
+                     caf::reacts_to<chat_typing_atom, chat_typing>,
+                     caf::reacts_to<typing_timer_atom, std::string, uint64_t>,
                      caf::reacts_to<caf::timeout_atom, uint64_t>>;
 
 /// One actor per active conversation, "chat:<tenant>:<id>", activated on demand through the

@@ -67,6 +67,11 @@ using matrix_atom = caf::atom_constant<caf::atom("matrix")>;
 using chat_send_atom = caf::atom_constant<caf::atom("chatsend")>;
 using chat_change_atom = caf::atom_constant<caf::atom("chatchange")>;
 using chat_pointer_atom = caf::atom_constant<caf::atom("chatptr")>;
+using chat_typing_atom = caf::atom_constant<caf::atom("chattyping")>;
+/// (typing_timer_atom, user, generation): a member's typing expires.
+using typing_timer_atom = caf::atom_constant<caf::atom("typingtime")>;
+/// (sio_event_atom, event) to a Socket.IO session: an event its client emitted.
+using sio_event_atom = caf::atom_constant<caf::atom("sioevent")>;
 /// (chat_atom, chat_delivery) to a session: a chat event to write to its client.
 using chat_atom = caf::atom_constant<caf::atom("chat")>;
 

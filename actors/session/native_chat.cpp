@@ -2,12 +2,8 @@
 
 #include <caf/all.hpp>
 
-#include <algorithm>
-
 #include "actors/chat/chat_client.hpp"
 #include "actors/session/native_replies.hpp"
-#include "config/ground/clock.hpp"
-#include "persistence/chat/chat.hpp"
 
 namespace sb {
 
@@ -51,24 +47,13 @@ void handle_chat_pointer(session_ptr self, const session_deps& deps,
 void handle_chat_history(session_ptr self, const session_deps& deps,
                          native::chat_history_request& r) {
   if (refuse_non_user(deps, r.id)) return;
-  auto limit = std::clamp<int64_t>(r.limit.value_or(50), 1, deps.chat->cfg.history_limit);
-  using page = std::pair<chat::conversation, persistence::message_page>;
-  deps.chat->store.ask(
-      self, self->state.shard, "chat_history",
-      [tenant = deps.who.tenant_id, user = deps.who.id, r, limit](soci::session& sql) {
-        persistence::tenant_scope scope(tenant);
-        auto conv = persistence::resolve_conversation(sql, scope, user, r.to, false, now_us());
-        persistence::message_page found;
-        if (!conv.id.empty())
-          found = persistence::history(sql, scope, conv.id, r.before, r.after, limit);
-        return page{std::move(conv), std::move(found)};
+  load_history(
+      self->system(), *deps.chat, deps.who.tenant_id, deps.who.id, std::move(r.query),
+      [out = deps.out, id = r.id](const chat::conversation& c,
+                                  const std::vector<chat::message>& messages, bool has_more) {
+        out->send(ws::text_frame(native::encode_chat_history(id, messages, c, has_more)));
       },
-      [out = deps.out, id = r.id](page& p) {
-        out->send(ws::text_frame(
-            native::encode_chat_history(id, p.second.messages, p.first, p.second.has_more)));
-      },
-      [fail = native_failure(deps, r.id, "history could not be read")](
-          const persistence::store_failure& f) { fail(f.to_error()); });
+      native_failure(deps, r.id, "history could not be read"));
 }
 
 void handle_chat_change(session_ptr self, const session_deps& deps,

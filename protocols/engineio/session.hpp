@@ -66,7 +66,7 @@ class session final : public socket, public std::enable_shared_from_this<session
               bool forget = true);
 
   boost::asio::io_context& ioc_;
-  const options& opts_;
+  const options opts_;  // a copy: the session may outlive its server by a posted close
   const std::string sid_;
   std::function<void(const std::string&)> on_gone_;
 

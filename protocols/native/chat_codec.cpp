@@ -8,6 +8,7 @@
 namespace sb::native {
 
 namespace json = boost::json;
+using detail::append_string_field;
 
 namespace {
 
@@ -76,8 +77,8 @@ std::variant<request, decode_failure> decode_chat(json::string_view type, const 
     return request{chat_pointer_request{id, *to, *seq, type == "chat.read"}};
   }
   if (type == "chat.history") {
-    chat_history_request h{id, *to, count_field(o, "before", bad), count_field(o, "after", bad),
-                           count_field(o, "limit", bad)};
+    chat_history_request h{id, {*to, count_field(o, "before", bad), count_field(o, "after", bad),
+                                count_field(o, "limit", bad)}};
     if (bad) {
       return decode_failure{id, errc::bad_request,
                             "before, after and limit must be whole numbers >= 0"};
@@ -114,6 +115,15 @@ std::string encode_chat_pointer(std::string_view id, const std::string& conversa
 std::string encode_chat_event(std::string_view type, const chat::message& m,
                               const chat::conversation& c) {
   return with_field(detail::open_envelope(type, ""), "message", chat::message_json(m, c));
+}
+
+std::string encode_chat_typing(const std::string& conversation_id, const std::string& user_id,
+                               bool typing) {
+  auto out = detail::open_envelope("chat.typing", "");
+  append_string_field(out, "conversationId", conversation_id);
+  append_string_field(out, "userId", user_id);
+  out += typing ? R"(,"typing":true})" : R"(,"typing":false})";
+  return out;
 }
 
 std::string encode_chat_receipt(const std::string& conversation_id, const chat::member& m) {

@@ -33,10 +33,7 @@ struct chat_pointer_request {
 /// {"type":"chat.history","id":…,"to":…,"before":N,"after":N,"limit":N}
 struct chat_history_request {
   std::string id;
-  std::string to;
-  std::optional<int64_t> before;
-  std::optional<int64_t> after;
-  std::optional<int64_t> limit;
+  chat::history_query query;
 };
 
 /// {"type":"chat.edit","id":…,"messageId":…,"content":…} or {"type":"chat.delete",…}
@@ -60,6 +57,9 @@ std::string encode_chat_pointer(std::string_view id, const std::string& conversa
 /// {"type":"chat.message"|"chat.updated","message":{…}}
 std::string encode_chat_event(std::string_view type, const chat::message& m,
                               const chat::conversation& c);
+/// {"type":"chat.typing","conversationId":…,"userId":…,"typing":bool}
+std::string encode_chat_typing(const std::string& conversation_id, const std::string& user_id,
+                               bool typing);
 /// {"type":"chat.receipt","receipt":{…}}
 std::string encode_chat_receipt(const std::string& conversation_id, const chat::member& m);
 

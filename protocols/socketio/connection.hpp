@@ -84,6 +84,9 @@ class connection final : public engineio::handler, public std::enable_shared_fro
   /// Ends the whole connection.
   void close();
 
+  /// The Engine.IO session id.
+  std::string_view id() const { return socket_->id(); }
+
   /// True when the client has joined `nsp`.
   bool joined(const std::string& nsp) const;
 
@@ -100,7 +103,7 @@ class connection final : public engineio::handler, public std::enable_shared_fro
   void fail();
 
   boost::asio::io_context& ioc_;
-  const options& opts_;
+  const options opts_;  // a copy: the connection may outlive the endpoint
   engineio::socket_ptr socket_;
   std::shared_ptr<application> app_;
   boost::asio::steady_timer connect_timer_;

@@ -160,9 +160,15 @@ TEST_CASE_METHOD(node_system, "chat sends, changes, pointers and deliveries cros
   auto member = across(caf::make_message(chat::member{"u2", 3, 4, 5})).get_as<chat::member>(0);
   CHECK(member.delivered_seq == 4);
 
-  chat_delivery d{shared_bytes(std::make_shared<const std::string>("frame")), caf::actor{}};
+  chat_delivery d{shared_bytes(std::make_shared<const std::string>("frame")),
+                  shared_bytes(std::make_shared<const std::string>("42[]")), caf::actor{}};
   auto frame = across(caf::make_message(chat_atom::value, d)).get_as<chat_delivery>(1);
   CHECK(*frame.native == "frame");
+  CHECK(*frame.socketio == "42[]");
+  auto typing = across(caf::make_message(chat_typing_atom::value, chat_typing{"u1", false, {}}))
+                    .get_as<chat_typing>(1);
+  CHECK(typing.user_id == "u1");
+  CHECK_FALSE(typing.typing);
 }
 
 TEST_CASE_METHOD(node_system, "a node that lacks the names cannot read the messages", "[cluster]") {

@@ -185,6 +185,17 @@ seeds["chat_message"] = [
     b"hi", "été 📞".encode(), b"   ", b"", b"\xc0\xaf", b"x" * 600, b"line one\nline two",
     b'quote " and \\ backslash', b"\x00nul",
 ]
+U1 = "c0ffee00-0000-4000-8000-000000000002"
+seeds["sio_chat_event"] = [json.dumps(e).encode() for e in [
+    ["user:register", {"userId": U1}], ["user:register"],
+    ["message:send", {"toUserId": U1, "content": "hi", "clientMsgId": "c1"}],
+    ["message:send", {"conversationId": U1, "content": ""}],
+    ["conversation:load", {"contactId": U1, "limit": 50, "before": 10}],
+    ["messages:read", {"contactId": U1, "upToSeq": 3}], ["messages:read", {"userId": U1}],
+    ["message:edit", {"messageId": U1, "content": "x"}], ["message:delete", {"messageId": U1}],
+    ["typing:start", {"toUserId": U1}], ["typing:stop", {"to": U1}], ["call:initiate", {}],
+    ["message:send", "not an object"], [1, 2],
+]]
 
 for target, inputs in seeds.items():
     folder = os.path.join(HERE, "corpus", target)

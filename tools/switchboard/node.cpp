@@ -36,11 +36,13 @@
 #include "api/call_routes.hpp"
 #include "api/chat_routes.hpp"
 #include "api/context.hpp"
+#include "api/cors.hpp"
 #include "api/cti_routes.hpp"
 #include "api/internal_routes.hpp"
 #include "api/operations.hpp"
 #include "api/ptt_routes.hpp"
 #include "api/router.hpp"
+#include "api/socketio_endpoint.hpp"
 #include "api/user_routes.hpp"
 #include "api/voiceping_endpoint.hpp"
 #include "api/websocket_endpoint.hpp"
@@ -322,12 +324,21 @@ int run_node(const config::node_config& cfg) {
     refresher =
         sys.spawn<caf::detached>(dialpad::refresher_actor, store_client, cfg.cti, ctx.secrets);
   }
+  api::cors_policy cors(cfg.http.cors_origins);
+  api::socketio_gateway socket_io(ctx, ioc);
   protocols::server server{
       ioc, cfg.http, cfg.ws,
       protocols::server_handlers{[&](http::request req, http::responder respond) {
+                                   if (auto preflight = cors.preflight(req))
+                                     return respond(std::move(*preflight));
+                                   respond = cors.wrap(req, std::move(respond));
+                                   if (socket_io.handles(req.path))
+                                     return socket_io.on_request(req, std::move(respond));
                                    router.dispatch(std::move(req), std::move(respond));
                                  },
                                  [&](http::request req, protocols::upgrade_responder respond) {
+                                   if (socket_io.handles(req.path))
+                                     return socket_io.on_upgrade(req, std::move(respond));
                                    api::handle_upgrade(ctx, std::move(req), std::move(respond));
                                  }}};
 

@@ -58,6 +58,15 @@ struct summary {
   int64_t read_seq = 0;
 };
 
+/// A page of history asked for: the conversation (`to`: a user or a conversation id), and the
+/// newest `limit` before seq `before`, or the oldest `limit` after seq `after`.
+struct history_query {
+  std::string to;
+  std::optional<int64_t> before;
+  std::optional<int64_t> after;
+  std::optional<int64_t> limit;
+};
+
 /// The pair key that makes a direct conversation unique in a tenant.
 std::string direct_key(const std::string& a, const std::string& b);
 

@@ -1,0 +1,145 @@
+#include "actors/sio/sio_session.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/chat/chat_client.hpp"
+#include "actors/runtime/census.hpp"
+#include "config/ground/error_metrics.hpp"
+#include "persistence/store.hpp"
+#include "protocols/chat/chat_json.hpp"
+#include "protocols/chat/sio_chat.hpp"
+
+namespace sb {
+
+namespace {
+
+using self_ptr = sio_session_actor::stateful_pointer<sio_session_state>;
+namespace json = boost::json;
+namespace sio = chat::sio;
+
+/// Answers the event's ack, when the client asked for one.
+void answer(const sio_session_deps& deps, const std::optional<uint64_t>& ack, json::array args) {
+  if (ack) deps.conn->ack(deps.nsp, *ack, args);
+}
+
+/// Answers a failure: the ack's {"ok":false,"error":{code,message}}, or else a "chat:error"
+/// event naming the event that failed.
+void answer_error(const sio_session_deps& deps, const std::optional<uint64_t>& ack,
+                  const std::string& event, errc code, const std::string& message) {
+  count_error(code);
+  if (ack) return answer(deps, ack, sio::ack_error(code, message));
+  deps.conn->emit(deps.nsp, json::array{"chat:error", json::object{{"event", event},
+                                                                  {"code", code_string(code)},
+                                                                  {"message", message}}});
+}
+
+chat_failed fail_with(const sio_session_deps& deps, std::optional<uint64_t> ack,
+                      std::string event) {
+  return [deps, ack, event](const caf::error& err) {
+    auto code = persistence::store_errc(err);
+    auto message = persistence::store_error_message(err);
+    if (message.empty()) message = code == errc::db_unavailable ? "the database is unavailable, retry later" : "failed";
+    answer_error(deps, ack, event, code, message);
+  };
+}
+
+chat_message_ok ack_message(const sio_session_deps& deps, std::optional<uint64_t> ack) {
+  return [deps, ack](const chat::message& m, const chat::conversation& c) {
+    answer(deps, ack, sio::ack_ok({{"message", chat::message_json(m, c)}}));
+  };
+}
+
+void load(self_ptr self, sio::load_request& r, std::optional<uint64_t> ack) {
+  const auto& deps = self->state.deps;
+  load_history(
+      self->system(), *deps.chat, deps.who.tenant_id, deps.who.id, std::move(r),
+      [deps, ack](const chat::conversation& c, const std::vector<chat::message>& messages,
+                  bool has_more) {
+        auto loaded = sio::loaded(c, deps.who.id, messages, has_more);
+        deps.conn->emit(deps.nsp, json::array{"conversation:loaded", loaded});
+        answer(deps, ack, sio::ack_ok(std::move(loaded)));
+      },
+      fail_with(deps, ack, "conversation:load"));
+}
+
+void handle(self_ptr self, socketio::incoming& ev) {
+  const auto& deps = self->state.deps;
+  auto name = ev.args.empty() || !ev.args[0].is_string() ? std::string()
+                                                           : std::string(ev.args[0].as_string());
+  auto decoded = sio::decode(ev.args);
+  if (auto* no = std::get_if<sio::failure>(&decoded)) {
+    return answer_error(deps, ev.id, name, no->code, no->message);
+  }
+  auto me = caf::actor_cast<caf::actor>(self);
+  auto& sys = self->system();
+  const auto& tenant = deps.who.tenant_id;
+  std::visit(
+      [&](auto& r) {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, sio::register_request>) {
+          if (r.user_id && *r.user_id != deps.who.id) {
+            return answer_error(deps, ev.id, name, errc::forbidden,
+                                "this connection is authenticated as another user");
+          }
+          answer(deps, ev.id, sio::ack_ok({{"userId", deps.who.id}}));
+        } else if constexpr (std::is_same_v<T, sio::send_request>) {
+          send_chat(sys, *deps.chat, tenant, r.to,
+                    chat_send{deps.who.id, std::move(r.content), std::move(r.client_msg_id), me},
+                    ack_message(deps, ev.id), fail_with(deps, ev.id, name));
+        } else if constexpr (std::is_same_v<T, sio::read_request>) {
+          chat_pointer ptr{deps.who.id, true, r.up_to_seq.value_or(INT64_MAX), me};
+          move_chat_pointer(
+              sys, *deps.chat, tenant, r.to, ptr,
+              [deps, ack = ev.id](const chat::member& m, const chat::conversation& c) {
+                answer(deps, ack, sio::ack_ok({{"receipt", chat::receipt_json(c.id, m)}}));
+              },
+              fail_with(deps, ev.id, name));
+        } else if constexpr (std::is_same_v<T, sio::load_request>) {
+          load(self, r, ev.id);
+        } else if constexpr (std::is_same_v<T, sio::change_request>) {
+          change_chat(sys, *deps.chat, tenant,
+                      chat_change{deps.who.id, deps.who.role == "admin", r.message_id,
+                                  std::move(r.content), me},
+                      ack_message(deps, ev.id), fail_with(deps, ev.id, name));
+        } else {
+          tell_typing(sys, *deps.chat, tenant, r.to, chat_typing{deps.who.id, r.typing, me});
+          answer(deps, ev.id, sio::ack_ok());
+        }
+      },
+      std::get<sio::request>(decoded));
+}
+
+}  // namespace
+
+sio_session_actor::behavior_type sio_session_impl(self_ptr self, sio_session_deps given) {
+  static actor_census census{"sio_session"};
+  census.track(self);
+  self->state.deps = std::move(given);
+  const auto& deps = self->state.deps;
+  self->state.id = "session:sio-" + std::string(deps.conn->id());
+  self->request(deps.chat->directory, caf::infinite, register_atom::value, self->state.id,
+                caf::actor_cast<caf::actor>(self), deps.tags)
+      .then([](bool) {}, [](caf::error&) {});
+  spdlog::debug("{} opened by {}", self->state.id, deps.who.tag());
+  return {
+      [=](sio_event_atom, socketio::incoming& ev) {
+        census.on_message(self);
+        handle(self, ev);
+      },
+      [=](closed_atom, uint16_t) { self->quit(); },
+      [=](kick_atom, uint16_t, const std::string&) {
+        self->state.deps.conn->disconnect(self->state.deps.nsp);
+        self->state.deps.conn->close();
+      },
+      [=](chat_atom, const chat_delivery& d) {
+        if (d.origin == caf::actor_cast<caf::actor>(self) || !d.socketio) return;
+        self->state.deps.conn->send({engineio::message::text(*d.socketio)});
+      },
+      [=](membership_atom, const std::string&, bool, bool) {},
+      [=](direct_atom, const ptt::talk_event&) {},
+      [=](call_atom, const shared_bytes&) {},
+  };
+}
+
+}  // namespace sb

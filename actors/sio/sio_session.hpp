@@ -1,0 +1,64 @@
+#pragma once
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include "protocols/socketio/connection.hpp"
+
+// A client's events go only to the Socket.IO session of the same node.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::socketio::incoming)
+
+#include <caf/actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/chat/conversation.hpp"
+#include "actors/directory/directory.hpp"
+#include "actors/runtime/atoms.hpp"
+#include "actors/runtime/shared_bytes.hpp"
+#include "config/domain/identity/principal.hpp"
+#include "config/domain/ptt/talk_event.hpp"
+
+namespace sb {
+
+/// What a Socket.IO session needs from its node.
+struct sio_session_deps {
+  std::shared_ptr<socketio::connection> conn;
+  std::string nsp = "/";
+  principal who;                  ///< authenticated by the CONNECT packet
+  std::vector<std::string> tags;  ///< directory tags: principal, tenant
+  std::shared_ptr<const chat_deps> chat;
+};
+
+struct sio_session_state {
+  sio_session_state() = default;  // not an aggregate (docs/architecture.md)
+
+  sio_session_deps deps;
+  std::string id;  ///< "session:sio-<Engine.IO sid>"
+  static inline const char* name = "sio_session";
+};
+
+/// A Socket.IO session's interface:
+///  sio_event(incoming): an event its client emitted
+///  closed(code): the client left the namespace or the connection ended
+///  kick(code, reason): close the connection (credentials revoked, …)
+///  chat(delivery): a chat event of a conversation the user is in
+///  membership, direct, call: push-to-talk and call traffic for the user's native devices
+///    (told to every session of the user); not served over Socket.IO yet, dropped
+using sio_session_actor = caf::typed_actor<
+    caf::reacts_to<sio_event_atom, socketio::incoming>, caf::reacts_to<closed_atom, uint16_t>,
+    caf::reacts_to<kick_atom, uint16_t, std::string>, caf::reacts_to<chat_atom, chat_delivery>,
+    caf::reacts_to<membership_atom, std::string, bool, bool>,
+    caf::reacts_to<direct_atom, ptt::talk_event>, caf::reacts_to<call_atom, shared_bytes>>;
+
+/// One actor per Socket.IO connection of a user (the main namespace): the UCaaS web client's
+/// chat events (docs/protocol.md, "Socket.IO") served by the same conversation actors as the
+/// native protocol. Registered in the directory as "session:sio-<sid>" with the user's tags.
+sio_session_actor::behavior_type sio_session_impl(
+    sio_session_actor::stateful_pointer<sio_session_state> self, sio_session_deps deps);
+
+}  // namespace sb

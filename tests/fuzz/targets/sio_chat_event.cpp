@@ -1,0 +1,40 @@
+// The UCaaS web client's Socket.IO chat events (protocols/chat/sio_chat): an event's
+// arguments (a JSON array: the name, then the payload) decode to a request or are refused
+// with a client error; a decoded request names its conversation or message, within the
+// bounds the decoder promises, and its acks are JSON arrays of one object.
+#include <boost/json.hpp>
+
+#include "protocols/chat/sio_chat.hpp"
+#include "tests/fuzz/fuzz_target.hpp"
+
+using namespace sb::chat::sio;
+
+SB_FUZZ_TARGET(sio_chat_event) {
+  boost::json::error_code ec;
+  auto v = boost::json::parse(sb::fuzz::as_text(data, size), ec);
+  if (ec || !v.is_array()) return;
+  auto decoded = decode(v.as_array());
+  if (auto* no = std::get_if<failure>(&decoded)) {
+    SB_FUZZ_CHECK(no->code == sb::errc::bad_request || no->code == sb::errc::unknown_type);
+    SB_FUZZ_CHECK(!no->message.empty());
+    auto ack = ack_error(no->code, no->message);
+    SB_FUZZ_CHECK(ack.size() == 1 && ack[0].at("ok") == false);
+    return;
+  }
+  std::visit(
+      [](const auto& r) {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, send_request>) {
+          SB_FUZZ_CHECK(!r.to.empty() && r.to.size() <= 64 && !r.content.empty());
+          SB_FUZZ_CHECK(!r.client_msg_id ||
+                        (!r.client_msg_id->empty() && r.client_msg_id->size() <= 128));
+        } else if constexpr (std::is_same_v<T, change_request>) {
+          SB_FUZZ_CHECK(!r.message_id.empty() && r.message_id.size() <= 64);
+        } else if constexpr (std::is_same_v<T, register_request>) {
+          SB_FUZZ_CHECK(!r.user_id || !r.user_id->empty());
+        } else {
+          SB_FUZZ_CHECK(!r.to.empty() && r.to.size() <= 64);
+        }
+      },
+      std::get<request>(decoded));
+}
