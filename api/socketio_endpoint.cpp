@@ -30,7 +30,8 @@ class gateway_app final : public socketio::application,
     if (nsp != "/") return conn->reject(nsp, "Invalid namespace");
     if (ctx_.node->draining.load()) return conn->reject(nsp, "the server is shutting down");
     if (credentials_refused(ctx_, handshake_)) {
-      return reject(*conn, nsp, errc::too_many_requests, "too many failed credentials; retry later");
+      return reject(*conn, nsp, errc::too_many_requests,
+                    "too many failed credentials; retry later");
     }
     auto token = token_of(auth);
     if (token.empty()) {
@@ -135,8 +136,7 @@ void socketio_gateway::on_request(const http::request& req, http::responder resp
   engine_->on_request(req, std::move(respond));
 }
 
-void socketio_gateway::on_upgrade(const http::request& req,
-                                  protocols::upgrade_responder respond) {
+void socketio_gateway::on_upgrade(const http::request& req, protocols::upgrade_responder respond) {
   if (ctx_.node->draining.load()) {
     return respond(http::problem(errc::shutting_down, "the server is shutting down", req.path));
   }

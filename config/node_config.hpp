@@ -147,9 +147,9 @@ struct cti_config {
 
 /// The Socket.IO gateway on /socket.io/ (Engine.IO v4; the Node server's option in brackets).
 struct socketio_config {
-  milliseconds ping_interval{25'000};        ///< [pingInterval]
-  milliseconds ping_timeout{20'000};         ///< [pingTimeout]
-  milliseconds connect_timeout{45'000};      ///< [connectTimeout] to join a namespace
+  milliseconds ping_interval{25'000};         ///< [pingInterval]
+  milliseconds ping_timeout{20'000};          ///< [pingTimeout]
+  milliseconds connect_timeout{45'000};       ///< [connectTimeout] to join a namespace
   uint64_t max_http_buffer_size = 1'000'000;  ///< [maxHttpBufferSize] one POST or message
   uint64_t max_buffered_bytes = 1024 * 1024;  ///< queued for a poll; over → the session closes
   uint32_t max_sessions = 100'000;            ///< open Engine.IO sessions; over → 503

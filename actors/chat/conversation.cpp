@@ -58,8 +58,8 @@ void typing(self_ptr self, const chat_typing& t) {
     return announce_typing(self, t.user_id, false, t.device);
   }
   auto& entry = st.typing[t.user_id];
-  bool announce_now = it == st.typing.end() ||
-                      now - entry.announced_ms >= st.deps.cfg.typing_interval.count();
+  bool announce_now =
+      it == st.typing.end() || now - entry.announced_ms >= st.deps.cfg.typing_interval.count();
   if (announce_now) {
     entry.announced_ms = now;
     announce_typing(self, t.user_id, true, t.device);

@@ -1,7 +1,7 @@
 #include "actors/sio/sio_session.hpp"
 
-#include <caf/all.hpp>
 #include <spdlog/spdlog.h>
+#include <caf/all.hpp>
 
 #include "actors/chat/chat_client.hpp"
 #include "actors/runtime/census.hpp"
@@ -30,8 +30,8 @@ void answer_error(const sio_session_deps& deps, const std::optional<uint64_t>& a
   count_error(code);
   if (ack) return answer(deps, ack, sio::ack_error(code, message));
   deps.conn->emit(deps.nsp, json::array{"chat:error", json::object{{"event", event},
-                                                                  {"code", code_string(code)},
-                                                                  {"message", message}}});
+                                                                   {"code", code_string(code)},
+                                                                   {"message", message}}});
 }
 
 chat_failed fail_with(const sio_session_deps& deps, std::optional<uint64_t> ack,
@@ -39,7 +39,9 @@ chat_failed fail_with(const sio_session_deps& deps, std::optional<uint64_t> ack,
   return [deps, ack, event](const caf::error& err) {
     auto code = persistence::store_errc(err);
     auto message = persistence::store_error_message(err);
-    if (message.empty()) message = code == errc::db_unavailable ? "the database is unavailable, retry later" : "failed";
+    if (message.empty())
+      message =
+          code == errc::db_unavailable ? "the database is unavailable, retry later" : "failed";
     answer_error(deps, ack, event, code, message);
   };
 }
@@ -66,7 +68,7 @@ void load(self_ptr self, sio::load_request& r, std::optional<uint64_t> ack) {
 void handle(self_ptr self, socketio::incoming& ev) {
   const auto& deps = self->state.deps;
   auto name = ev.args.empty() || !ev.args[0].is_string() ? std::string()
-                                                           : std::string(ev.args[0].as_string());
+                                                         : std::string(ev.args[0].as_string());
   auto decoded = sio::decode(ev.args);
   if (auto* no = std::get_if<sio::failure>(&decoded)) {
     return answer_error(deps, ev.id, name, no->code, no->message);

@@ -77,8 +77,9 @@ std::variant<request, decode_failure> decode_chat(json::string_view type, const 
     return request{chat_pointer_request{id, *to, *seq, type == "chat.read"}};
   }
   if (type == "chat.history") {
-    chat_history_request h{id, {*to, count_field(o, "before", bad), count_field(o, "after", bad),
-                                count_field(o, "limit", bad)}};
+    chat_history_request h{id,
+                           {*to, count_field(o, "before", bad), count_field(o, "after", bad),
+                            count_field(o, "limit", bad)}};
     if (bad) {
       return decode_failure{id, errc::bad_request,
                             "before, after and limit must be whole numbers >= 0"};

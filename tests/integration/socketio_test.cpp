@@ -33,8 +33,7 @@ TEST_CASE("socket.io-client chats through the gateway: ack, receive, history, re
   call_fixture f(env_map{{"CHAT_TYPING_EXPIRY_MS", "500"}, {"SOCKETIO_PING_INTERVAL_MS", "1000"}});
   run_scenario(f, "chat");
   // One message, though the client sent it twice; Bob read it.
-  auto history = call(f.server.port(), "GET",
-                      "/api/v1/chat/conversations/" + f.alice + "/messages",
+  auto history = call(f.server.port(), "GET", "/api/v1/chat/conversations/" + f.alice + "/messages",
                       f.token("bob@calls.test"));
   auto messages = data_of(history).at("messages").as_array();
   REQUIRE(messages.size() == 1);
