@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <caf/all.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <mutex>
@@ -9,6 +10,9 @@
 #include "actors/sio/sio_session.hpp"
 #include "api/guard.hpp"
 #include "api/websocket_endpoint.hpp"
+#include "config/ground/error_metrics.hpp"
+#include "protocols/chat/sio_chat.hpp"
+#include "protocols/ws/message_budget.hpp"
 #include "protocols/http/problem.hpp"
 
 namespace sb::api {
@@ -45,7 +49,20 @@ class gateway_app final : public socketio::application,
 
   void on_event(socketio::incoming ev) override {
     std::lock_guard lock(mutex_);
-    if (session_) caf::anon_send(session_, sio_event_atom::value, std::move(ev));
+    if (!session_) return;
+    // The same per-connection and per-user budgets as the native protocol's messages.
+    if (auto d = budget_.hit(); !d.allowed) {
+      count_error(errc::too_many_requests);
+      auto why = fmt::format("more than {} events per minute; retry in {} s", d.limit, d.reset_s);
+      if (auto conn = conn_.lock(); conn && ev.id) {
+        conn->ack(ev.nsp, *ev.id, chat::sio::ack_error(errc::too_many_requests, why));
+      } else if (conn) {
+        conn->emit(ev.nsp, json::array{"chat:error", json::object{{"code", "too_many_requests"},
+                                                                  {"message", why}}});
+      }
+      return;
+    }
+    caf::anon_send(session_, sio_event_atom::value, std::move(ev));
   }
 
   void on_ack(socketio::incoming) override {}  // the server asks for no acks
@@ -92,6 +109,11 @@ class gateway_app final : public socketio::application,
     if (closed_) return;
     sio_session_deps deps{conn, nsp, *who, {who->tag(), "tenant:" + who->tenant_id}, ctx_.chat};
     session_ = caf::actor_cast<caf::actor>(ctx_.sys.spawn(sio_session_impl, std::move(deps)));
+    const auto& limits = ctx_.cfg.rate_limit;
+    if (limits.enabled) {
+      budget_ = ws::message_budget(&ctx_.limiter, "sio-" + std::string(conn->id()),
+                                   limits.ws_messages, who->tag(), limits.ws_user_messages);
+    }
     slot_ = std::move(slot);
     conn->accept(nsp);
   }
@@ -102,6 +124,7 @@ class gateway_app final : public socketio::application,
   std::mutex mutex_;
   caf::actor session_;
   std::shared_ptr<void> slot_;  ///< the user's connection quota, held while connected
+  ws::message_budget budget_;   ///< events per minute (rate_limit.ws_*_messages_per_min)
   bool closed_ = false;
 };
 

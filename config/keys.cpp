@@ -358,11 +358,12 @@ std::vector<key_spec> build_table() {
       [](auto& x) -> auto& { return x.rate_limit.api; }, 1, 10'000'000));
   t.push_back(uint_key(
       "rate_limit.ws_messages_per_min", "RATE_LIMIT_WS_MESSAGES",
-      "WebSocket messages per minute per connection",
+      "WebSocket messages (and Socket.IO events) per minute per connection",
       [](auto& x) -> auto& { return x.rate_limit.ws_messages; }, 1, 10'000'000));
   t.push_back(uint_key(
       "rate_limit.ws_user_messages_per_min", "RATE_LIMIT_WS_USER_MESSAGES",
-      "WebSocket messages per minute per user or app, all its connections together",
+      "WebSocket messages (and Socket.IO events) per minute per user or app, all its connections "
+      "together",
       [](auto& x) -> auto& { return x.rate_limit.ws_user_messages; }, 1, 10'000'000));
   t.push_back(ms_key(
       "ptt.max_idle_ms", "MAXIMUM_IDLE_DURATION",

@@ -3,7 +3,10 @@
 //   node chat_e2e.js <scenario> <port> <alice token> <bob token> <alice id> <bob id>
 // Scenarios: chat (an upgrading client and a WebSocket-only one chat: ack, receive, resend,
 // history, read receipt, typing and its expiry), polling (a polling-only client),
-// auth (refused handshakes surface as connect_error with a message).
+// auth (refused handshakes surface as connect_error with a message), flood (Alice sends 30
+// messages at once against a budget of 20 a minute: the rest are refused, and the count of
+// accepted ones is printed as "accepted: N"), interop (Alice on Socket.IO, Bob on a native
+// WebSocket driven by the test: she sends "from socket.io" and waits for "from native").
 // Exit 0 on success; 1 with the reason on stderr.
 'use strict';
 const { io } = require('socket.io-client');
@@ -127,7 +130,34 @@ async function auth() {
   socket.close();
 }
 
-const scenarios = { chat, polling, auth };
+async function flood() {
+  const alice = await connect(aliceToken, { transports: ['websocket'] });
+  const acks = await Promise.all(Array.from({ length: 30 }, (_, i) =>
+    ask(alice, 'message:send', { toUserId: bobId, content: `flood ${i}`, clientMsgId: `f${i}` })));
+  const accepted = acks.filter((a) => a.ok).length;
+  const refused = acks.filter((a) => !a.ok && a.error.code === 'too_many_requests').length;
+  check(accepted + refused === 30, `every send answered: ${JSON.stringify(acks)}`);
+  check(refused >= 10, `the budget held: ${refused} refused`);
+  alice.close();
+  // The node serves on: Bob connects and reads what was accepted.
+  const bob = await connect(bobToken);
+  const history = await ask(bob, 'conversation:load', { contactId: aliceId, limit: 100 });
+  check(history.ok && history.messages.length === accepted, 'history holds the accepted ones');
+  console.log(`accepted: ${accepted}`);
+  bob.close();
+}
+
+async function interop() {
+  const alice = await connect(aliceToken);
+  const reply = next(alice, 'message:receive', 10000);
+  const sent = await ask(alice, 'message:send', { toUserId: bobId, content: 'from socket.io' });
+  check(sent.ok, 'sent to the native user');
+  const got = await reply;
+  check(got.content === 'from native' && got.fromUserId === bobId, `got ${JSON.stringify(got)}`);
+  alice.close();
+}
+
+const scenarios = { chat, polling, auth, flood, interop };
 if (!scenarios[scenario]) fail(`no scenario ${scenario}`);
 scenarios[scenario]().then(() => {
   console.log(`ok: ${scenario}`);
