@@ -1,8 +1,8 @@
 #include "api/socketio_endpoint.hpp"
 
+#include <fmt/format.h>
 #include <boost/json.hpp>
 #include <caf/all.hpp>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <mutex>
@@ -12,8 +12,8 @@
 #include "api/websocket_endpoint.hpp"
 #include "config/ground/error_metrics.hpp"
 #include "protocols/chat/sio_chat.hpp"
-#include "protocols/ws/message_budget.hpp"
 #include "protocols/http/problem.hpp"
+#include "protocols/ws/message_budget.hpp"
 
 namespace sb::api {
 
