@@ -1,7 +1,7 @@
 // Chaos accounting (docs/reliability.md): durable writes of every kind — echo notes, PTT text,
-// Dialpad webhooks, call setups — while the node is killed with SIGKILL and restarted, and on
-// PostgreSQL the database restarted once; then, per kind, what was acknowledged against what
-// is stored: nothing lost, nothing twice, every webhook processed exactly once.
+// Dialpad webhooks, call setups, chat messages — while the node is killed with SIGKILL and
+// restarted, and on PostgreSQL the database restarted once; then, per kind, what was acknowledged
+// against what is stored: nothing lost, nothing twice, every webhook processed exactly once.
 // SB_CHAOS_ROUNDS (default 3) and SB_CHAOS_ROUND_MS (default 1500) size the run; tools/chaos.sh
 // runs it longer.
 
@@ -155,7 +155,7 @@ void run_chaos(bool restart_postgres) {
                  {"DATABASE_BACKOFF_MAX", "500"},
                  {"DATABASE_PING_INTERVAL", "200"}});
   const uint16_t port = f.server.port();  // restarts keep the port
-  f.member("talker@chaos.test");
+  auto talker_id = f.member("talker@chaos.test");
   create_user(port, f.admin,
               {{"email", "callee@chaos.test"},
                {"firstName", "Cal"},
@@ -167,7 +167,7 @@ void run_chaos(bool restart_postgres) {
   auto talker = f.token_of("talker@chaos.test");
   auto admin = f.admin;
 
-  tally echoes, texts, webhooks, calls;
+  tally echoes, texts, webhooks, calls, chats;
   std::vector<std::unique_ptr<writer>> writers;
   for (int w = 0; w < 2; ++w) {
     auto ws = std::make_shared<reconnecting_ws>(port, [&] { return admin; });
@@ -203,6 +203,22 @@ void run_chaos(bool restart_postgres) {
       auto r = app.post(dialpad_event(call_id, "calling", 1'760'000'000'000 + *n));
       if (r.status / 100 != 2) throw std::runtime_error(code_of(r.body));
       webhooks.ack(std::to_string(call_id), "");
+      ++*n;
+    }));
+  }
+  {
+    // A chat client resends an unanswered message with the same clientMsgId (as Socket.IO
+    // clients replay their buffer): whether the node died before or after the commit, the
+    // message must be stored once.
+    auto ws = std::make_shared<reconnecting_ws>(port, [&] { return admin; });
+    auto n = std::make_shared<int>(0);
+    writers.push_back(std::make_unique<writer>(chats, [ws, n, talker_id, &chats] {
+      auto key = "m" + std::to_string(*n);
+      auto text = "chaos-chat-" + key;
+      auto ok = ws->ask(R"({"type":"chat.send","id":")" + key + R"(","to":")" + talker_id +
+                            R"(","content":")" + text + R"(","clientMsgId":")" + key + "\"}",
+                        key, "chat.sent");
+      chats.ack(text, text_of(ok.at("message").at("id")));
       ++*n;
     }));
   }
@@ -297,6 +313,18 @@ void run_chaos(bool restart_postgres) {
     twice += rows > 2;  // the caller and the callee
   }
   report("call", calls, lost, twice);
+
+  lost = twice = 0;
+  for (const auto& [text, message_id] : chats.acked) {
+    int rows = count("SELECT COUNT(*) FROM chat_messages WHERE content = :b", text);
+    lost += rows == 0 || count("SELECT COUNT(*) FROM chat_messages WHERE id = :i", message_id) != 1;
+    twice += rows > 1;
+  }
+  report("chat", chats, lost, twice);
+  // The log has no gap: seq runs 1..n in the one conversation.
+  long long messages = 0, top = 0;
+  *sql << "SELECT COUNT(*), MAX(seq) FROM chat_messages", soci::into(messages), soci::into(top);
+  CHECK(messages == top);
 }
 
 }  // namespace
