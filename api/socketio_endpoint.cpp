@@ -107,6 +107,9 @@ class gateway_app final : public socketio::application,
     }
     std::lock_guard lock(mutex_);
     if (closed_) return;
+    // The CONNECT answer goes first: the session writes to the client from its start (the
+    // presence of its contacts), and a client drops events for a namespace it has not joined.
+    conn->accept(nsp);
     sio_session_deps deps{conn, nsp, *who, {who->tag(), "tenant:" + who->tenant_id}, ctx_.chat};
     session_ = caf::actor_cast<caf::actor>(ctx_.sys.spawn(sio_session_impl, std::move(deps)));
     const auto& limits = ctx_.cfg.rate_limit;
@@ -115,7 +118,6 @@ class gateway_app final : public socketio::application,
                                    limits.ws_messages, who->tag(), limits.ws_user_messages);
     }
     slot_ = std::move(slot);
-    conn->accept(nsp);
   }
 
   context& ctx_;

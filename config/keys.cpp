@@ -607,6 +607,16 @@ std::vector<key_spec> build_table() {
       "at most one typing event per member and conversation in this time (refreshes between "
       "are absorbed)",
       [](auto& x) -> auto& { return x.chat.typing_interval; }, 0, kMaxMs));
+  t.push_back(ms_key(
+      "chat.presence_grace_ms", "CHAT_PRESENCE_GRACE_MS",
+      "a user is shown offline only this long after their last connection closed (no flapping "
+      "on reconnects)",
+      [](auto& x) -> auto& { return x.chat.presence_grace; }, 0, kMaxMs));
+  t.push_back(uint_key(
+      "chat.presence_watch_limit", "CHAT_PRESENCE_WATCH_LIMIT",
+      "users whose presence one connection follows: those sharing a conversation, then (Socket.IO) "
+      "the tenant's contact list by name",
+      [](auto& x) -> auto& { return x.chat.presence_watch_limit; }, 0, 100'000));
   t.push_back(string_key(
       "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",
       [](auto& x) -> auto& { return x.log.level; },

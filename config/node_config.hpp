@@ -162,6 +162,8 @@ struct chat_config {
   milliseconds idle{60'000};               ///< a conversation actor without traffic quits
   milliseconds typing_expiry{5'000};       ///< typing without a refresh stops after this
   milliseconds typing_interval{1'000};     ///< at most one typing event per user and this
+  milliseconds presence_grace{5'000};      ///< offline only this long after the last session
+  uint32_t presence_watch_limit = 200;     ///< users whose presence one session follows
 };
 
 /// Calls (WebRTC signaling, softphone), ICE servers and Matrix call events.

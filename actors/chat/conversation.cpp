@@ -74,6 +74,12 @@ caf::error not_member(const std::string& id) {
 
 }  // namespace
 
+std::pair<std::string, std::string> tenant_and_id(const std::string& key) {
+  auto colon = key.find(':');
+  if (colon == std::string::npos) return {key, ""};
+  return {key.substr(0, colon), key.substr(colon + 1)};
+}
+
 std::string conversation_key(const std::string& tenant_id, const std::string& conversation_id) {
   return "chat:" + tenant_id + ":" + conversation_id;
 }
@@ -210,10 +216,8 @@ conversation_actor::behavior_type conversation_impl(self_ptr self, chat_deps dep
   census.track(self);
   auto& st = self->state;
   st.deps = std::move(deps);
-  // key = "<tenant>:<conversation>"
-  auto colon = key.find(':');
-  st.tenant_id = key.substr(0, colon);
-  auto id = colon == std::string::npos ? std::string() : key.substr(colon + 1);
+  std::string id;
+  std::tie(st.tenant_id, id) = tenant_and_id(key);
   st.deps.store.ask(
       self, conversation_shard(id), "chat_load",
       [scope = scope_of(self), id](soci::session& sql) {

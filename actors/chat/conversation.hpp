@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <map>
+#include <utility>
 #include <string>
 
 #include "actors/chat/chat_messages.hpp"
@@ -26,6 +27,9 @@ struct chat_deps {
   config::chat_config cfg;
   std::chrono::milliseconds request_timeout{5000};
 };
+
+/// A tenant-scoped actor's key without its kind, "<tenant>:<id>", as {tenant, id}.
+std::pair<std::string, std::string> tenant_and_id(const std::string& key);
 
 /// The logical id of a conversation: "chat:<tenant>:<conversation>".
 std::string conversation_key(const std::string& tenant_id, const std::string& conversation_id);

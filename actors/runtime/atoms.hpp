@@ -70,6 +70,10 @@ using chat_pointer_atom = caf::atom_constant<caf::atom("chatptr")>;
 using chat_typing_atom = caf::atom_constant<caf::atom("chattyping")>;
 /// (typing_timer_atom, user, generation): a member's typing expires.
 using typing_timer_atom = caf::atom_constant<caf::atom("typingtime")>;
+// Presence.
+using presence_join_atom = caf::atom_constant<caf::atom("prjoin")>;
+using presence_watch_atom = caf::atom_constant<caf::atom("prwatch")>;
+using presence_grace_atom = caf::atom_constant<caf::atom("prgrace")>;
 /// (sio_event_atom, event) to a Socket.IO session: an event its client emitted.
 using sio_event_atom = caf::atom_constant<caf::atom("sioevent")>;
 /// (chat_atom, chat_delivery) to a session: a chat event to write to its client.

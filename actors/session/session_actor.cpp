@@ -6,6 +6,7 @@
 
 #include <functional>
 
+#include "actors/presence/presence.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
@@ -115,6 +116,12 @@ session_actor::behavior_type session_impl(self_ptr self, session_deps given) {
                 caf::actor_cast<caf::actor>(self), deps.tags)
       .then([](bool) {}, [](caf::error&) {});  // ids are unique per connection
   join_heard_channels(self, deps, [self] { become_ready(self); });
+  if (deps.chat) {
+    // A user's device: it makes the user present, and follows its chat partners' presence.
+    auto me = caf::actor_cast<caf::actor>(self);
+    join_presence(self->system(), *deps.chat, deps.who.tenant_id, deps.who.id, me, false);
+    watch_presence(self->system(), *deps.chat, deps.who.tenant_id, deps.who.id, me, false);
+  }
   if (deps.protocol == wire::voiceping) replace_older_connections(self, deps);
   return {
       [=, &deps](inbound_atom, native::request& req) {

@@ -4,6 +4,7 @@
 #include <caf/all.hpp>
 
 #include "actors/chat/chat_client.hpp"
+#include "actors/presence/presence.hpp"
 #include "actors/runtime/census.hpp"
 #include "config/ground/error_metrics.hpp"
 #include "persistence/store.hpp"
@@ -104,8 +105,11 @@ void handle(self_ptr self, socketio::incoming& ev) {
                       chat_change{deps.who.id, deps.who.role == "admin", r.message_id,
                                   std::move(r.content), me},
                       ack_message(deps, ev.id), fail_with(deps, ev.id, name));
-        } else {
+        } else if constexpr (std::is_same_v<T, sio::typing_request>) {
           tell_typing(sys, *deps.chat, tenant, r.to, chat_typing{deps.who.id, r.typing, me});
+          answer(deps, ev.id, sio::ack_ok());
+        } else {
+          join_presence(sys, *deps.chat, tenant, deps.who.id, me, r.away);
           answer(deps, ev.id, sio::ack_ok());
         }
       },
@@ -124,6 +128,10 @@ sio_session_actor::behavior_type sio_session_impl(self_ptr self, sio_session_dep
                 caf::actor_cast<caf::actor>(self), deps.tags)
       .then([](bool) {}, [](caf::error&) {});
   spdlog::debug("{} opened by {}", self->state.id, deps.who.tag());
+  // The web client shows its contact list with presence: it follows the tenant's users too.
+  auto me = caf::actor_cast<caf::actor>(self);
+  join_presence(self->system(), *deps.chat, deps.who.tenant_id, deps.who.id, me, false);
+  watch_presence(self->system(), *deps.chat, deps.who.tenant_id, deps.who.id, me, true);
   return {
       [=](sio_event_atom, socketio::incoming& ev) {
         census.on_message(self);

@@ -59,4 +59,9 @@ json::object summary_json(const summary& s, const std::string& user) {
           {"version", s.conv.version}};
 }
 
+json::object presence_json(const std::string& user_id, std::string_view status,
+                           const std::optional<int64_t>& last_seen_us) {
+  return {{"userId", user_id}, {"status", status}, {"lastSeen", iso_time_or_null(last_seen_us)}};
+}
+
 }  // namespace sb::chat

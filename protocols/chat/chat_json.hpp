@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "config/domain/chat/chat_model.hpp"
 
@@ -25,5 +26,9 @@ boost::json::object receipt_json(const std::string& conversation_id, const membe
 /// A conversation in `user`'s list: id, kind, name, contactId, members, lastMessage,
 /// unreadCount, readSeq, lastSeq, version.
 boost::json::object summary_json(const summary& s, const std::string& user);
+
+/// A user's presence: {userId, status (online | away | offline), lastSeen (ISO 8601 or null)}.
+boost::json::object presence_json(const std::string& user_id, std::string_view status,
+                                  const std::optional<int64_t>& last_seen_us);
 
 }  // namespace sb::chat

@@ -96,6 +96,12 @@ std::variant<request, failure> decode(const json::array& args) {
     out = change_request{id, std::move(content)};
   } else if (name == "typing:start" || name == "typing:stop") {
     out = typing_request{in.target(), name == "typing:start"};
+  } else if (name == "user:status") {
+    auto status = in.text("status", 16, true).value_or("");
+    if (!status.empty() && status != "away" && status != "online") {
+      in.problem("status must be online or away");
+    }
+    out = status_request{status == "away"};
   } else {
     return failure{errc::unknown_type, "unknown event " + std::string(name)};
   }
@@ -128,6 +134,11 @@ std::string typing_event(const std::string& conversation_id, const std::string& 
                                                         {"fromUserId", user_id},
                                                         {"userId", user_id},
                                                         {"isTyping", typing}});
+}
+
+std::string presence_event(const std::string& user_id, std::string_view status,
+                           const std::optional<int64_t>& last_seen_us) {
+  return event_packet("user:status", presence_json(user_id, status, last_seen_us));
 }
 
 json::object loaded(const conversation& c, const std::string& user,

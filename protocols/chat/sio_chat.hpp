@@ -40,9 +40,13 @@ struct typing_request {
   std::string to;
   bool typing = true;
 };
+/// user:status from the client: {"status":"away"|"online"}.
+struct status_request {
+  bool away = false;
+};
 
 using request = std::variant<register_request, send_request, read_request, load_request,
-                             change_request, typing_request>;
+                             change_request, typing_request, status_request>;
 
 struct failure {
   errc code = errc::bad_request;
@@ -63,6 +67,10 @@ std::string message_event(std::string_view name, const message& m, const convers
 std::string receipt_event(const std::string& conversation_id, const member& m);
 std::string typing_event(const std::string& conversation_id, const std::string& user_id,
                          bool typing);
+
+/// user:status {userId, status, lastSeen}
+std::string presence_event(const std::string& user_id, std::string_view status,
+                           const std::optional<int64_t>& last_seen_us);
 
 /// conversation:loaded's payload: {conversationId, contactId, messages, hasMore}.
 boost::json::object loaded(const conversation& c, const std::string& user,

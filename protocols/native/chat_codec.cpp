@@ -127,6 +127,18 @@ std::string encode_chat_typing(const std::string& conversation_id, const std::st
   return out;
 }
 
+std::string encode_presence(const std::string& user_id, std::string_view status,
+                            const std::optional<int64_t>& last_seen_us) {
+  auto out = detail::open_envelope("presence", "");
+  for (const auto& [k, v] : chat::presence_json(user_id, status, last_seen_us)) {
+    out += ",\"";
+    out += k;
+    out += "\":";
+    out += json::serialize(v);
+  }
+  return out + "}";
+}
+
 std::string encode_chat_receipt(const std::string& conversation_id, const chat::member& m) {
   return with_field(detail::open_envelope("chat.receipt", ""), "receipt",
                     chat::receipt_json(conversation_id, m));

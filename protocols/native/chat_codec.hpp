@@ -60,6 +60,9 @@ std::string encode_chat_event(std::string_view type, const chat::message& m,
 /// {"type":"chat.typing","conversationId":…,"userId":…,"typing":bool}
 std::string encode_chat_typing(const std::string& conversation_id, const std::string& user_id,
                                bool typing);
+/// {"type":"presence","userId":…,"status":…,"lastSeen":…}
+std::string encode_presence(const std::string& user_id, std::string_view status,
+                            const std::optional<int64_t>& last_seen_us);
 /// {"type":"chat.receipt","receipt":{…}}
 std::string encode_chat_receipt(const std::string& conversation_id, const chat::member& m);
 

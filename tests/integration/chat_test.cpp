@@ -190,4 +190,38 @@ TEST_CASE("a group conversation reaches every member", "[chat]") {
             .status == 404);
 }
 
+TEST_CASE("presence follows all of a user's devices, with a grace before offline", "[chat]") {
+  call_fixture f(env_map{{"CHAT_PRESENCE_GRACE_MS", "300"}});
+  // Carol and Alice share a conversation, so Carol's devices follow Alice's presence.
+  REQUIRE(as(f, alice_mail, "POST", "/api/v1/chat/conversations/" + f.carol + "/messages",
+             object{{"content", "hi"}})
+              .status == 201);
+  auto carol = f.device(carol_mail);
+  auto presence_of_alice = [&] {
+    for (;;) {
+      auto p = next_call_message(*carol, "presence");
+      if (p.at("userId") == jv(f.alice)) return p;
+    }
+  };
+  auto first = presence_of_alice();
+  CHECK(first.at("status") == "offline");
+  CHECK(first.at("lastSeen").is_null());
+
+  auto phone = f.device(alice_mail);
+  CHECK(presence_of_alice().at("status") == "online");
+  auto laptop = f.device(alice_mail);
+  phone.reset();  // one device left: still online, nothing to tell
+  CHECK(stays_quiet(*carol, std::chrono::milliseconds(700)));
+  laptop.reset();
+  auto gone = presence_of_alice();
+  CHECK(gone.at("status") == "offline");
+  CHECK(gone.at("lastSeen").is_string());
+  // A device back within the grace does not flap.
+  auto again = f.device(alice_mail);
+  CHECK(presence_of_alice().at("status") == "online");
+  again.reset();
+  auto back = f.device(alice_mail);
+  CHECK(stays_quiet(*carol, std::chrono::milliseconds(600)));
+}
+
 }  // namespace sb::test

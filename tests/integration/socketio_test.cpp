@@ -56,6 +56,12 @@ TEST_CASE("socket.io-client chats through the gateway: ack, receive, history, re
   CHECK(messages[0].at("read") == true);
 }
 
+TEST_CASE("Socket.IO clients see their contacts' presence: online, away, offline",
+          "[socketio][chat]") {
+  call_fixture f(env_map{{"CHAT_PRESENCE_GRACE_MS", "200"}});
+  run_scenario(f, "presence");
+}
+
 TEST_CASE("a polling-only socket.io-client chats", "[socketio][chat]") {
   call_fixture f;
   run_scenario(f, "polling");

@@ -6,7 +6,8 @@
 // auth (refused handshakes surface as connect_error with a message), flood (Alice sends 30
 // messages at once against a budget of 20 a minute: the rest are refused, and the count of
 // accepted ones is printed as "accepted: N"), interop (Alice on Socket.IO, Bob on a native
-// WebSocket driven by the test: she sends "from socket.io" and waits for "from native").
+// WebSocket driven by the test: she sends "from socket.io" and waits for "from native"),
+// presence (Bob sees Alice in his contact list go online, away, and offline after the grace).
 // Exit 0 on success; 1 with the reason on stderr.
 'use strict';
 const { io } = require('socket.io-client');
@@ -22,8 +23,10 @@ const check = (cond, what) => {
   if (!cond) fail(what);
 };
 
-function connect(token, options = {}) {
+/// Connects; `before(socket)` runs first, to listen for what comes with the connection.
+function connect(token, options = {}, before = () => {}) {
   const socket = io(url, { auth: { token }, reconnection: false, ...options });
+  before(socket);
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (err) => reject(err));
@@ -157,7 +160,41 @@ async function interop() {
   alice.close();
 }
 
-const scenarios = { chat, polling, auth, flood, interop };
+/// The next user:status about `userId` on `socket`.
+function statusOf(socket, userId, ms = 5000) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => fail(`no user:status of ${userId} within ${ms} ms`), ms);
+    const handler = (p) => {
+      if (p.userId !== userId) return;
+      clearTimeout(timer);
+      socket.off('user:status', handler);
+      resolve(p);
+    };
+    socket.on('user:status', handler);
+  });
+}
+
+async function presence() {
+  let initial;
+  const bob = await connect(bobToken, { transports: ['websocket'] }, (socket) => {
+    initial = statusOf(socket, aliceId);  // the contact list's state, sent on connect
+  });
+  initial = await initial;
+  check(initial.status === 'offline', `initial ${JSON.stringify(initial)}`);
+  const online = statusOf(bob, aliceId);
+  const alice = await connect(aliceToken);
+  check((await online).status === 'online', 'online');
+  const away = statusOf(bob, aliceId);
+  check((await ask(alice, 'user:status', { status: 'away' })).ok, 'away accepted');
+  check((await away).status === 'away', 'away');
+  const offline = statusOf(bob, aliceId);
+  alice.close();
+  const gone = await offline;
+  check(gone.status === 'offline' && typeof gone.lastSeen === 'string', `offline ${JSON.stringify(gone)}`);
+  bob.close();
+}
+
+const scenarios = { chat, polling, auth, flood, interop, presence };
 if (!scenarios[scenario]) fail(`no scenario ${scenario}`);
 scenarios[scenario]().then(() => {
   console.log(`ok: ${scenario}`);

@@ -28,6 +28,7 @@
 #include "actors/identity/password_hasher.hpp"
 #include "actors/identity/token_service.hpp"
 #include "actors/node_messages.hpp"
+#include "actors/presence/presence.hpp"
 #include "actors/ptt/recorder.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/atoms.hpp"
@@ -232,6 +233,11 @@ int run_node(const config::node_config& cfg) {
        [chat](caf::actor_system& s, const std::string& id) {
          return caf::actor_cast<caf::actor>(
              s.spawn(conversation_impl, *chat, id.substr(id.find(':') + 1)));
+       }},
+      {"presence",
+       [chat](caf::actor_system& s, const std::string& id) {
+         return caf::actor_cast<caf::actor>(
+             s.spawn(presence_impl, *chat, id.substr(id.find(':') + 1)));
        }},
       {"group",
        [groups](caf::actor_system& s, const std::string& id) {

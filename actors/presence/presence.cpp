@@ -1,0 +1,176 @@
+#include "actors/presence/presence.hpp"
+
+#include <spdlog/spdlog.h>
+#include <caf/all.hpp>
+
+#include "actors/runtime/census.hpp"
+#include "config/ground/clock.hpp"
+#include "persistence/chat/presence.hpp"
+#include "protocols/chat/sio_chat.hpp"
+#include "protocols/native/chat_codec.hpp"
+#include "protocols/ws/frame.hpp"
+
+namespace sb {
+
+namespace {
+
+using self_ptr = presence_actor::stateful_pointer<presence_state>;
+
+chat_delivery encode(const presence_state& st) {
+  return chat_delivery{
+      shared_bytes(ws::text_frame(native::encode_presence(st.user_id, st.status, st.last_seen_us))),
+      shared_bytes(std::make_shared<const std::string>(
+          chat::sio::presence_event(st.user_id, st.status, st.last_seen_us))),
+      caf::actor{}};
+}
+
+void announce(self_ptr self) {
+  auto d = encode(self->state);
+  for (const auto& [addr, watcher] : self->state.watchers) {
+    caf::anon_send(watcher, chat_atom::value, d);
+  }
+}
+
+/// The status the sessions make (offline waits for the grace timer).
+void update(self_ptr self) {
+  auto& st = self->state;
+  if (st.sessions.empty()) return;
+  bool all_away =
+      std::all_of(st.sessions.begin(), st.sessions.end(), [](const auto& s) { return s.second; });
+  std::string now = all_away ? "away" : "online";
+  if (now == st.status) return;
+  st.status = std::move(now);
+  announce(self);
+}
+
+void schedule_idle_check(self_ptr self) {
+  auto& st = self->state;
+  if (!st.sessions.empty() || !st.watchers.empty()) return;
+  self->delayed_send(self, st.deps.cfg.idle, caf::timeout_atom::value, ++st.idle_generation);
+}
+
+}  // namespace
+
+std::string presence_key(const std::string& tenant_id, const std::string& user_id) {
+  return "presence:" + tenant_id + ":" + user_id;
+}
+
+presence_actor::behavior_type presence_impl(self_ptr self, chat_deps deps, std::string key) {
+  static actor_census census{"presence"};
+  census.track(self);
+  auto& st = self->state;
+  st.deps = std::move(deps);
+  std::tie(st.tenant_id, st.user_id) = tenant_and_id(key);
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& st = self->state;
+    st.watchers.erase(dm.source);
+    if (st.sessions.erase(dm.source) && st.sessions.empty()) {
+      // Offline only if no session comes back within the grace (a reconnect does not flap).
+      self->delayed_send(self, st.deps.cfg.presence_grace, presence_grace_atom::value,
+                         ++st.grace_generation);
+    } else {
+      update(self);
+    }
+    schedule_idle_check(self);
+  });
+  schedule_idle_check(self);
+  return {
+      [=](presence_join_atom, caf::actor session, bool away) {
+        census.on_message(self);
+        auto& st = self->state;
+        if (!st.sessions.count(session.address())) self->monitor(session);
+        st.sessions[session.address()] = away;
+        ++st.grace_generation;  // a pending offline is off
+        update(self);
+      },
+      [=](presence_watch_atom, caf::actor watcher, int64_t stored_last_seen) {
+        census.on_message(self);
+        auto& st = self->state;
+        if (stored_last_seen > 0 && stored_last_seen > st.last_seen_us.value_or(0)) {
+          st.last_seen_us = stored_last_seen;
+        }
+        if (!st.watchers.count(watcher.address())) self->monitor(watcher);
+        st.watchers[watcher.address()] = watcher;
+        caf::anon_send(watcher, chat_atom::value, encode(st));
+      },
+      [=](presence_grace_atom, uint64_t generation) {
+        auto& st = self->state;
+        if (generation != st.grace_generation || !st.sessions.empty()) return;
+        auto now = now_us();
+        st.deps.store.ask(
+            self, persistence::shard_key("presence:" + st.user_id), "record_last_seen",
+            [tenant = st.tenant_id, user = st.user_id, now](soci::session& sql) {
+              persistence::record_last_seen(sql, persistence::tenant_scope(tenant), user, now);
+              return true;
+            },
+            [](bool) {},
+            [user = st.user_id](const persistence::store_failure& f) {
+              spdlog::warn("presence of {}: last seen not stored: {}", user, code_string(f.code));
+            });
+        // Told at once: lastSeen is the node's own clock either way.
+        st.last_seen_us = now;
+        st.status = "offline";
+        announce(self);
+        schedule_idle_check(self);
+      },
+      [=](caf::timeout_atom, uint64_t generation) {
+        auto& st = self->state;
+        if (generation == st.idle_generation && st.sessions.empty() && st.watchers.empty()) {
+          self->quit();
+        }
+      },
+  };
+}
+
+namespace {
+
+/// Resolves the presence actor of `user_id` and sends it `msg`.
+void tell_presence(caf::event_based_actor* self, const chat_deps& deps,
+                   const std::string& tenant_id, const std::string& user_id, caf::message msg) {
+  self->request(deps.directory, deps.request_timeout, resolve_atom::value,
+                presence_key(tenant_id, user_id))
+      .then([msg](const caf::actor& presence) { caf::anon_send(presence, msg); },
+            [user_id](caf::error& err) {
+              spdlog::debug("presence of {} not reached: {}", user_id, caf::to_string(err));
+            });
+}
+
+}  // namespace
+
+void join_presence(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
+                   const std::string& user_id, caf::actor session, bool away) {
+  sys.spawn([=](caf::event_based_actor* self) {
+    tell_presence(self, deps, tenant_id, user_id,
+                  caf::make_message(presence_join_atom::value, session, away));
+  });
+}
+
+void watch_presence(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
+                    const std::string& user_id, caf::actor watcher, bool tenant_contacts) {
+  using seen = std::vector<std::pair<std::string, int64_t>>;
+  sys.spawn([=](caf::event_based_actor* self) {
+    deps.store.ask(
+        self, persistence::shard_key("presence-watch:" + user_id), "presence_watch_list",
+        [=](soci::session& sql) {
+          persistence::tenant_scope scope(tenant_id);
+          seen out;
+          for (auto& u : persistence::presence_watch_list(
+                   sql, scope, user_id, deps.cfg.presence_watch_limit, tenant_contacts)) {
+            auto last = persistence::last_seen(sql, scope, u).value_or(0);
+            out.emplace_back(std::move(u), last);
+          }
+          return out;
+        },
+        [=](seen& users) {
+          for (const auto& [u, last] : users) {
+            tell_presence(self, deps, tenant_id, u,
+                          caf::make_message(presence_watch_atom::value, watcher, last));
+          }
+        },
+        [user_id](const persistence::store_failure& f) {
+          spdlog::warn("presence watch list of {} not read: {}", user_id, code_string(f.code));
+        });
+  });
+}
+
+}  // namespace sb

@@ -1,0 +1,52 @@
+#include "persistence/chat/presence.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+
+#include "persistence/rows.hpp"
+
+namespace sb::persistence {
+
+std::optional<int64_t> last_seen(soci::session& sql, const tenant_scope& scope,
+                                 const std::string& user) {
+  soci::row row;
+  sql << "SELECT last_seen_at_us FROM users WHERE tenant_id = :t AND id = :u",
+      soci::use(scope.tenant_id()), soci::use(user), soci::into(row);
+  if (!sql.got_data()) return std::nullopt;
+  return row_reader(row).opt_i64("last_seen_at_us");
+}
+
+void record_last_seen(soci::session& sql, const tenant_scope& scope, const std::string& user,
+                      int64_t at_us) {
+  sql << "UPDATE users SET last_seen_at_us = :at WHERE tenant_id = :t AND id = :u",
+      soci::use(at_us), soci::use(scope.tenant_id()), soci::use(user);
+}
+
+std::vector<std::string> presence_watch_list(soci::session& sql, const tenant_scope& scope,
+                                             const std::string& user, int64_t limit,
+                                             bool tenant_contacts) {
+  std::vector<std::string> out;
+  {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT DISTINCT other.user_id FROM chat_members mine "
+                        "JOIN chat_members other ON other.conversation_id = mine.conversation_id "
+                        "WHERE mine.tenant_id = :t AND mine.user_id = :u "
+                        "AND other.user_id <> :u2 LIMIT :n",
+         soci::use(scope.tenant_id()), soci::use(user), soci::use(user), soci::use(limit));
+    out = read_rows(rows, [](const row_reader& in) { return in.str("user_id"); });
+  }
+  if (!tenant_contacts) return out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id FROM users WHERE tenant_id = :t AND id <> :u "
+                      "AND deleted_at_us IS NULL ORDER BY display_name, id LIMIT :n",
+       soci::use(scope.tenant_id()), soci::use(user), soci::use(limit));
+  for (const auto& r : rows) {
+    if (static_cast<int64_t>(out.size()) >= limit) break;
+    auto id = row_reader(r).str("id");
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
+  }
+  return out;
+}
+
+}  // namespace sb::persistence
