@@ -8,8 +8,8 @@
 
 #include <chrono>
 #include <map>
-#include <utility>
 #include <string>
+#include <utility>
 
 #include "actors/chat/chat_messages.hpp"
 #include "actors/directory/directory.hpp"
