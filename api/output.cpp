@@ -24,7 +24,7 @@ json::object user_json(const persistence::user_record& u) {
       {"displayName", u.display_name},
       {"phone", json_or_null(u.phone)},
       {"extension", json_or_null(u.extension)},
-      {"role", u.role},
+      {"role", seed_role(u.role)},
       {"status", u.status},
       {"preferences", ec || !prefs.is_object() ? json::value(json::object{}) : prefs},
       {"department", json_or_null(u.department)},
@@ -36,6 +36,22 @@ json::object user_json(const persistence::user_record& u) {
       {"updatedAt", iso_time(u.updated_at_us)},
       {"createdBy", json_or_null(u.created_by)},
   };
+}
+
+json::object contact_json(const persistence::user_record& u) {
+  return json::object{{"id", u.id},
+                      {"email", u.email},
+                      {"firstName", u.first_name},
+                      {"lastName", u.last_name},
+                      {"displayName", u.display_name},
+                      {"extension", json_or_null(u.extension)},
+                      {"department", json_or_null(u.department)},
+                      {"role", seed_role(u.role)},
+                      {"status", u.status}};
+}
+
+std::string_view seed_role(std::string_view role) {
+  return role == "admin" ? "customer_admin" : role;
 }
 
 json::object tenant_json(const persistence::tenant_record& t) {

@@ -18,8 +18,16 @@
 
 namespace sb::api {
 
-/// A user in the Voxera shape (camelCase). Never includes the password hash.
+/// A user in the Voxera shape (camelCase). Never includes the password hash. The role has the
+/// seed's name (`customer_admin` for a tenant admin).
 boost::json::object user_json(const persistence::user_record& u);
+
+/// A user as a colleague's contact list shows it: id, names, email, extension, department,
+/// role and status; nothing personal (phone, preferences) or administrative.
+boost::json::object contact_json(const persistence::user_record& u);
+
+/// The seed's name of a role: `customer_admin` for `admin`; the others as they are.
+std::string_view seed_role(std::string_view role);
 boost::json::object tenant_json(const persistence::tenant_record& t);
 boost::json::object app_json(const persistence::app_record& a);
 boost::json::object audit_json(const persistence::audit_entry& e);

@@ -52,9 +52,12 @@ std::optional<std::string> read_role(fields& in, bool required) {
   return role;
 }
 
+/// Admins and managers list every user of their tenant; anyone else reads the tenant's
+/// contact list (the web client's contacts): active users only, in the contact shape.
 void list(context& ctx, http::request req, path_params, principal who, http::responder respond) {
   auto scope = scope_for(who, req, respond);
   if (!scope) return;
+  bool staff = is_staff(who);
   auto q = fields::from_query(req);
   persistence::user_filter f;
   f.page = q.integer("page", 1, 1'000'000, false).value_or(1);
@@ -67,14 +70,18 @@ void list(context& ctx, http::request req, path_params, principal who, http::res
   f.descending =
       q.choice("order", {"asc", "desc"}, false).value_or(f.sort == "created" ? "desc" : "asc") ==
       "desc";
+  if (!staff && !f.status.empty() && f.status != "active") {
+    q.fail("status", "your role lists active users only");
+  }
+  if (!staff) f.status = "active";
   if (!q.ok()) return respond(q.problem(req.path));
   answer_from_store(
       ctx, req, scope->tenant_id(), "list_users",
       [scope = *scope, f](soci::session& sql) { return persistence::list_users(sql, scope, f); },
       respond,
-      [f](persistence::user_page& page) {
+      [f, staff](persistence::user_page& page) {
         json::array items;
-        for (const auto& u : page.items) items.push_back(user_json(u));
+        for (const auto& u : page.items) items.push_back(staff ? user_json(u) : contact_json(u));
         return list_response(std::move(items), f.page, f.limit, page.total);
       });
 }
@@ -280,7 +287,7 @@ void remove(context& ctx, http::request req, path_params params, principal who,
 
 void add_user_routes(router& r, context& ctx) {
   route_table routes{r, ctx};
-  routes.add("GET", "/api/v1/users", policy::staff, list);
+  routes.add("GET", "/api/v1/users", policy::any_user, list);
   routes.add("POST", "/api/v1/users", policy::admins, create);
   routes.add("GET", "/api/v1/users/:id", policy::any_user, get);
   routes.add("PUT", "/api/v1/users/:id", policy::any_user, update);

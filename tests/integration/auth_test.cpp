@@ -31,7 +31,7 @@ TEST_CASE("login returns tokens and the user; bad credentials look alike", "[aut
   CHECK(data.at("accessToken").as_string().size() > 40);
   CHECK(data.at("refreshToken").as_string().size() >= 43);
   CHECK(data.at("user").at("email") == kAdminEmail);
-  CHECK(data.at("user").at("role") == "admin");
+  CHECK(data.at("user").at("role") == "customer_admin");
   CHECK_FALSE(data.at("user").as_object().contains("passwordHash"));
 
   auto wrong = call(server.port(), "POST", "/api/v1/auth/login", {},

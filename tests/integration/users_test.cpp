@@ -37,8 +37,8 @@ TEST_CASE("users are created, listed, changed and soft-deleted in Voxera's shape
   REQUIRE(created.status == 201);
   auto bob = data_of(created);
   CHECK(bob.at("email") == "bob@test.local");
-  CHECK(bob.at("role") == "admin");
-  CHECK(bob.at("status") == "invited");  // no password yet
+  CHECK(bob.at("role") == "customer_admin");  // the seed's name
+  CHECK(bob.at("status") == "invited");       // no password yet
   CHECK(bob.at("extension") == "1001");
   CHECK(bob.at("preferences").at("theme") == "dark");
   CHECK(bob.at("customerId") == bob.at("tenantId"));
@@ -149,7 +149,17 @@ TEST_CASE("roles decide who may manage users", "[users]") {
   CHECK(call(server.port(), "GET", "/api/v1/users", manager).status == 200);
   CHECK(call(server.port(), "POST", "/api/v1/users", manager, person("new@test.local", "user"))
             .status == 403);
-  CHECK(call(server.port(), "GET", "/api/v1/users", user).status == 403);
+  // A plain user reads the contact list: active users, without personal fields.
+  auto contacts = call(server.port(), "GET", "/api/v1/users?limit=100", user);
+  REQUIRE(contacts.status == 200);
+  auto people = contacts.json().at("data").as_array();
+  CHECK(people.size() >= 2);
+  for (const auto& c : people) {
+    CHECK(c.at("status") == "active");
+    CHECK_FALSE(c.as_object().contains("phone"));
+    CHECK_FALSE(c.as_object().contains("preferences"));
+  }
+  CHECK(call(server.port(), "GET", "/api/v1/users?status=suspended", user).status == 400);
   CHECK(call(server.port(), "GET", "/api/v1/users/" + user_id, user).status == 200);
   CHECK(call(server.port(), "GET", "/api/v1/users/" + manager_id, user).status == 403);
   auto self_edit = call(server.port(), "PUT", "/api/v1/users/" + user_id, user,
