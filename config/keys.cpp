@@ -617,6 +617,15 @@ std::vector<key_spec> build_table() {
       "users whose presence one connection follows: those sharing a conversation, then (Socket.IO) "
       "the tenant's contact list by name",
       [](auto& x) -> auto& { return x.chat.presence_watch_limit; }, 0, 100'000));
+  t.push_back(uint_key(
+      "chat.resume_limit", "CHAT_RESUME_LIMIT",
+      "changes a resume (chat.sync) replays per conversation; past it the conversation is "
+      "answered limited and the client reloads its history",
+      [](auto& x) -> auto& { return x.chat.resume_limit; }, 1, 100'000));
+  t.push_back(uint_key(
+      "chat.resume_conversations", "CHAT_RESUME_CONVERSATIONS",
+      "conversations one resume may name; more is bad_request",
+      [](auto& x) -> auto& { return x.chat.resume_conversations; }, 1, 10'000));
   t.push_back(string_key(
       "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",
       [](auto& x) -> auto& { return x.log.level; },

@@ -164,6 +164,8 @@ struct chat_config {
   milliseconds typing_interval{1'000};     ///< at most one typing event per user and this
   milliseconds presence_grace{5'000};      ///< offline only this long after the last session
   uint32_t presence_watch_limit = 200;     ///< users whose presence one session follows
+  uint32_t resume_limit = 500;             ///< changes one resume replays per conversation
+  uint32_t resume_conversations = 100;     ///< conversations one resume may name
 };
 
 /// Calls (WebRTC signaling, softphone), ICE servers and Matrix call events.

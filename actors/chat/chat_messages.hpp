@@ -46,6 +46,8 @@ struct chat_delivery {
   shared_bytes native;    ///< a complete WebSocket frame of the native protocol
   shared_bytes socketio;  ///< a Socket.IO EVENT packet (the Engine.IO message's text)
   caf::actor origin;
+  std::string conversation_id;  ///< "" for what is not in a log (presence, typing)
+  int64_t version = 0;          ///< the change's version in its conversation; 0 = none
 };
 
 /// A member started or stopped typing (never stored).
@@ -74,7 +76,8 @@ typename Inspector::result_type inspect(Inspector& f, chat_pointer& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_delivery& x) {
-  return f(caf::meta::type_name("chat_delivery"), x.native, x.socketio, x.origin);
+  return f(caf::meta::type_name("chat_delivery"), x.native, x.socketio, x.origin, x.conversation_id,
+           x.version);
 }
 
 template <class Inspector>

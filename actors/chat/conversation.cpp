@@ -28,11 +28,12 @@ void schedule_idle_check(self_ptr self) {
 }
 
 /// Tells every session of every member: each protocol's form is encoded once for all of them.
+/// `version` places a change of the log (0: typing, which is not in it).
 void announce(self_ptr self, const std::string& native_text, std::string socketio_text,
-              const caf::actor& origin) {
+              const caf::actor& origin, int64_t version) {
   chat_delivery d{shared_bytes(ws::text_frame(native_text)),
                   shared_bytes(std::make_shared<const std::string>(std::move(socketio_text))),
-                  origin};
+                  origin, self->state.conv.id, version};
   for (const auto& m : self->state.conv.members) {
     caf::anon_send(self->state.deps.directory, tell_atom::value, "user:" + m.user_id,
                    caf::make_message(chat_atom::value, d));
@@ -43,7 +44,7 @@ void announce_typing(self_ptr self, const std::string& user, bool typing,
                      const caf::actor& origin) {
   const auto& id = self->state.conv.id;
   announce(self, native::encode_chat_typing(id, user, typing),
-           chat::sio::typing_event(id, user, typing), origin);
+           chat::sio::typing_event(id, user, typing), origin, 0);
 }
 
 /// Typing is never stored: announced at most once per chat.typing_interval_ms per member,
@@ -115,8 +116,8 @@ conversation_actor::behavior_type running(self_ptr self) {
                 st.conv.last_seq = std::max(st.conv.last_seq, done.message.seq);
                 st.conv.version = std::max(st.conv.version, done.message.version);
                 announce(self, native::encode_chat_event("chat.message", done.message, st.conv),
-                         chat::sio::message_event("message:receive", done.message, st.conv),
-                         origin);
+                         chat::sio::message_event("message:receive", done.message, st.conv), origin,
+                         done.message.version);
               }
               rp.deliver(done.message);
             },
@@ -151,7 +152,7 @@ conversation_actor::behavior_type running(self_ptr self) {
               auto& st = self->state;
               st.conv.version = std::max(st.conv.version, m.version);
               announce(self, native::encode_chat_event("chat.updated", m, st.conv),
-                       chat::sio::message_event("message:updated", m, st.conv), origin);
+                       chat::sio::message_event("message:updated", m, st.conv), origin, m.version);
               rp.deliver(m);
             },
             [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
@@ -178,7 +179,7 @@ conversation_actor::behavior_type running(self_ptr self) {
                   m = *moved;
                   st.conv.version = std::max(st.conv.version, moved->version);
                   announce(self, native::encode_chat_receipt(st.conv.id, m),
-                           chat::sio::receipt_event(st.conv.id, m), req.device);
+                           chat::sio::receipt_event(st.conv.id, m), req.device, m.version);
                 }
                 rp.deliver(m);
               }

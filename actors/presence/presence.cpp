@@ -21,7 +21,7 @@ chat_delivery encode(const presence_state& st) {
       shared_bytes(ws::text_frame(native::encode_presence(st.user_id, st.status, st.last_seen_us))),
       shared_bytes(std::make_shared<const std::string>(
           chat::sio::presence_event(st.user_id, st.status, st.last_seen_us))),
-      caf::actor{}};
+      caf::actor{}, "", 0};
 }
 
 void announce(self_ptr self) {

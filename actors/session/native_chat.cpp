@@ -1,9 +1,14 @@
 #include "actors/session/native_chat.hpp"
 
+#include <fmt/format.h>
 #include <caf/all.hpp>
 
+#include <map>
+
 #include "actors/chat/chat_client.hpp"
+#include "actors/runtime/caf_errc.hpp"
 #include "actors/session/native_replies.hpp"
+#include "persistence/chat/chat.hpp"
 
 namespace sb {
 
@@ -66,9 +71,55 @@ void handle_chat_change(session_ptr self, const session_deps& deps,
               native_failure(deps, r.id, "the message was not changed"));
 }
 
-void deliver_chat(session_ptr self, const session_deps& deps, const chat_delivery& d) {
-  if (!deps.chat || d.origin == caf::actor_cast<caf::actor>(self)) return;
+namespace {
+
+void write_chat(session_ptr self, const session_deps& deps, const chat_delivery& d) {
+  if (d.origin == caf::actor_cast<caf::actor>(self)) return;
   deps.out->send(d.native.ptr());
+}
+
+/// Ends a resume: what was held goes out (less what the resume gave); a session that held
+/// more than it may is closed, so that its client resumes again rather than miss anything.
+void open_gate(session_ptr self, const session_deps& deps,
+               const std::map<std::string, int64_t>& marks) {
+  auto& gate = self->state.chat_gate;
+  for (const auto& d : gate.open(marks)) write_chat(self, deps, d);
+  if (gate.overflowed()) deps.out->close(ws::close_code::slow_consumer, "resume overflowed");
+}
+
+}  // namespace
+
+void handle_chat_sync(session_ptr self, const session_deps& deps, native::chat_sync_request& r) {
+  if (refuse_non_user(deps, r.id)) return;
+  if (r.since.size() > deps.chat->cfg.resume_conversations) {
+    return native_failure(deps, r.id, "")(caf::make_error(
+        errc::bad_request, fmt::format("chat.sync names {} conversations; at most {} "
+                                       "(chat.resume_conversations)",
+                                       r.since.size(), deps.chat->cfg.resume_conversations)));
+  }
+  self->state.chat_gate.close();
+  deps.chat->store.ask(
+      self, self->state.shard, "chat_resume",
+      [tenant = deps.who.tenant_id, user = deps.who.id, since = std::move(r.since),
+       limit = deps.chat->cfg.resume_limit](soci::session& sql) {
+        return persistence::resume(sql, persistence::tenant_scope(tenant), user, since, limit);
+      },
+      [self, &deps, id = r.id](std::vector<chat::resume_entry>& found) {
+        deps.out->send(ws::text_frame(native::encode_chat_synced(id, found)));
+        std::map<std::string, int64_t> marks;
+        for (const auto& e : found) marks[e.conv.id] = e.conv.version;
+        open_gate(self, deps, marks);
+      },
+      [self, &deps, fail = native_failure(deps, r.id, "the resume failed")](
+          const persistence::store_failure& f) {
+        fail(f.to_error());
+        open_gate(self, deps, {});
+      });
+}
+
+void deliver_chat(session_ptr self, const session_deps& deps, const chat_delivery& d) {
+  if (!deps.chat || self->state.chat_gate.hold(d)) return;
+  write_chat(self, deps, d);
 }
 
 }  // namespace sb

@@ -18,6 +18,10 @@ void handle_chat_history(session_ptr self, const session_deps& deps,
                          native::chat_history_request& r);
 void handle_chat_change(session_ptr self, const session_deps& deps, native::chat_change_request& r);
 
+/// A resume: each named conversation's changes since the version the client saw, with the
+/// live events held meanwhile so that nothing is missed or told twice.
+void handle_chat_sync(session_ptr self, const session_deps& deps, native::chat_sync_request& r);
+
 /// A chat event of a conversation this session's user is in.
 void deliver_chat(session_ptr self, const session_deps& deps, const chat_delivery& d);
 

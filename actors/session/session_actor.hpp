@@ -27,6 +27,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::voiceping::frame)
 
 #include "actors/calls/call_actor.hpp"
 #include "actors/chat/conversation.hpp"
+#include "actors/chat/delivery_gate.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/session/audio_meter.hpp"
@@ -92,6 +93,7 @@ struct session_state {
   uint64_t bursts = 0;
   int64_t last_text_ms = 0;          ///< keeps private text ids unique
   audio_meter audio;                 ///< this client's audio against deps.audio
+  delivery_gate chat_gate;           ///< chat events held while a chat.sync is read
   int64_t last_audio_notice_us = 0;  ///< last error about audio limits sent to the client
   static inline const char* name = "session";
 };

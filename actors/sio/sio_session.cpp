@@ -1,12 +1,15 @@
 #include "actors/sio/sio_session.hpp"
 
 #include <spdlog/spdlog.h>
+
 #include <caf/all.hpp>
+#include <map>
 
 #include "actors/chat/chat_client.hpp"
 #include "actors/presence/presence.hpp"
 #include "actors/runtime/census.hpp"
 #include "config/ground/error_metrics.hpp"
+#include "persistence/chat/chat.hpp"
 #include "persistence/store.hpp"
 #include "protocols/chat/chat_json.hpp"
 #include "protocols/chat/sio_chat.hpp"
@@ -66,6 +69,48 @@ void load(self_ptr self, sio::load_request& r, std::optional<uint64_t> ack) {
       fail_with(deps, ack, "conversation:load"));
 }
 
+void write_chat(self_ptr self, const chat_delivery& d) {
+  if (d.origin == caf::actor_cast<caf::actor>(self) || !d.socketio) return;
+  self->state.deps.conn->send({engineio::message::text(*d.socketio)});
+}
+
+/// Ends a resume: what was held goes out (less what the resume gave); a session that held
+/// more than it may is closed, so that its client resumes again rather than miss anything.
+void open_gate(self_ptr self, const std::map<std::string, int64_t>& marks) {
+  auto& gate = self->state.chat_gate;
+  for (const auto& d : gate.open(marks)) write_chat(self, d);
+  if (gate.overflowed()) self->state.deps.conn->close();
+}
+
+void resume(self_ptr self, sio::sync_request& r, std::optional<uint64_t> ack) {
+  const auto& deps = self->state.deps;
+  if (r.since.size() > deps.chat->cfg.resume_conversations) {
+    return answer_error(deps, ack, "chat:sync", errc::bad_request,
+                        "chat:sync names more conversations than chat.resume_conversations");
+  }
+  self->state.chat_gate.close();
+  deps.chat->store.ask(
+      self, persistence::shard_key(self->state.id), "chat_resume",
+      [tenant = deps.who.tenant_id, user = deps.who.id, since = std::move(r.since),
+       limit = deps.chat->cfg.resume_limit](soci::session& sql) {
+        return persistence::resume(sql, persistence::tenant_scope(tenant), user, since, limit);
+      },
+      [self, ack](std::vector<chat::resume_entry>& found) {
+        json::array items;
+        std::map<std::string, int64_t> marks;
+        for (const auto& e : found) {
+          items.push_back(chat::resume_json(e));
+          marks[e.conv.id] = e.conv.version;
+        }
+        answer(self->state.deps, ack, sio::ack_ok({{"conversations", std::move(items)}}));
+        open_gate(self, marks);
+      },
+      [self, ack](const persistence::store_failure& f) {
+        fail_with(self->state.deps, ack, "chat:sync")(f.to_error());
+        open_gate(self, {});
+      });
+}
+
 void handle(self_ptr self, socketio::incoming& ev) {
   const auto& deps = self->state.deps;
   auto name = ev.args.empty() || !ev.args[0].is_string() ? std::string()
@@ -105,6 +150,8 @@ void handle(self_ptr self, socketio::incoming& ev) {
                       chat_change{deps.who.id, deps.who.role == "admin", r.message_id,
                                   std::move(r.content), me},
                       ack_message(deps, ev.id), fail_with(deps, ev.id, name));
+        } else if constexpr (std::is_same_v<T, sio::sync_request>) {
+          resume(self, r, ev.id);
         } else if constexpr (std::is_same_v<T, sio::typing_request>) {
           tell_typing(sys, *deps.chat, tenant, r.to, chat_typing{deps.who.id, r.typing, me});
           answer(deps, ev.id, sio::ack_ok());
@@ -143,8 +190,7 @@ sio_session_actor::behavior_type sio_session_impl(self_ptr self, sio_session_dep
         self->state.deps.conn->close();
       },
       [=](chat_atom, const chat_delivery& d) {
-        if (d.origin == caf::actor_cast<caf::actor>(self) || !d.socketio) return;
-        self->state.deps.conn->send({engineio::message::text(*d.socketio)});
+        if (!self->state.chat_gate.hold(d)) write_chat(self, d);
       },
       [=](membership_atom, const std::string&, bool, bool) {},
       [=](direct_atom, const ptt::talk_event&) {},

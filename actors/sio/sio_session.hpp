@@ -17,6 +17,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::socketio::incoming)
 #include <vector>
 
 #include "actors/chat/conversation.hpp"
+#include "actors/chat/delivery_gate.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/shared_bytes.hpp"
@@ -38,7 +39,8 @@ struct sio_session_state {
   sio_session_state() = default;  // not an aggregate (docs/architecture.md)
 
   sio_session_deps deps;
-  std::string id;  ///< "session:sio-<Engine.IO sid>"
+  std::string id;           ///< "session:sio-<Engine.IO sid>"
+  delivery_gate chat_gate;  ///< chat events held while a chat:sync is read
   static inline const char* name = "sio_session";
 };
 

@@ -340,4 +340,23 @@ change_set changes_since(soci::session& sql, const tenant_scope& scope,
   return out;
 }
 
+std::vector<chat::resume_entry> resume(soci::session& sql, const tenant_scope& scope,
+                                       const std::string& user,
+                                       const std::vector<std::pair<std::string, int64_t>>& since,
+                                       int64_t limit) {
+  std::vector<chat::resume_entry> out;
+  for (const auto& [id, version] : since) {
+    auto conv = find_conversation(sql, scope, id);
+    if (!conv || !conv->find(user)) continue;
+    auto changes = changes_since(sql, scope, id, version, limit);
+    chat::resume_entry e{std::move(*conv), {}, {}, changes.limited};
+    if (!e.limited) {
+      e.messages = std::move(changes.messages);
+      e.receipts = std::move(changes.members);
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 }  // namespace sb::persistence

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/domain/chat/chat_model.hpp"
@@ -93,5 +94,12 @@ struct change_set {
 };
 change_set changes_since(soci::session& sql, const tenant_scope& scope,
                          const std::string& conversation_id, int64_t version, int64_t limit);
+
+/// The changes of every conversation in `since` (id → the version the client saw) that `user`
+/// is in, at most `limit` each; conversations the user is not in are left out.
+std::vector<chat::resume_entry> resume(soci::session& sql, const tenant_scope& scope,
+                                       const std::string& user,
+                                       const std::vector<std::pair<std::string, int64_t>>& since,
+                                       int64_t limit);
 
 }  // namespace sb::persistence

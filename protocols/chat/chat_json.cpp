@@ -59,6 +59,30 @@ json::object summary_json(const summary& s, const std::string& user) {
           {"version", s.conv.version}};
 }
 
+json::object resume_json(const resume_entry& e) {
+  json::array changed, pointers;
+  for (const auto& m : e.messages) changed.push_back(message_json(m, e.conv));
+  for (const auto& m : e.receipts) pointers.push_back(receipt_json(e.conv.id, m));
+  return {{"conversationId", e.conv.id},
+          {"version", e.conv.version},
+          {"limited", e.limited},
+          {"messages", std::move(changed)},
+          {"receipts", std::move(pointers)}};
+}
+
+std::optional<std::vector<std::pair<std::string, int64_t>>> read_since(const json::value* v,
+                                                                       size_t max_entries) {
+  if (!v || !v->is_object() || v->as_object().size() > max_entries) return std::nullopt;
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const auto& [id, version] : v->as_object()) {
+    if (id.empty() || id.size() > 64 || !version.is_int64() || version.get_int64() < 0) {
+      return std::nullopt;
+    }
+    out.emplace_back(std::string(id), version.get_int64());
+  }
+  return out;
+}
+
 json::object presence_json(const std::string& user_id, std::string_view status,
                            const std::optional<int64_t>& last_seen_us) {
   return {{"userId", user_id}, {"status", status}, {"lastSeen", iso_time_or_null(last_seen_us)}};

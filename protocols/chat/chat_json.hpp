@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "config/domain/chat/chat_model.hpp"
 
@@ -26,6 +28,16 @@ boost::json::object receipt_json(const std::string& conversation_id, const membe
 /// A conversation in `user`'s list: id, kind, name, contactId, members, lastMessage,
 /// unreadCount, readSeq, lastSeq, version.
 boost::json::object summary_json(const summary& s, const std::string& user);
+
+/// One conversation of a resume: {conversationId, version (apply nothing at or below it
+/// again), limited (true: reload the history instead), messages (changed, in version order),
+/// receipts}.
+boost::json::object resume_json(const resume_entry& e);
+
+/// A resume's positions: a JSON object of conversation id → the version the client saw (a
+/// whole number >= 0), at most `max_entries`. nullopt when it is anything else.
+std::optional<std::vector<std::pair<std::string, int64_t>>> read_since(const boost::json::value* v,
+                                                                       size_t max_entries);
 
 /// A user's presence: {userId, status (online | away | offline), lastSeen (ISO 8601 or null)}.
 boost::json::object presence_json(const std::string& user_id, std::string_view status,

@@ -96,6 +96,10 @@ std::variant<request, failure> decode(const json::array& args) {
     out = change_request{id, std::move(content)};
   } else if (name == "typing:start" || name == "typing:stop") {
     out = typing_request{in.target(), name == "typing:start"};
+  } else if (name == "chat:sync") {
+    auto since = read_since(payload->if_contains("since"), 10'000);
+    if (!since) in.problem("since must be {conversation id: version seen, …}");
+    out = sync_request{since.value_or(std::vector<std::pair<std::string, int64_t>>{})};
   } else if (name == "user:status") {
     auto status = in.text("status", 16, true).value_or("");
     if (!status.empty() && status != "away" && status != "online") {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -44,9 +45,13 @@ struct typing_request {
 struct status_request {
   bool away = false;
 };
+/// chat:sync {"since":{"<conversation id>":<version seen>,…}}: a resume.
+struct sync_request {
+  std::vector<std::pair<std::string, int64_t>> since;
+};
 
 using request = std::variant<register_request, send_request, read_request, load_request,
-                             change_request, typing_request, status_request>;
+                             change_request, typing_request, status_request, sync_request>;
 
 struct failure {
   errc code = errc::bad_request;

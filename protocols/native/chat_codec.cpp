@@ -53,6 +53,14 @@ std::variant<request, decode_failure> decode_chat(json::string_view type, const 
     }
     return request{chat_change_request{id, *message_id, std::move(content)}};
   }
+  if (type == "chat.sync") {
+    auto since = chat::read_since(o.if_contains("since"), kMaxSyncEntries);
+    if (!since) {
+      return decode_failure{id, errc::bad_request,
+                            "chat.sync needs since: {conversation id: version seen, …}"};
+    }
+    return request{chat_sync_request{id, std::move(*since)}};
+  }
   auto to = string_field(o, "to", kMaxTargetBytes);
   if (!to) {
     return decode_failure{id, errc::bad_request,
@@ -91,6 +99,12 @@ std::variant<request, decode_failure> decode_chat(json::string_view type, const 
 }
 
 }  // namespace detail
+
+std::string encode_chat_synced(std::string_view id, const std::vector<chat::resume_entry>& found) {
+  json::array items;
+  for (const auto& e : found) items.push_back(chat::resume_json(e));
+  return with_field(detail::open_envelope("chat.synced", id), "conversations", items);
+}
 
 std::string encode_chat_message_reply(std::string_view type, std::string_view id,
                                       const chat::message& m, const chat::conversation& c) {

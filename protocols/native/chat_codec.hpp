@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "config/domain/chat/chat_model.hpp"
@@ -42,6 +43,19 @@ struct chat_change_request {
   std::string message_id;
   std::optional<std::string> content;  ///< nullopt: delete
 };
+
+/// {"type":"chat.sync","id":…,"since":{"<conversation id>":<version seen>,…}}: a resume,
+/// answered chat.synced with each conversation's changes since.
+struct chat_sync_request {
+  std::string id;
+  std::vector<std::pair<std::string, int64_t>> since;
+};
+
+/// The most conversations a chat.sync may name on the wire (chat.resume_conversations applies).
+constexpr size_t kMaxSyncEntries = 10'000;
+
+/// {"type":"chat.synced","id":…,"conversations":[resume_json…]}
+std::string encode_chat_synced(std::string_view id, const std::vector<chat::resume_entry>& found);
 
 /// {"type":"chat.sent"|"chat.changed","id":…,"message":{…}}
 std::string encode_chat_message_reply(std::string_view type, std::string_view id,

@@ -161,10 +161,13 @@ TEST_CASE_METHOD(node_system, "chat sends, changes, pointers and deliveries cros
   CHECK(member.delivered_seq == 4);
 
   chat_delivery d{shared_bytes(std::make_shared<const std::string>("frame")),
-                  shared_bytes(std::make_shared<const std::string>("42[]")), caf::actor{}};
+                  shared_bytes(std::make_shared<const std::string>("42[]")), caf::actor{}, "c1",
+                  12};
   auto frame = across(caf::make_message(chat_atom::value, d)).get_as<chat_delivery>(1);
   CHECK(*frame.native == "frame");
   CHECK(*frame.socketio == "42[]");
+  CHECK(frame.conversation_id == "c1");
+  CHECK(frame.version == 12);
   auto typing = across(caf::make_message(chat_typing_atom::value, chat_typing{"u1", false, {}}))
                     .get_as<chat_typing>(1);
   CHECK(typing.user_id == "u1");

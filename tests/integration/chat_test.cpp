@@ -2,6 +2,8 @@
 // acknowledged after commit, delivered live to every other device of every member, history
 // by seq, read pointers and exact unread counts through edits and deletes.
 
+#include <thread>
+
 #include "tests/integration/call_fixture.hpp"
 
 namespace sb::test {
@@ -196,7 +198,11 @@ TEST_CASE("presence follows all of a user's devices, with a grace before offline
   REQUIRE(as(f, alice_mail, "POST", "/api/v1/chat/conversations/" + f.carol + "/messages",
              object{{"content", "hi"}})
               .status == 201);
-  auto carol = f.device(carol_mail);
+  // Opened without device()'s ping: the first thing the session says is the presence of those
+  // it follows, which device() would skip on its way to the pong.
+  ws_client::options o;
+  o.headers = bearer(f.token(carol_mail));
+  auto carol = std::make_unique<ws_client>(f.server.port(), o);
   auto presence_of_alice = [&] {
     for (;;) {
       auto p = next_call_message(*carol, "presence");
@@ -222,6 +228,77 @@ TEST_CASE("presence follows all of a user's devices, with a grace before offline
   again.reset();
   auto back = f.device(alice_mail);
   CHECK(stays_quiet(*carol, std::chrono::milliseconds(600)));
+}
+
+TEST_CASE("a device that reconnects resumes: no gap, no duplicate, while the other keeps sending",
+          "[chat]") {
+  call_fixture f;
+  const auto to_bob = "/api/v1/chat/conversations/" + f.bob + "/messages";
+  auto first = as(f, alice_mail, "POST", to_bob, object{{"content", "m1"}});
+  REQUIRE(first.status == 201);
+  auto conversation = str(data_of(first).at("conversationId"));
+  auto bob = f.device(bob_mail);
+  REQUIRE(as(f, alice_mail, "POST", to_bob, object{{"content", "m2"}}).status == 201);
+  auto seen = next_call_message(*bob, "chat.message").at("message");
+  CHECK(seen.at("seq") == 2);
+  auto seen_version = seen.at("version").as_int64();
+  bob.reset();  // Bob's phone drops
+
+  // Alice goes on sending, over the drop and the resume.
+  constexpr int kTotal = 60;
+  std::thread sender([&] {
+    for (int i = 3; i <= kTotal; ++i) {
+      auto r = as(f, alice_mail, "POST", to_bob, object{{"content", "m" + std::to_string(i)}});
+      if (r.status != 201) FAIL_CHECK("send " << i << ": " << r.body);
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  bob = f.device(bob_mail);
+  auto synced = call_fixture::ask(
+      *bob, object{{"type", "chat.sync"}, {"since", object{{conversation, seen_version}}}});
+  REQUIRE(synced.at("type") == "chat.synced");
+  auto entry = synced.at("conversations").at(0).as_object();
+  CHECK(entry.at("limited") == false);
+  std::vector<int64_t> seqs;
+  for (const auto& m : entry.at("messages").as_array()) seqs.push_back(m.at("seq").as_int64());
+  // Then live, until Alice's last message.
+  while (seqs.empty() || seqs.back() < kTotal) {
+    auto m = next_call_message(*bob, "chat.message", std::chrono::seconds(10)).at("message");
+    seqs.push_back(m.at("seq").as_int64());
+  }
+  sender.join();
+  std::vector<int64_t> expected;
+  for (int64_t i = 3; i <= kTotal; ++i) expected.push_back(i);
+  CHECK(seqs == expected);
+
+  // Past chat.resume_limit (500) a conversation is answered limited: reload the history.
+  auto old =
+      call_fixture::ask(*bob, object{{"type", "chat.sync"}, {"since", object{{conversation, 0}}}});
+  CHECK(old.at("conversations").at(0).at("limited") == false);
+  auto stranger = call_fixture::ask(
+      *f.device(carol_mail), object{{"type", "chat.sync"}, {"since", object{{conversation, 0}}}});
+  CHECK(stranger.at("conversations").as_array().empty());  // not hers: it does not exist
+}
+
+TEST_CASE("a resume past the replay bound is answered limited", "[chat]") {
+  call_fixture f(env_map{{"CHAT_RESUME_LIMIT", "3"}});
+  const auto to_bob = "/api/v1/chat/conversations/" + f.bob + "/messages";
+  std::string conversation;
+  for (int i = 0; i < 5; ++i) {
+    auto r = as(f, alice_mail, "POST", to_bob, object{{"content", "x"}});
+    conversation = str(data_of(r).at("conversationId"));
+  }
+  auto bob = f.device(bob_mail);
+  auto synced =
+      call_fixture::ask(*bob, object{{"type", "chat.sync"}, {"since", object{{conversation, 0}}}});
+  auto entry = synced.at("conversations").at(0);
+  CHECK(entry.at("limited") == true);
+  CHECK(entry.at("messages").as_array().empty());
+  auto recent = call_fixture::ask(
+      *bob, object{{"type", "chat.sync"},
+                   {"since", object{{conversation, entry.at("version").as_int64() - 2}}}});
+  CHECK(recent.at("conversations").at(0).at("limited") == false);
+  CHECK(recent.at("conversations").at(0).at("messages").as_array().size() == 2);
 }
 
 }  // namespace sb::test

@@ -58,6 +58,16 @@ struct summary {
   int64_t read_seq = 0;
 };
 
+/// One conversation of a resume: the conversation as it is now (its version is the mark to
+/// apply nothing at or below again), and what changed since the client's version, or
+/// `limited` (too much: the client reloads its history instead).
+struct resume_entry {
+  conversation conv;
+  std::vector<message> messages;  ///< in version order
+  std::vector<member> receipts;
+  bool limited = false;
+};
+
 /// A page of history asked for: the conversation (`to`: a user or a conversation id), and the
 /// newest `limit` before seq `before`, or the oldest `limit` after seq `after`.
 struct history_query {

@@ -32,6 +32,8 @@ SB_FUZZ_TARGET(sio_chat_event) {
           SB_FUZZ_CHECK(!r.message_id.empty() && r.message_id.size() <= 64);
         } else if constexpr (std::is_same_v<T, register_request>) {
           SB_FUZZ_CHECK(!r.user_id || !r.user_id->empty());
+        } else if constexpr (std::is_same_v<T, sync_request>) {
+          for (const auto& [id, version] : r.since) SB_FUZZ_CHECK(!id.empty() && version >= 0);
         } else if constexpr (!std::is_same_v<T, status_request>) {
           SB_FUZZ_CHECK(!r.to.empty() && r.to.size() <= 64);
         }

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "actors/chat/chat_messages.hpp"
+
+namespace sb {
+
+/// Holds a session's chat deliveries while a resume is read, so that what the resume replays
+/// and what goes on live meet without a gap, a duplicate or a change out of order: live
+/// changes wait, then those the resume already holds (version at or below its mark for their
+/// conversation) are dropped and the rest go out in the order they came. Used by one actor.
+class delivery_gate {
+ public:
+  explicit delivery_gate(size_t max_held = 10'000) : max_held_(max_held) {}
+
+  void close() { ++closed_; }
+
+  /// Keeps `d` while closed (true); false when open: write it now. Past `max_held` the oldest
+  /// deliveries are dropped and `overflowed()` says so.
+  bool hold(const chat_delivery& d);
+
+  /// Ends one resume; `marks` are its conversations' versions. The deliveries to write now
+  /// (none until every resume under way has ended).
+  std::vector<chat_delivery> open(const std::map<std::string, int64_t>& marks);
+
+  bool overflowed() const { return overflowed_; }
+
+ private:
+  size_t max_held_;
+  int closed_ = 0;
+  bool overflowed_ = false;
+  std::vector<chat_delivery> held_;
+  std::map<std::string, int64_t> marks_;
+};
+
+}  // namespace sb

@@ -1,0 +1,62 @@
+// The gate between a resume and live chat events (actors/chat/delivery_gate): held while a
+// resume is read, then released in order without what the resume already gave.
+
+#include <catch2/catch.hpp>
+
+#include "actors/chat/delivery_gate.hpp"
+
+using namespace sb;
+
+namespace {
+
+chat_delivery change(const std::string& conversation, int64_t version) {
+  return chat_delivery{{}, {}, {}, conversation, version};
+}
+
+std::vector<int64_t> versions(const std::vector<chat_delivery>& ds) {
+  std::vector<int64_t> out;
+  for (const auto& d : ds) out.push_back(d.version);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("an open gate holds nothing", "[chat]") {
+  delivery_gate gate;
+  CHECK_FALSE(gate.hold(change("a", 1)));
+}
+
+TEST_CASE("a resume's changes are not told twice; later ones and others go out in order",
+          "[chat]") {
+  delivery_gate gate;
+  gate.close();
+  CHECK(gate.hold(change("a", 4)));  // committed before the resume read: it holds it
+  CHECK(gate.hold(change("b", 2)));  // a conversation the resume did not name
+  CHECK(gate.hold(change("a", 7)));  // committed after
+  CHECK(gate.hold(change("", 0)));   // presence, typing: not in a log
+  auto out = gate.open({{"a", 5}});
+  CHECK(versions(out) == std::vector<int64_t>{2, 7, 0});
+  CHECK_FALSE(gate.overflowed());
+  CHECK_FALSE(gate.hold(change("a", 8)));
+}
+
+TEST_CASE("overlapping resumes release once both are done", "[chat]") {
+  delivery_gate gate;
+  gate.close();
+  gate.close();
+  CHECK(gate.hold(change("a", 3)));
+  CHECK(gate.hold(change("b", 3)));
+  CHECK(gate.open({{"a", 3}}).empty());  // the other resume still reads
+  CHECK(gate.hold(change("b", 4)));
+  CHECK(versions(gate.open({{"b", 3}})) == std::vector<int64_t>{4});
+}
+
+TEST_CASE("a gate that holds too much says so", "[chat]") {
+  delivery_gate gate(2);
+  gate.close();
+  gate.hold(change("a", 1));
+  gate.hold(change("a", 2));
+  gate.hold(change("a", 3));
+  CHECK(versions(gate.open({})) == std::vector<int64_t>{2, 3});
+  CHECK(gate.overflowed());
+}
