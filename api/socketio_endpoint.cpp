@@ -110,7 +110,11 @@ class gateway_app final : public socketio::application,
     // The CONNECT answer goes first: the session writes to the client from its start (the
     // presence of its contacts), and a client drops events for a namespace it has not joined.
     conn->accept(nsp);
-    sio_session_deps deps{conn, nsp, *who, {who->tag(), "tenant:" + who->tenant_id}, ctx_.chat};
+    // A user's Socket.IO connection is one of their devices: calls to the user ring it.
+    sio_session_deps deps{
+        conn,      nsp,
+        *who,      {who->tag(), "tenant:" + who->tenant_id, call_device_tag(who->id)},
+        ctx_.chat, ctx_.calls};
     session_ = caf::actor_cast<caf::actor>(ctx_.sys.spawn(sio_session_impl, std::move(deps)));
     const auto& limits = ctx_.cfg.rate_limit;
     if (limits.enabled) {

@@ -5,12 +5,14 @@
 #include <caf/all.hpp>
 #include <map>
 
+#include "actors/calls/call_client.hpp"
 #include "actors/chat/chat_client.hpp"
 #include "actors/presence/presence.hpp"
 #include "actors/runtime/census.hpp"
 #include "config/ground/error_metrics.hpp"
 #include "persistence/chat/chat.hpp"
 #include "persistence/store.hpp"
+#include "protocols/calls/call_json.hpp"
 #include "protocols/chat/chat_json.hpp"
 #include "protocols/chat/sio_chat.hpp"
 
@@ -111,10 +113,60 @@ void resume(self_ptr self, sio::sync_request& r, std::optional<uint64_t> ack) {
       });
 }
 
+/// A call event: placed or asked through the call actors with this session as the device.
+void handle_call(self_ptr self, calls::sio::call_event& c, const std::string& name,
+                 std::optional<uint64_t> ack) {
+  const auto& deps = self->state.deps;
+  self->state.call_dialect = c.spoken;
+  auto me = caf::actor_cast<caf::actor>(self);
+  call_ok ok = [deps, ack](const calls::call_row& row) {
+    answer(deps, ack, sio::ack_ok({{"call", calls::call_json(row)}}));
+  };
+  auto failed = fail_with(deps, ack, name);
+  if (auto* invite = std::get_if<native::call_invite>(&c.request)) {
+    call_setup setup;
+    setup.tenant_id = deps.who.tenant_id;
+    setup.caller_id = deps.who.id;
+    for (const auto& target : invite->callees) setup.callees.push_back(calls::callee_of(target));
+    setup.media = invite->media;
+    setup.room_id = invite->room_id;
+    setup.sdp = invite->sdp;
+    setup.device = me;
+    return place_call(self->system(), *deps.calls, std::move(setup), ok, failed);
+  }
+  const auto& r = std::get<native::call_request>(c.request);
+  call_command cmd;
+  cmd.action = r.action;
+  cmd.tenant_id = deps.who.tenant_id;
+  cmd.user_id = deps.who.id;
+  cmd.device = me;
+  cmd.to = r.to;
+  cmd.payload = r.payload;
+  cmd.audio = r.audio;
+  cmd.video = r.video;
+  if (!c.join) return ask_call(self->system(), *deps.calls, r.call_id, std::move(cmd), ok, failed);
+  // join-call: answer a call that rings; a party already in it (its caller) binds this device.
+  auto status = cmd;
+  status.action = calls::call_action::status;
+  ask_call(self->system(), *deps.calls, r.call_id, std::move(cmd), ok,
+           [sys = &self->system(), deps, id = r.call_id, status, ok, failed](const caf::error& e) {
+             auto code = persistence::store_errc(e);
+             if (code != errc::forbidden && code != errc::conflict) return failed(e);
+             ask_call(*sys, *deps.calls, id, status, ok, failed);
+           });
+}
+
 void handle(self_ptr self, socketio::incoming& ev) {
   const auto& deps = self->state.deps;
   auto name = ev.args.empty() || !ev.args[0].is_string() ? std::string()
                                                          : std::string(ev.args[0].as_string());
+  auto call = calls::sio::decode(ev.args);
+  if (auto* c = std::get_if<calls::sio::call_event>(&call)) {
+    return handle_call(self, *c, name, ev.id);
+  }
+  if (auto* no = std::get_if<calls::sio::refusal>(&call)) {
+    return answer_error(deps, ev.id, name, errc::bad_request, no->message);
+  }
   auto decoded = sio::decode(ev.args);
   if (auto* no = std::get_if<sio::failure>(&decoded)) {
     return answer_error(deps, ev.id, name, no->code, no->message);
@@ -194,7 +246,12 @@ sio_session_actor::behavior_type sio_session_impl(self_ptr self, sio_session_dep
       },
       [=](membership_atom, const std::string&, bool, bool) {},
       [=](direct_atom, const ptt::talk_event&) {},
-      [=](call_atom, const shared_bytes&) {},
+      [=](call_atom, const shared_bytes& frame) {
+        for (auto& packet :
+             calls::sio::translate(ws::frame_payload(*frame), self->state.call_dialect)) {
+          self->state.deps.conn->send({engineio::message::text(packet)});
+        }
+      },
   };
 }
 

@@ -16,6 +16,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::socketio::incoming)
 #include <string>
 #include <vector>
 
+#include "actors/calls/call_actor.hpp"
 #include "actors/chat/conversation.hpp"
 #include "actors/chat/delivery_gate.hpp"
 #include "actors/directory/directory.hpp"
@@ -23,6 +24,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::socketio::incoming)
 #include "actors/runtime/shared_bytes.hpp"
 #include "config/domain/identity/principal.hpp"
 #include "config/domain/ptt/talk_event.hpp"
+#include "protocols/calls/sio_calls.hpp"
 
 namespace sb {
 
@@ -33,6 +35,7 @@ struct sio_session_deps {
   principal who;                  ///< authenticated by the CONNECT packet
   std::vector<std::string> tags;  ///< directory tags: principal, tenant
   std::shared_ptr<const chat_deps> chat;
+  std::shared_ptr<const call_deps> calls;
 };
 
 struct sio_session_state {
@@ -41,6 +44,9 @@ struct sio_session_state {
   sio_session_deps deps;
   std::string id;           ///< "session:sio-<Engine.IO sid>"
   delivery_gate chat_gate;  ///< chat events held while a chat:sync is read
+  /// The call vocabulary the client spoke last (seed 004's or seed 003's); call events go to
+  /// it in that one.
+  calls::sio::dialect call_dialect = calls::sio::dialect::softphone;
   static inline const char* name = "sio_session";
 };
 
@@ -49,8 +55,9 @@ struct sio_session_state {
 ///  closed(code): the client left the namespace or the connection ended
 ///  kick(code, reason): close the connection (credentials revoked, …)
 ///  chat(delivery): a chat event of a conversation the user is in
-///  membership, direct, call: push-to-talk and call traffic for the user's native devices
-///    (told to every session of the user); not served over Socket.IO yet, dropped
+///  call(frame): a call event for this device (the native event, translated)
+///  membership, direct: push-to-talk traffic for the user's sessions; not served over
+///    Socket.IO, dropped
 using sio_session_actor = caf::typed_actor<
     caf::reacts_to<sio_event_atom, socketio::incoming>, caf::reacts_to<closed_atom, uint16_t>,
     caf::reacts_to<kick_atom, uint16_t, std::string>, caf::reacts_to<chat_atom, chat_delivery>,

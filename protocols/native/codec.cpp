@@ -69,6 +69,11 @@ std::variant<request, decode_failure> decode(std::string_view text) {
   if (ec) return decode_failure{{}, errc::bad_json, "message is not valid JSON: " + ec.message()};
   auto* obj = doc.if_object();
   if (!obj) return decode_failure{{}, errc::bad_json, "message must be a JSON object"};
+  return decode(*obj);
+}
+
+std::variant<request, decode_failure> decode(const json::object& envelope) {
+  const auto* obj = &envelope;
 
   std::string id;
   if (auto* v = obj->if_contains("id")) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -86,6 +88,8 @@ struct decode_failure {
 };
 
 std::variant<request, decode_failure> decode(std::string_view text);
+/// The same for an envelope already parsed (another protocol's event mapped onto it).
+std::variant<request, decode_failure> decode(const boost::json::object& envelope);
 
 std::string encode_pong(std::string_view id);
 std::string encode_echo_ok(std::string_view id, int64_t note_id, int64_t created_at_us,

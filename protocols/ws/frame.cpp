@@ -38,6 +38,14 @@ frame_ptr close_frame(uint16_t code, std::string_view reason) {
   return make_frame(opcode::close, payload);
 }
 
+std::string_view frame_payload(std::string_view frame) {
+  if (frame.size() < 2) return {};
+  auto len7 = static_cast<unsigned char>(frame[1]) & 0x7F;
+  size_t header = len7 == 126 ? 4 : len7 == 127 ? 10 : 2;
+  if (frame.size() < header) return {};
+  return frame.substr(header);
+}
+
 bool is_valid_close_code(uint16_t code) {
   if (code >= 3000 && code <= 4999) return true;
   switch (code) {

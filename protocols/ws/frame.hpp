@@ -49,6 +49,9 @@ inline frame_ptr text_frame(std::string_view payload) {
   return make_frame(opcode::text, payload);
 }
 
+/// The payload of a complete unmasked frame made by encode_frame ("" if it is not one).
+std::string_view frame_payload(std::string_view frame);
+
 /// A close frame with a status code and a reason (truncated to fit 125 bytes).
 frame_ptr close_frame(uint16_t code, std::string_view reason);
 

@@ -195,6 +195,12 @@ seeds["sio_chat_event"] = [json.dumps(e).encode() for e in [
     ["message:edit", {"messageId": U1, "content": "x"}], ["message:delete", {"messageId": U1}],
     ["typing:start", {"toUserId": U1}], ["typing:stop", {"to": U1}], ["call:initiate", {}],
     ["message:send", "not an object"], [1, 2],
+    ["call:initiate", {"toExtension": "102", "sdp": "v=0\r\n"}], ["call:answer", {"callId": U1}],
+    ["webrtc:offer", {"callId": U1, "offer": {"type": "offer", "sdp": "v=0"}}],
+    ["webrtc:ice-candidate", {"callId": U1, "candidate": {"candidate": "", "sdpMid": "0"}}],
+    ["join-call", {"callId": U1}], ["toggle-audio", {"callId": U1, "enabled": False}],
+    ["toggle-video", {"callId": U1}], ["leave-call", {"callId": U1}],
+    ["webrtc-answer", {"callId": U1, "sdp": "a"}], ["ice-candidate", {"call_id": U1}],
 ]]
 
 for target, inputs in seeds.items():

@@ -188,13 +188,16 @@ TEST_CASE("calls a dead node left open are marked failed when it restarts", "[ca
 }
 
 TEST_CASE("two real WebRTC peers connect through the node's signaling only", "[calls][webrtc]") {
+  // Alice on a native WebSocket, or on Socket.IO as the UCaaS softphone; Bob native.
+  auto alice_kind = GENERATE(std::string("native"), std::string("socketio"));
+  INFO("alice: " << alice_kind);
   call_fixture f;
   temp_dir dir;
   // Node.js with libwebrtc (@roamhq/wrtc, installed by tools/test.sh into tests/webrtc).
   child_process peers(
       "/usr/bin/node",
       {std::string(SB_SOURCE_DIR) + "/tests/webrtc/call_e2e.js", std::to_string(f.server.port()),
-       f.token("alice@calls.test"), f.token("bob@calls.test"), "102"},
+       f.token("alice@calls.test"), f.token("bob@calls.test"), "102", alice_kind},
       {}, dir.file("peers.log"));
   auto code = peers.wait();
   auto log = read_file(dir.file("peers.log"));

@@ -62,6 +62,17 @@ TEST_CASE("Socket.IO clients see their contacts' presence: online, away, offline
   run_scenario(f, "presence");
 }
 
+TEST_CASE("the softphone's calls over Socket.IO: dial by extension, SDP, ICE, hang up",
+          "[socketio][calls]") {
+  call_fixture f;
+  run_scenario(f, "softphone");
+}
+
+TEST_CASE("the signaling seed's join-call flow over Socket.IO", "[socketio][calls]") {
+  call_fixture f;
+  run_scenario(f, "signaling");
+}
+
 TEST_CASE("a polling-only socket.io-client chats", "[socketio][chat]") {
   call_fixture f;
   run_scenario(f, "polling");

@@ -7,7 +7,9 @@
 // messages at once against a budget of 20 a minute: the rest are refused, and the count of
 // accepted ones is printed as "accepted: N"), interop (Alice on Socket.IO, Bob on a native
 // WebSocket driven by the test: she sends "from socket.io" and waits for "from native"),
-// presence (Bob sees Alice in his contact list go online, away, and offline after the grace).
+// presence (Bob sees Alice in his contact list go online, away, and offline after the grace),
+// softphone (seed 004's call:* / webrtc:* between two Socket.IO users), signaling (seed 003's
+// join-call / webrtc-* / toggle-* / leave-call on a call made over REST).
 // Exit 0 on success; 1 with the reason on stderr.
 'use strict';
 const { io } = require('socket.io-client');
@@ -194,7 +196,73 @@ async function presence() {
   bob.close();
 }
 
-const scenarios = { chat, polling, auth, flood, interop, presence };
+// The UCaaS softphone (seed 004): Alice dials Bob's extension (102); SDP and ICE cross; Alice
+// hangs up.
+async function softphone() {
+  const alice = await connect(aliceToken);
+  const bob = await connect(bobToken, { transports: ['websocket'] });
+  const ringing = next(bob, 'call:incoming');
+  const placed = await ask(alice, 'call:initiate', { toExtension: '102', sdp: 'v=0\r\n' });
+  check(placed.ok && placed.call.state === 'ringing', `initiate ${JSON.stringify(placed)}`);
+  const callId = placed.call.id;
+  const incoming = await ringing;
+  check(incoming.callId === callId && incoming.callerId === aliceId && incoming.sdp === 'v=0\r\n',
+        `incoming ${JSON.stringify(incoming)}`);
+  const answered = next(alice, 'call:answered');
+  check((await ask(bob, 'call:answer', { callId })).call.state === 'active', 'answered');
+  check((await answered).userId === bobId, 'alice hears the answer');
+  const offer = next(bob, 'webrtc:offer');
+  check((await ask(alice, 'webrtc:offer', { callId, offer: { type: 'offer', sdp: 'o' } })).ok, 'offer');
+  const o = await offer;
+  check(o.sdp === 'o' && o.offer.type === 'offer' && o.from === aliceId, `offer ${JSON.stringify(o)}`);
+  const answer = next(alice, 'webrtc:answer');
+  check((await ask(bob, 'webrtc:answer', { callId, sdp: 'a' })).ok, 'answer sdp');
+  check((await answer).answer.sdp === 'a', 'answer relayed');
+  const ice = next(bob, 'webrtc:ice-candidate');
+  const candidate = { candidate: 'candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+  check((await ask(alice, 'webrtc:ice-candidate', { callId, candidate })).ok, 'ice');
+  check((await ice).candidate.candidate === candidate.candidate, 'ice relayed');
+  const ended = next(bob, 'call:ended');
+  check((await ask(alice, 'call:end', { callId })).call.state === 'ended', 'ended');
+  check((await ended).by === aliceId, 'bob hears the end');
+  const bad = await ask(alice, 'call:answer', {});
+  check(!bad.ok && bad.error.code === 'bad_request', `no callId: ${JSON.stringify(bad)}`);
+  alice.close();
+  bob.close();
+}
+
+// The WebRTC signaling client (seed 003): the call is made over REST, both join it, then
+// offer, toggles and leave.
+async function signaling() {
+  // Both connected first: a call made while its callee has no device online is missed.
+  const alice = await connect(aliceToken);
+  const bob = await connect(bobToken);
+  const made = await fetch(`${url}/api/calls/initiate`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${aliceToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: bobId, media: 'video' }),
+  });
+  check(made.status === 201, `REST initiate ${made.status}`);
+  const callId = (await made.json()).data.id;
+  check((await ask(alice, 'join-call', { callId })).ok, 'the caller joins (binds this device)');
+  const joined = next(alice, 'user-joined');
+  check((await ask(bob, 'join-call', { callId })).call.state === 'active', 'bob joins: answered');
+  check((await joined).userId === bobId, 'user-joined');
+  const offer = next(bob, 'webrtc-offer');
+  check((await ask(alice, 'webrtc-offer', { callId, sdp: 'o3' })).ok, 'offer');
+  check((await offer).sdp === 'o3', 'webrtc-offer relayed');
+  const muted = next(alice, 'audio-toggled');
+  check((await ask(bob, 'toggle-audio', { callId, enabled: false })).ok, 'toggle');
+  const m = await muted;
+  check(m.userId === bobId && m.enabled === false, `audio-toggled ${JSON.stringify(m)}`);
+  const over = next(alice, 'call-ended');
+  check((await ask(bob, 'leave-call', { callId })).ok, 'leave');
+  check((await over).state === 'ended', 'call-ended');
+  alice.close();
+  bob.close();
+}
+
+const scenarios = { chat, polling, auth, flood, interop, presence, softphone, signaling };
 if (!scenarios[scenario]) fail(`no scenario ${scenario}`);
 scenarios[scenario]().then(() => {
   console.log(`ok: ${scenario}`);

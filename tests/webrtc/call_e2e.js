@@ -1,13 +1,15 @@
 // Two real WebRTC peers place a call through Switchboard's native signaling only: Alice
 // dials Bob's extension, Bob answers, SDP and trickle ICE cross the node, and the peer
 // connection must reach "connected" and carry a data-channel message both ways.
-// Usage: node call_e2e.js <port> <alice token> <bob token> <bob extension>
+// Usage: node call_e2e.js <port> <alice token> <bob token> <bob extension> [socketio]
+// With "socketio", Alice is a Socket.IO client (the UCaaS softphone's call:* and webrtc:*
+// events, through the official socket.io-client of tests/socketio) and Bob a native device.
 // Exit 0 on success; 1 (with the reason on stderr) on failure or after 30 s.
 'use strict';
 const { RTCPeerConnection } = require('@roamhq/wrtc');
 const WebSocket = require('ws');
 
-const [port, aliceToken, bobToken, bobExtension] = process.argv.slice(2);
+const [port, aliceToken, bobToken, bobExtension, aliceKind] = process.argv.slice(2);
 const fail = (why) => {
   console.error('FAIL: ' + why);
   process.exit(1);
@@ -39,6 +41,38 @@ function device(token) {
   const open = new Promise((resolve) => ws.on('open', resolve));
   ws.on('error', (e) => fail('WebSocket error: ' + e.message));
   return { ws, ask, on: (type, fn) => { handlers[type] = fn; }, open };
+}
+
+// The same device interface over Socket.IO: native requests become the softphone's events
+// (acknowledged), and its events come back under the native names the peers listen to.
+function sioDevice(token) {
+  const { io } = require('../socketio/node_modules/socket.io-client');
+  const socket = io(`http://127.0.0.1:${port}`, { auth: { token }, reconnection: false });
+  const events = {
+    'call.invite': (m) => ['call:initiate', { toExtension: m.to }],
+    'call.answer': (m) => ['call:answer', { callId: m.call_id }],
+    'call.offer': (m) => ['webrtc:offer', { callId: m.call_id, sdp: m.sdp }],
+    'call.answer_sdp': (m) => ['webrtc:answer', { callId: m.call_id, sdp: m.sdp }],
+    'call.ice': (m) => ['webrtc:ice-candidate', { callId: m.call_id, candidate: m.candidate }],
+    'call.end': (m) => ['call:end', { callId: m.call_id }],
+  };
+  const ask = async (msg) => {
+    const [event, payload] = events[msg.type](msg);
+    const ack = await socket.timeout(10000).emitWithAck(event, payload);
+    if (!ack.ok) fail(`${event} answered ${JSON.stringify(ack)}`);
+    return ack.call;
+  };
+  const names = {
+    'call.incoming': 'call:incoming',
+    'call.offer': 'webrtc:offer',
+    'call.answer_sdp': 'webrtc:answer',
+    'call.ice': 'webrtc:ice-candidate',
+    'call.participant_joined': 'call:answered',
+  };
+  const on = (type, fn) => socket.on(names[type], (e) => fn({ ...e, call_id: e.callId }));
+  const open = new Promise((resolve) => socket.once('connect', resolve));
+  socket.on('connect_error', (e) => fail('Socket.IO connect_error: ' + e.message));
+  return { ws: socket, ask, on, open };
 }
 
 // Signaling for one peer is applied in arrival order: a candidate that arrives while the
@@ -76,7 +110,7 @@ function message(channel) {
 }
 
 (async () => {
-  const alice = device(aliceToken);
+  const alice = aliceKind === 'socketio' ? sioDevice(aliceToken) : device(aliceToken);
   const bob = device(bobToken);
   await Promise.all([alice.open, bob.open]);
   // Registered sessions answer a ping: then a call to Bob rings this device.
@@ -122,10 +156,10 @@ function message(channel) {
 
   const ended = await alice.ask({ type: 'call.end', call_id: callId });
   if (ended.state !== 'ended') fail('end state ' + ended.state);
-  console.log(`connected: call ${callId}, alice ${alicePc.connectionState}, bob ${bobPc.connectionState}`);
+  console.log(`connected: call ${callId}, alice (${aliceKind || 'native'}) ${alicePc.connectionState}, bob ${bobPc.connectionState}`);
   alicePc.close();
   bobPc.close();
-  alice.ws.close();
+  alice.ws.close();  // a WebSocket, or the Socket.IO socket
   bob.ws.close();
   process.exit(0);
 })().catch((e) => fail(e.stack || String(e)));
