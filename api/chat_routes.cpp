@@ -1,5 +1,6 @@
 #include "api/chat_routes.hpp"
 
+#include <fmt/format.h>
 #include <boost/json.hpp>
 #include <caf/all.hpp>
 
@@ -11,8 +12,11 @@
 #include "api/output.hpp"
 #include "api/store_call.hpp"
 #include "config/ground/clock.hpp"
+#include "persistence/chat/attachments.hpp"
 #include "persistence/chat/chat.hpp"
+#include "persistence/connection.hpp"
 #include "protocols/chat/chat_json.hpp"
+#include "protocols/http/problem.hpp"
 
 namespace sb::api {
 
@@ -107,15 +111,85 @@ void send(context& ctx, http::request req, path_params p, principal who, http::r
   struct send_input {
     std::optional<std::string> content;
     std::optional<std::string> client_msg_id;
+    std::optional<std::vector<std::string>> attachment_ids;
   };
-  auto in = parse_body(req, respond, {"content", "clientMsgId"}, [](fields& f) {
-    return send_input{f.raw_text("content", SIZE_MAX, true),
-                      f.text("clientMsgId", {false, 128, 1})};
+  auto in = parse_body(req, respond, {"content", "clientMsgId", "attachmentIds"}, [](fields& f) {
+    auto files = f.text_list("attachmentIds", 100, 64, false);
+    // A file may go alone: then the content may be left out.
+    bool files_only = files && !files->empty() && !f.has("content");
+    return send_input{
+        files_only ? std::optional<std::string>("") : f.raw_text("content", SIZE_MAX, true),
+        f.text("clientMsgId", {false, 128, 1}), std::move(files)};
   });
   if (!in) return;
-  chat_send msg{who.id, std::move(*in->content), std::move(in->client_msg_id), caf::actor{}};
+  chat_send msg{who.id, std::move(*in->content), std::move(in->client_msg_id), caf::actor{},
+                in->attachment_ids.value_or(std::vector<std::string>{})};
   send_chat(ctx.sys, *ctx.chat, who.tenant_id, std::string(p.get("contactId")), std::move(msg),
             answer_message(respond, 201), answer_failure(ctx, respond, req.path));
+}
+
+/// The request body is the file; `?name=` its file name, Content-Type its type.
+void upload(context& ctx, http::request req, path_params p, principal who,
+            http::responder respond) {
+  auto q = fields::from_query(req);
+  q.reject_unknown({"name"});
+  auto name = q.text("name", {true, 1024, 1});
+  if (req.body.empty()) q.fail("body", "the body is the file, and it is empty");
+  if (!q.ok()) return respond(q.problem(req.path));
+  if (req.body.size() > ctx.cfg.chat.max_attachment_bytes) {
+    return respond(http::problem(errc::payload_too_large,
+                                 fmt::format("the file is {} bytes; at most {} "
+                                             "(chat.max_attachment_bytes)",
+                                             req.body.size(), ctx.cfg.chat.max_attachment_bytes),
+                                 req.path));
+  }
+  auto target = std::string(p.get("contactId"));
+  answer_from_store(
+      ctx, req, "chat:" + chat::direct_key(who.id, target), "chat_upload",
+      [tenant = who.tenant_id, user = who.id, target, bytes = std::move(req.body),
+       dir = ctx.cfg.chat.attachments_dir, file_name = chat::safe_file_name(*name),
+       type = chat::safe_content_type(req.header("content-type"))](soci::session& sql) {
+        tenant_scope scope(tenant);
+        auto conv = persistence::resolve_conversation(sql, scope, user, target, true, now_us());
+        auto a = persistence::create_attachment(sql, scope, conv.id, user, file_name, type,
+                                                static_cast<int64_t>(bytes.size()), now_us());
+        persistence::write_attachment_file(dir, scope, a.id, bytes);
+        return a;
+      },
+      respond, [](chat::attachment& a) { return api_response(chat::attachment_json(a), 201); });
+}
+
+/// A file, to the members of its conversation (before it is sent: to its uploader only; a
+/// file of a deleted message: to nobody).
+void download(context& ctx, http::request req, path_params p, principal who,
+              http::responder respond) {
+  using found = std::pair<chat::attachment, std::string>;
+  answer_from_store(
+      ctx, req, who.id, "chat_download",
+      [tenant = who.tenant_id, user = who.id, id = std::string(p.get("id")),
+       dir = ctx.cfg.chat.attachments_dir](soci::session& sql) {
+        tenant_scope scope(tenant);
+        auto a = persistence::find_attachment(sql, scope, id);
+        auto conv =
+            a ? persistence::find_conversation(sql, scope, a->conversation_id) : std::nullopt;
+        bool visible = conv && conv->find(user);
+        if (visible && a->message_id) {
+          auto m = persistence::find_message(sql, scope, *a->message_id);
+          visible = m && !m->deleted_at_us;
+        } else if (visible) {
+          visible = a->uploaded_by == user;
+        }
+        if (!visible) throw persistence::store_error(errc::not_found, "no attachment " + id);
+        return found{a->file, persistence::read_attachment_file(dir, scope, id)};
+      },
+      respond,
+      [](found& f) {
+        auto r = http::response::text(200, std::move(f.second), f.first.content_type);
+        r.with_header("Content-Disposition", "attachment; filename=\"" + f.first.name + "\"")
+            .with_header("X-Content-Type-Options", "nosniff")
+            .with_header("Cache-Control", "private, no-store");
+        return r;
+      });
 }
 
 void mark_read(context& ctx, http::request req, path_params p, principal who,
@@ -169,6 +243,8 @@ void add_chat_routes(router& r, context& ctx) {
   routes.add("GET", "/api/v1/chat/conversations/:contactId/messages", policy::any_user, history);
   routes.add("POST", "/api/v1/chat/conversations/:contactId/messages", policy::any_user, send);
   routes.add("PATCH", "/api/v1/chat/conversations/:contactId/read", policy::any_user, mark_read);
+  routes.add("POST", "/api/v1/chat/conversations/:contactId/attachments", policy::any_user, upload);
+  routes.add("GET", "/api/v1/chat/attachments/:id", policy::any_user, download);
   routes.add("PATCH", "/api/v1/chat/messages/:id", policy::any_user, edit);
   routes.add("DELETE", "/api/v1/chat/messages/:id", policy::any_user, remove);
 }

@@ -627,6 +627,18 @@ std::vector<key_spec> build_table() {
       "conversations one resume may name; more is bad_request",
       [](auto& x) -> auto& { return x.chat.resume_conversations; }, 1, 10'000));
   t.push_back(string_key(
+      "chat.attachments_dir", "CHAT_ATTACHMENTS_DIR",
+      "directory for files uploaded to conversations (created when missing)",
+      [](auto& x) -> auto& { return x.chat.attachments_dir; }, any_string));
+  t.push_back(uint_key(
+      "chat.max_attachment_bytes", "CHAT_MAX_ATTACHMENT_BYTES",
+      "largest file one upload may carry (at most http.body_limit); larger → 413",
+      [](auto& x) -> auto& { return x.chat.max_attachment_bytes; }, 1, kMaxBytes));
+  t.push_back(uint_key(
+      "chat.max_message_attachments", "CHAT_MAX_MESSAGE_ATTACHMENTS",
+      "files one chat message may carry",
+      [](auto& x) -> auto& { return x.chat.max_message_attachments; }, 0, 100));
+  t.push_back(string_key(
       "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",
       [](auto& x) -> auto& { return x.log.level; },
       [](std::string_view v) {

@@ -157,15 +157,18 @@ struct socketio_config {
 
 /// Chat: conversations, their logs and live delivery.
 struct chat_config {
-  uint32_t max_message_bytes = 16 * 1024;  ///< longest message content
-  uint32_t history_limit = 100;            ///< most messages in one history page
-  milliseconds idle{60'000};               ///< a conversation actor without traffic quits
-  milliseconds typing_expiry{5'000};       ///< typing without a refresh stops after this
-  milliseconds typing_interval{1'000};     ///< at most one typing event per user and this
-  milliseconds presence_grace{5'000};      ///< offline only this long after the last session
-  uint32_t presence_watch_limit = 200;     ///< users whose presence one session follows
-  uint32_t resume_limit = 500;             ///< changes one resume replays per conversation
-  uint32_t resume_conversations = 100;     ///< conversations one resume may name
+  uint32_t max_message_bytes = 16 * 1024;       ///< longest message content
+  uint32_t history_limit = 100;                 ///< most messages in one history page
+  milliseconds idle{60'000};                    ///< a conversation actor without traffic quits
+  milliseconds typing_expiry{5'000};            ///< typing without a refresh stops after this
+  milliseconds typing_interval{1'000};          ///< at most one typing event per user and this
+  milliseconds presence_grace{5'000};           ///< offline only this long after the last session
+  uint32_t presence_watch_limit = 200;          ///< users whose presence one session follows
+  uint32_t resume_limit = 500;                  ///< changes one resume replays per conversation
+  uint32_t resume_conversations = 100;          ///< conversations one resume may name
+  std::string attachments_dir = "attachments";  ///< where uploaded files are kept
+  uint64_t max_attachment_bytes = 1024 * 1024;  ///< largest upload (at most http.body_limit)
+  uint32_t max_message_attachments = 10;        ///< files one message may carry
 };
 
 /// Calls (WebRTC signaling, softphone), ICE servers and Matrix call events.

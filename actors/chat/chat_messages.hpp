@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "actors/runtime/optional_field.hpp"
 #include "actors/runtime/shared_bytes.hpp"
@@ -21,6 +22,7 @@ struct chat_send {
   std::string content;
   std::optional<std::string> client_msg_id;  ///< a resend with the same id is answered, not added
   caf::actor device;                         ///< the sending session; invalid over REST
+  std::vector<std::string> attachment_ids;   ///< files the sender uploaded to the conversation
 };
 
 /// An edit (content set) or a delete (content empty) of a message.
@@ -60,7 +62,7 @@ struct chat_typing {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, chat_send& x) {
   return f(caf::meta::type_name("chat_send"), x.sender_id, x.content,
-           optional_field{x.client_msg_id}, x.device);
+           optional_field{x.client_msg_id}, x.device, x.attachment_ids);
 }
 
 template <class Inspector>
@@ -90,10 +92,15 @@ typename Inspector::result_type inspect(Inspector& f, chat_typing& x) {
 namespace sb::chat {
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, attachment& x) {
+  return f(caf::meta::type_name("chat_attachment"), x.id, x.name, x.content_type, x.size);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, message& x) {
   return f(caf::meta::type_name("chat_message"), x.id, x.conversation_id, x.sender_id,
            optional_field{x.client_msg_id}, x.content, x.seq, x.version, x.created_at_us,
-           optional_field{x.edited_at_us}, optional_field{x.deleted_at_us});
+           optional_field{x.edited_at_us}, optional_field{x.deleted_at_us}, x.attachments);
 }
 
 template <class Inspector>

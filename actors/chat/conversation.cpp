@@ -100,15 +100,22 @@ conversation_actor::behavior_type running(self_ptr self) {
         census.on_message(self);
         auto& st = self->state;
         if (!st.conv.find(req.sender_id)) return not_member(st.conv.id);
-        if (auto no = chat::check_content(req.content, st.deps.cfg.max_message_bytes)) {
+        if (auto no = chat::check_content(req.content, st.deps.cfg.max_message_bytes,
+                                          !req.attachment_ids.empty())) {
           return caf::make_error(no->code, no->message);
+        }
+        if (req.attachment_ids.size() > st.deps.cfg.max_message_attachments) {
+          return caf::make_error(errc::bad_request,
+                                 "a message carries at most " +
+                                     std::to_string(st.deps.cfg.max_message_attachments) +
+                                     " attachments (chat.max_message_attachments)");
         }
         auto rp = self->make_response_promise<chat::message>();
         st.deps.store.ask(
             self, conversation_shard(st.conv.id), "chat_append",
             [scope = scope_of(self), id = st.conv.id, req](soci::session& sql) {
               return persistence::append_message(sql, scope, id, req.sender_id, req.content,
-                                                 req.client_msg_id, now_us());
+                                                 req.client_msg_id, now_us(), req.attachment_ids);
             },
             [self, rp, origin = req.device](persistence::appended& done) mutable {
               auto& st = self->state;

@@ -31,7 +31,7 @@ chat_message_ok reply_message(const session_deps& deps, std::string type, std::s
 void handle_chat_send(session_ptr self, const session_deps& deps, native::chat_send_request& r) {
   if (refuse_non_user(deps, r.id)) return;
   chat_send req{deps.who.id, std::move(r.content), std::move(r.client_msg_id),
-                caf::actor_cast<caf::actor>(self)};
+                caf::actor_cast<caf::actor>(self), std::move(r.attachment_ids)};
   send_chat(self->system(), *deps.chat, deps.who.tenant_id, r.to, std::move(req),
             reply_message(deps, "chat.sent", r.id),
             native_failure(deps, r.id, "the message was not sent"));

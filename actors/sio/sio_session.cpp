@@ -185,7 +185,8 @@ void handle(self_ptr self, socketio::incoming& ev) {
           answer(deps, ev.id, sio::ack_ok({{"userId", deps.who.id}}));
         } else if constexpr (std::is_same_v<T, sio::send_request>) {
           send_chat(sys, *deps.chat, tenant, r.to,
-                    chat_send{deps.who.id, std::move(r.content), std::move(r.client_msg_id), me},
+                    chat_send{deps.who.id, std::move(r.content), std::move(r.client_msg_id), me,
+                              std::move(r.attachment_ids)},
                     ack_message(deps, ev.id), fail_with(deps, ev.id, name));
         } else if constexpr (std::is_same_v<T, sio::read_request>) {
           chat_pointer ptr{deps.who.id, true, r.up_to_seq.value_or(INT64_MAX), me};

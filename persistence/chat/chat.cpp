@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "config/ground/crypto.hpp"
+#include "persistence/chat/attachments.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/rows.hpp"
 
@@ -15,7 +16,7 @@ namespace {
 
 constexpr const char* kMessageColumns =
     "id, conversation_id, sender_id, client_msg_id, content, seq, version, created_at_us, "
-    "edited_at_us, deleted_at_us";
+    "edited_at_us, deleted_at_us, attachments";
 
 chat::message read_message(const row_reader& in) {
   chat::message m;
@@ -29,6 +30,7 @@ chat::message read_message(const row_reader& in) {
   m.created_at_us = in.i64("created_at_us");
   m.edited_at_us = in.opt_i64("edited_at_us");
   m.deleted_at_us = in.opt_i64("deleted_at_us");
+  m.attachments = attachments_of(in.opt_str("attachments"));
   return m;
 }
 
@@ -182,7 +184,7 @@ std::optional<chat::conversation> find_conversation(soci::session& sql, const te
 appended append_message(soci::session& sql, const tenant_scope& scope,
                         const std::string& conversation_id, const std::string& sender,
                         const std::string& content, const std::optional<std::string>& client_msg_id,
-                        int64_t now_us) {
+                        int64_t now_us, const std::vector<std::string>& attachment_ids) {
   if (client_msg_id) {
     soci::row row;
     sql << std::string("SELECT ") + kMessageColumns +
@@ -202,13 +204,16 @@ appended append_message(soci::session& sql, const tenant_scope& scope,
   m.seq = seq;
   m.version = version;
   m.created_at_us = now_us;
+  m.attachments = claim_attachments(sql, scope, conversation_id, sender, attachment_ids, m.id);
   nullable_text client_id(client_msg_id);
+  nullable_text files(m.attachments.empty() ? std::nullopt
+                                            : std::optional(attachments_text(m.attachments)));
   sql << "INSERT INTO chat_messages (conversation_id, seq, id, tenant_id, sender_id, "
-         "client_msg_id, content, version, created_at_us) "
-         "VALUES (:c, :s, :i, :t, :u, :m, :x, :v, :now)",
+         "client_msg_id, content, version, created_at_us, attachments) "
+         "VALUES (:c, :s, :i, :t, :u, :m, :x, :v, :now, :a)",
       soci::use(conversation_id), soci::use(m.seq), soci::use(m.id), soci::use(scope.tenant_id()),
       soci::use(sender), soci::use(client_id.value, client_id.indicator), soci::use(content),
-      soci::use(m.version), soci::use(now_us);
+      soci::use(m.version), soci::use(now_us), soci::use(files.value, files.indicator);
   return {std::move(m), false};
 }
 

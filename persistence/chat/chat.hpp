@@ -44,11 +44,12 @@ struct appended {
   bool duplicate = false;
 };
 
-/// Appends a message at the conversation's next seq (and version).
+/// Appends a message at the conversation's next seq (and version), carrying the sender's
+/// uploaded `attachment_ids` (claim_attachments).
 appended append_message(soci::session& sql, const tenant_scope& scope,
                         const std::string& conversation_id, const std::string& sender,
                         const std::string& content, const std::optional<std::string>& client_msg_id,
-                        int64_t now_us);
+                        int64_t now_us, const std::vector<std::string>& attachment_ids = {});
 
 std::optional<chat::message> find_message(soci::session& sql, const tenant_scope& scope,
                                           const std::string& id);

@@ -9,7 +9,17 @@ namespace sb::chat {
 
 namespace json = boost::json;
 
+json::object attachment_json(const attachment& a) {
+  return {{"id", a.id},
+          {"name", a.name},
+          {"contentType", a.content_type},
+          {"size", a.size},
+          {"url", "/api/v1/chat/attachments/" + a.id}};
+}
+
 json::object message_json(const message& m, const std::optional<std::string>& to_user, bool read) {
+  json::array files;
+  for (const auto& a : m.attachments) files.push_back(attachment_json(a));
   return {{"id", m.id},
           {"conversationId", m.conversation_id},
           {"seq", m.seq},
@@ -21,7 +31,8 @@ json::object message_json(const message& m, const std::optional<std::string>& to
           {"read", read},
           {"clientMsgId", json_or_null(m.client_msg_id)},
           {"editedAt", iso_time_or_null(m.edited_at_us)},
-          {"deleted", m.deleted_at_us.has_value()}};
+          {"deleted", m.deleted_at_us.has_value()},
+          {"attachments", std::move(files)}};
 }
 
 json::object message_json(const message& m, const conversation& c) {
@@ -79,6 +90,19 @@ std::optional<std::vector<std::pair<std::string, int64_t>>> read_since(const jso
       return std::nullopt;
     }
     out.emplace_back(std::string(id), version.get_int64());
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> read_attachment_ids(const json::value* v) {
+  std::vector<std::string> out;
+  if (!v || v->is_null()) return out;
+  if (!v->is_array() || v->as_array().size() > 100) return std::nullopt;
+  for (const auto& id : v->as_array()) {
+    if (!id.is_string() || id.as_string().empty() || id.as_string().size() > 64) {
+      return std::nullopt;
+    }
+    out.emplace_back(id.as_string());
   }
   return out;
 }

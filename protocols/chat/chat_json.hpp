@@ -19,6 +19,9 @@ namespace sb::chat {
 boost::json::object message_json(const message& m, const std::optional<std::string>& to_user,
                                  bool read);
 
+/// An attachment: {id, name, contentType, size, url} (url: where members fetch it).
+boost::json::object attachment_json(const attachment& a);
+
 /// A message of `c` with toUserId and read worked out from the conversation's members.
 boost::json::object message_json(const message& m, const conversation& c);
 
@@ -38,6 +41,10 @@ boost::json::object resume_json(const resume_entry& e);
 /// whole number >= 0), at most `max_entries`. nullopt when it is anything else.
 std::optional<std::vector<std::pair<std::string, int64_t>>> read_since(const boost::json::value* v,
                                                                        size_t max_entries);
+
+/// A message's attachment ids: absent → none; an array of at most 100 non-empty strings of up
+/// to 64 bytes; nullopt when it is anything else.
+std::optional<std::vector<std::string>> read_attachment_ids(const boost::json::value* v);
 
 /// A user's presence: {userId, status (online | away | offline), lastSeen (ISO 8601 or null)}.
 boost::json::object presence_json(const std::string& user_id, std::string_view status,

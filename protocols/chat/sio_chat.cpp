@@ -80,8 +80,12 @@ std::variant<request, failure> decode(const json::array& args) {
     out = register_request{in.text("userId", 64, false)};
   } else if (name == "message:send") {
     auto to = in.target();
-    auto content = in.text("content", kMaxContentBytes, true).value_or("");
-    out = send_request{to, std::move(content), in.text("clientMsgId", kMaxIdBytes, false)};
+    auto files = read_attachment_ids(payload->if_contains("attachmentIds"));
+    if (!files) in.problem("attachmentIds must be an array of attachment ids");
+    bool files_only = files && !files->empty() && !payload->contains("content");
+    auto content = in.text("content", kMaxContentBytes, !files_only).value_or("");
+    out = send_request{to, std::move(content), in.text("clientMsgId", kMaxIdBytes, false),
+                       files.value_or(std::vector<std::string>{})};
   } else if (name == "messages:read") {
     auto to = in.target();
     auto seq = in.count("upToSeq");

@@ -27,6 +27,7 @@ struct send_request {
   std::string to;
   std::string content;
   std::optional<std::string> client_msg_id;
+  std::vector<std::string> attachment_ids;
 };
 struct read_request {
   std::string to;

@@ -68,14 +68,21 @@ std::variant<request, decode_failure> decode_chat(json::string_view type, const 
   }
   bool bad = false;
   if (type == "chat.send") {
+    auto files = chat::read_attachment_ids(o.if_contains("attachmentIds"));
     auto content = string_field(o, "content", kMaxContentBytes);
+    if (!content && files && !files->empty() && !o.contains("content")) content = "";
     if (!content) return decode_failure{id, errc::bad_request, "chat.send needs content"};
+    if (!files) {
+      return decode_failure{id, errc::bad_request,
+                            "attachmentIds must be an array of attachment ids"};
+    }
     auto client_id = string_field(o, "clientMsgId", 128);
     if (o.contains("clientMsgId") && (!client_id || client_id->empty())) bad = true;
     if (bad) {
       return decode_failure{id, errc::bad_request, "clientMsgId must be a string of 1-128 bytes"};
     }
-    return request{chat_send_request{id, *to, std::move(*content), std::move(client_id)}};
+    return request{
+        chat_send_request{id, *to, std::move(*content), std::move(client_id), std::move(*files)}};
   }
   if (type == "chat.read" || type == "chat.delivered") {
     auto seq = count_field(o, "seq", bad);

@@ -14,13 +14,15 @@ namespace sb::native {
 // Chat in the native envelope (docs/protocol.md, "Chat"). `to` names a conversation: a user
 // id (the direct conversation with that user) or a conversation id.
 
-/// {"type":"chat.send","id":…,"to":…,"content":…,"clientMsgId":…}: answered chat.sent once
+/// {"type":"chat.send","id":…,"to":…,"content":…,"clientMsgId":…,"attachmentIds":[…]}:
+/// answered chat.sent once
 /// committed; a resent clientMsgId is answered with the first message.
 struct chat_send_request {
   std::string id;
   std::string to;
   std::string content;
   std::optional<std::string> client_msg_id;
+  std::vector<std::string> attachment_ids;  ///< "attachmentIds": files uploaded over REST
 };
 
 /// {"type":"chat.read"|"chat.delivered","id":…,"to":…,"seq":N}: moves a pointer up to seq.

@@ -132,11 +132,12 @@ TEST_CASE_METHOD(node_system, "call setups, commands and rows cross nodes intact
 
 TEST_CASE_METHOD(node_system, "chat sends, changes, pointers and deliveries cross nodes intact",
                  "[cluster]") {
-  chat_send send{"u1", "hello", std::string("c1"), caf::actor{}};
+  chat_send send{"u1", "hello", std::string("c1"), caf::actor{}, {"a1", "a2"}};
   auto s = across(caf::make_message(chat_send_atom::value, send)).get_as<chat_send>(1);
   CHECK(s.sender_id == "u1");
   CHECK(s.content == "hello");
   CHECK(s.client_msg_id == "c1");
+  CHECK(s.attachment_ids == std::vector<std::string>{"a1", "a2"});
 
   chat_change change{"u1", true, "m1", std::nullopt, caf::actor{}};
   auto c = across(caf::make_message(chat_change_atom::value, change)).get_as<chat_change>(1);
@@ -153,7 +154,10 @@ TEST_CASE_METHOD(node_system, "chat sends, changes, pointers and deliveries cros
   m.id = "m1";
   m.seq = 7;
   m.deleted_at_us = 9;
+  m.attachments = {{"f1", "a.pdf", "application/pdf", 42}};
   auto back = across(caf::make_message(m)).get_as<chat::message>(0);
+  REQUIRE(back.attachments.size() == 1);
+  CHECK(back.attachments[0].size == 42);
   CHECK(back.seq == 7);
   CHECK(back.deleted_at_us == 9);
   CHECK_FALSE(back.edited_at_us);

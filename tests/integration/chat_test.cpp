@@ -5,6 +5,8 @@
 #include <thread>
 
 #include "tests/integration/call_fixture.hpp"
+#include "tests/support/http_client.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace sb::test {
 
@@ -299,6 +301,66 @@ TEST_CASE("a resume past the replay bound is answered limited", "[chat]") {
                    {"since", object{{conversation, entry.at("version").as_int64() - 2}}}});
   CHECK(recent.at("conversations").at(0).at("limited") == false);
   CHECK(recent.at("conversations").at(0).at("messages").as_array().size() == 2);
+}
+
+TEST_CASE("attachments: uploaded, sent with a message, served to members only", "[chat]") {
+  temp_dir files;
+  call_fixture f(env_map{{"CHAT_ATTACHMENTS_DIR", files.file("attachments")},
+                         {"CHAT_MAX_ATTACHMENT_BYTES", "1000"}});
+  auto port = f.server.port();
+  const auto base = "/api/v1/chat/conversations/" + f.bob;
+  auto token = f.token(alice_mail);
+  std::string pdf = "%PDF-1.4\n\x00\x01 binary bytes";
+  auto up = http_request(
+      port, "POST", base + "/attachments?name=..%2Freport%22.pdf", pdf,
+      {{"Authorization", "Bearer " + token}, {"Content-Type", "application/pdf; charset=binary"}});
+  INFO(up.body);
+  REQUIRE(up.status == 201);
+  auto file = boost::json::parse(up.body).at("data").as_object();
+  CHECK(file.at("name") == "report.pdf");  // no path, no quote
+  CHECK(file.at("contentType") == "application/pdf");
+  CHECK(file.at("size") == static_cast<int64_t>(pdf.size()));
+  auto id = str(file.at("id"));
+
+  // Before it is sent, only its uploader sees it.
+  auto get = [&](const std::string& email) {
+    return http_request(port, "GET", "/api/v1/chat/attachments/" + id, "",
+                        {{"Authorization", "Bearer " + f.token(email)}});
+  };
+  CHECK(get(alice_mail).body == pdf);
+  CHECK(get(bob_mail).status == 404);
+  auto bob = f.device(bob_mail);
+  auto sent = as(f, alice_mail, "POST", base + "/messages",
+                 object{{"attachmentIds", boost::json::array{id}}});  // a file alone
+  REQUIRE(sent.status == 201);
+  CHECK(data_of(sent).at("attachments").at(0).at("id") == jv(id));
+  auto heard = next_call_message(*bob, "chat.message").at("message");
+  CHECK(heard.at("attachments").at(0).at("url") == jv("/api/v1/chat/attachments/" + id));
+  auto got = get(bob_mail);
+  CHECK(got.status == 200);
+  CHECK(got.body == pdf);
+  CHECK(got.headers["content-type"] == "application/pdf");
+  CHECK(got.headers["x-content-type-options"] == "nosniff");
+  CHECK(get(carol_mail).status == 404);  // not a member
+  // A file goes with one message only, and only its uploader sends it.
+  CHECK(as(f, alice_mail, "POST", base + "/messages",
+           object{{"content", "again"}, {"attachmentIds", boost::json::array{id}}})
+            .status == 400);
+  // Limits: size, an empty body, a missing name.
+  auto big = http_request(port, "POST", base + "/attachments?name=big.bin", std::string(1001, 'x'),
+                          {{"Authorization", "Bearer " + token}});
+  CHECK(big.status == 413);
+  CHECK(http_request(port, "POST", base + "/attachments?name=e", "",
+                     {{"Authorization", "Bearer " + token}})
+            .status == 400);
+  CHECK(
+      http_request(port, "POST", base + "/attachments", "x", {{"Authorization", "Bearer " + token}})
+          .status == 400);
+  // A deleted message's file is served to nobody.
+  REQUIRE(
+      as(f, alice_mail, "DELETE", "/api/v1/chat/messages/" + str(data_of(sent).at("id"))).status ==
+      200);
+  CHECK(get(bob_mail).status == 404);
 }
 
 }  // namespace sb::test

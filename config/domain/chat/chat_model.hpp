@@ -10,6 +10,14 @@
 
 namespace sb::chat {
 
+/// A file uploaded to a conversation, as a message carries it.
+struct attachment {
+  std::string id;
+  std::string name;
+  std::string content_type;
+  int64_t size = 0;
+};
+
 /// One message of a conversation's log. `seq` orders the log and never changes; `version`
 /// is the conversation's change counter at the message's last change (sent, edited, deleted).
 /// A deleted message keeps its place with empty content.
@@ -24,6 +32,7 @@ struct message {
   int64_t created_at_us = 0;
   std::optional<int64_t> edited_at_us;
   std::optional<int64_t> deleted_at_us;
+  std::vector<attachment> attachments;
 };
 
 /// A member's place in a conversation: read and delivered "up to" pointers (XEP-0333 style:
@@ -86,8 +95,19 @@ struct refusal {
   std::string message;
 };
 
-/// Content limits: not empty (after trimming spaces), valid UTF-8, at most `max_bytes`.
-std::optional<refusal> check_content(std::string_view content, size_t max_bytes);
+/// Content limits: not empty (after trimming spaces), valid UTF-8, at most `max_bytes`. With
+/// attachments the content may be empty (a file sent alone).
+std::optional<refusal> check_content(std::string_view content, size_t max_bytes,
+                                     bool has_attachments = false);
+
+/// A file name as it is stored and sent back: its last path segment, without control
+/// characters, quotes and backslashes, valid UTF-8, at most 255 bytes; "file" when nothing is
+/// left.
+std::string safe_file_name(std::string_view name);
+
+/// A MIME type as it is stored and served: "type/subtype" of token characters (parameters
+/// dropped), else application/octet-stream.
+std::string safe_content_type(std::string_view type);
 
 /// Who may change a message: its author edits it; its author or a tenant admin deletes it.
 /// A deleted message is gone for both.
