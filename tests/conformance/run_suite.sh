@@ -32,12 +32,11 @@ done
 # The suite hard-codes localhost:3000; only the copy changes.
 sed "s#http://localhost:3000#http://127.0.0.1:$port#" "$src/test-suite.js" >"$work/test-suite.js"
 cd "$work"
-if [[ $suite == engine.io ]]; then
-  npx mocha --reporter spec test-suite.js
-  exit
-fi
+# Both suites race themselves on a loaded machine (README.md here): judged over a few runs.
+runs=5
+[[ $suite == engine.io ]] && runs=3
 reports=()
-for run in 1 2 3 4 5; do
+for run in $(seq "$runs"); do
   npx mocha --reporter json test-suite.js >"run$run.json" 2>/dev/null || true
   reports+=("run$run.json")
   node "$here/judge.mjs" "${reports[@]}" >/dev/null && break
