@@ -155,31 +155,14 @@ call_options parse(int argc, char** argv) {
   return o;
 }
 
-/// Users 2i (callers) and 2i+1 (callees, extension 7000+i) with their tokens.
+/// Users 2i (callers) and 2i+1 (callees, extension <run><i>) with their tokens.
 std::vector<std::string> set_up(const call_options& o, const std::string& run) {
-  std::vector<std::string> tokens(static_cast<size_t>(o.pairs) * 2);
-  parallel_calls(o.host, o.port, tokens.size(), o.setup_threads, [&](http_session& s, size_t i) {
-    auto email = fmt::format("calls-{}-{}@loadgen.local", run, i);
-    std::string password = "loadgen-passphrase-1";
-    json::object user{{"email", email},
-                      {"firstName", "Bench"},
-                      {"lastName", std::to_string(i)},
-                      {"role", "user"},
-                      {"password", password}};
-    if (i % 2 == 1) user["extension"] = run + std::to_string(i / 2);
-    auto login = [&] {
-      return s.call(verb::post, "/api/v1/auth/login", {},
-                    json::object{{"email", email}, {"password", password}});
-    };
-    json::value session;
-    try {
-      session = login();  // a run given again (--run) reuses its users
-    } catch (const std::runtime_error&) {
-      s.call(verb::post, "/api/v1/users", o.token, user);
-      session = login();
-    }
-    tokens[i] = std::string(data_of(session).at("accessToken").as_string());
-  });
+  auto users = bench_users(o.host, o.port, o.token, static_cast<size_t>(o.pairs) * 2,
+                           "calls-" + run, o.setup_threads, [&](json::object& user, size_t i) {
+                             if (i % 2 == 1) user["extension"] = run + std::to_string(i / 2);
+                           });
+  std::vector<std::string> tokens;
+  for (auto& u : users) tokens.push_back(std::move(u.token));
   return tokens;
 }
 

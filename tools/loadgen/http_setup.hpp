@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "tools/loadgen/common.hpp"
+
 namespace loadgen {
 
 class http_session {
@@ -90,6 +92,48 @@ inline void parallel_calls(const std::string& host, uint16_t port, size_t n, int
   }
   for (auto& th : pool) th.join();
   if (failure) std::rethrow_exception(failure);
+}
+
+/// A user a benchmark made (or found from an earlier run with the same label).
+struct bench_user {
+  std::string token;
+  std::string id;
+};
+
+/// Users "<label>-<i>@loadgen.local" for i in [0, n), made through the REST API with the
+/// administrator's token (`extra` adds fields, e.g. an extension), logged in on `threads`
+/// connections. A label given again reuses its users.
+inline std::vector<bench_user> bench_users(
+    const std::string& host, uint16_t port, const std::string& admin, size_t n,
+    const std::string& label, int threads,
+    const std::function<void(boost::json::object&, size_t)>& extra = {}) {
+  std::vector<bench_user> users(n);
+  parallel_calls(host, port, n, threads, [&](http_session& s, size_t i) {
+    namespace verb = boost::beast::http;
+    auto email = label + "-" + std::to_string(i) + "@loadgen.local";
+    std::string password = "loadgen-passphrase-1";
+    boost::json::object user{{"email", email},
+                             {"firstName", "Bench"},
+                             {"lastName", std::to_string(i)},
+                             {"role", "user"},
+                             {"password", password}};
+    if (extra) extra(user, i);
+    auto login = [&] {
+      return s.call(verb::verb::post, "/api/v1/auth/login", {},
+                    boost::json::object{{"email", email}, {"password", password}});
+    };
+    boost::json::value session;
+    try {
+      session = login();
+    } catch (const std::runtime_error&) {
+      s.call(verb::verb::post, "/api/v1/users", admin, user);
+      session = login();
+    }
+    const auto& data = data_of(session);
+    users[i] = {std::string(data.at("accessToken").as_string()),
+                std::string(data.at("user").at("id").as_string())};
+  });
+  return users;
 }
 
 }  // namespace loadgen

@@ -4,6 +4,7 @@
 //   loadgen --port 8080 --sessions 100 --duration 10 --rate 0 --window 4 --echo 1.0
 //   loadgen ptt --port 8080 --token ADMIN --groups 1 --members 5000 --fps 50   (ptt_load.hpp)
 //   loadgen calls --port 8080 --token ADMIN --calls 1000 --pairs 50 --rate 500  (call_load.hpp)
+//   loadgen chat --port 8080 --token ADMIN --users 100 --devices 10 --duration 10  (chat_load.cpp)
 //   loadgen webhooks --port 8080 --app APP_ID --secret SECRET --senders 64   (webhook_load.hpp)
 //   loadgen tcpcost --connections 5000 --fps 50     (tcp_cost.hpp: the kernel's price, alone)
 //
@@ -32,6 +33,7 @@
 #include <vector>
 
 #include "tools/loadgen/call_load.hpp"
+#include "tools/loadgen/chat_load.hpp"
 #include "tools/loadgen/common.hpp"
 #include "tools/loadgen/ptt_load.hpp"
 #include "tools/loadgen/tcp_cost.hpp"
@@ -245,7 +247,7 @@ options parse(int argc, char** argv) {
     std::cout << "loadgen [--host H] [--port P] [--sessions N] [--duration S] [--rate R]\n"
                  "        [--window W] [--echo FRACTION] [--text-bytes B] [--token T]\n"
                  "--token: an access token, or an app API key (app_…)\n"
-                 "loadgen ptt|calls|webhooks …: run without options for their usage\n"
+                 "loadgen ptt|calls|chat|webhooks …: run without options for their usage\n"
                  "loadgen tcpcost [--connections N] [--fps F] [--bytes B] [--duration S]\n";
     std::exit(0);
   }
@@ -269,7 +271,8 @@ options parse(int argc, char** argv) {
 int main(int argc, char** argv) {
   for (auto [name, run] :
        {std::pair{"ptt", &loadgen::run_ptt}, std::pair{"webhooks", &loadgen::run_webhooks},
-        std::pair{"calls", &loadgen::run_calls}, std::pair{"tcpcost", &loadgen::run_tcp_cost}}) {
+        std::pair{"calls", &loadgen::run_calls}, std::pair{"chat", &loadgen::run_chat},
+        std::pair{"tcpcost", &loadgen::run_tcp_cost}}) {
     if (argc < 2 || std::string(argv[1]) != name) continue;
     try {
       return run(argc, argv);
