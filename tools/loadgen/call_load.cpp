@@ -13,7 +13,7 @@
 
 #include "tools/loadgen/common.hpp"
 #include "tools/loadgen/http_setup.hpp"
-#include "tools/loadgen/ws_open.hpp"
+#include "tools/loadgen/native_device.hpp"
 
 namespace loadgen {
 
@@ -21,7 +21,6 @@ namespace {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 namespace json = boost::json;
 using tcp = net::ip::tcp;
 using clock_type = std::chrono::steady_clock;
@@ -54,61 +53,29 @@ struct call_stats {
   std::string first_error;
 };
 
-/// One device: a native WebSocket of a user.
-class device : public std::enable_shared_from_this<device> {
+/// One device: a native WebSocket of a user that answers every call that rings it.
+class device final : public native_device {
  public:
   device(net::io_context& ioc, const call_options& o, call_stats& st, std::string token)
-      : ws_(ioc), opts_(o), st_(st), token_(std::move(token)) {}
-
-  void connect(tcp::endpoint ep, std::function<void()> done) {
-    auto self = shared_from_this();
-    open_ws(ws_, ep, opts_.host, token_, self, [self, done] {
-      self->read();
-      // Registered once a ping is answered: calls to this user ring it from then on.
-      self->on_pong_ = done;
-      self->send(R"({"type":"ping","id":"ready"})");
-    });
-  }
+      : native_device(ioc, o.host, std::move(token)), st_(st) {}
 
   void invite(const std::string& extension, const std::string& request_id) {
     st_.invited[request_id] = clock_type::now();
-    send(fmt::format(R"({{"type":"call.invite","id":"{}","to":"{}"}})", request_id, extension));
+    write(fmt::format(R"({{"type":"call.invite","id":"{}","to":"{}"}})", request_id, extension));
   }
 
   void end(const std::string& call_id) {
-    send(fmt::format(R"({{"type":"call.end","id":"end","call_id":"{}"}})", call_id));
-  }
-
-  void close() {
-    ws_.async_close(websocket::close_code::normal, [self = shared_from_this()](auto) {});
+    write(fmt::format(R"({{"type":"call.end","id":"end","call_id":"{}"}})", call_id));
   }
 
  private:
-  void send(std::string text) { writes_.push(ws_, std::move(text), false, shared_from_this()); }
-
-  void read() {
-    ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return;
-      auto now = clock_type::now();
-      auto data = self->buf_.data();
-      self->on_message(std::string_view(static_cast<const char*>(data.data()), data.size()), now);
-      self->buf_.consume(self->buf_.size());
-      self->read();
-    });
-  }
-
-  void on_message(std::string_view text, clock_type::time_point now) {
-    auto m = json::parse(text).as_object();
+  void on_message(const json::object& m, std::string_view text,
+                  clock_type::time_point now) override {
     auto type = m.at("type").as_string();
-    if (type == "pong" && on_pong_) {
-      auto done = std::move(on_pong_);
-      on_pong_ = nullptr;
-      return done();
-    }
     if (type == "call.incoming") {
       std::string call_id(m.at("call_id").as_string());
       st_.rang[call_id] = now;
-      send(fmt::format(R"({{"type":"call.answer","id":"a","call_id":"{}"}})", call_id));
+      write(fmt::format(R"({{"type":"call.answer","id":"a","call_id":"{}"}})", call_id));
     } else if (type == "call.participant_joined") {
       st_.active[std::string(m.at("call_id").as_string())] = now;
     } else if (type == "call.ok" && m.at("id").is_string()) {
@@ -125,13 +92,7 @@ class device : public std::enable_shared_from_this<device> {
     }
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
-  const call_options& opts_;
   call_stats& st_;
-  std::string token_;
-  beast::flat_buffer buf_;
-  write_queue writes_;
-  std::function<void()> on_pong_;
 };
 
 call_options parse(int argc, char** argv) {

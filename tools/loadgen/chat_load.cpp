@@ -1,7 +1,6 @@
 #include "tools/loadgen/chat_load.hpp"
 
 #include <fmt/format.h>
-#include <boost/beast/websocket.hpp>
 
 #include <chrono>
 #include <iostream>
@@ -11,7 +10,7 @@
 
 #include "tools/loadgen/common.hpp"
 #include "tools/loadgen/http_setup.hpp"
-#include "tools/loadgen/ws_open.hpp"
+#include "tools/loadgen/native_device.hpp"
 
 namespace loadgen {
 
@@ -19,7 +18,6 @@ namespace {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 namespace json = boost::json;
 using tcp = net::ip::tcp;
 using clock_type = std::chrono::steady_clock;
@@ -53,33 +51,19 @@ struct chat_stats {
   size_t outstanding = 0;
 };
 
-class sender : public std::enable_shared_from_this<sender> {
+class sender final : public native_device {
  public:
   sender(net::io_context& ioc, const chat_options& o, chat_stats& st, std::string token,
          std::string to, std::string name)
-      : ws_(ioc),
+      : native_device(ioc, o.host, std::move(token)),
         opts_(o),
         st_(st),
-        token_(std::move(token)),
         to_(std::move(to)),
         name_(std::move(name)),
         text_(o.text_bytes, 'x') {}
 
-  void connect(tcp::endpoint ep, std::function<void()> done) {
-    auto self = shared_from_this();
-    open_ws(ws_, ep, opts_.host, token_, self, [self, done] {
-      self->read();
-      self->on_pong_ = done;
-      self->write(R"({"type":"ping","id":"ready"})");
-    });
-  }
-
   void start() {
     for (int i = 0; i < opts_.window; ++i) send_next();
-  }
-
-  void close() {
-    ws_.async_close(websocket::close_code::normal, [self = shared_from_this()](auto) {});
   }
 
  private:
@@ -93,27 +77,9 @@ class sender : public std::enable_shared_from_this<sender> {
         text_, id));
   }
 
-  void write(std::string text) { writes_.push(ws_, std::move(text), false, shared_from_this()); }
-
-  void read() {
-    ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return;
-      auto data = self->buf_.data();
-      self->on_message(std::string_view(static_cast<const char*>(data.data()), data.size()));
-      self->buf_.consume(self->buf_.size());
-      self->read();
-    });
-  }
-
-  void on_message(std::string_view text) {
-    auto now = clock_type::now();
-    auto m = json::parse(text).as_object();
+  void on_message(const json::object& m, std::string_view text,
+                  clock_type::time_point now) override {
     auto type = m.at("type").as_string();
-    if (type == "pong" && on_pong_) {
-      auto done = std::move(on_pong_);
-      on_pong_ = nullptr;
-      return done();
-    }
     if (type == "chat.message") {
       ++st_.delivered;
       return;
@@ -133,18 +99,13 @@ class sender : public std::enable_shared_from_this<sender> {
     send_next();
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
   const chat_options& opts_;
   chat_stats& st_;
-  std::string token_;
   std::string to_;
   std::string name_;
   std::string text_;
   uint64_t next_ = 0;
   std::unordered_map<std::string, clock_type::time_point> sent_at_;
-  beast::flat_buffer buf_;
-  write_queue writes_;
-  std::function<void()> on_pong_;
 };
 
 chat_options parse(int argc, char** argv) {
