@@ -632,7 +632,8 @@ std::vector<key_spec> build_table() {
       [](auto& x) -> auto& { return x.chat.attachments_dir; }, any_string));
   t.push_back(uint_key(
       "chat.max_attachment_bytes", "CHAT_MAX_ATTACHMENT_BYTES",
-      "largest file one upload may carry (at most http.body_limit); larger → 413",
+      "largest file one upload may carry; larger → 413 (a body over http.body_limit is refused "
+      "first)",
       [](auto& x) -> auto& { return x.chat.max_attachment_bytes; }, 1, kMaxBytes));
   t.push_back(uint_key(
       "chat.max_message_attachments", "CHAT_MAX_MESSAGE_ATTACHMENTS",

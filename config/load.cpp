@@ -33,11 +33,6 @@ void validate(const node_config& cfg) {
         "ws.droppable_queue_bytes: must not exceed ws.outbound_queue_bytes ({}), got {}",
         cfg.ws.outbound_queue_bytes, cfg.ws.droppable_queue_bytes));
   }
-  if (cfg.chat.max_attachment_bytes > cfg.http.body_limit) {
-    throw config_error(
-        fmt::format("chat.max_attachment_bytes: must not exceed http.body_limit ({}), got {}",
-                    cfg.http.body_limit, cfg.chat.max_attachment_bytes));
-  }
   if (cfg.database.backoff_initial > cfg.database.backoff_max) {
     throw config_error("database.backoff_initial_ms: must not exceed database.backoff_max_ms");
   }

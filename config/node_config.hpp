@@ -167,7 +167,7 @@ struct chat_config {
   uint32_t resume_limit = 500;                  ///< changes one resume replays per conversation
   uint32_t resume_conversations = 100;          ///< conversations one resume may name
   std::string attachments_dir = "attachments";  ///< where uploaded files are kept
-  uint64_t max_attachment_bytes = 1024 * 1024;  ///< largest upload (at most http.body_limit)
+  uint64_t max_attachment_bytes = 1024 * 1024;  ///< largest upload (http.body_limit applies too)
   uint32_t max_message_attachments = 10;        ///< files one message may carry
 };
 

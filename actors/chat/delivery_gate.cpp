@@ -20,13 +20,30 @@ std::vector<chat_delivery> delivery_gate::open(const std::map<std::string, int64
   if (closed_ > 0) return {};
   std::vector<chat_delivery> out;
   for (auto& d : held_) {
-    auto mark = marks_.find(d.conversation_id);
-    bool replayed = d.version > 0 && mark != marks_.end() && d.version <= mark->second;
-    if (!replayed) out.push_back(std::move(d));
+    if (!stale(d)) out.push_back(std::move(d));
   }
   held_.clear();
-  marks_.clear();
-  return out;
+  return out;  // the marks stay: a replayed change may still come live later
+}
+
+bool delivery_gate::stale(const chat_delivery& d) const {
+  auto mark = marks_.find(d.conversation_id);
+  return d.version > 0 && mark != marks_.end() && d.version <= mark->second;
+}
+
+void delivery_gate::written(const chat_delivery& d) {
+  if (d.version <= 0 || written_count_ >= max_held_) return;
+  if (written_[d.conversation_id].insert(d.version).second) ++written_count_;
+}
+
+void delivery_gate::drop_written(std::vector<chat::resume_entry>& entries) const {
+  for (auto& e : entries) {
+    auto told = written_.find(e.conv.id);
+    if (told == written_.end()) continue;
+    auto seen = [&](int64_t version) { return told->second.count(version) > 0; };
+    std::erase_if(e.messages, [&](const chat::message& m) { return seen(m.version); });
+    std::erase_if(e.receipts, [&](const chat::member& m) { return seen(m.version); });
+  }
 }
 
 }  // namespace sb

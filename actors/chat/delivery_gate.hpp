@@ -2,10 +2,12 @@
 
 #include <cstddef>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "actors/chat/chat_messages.hpp"
+#include "config/domain/chat/chat_model.hpp"
 
 namespace sb {
 
@@ -27,10 +29,25 @@ class delivery_gate {
   /// (none until every resume under way has ended).
   std::vector<chat_delivery> open(const std::map<std::string, int64_t>& marks);
 
+  /// True for a change a resume already gave (its version at or below the resume's mark for
+  /// its conversation): it may still arrive live after the resume's answer, as it travels
+  /// through more actors than the answer did.
+  bool stale(const chat_delivery& d) const;
+
   bool overflowed() const { return overflowed_; }
+
+  /// Remembers a versioned delivery written live on this connection: a later resume does not
+  /// give it again (a client resumes from the version it saw before it reconnected, while
+  /// this connection may already have told it newer changes).
+  void written(const chat_delivery& d);
+
+  /// Takes out of `entries` the changes this connection has told already.
+  void drop_written(std::vector<chat::resume_entry>& entries) const;
 
  private:
   size_t max_held_;
+  std::map<std::string, std::set<int64_t>> written_;  ///< by conversation, up to max_held_
+  size_t written_count_ = 0;
   int closed_ = 0;
   bool overflowed_ = false;
   std::vector<chat_delivery> held_;

@@ -75,6 +75,7 @@ namespace {
 
 void write_chat(session_ptr self, const session_deps& deps, const chat_delivery& d) {
   if (d.origin == caf::actor_cast<caf::actor>(self)) return;
+  self->state.chat_gate.written(d);
   deps.out->send(d.native.ptr());
 }
 
@@ -105,6 +106,7 @@ void handle_chat_sync(session_ptr self, const session_deps& deps, native::chat_s
         return persistence::resume(sql, persistence::tenant_scope(tenant), user, since, limit);
       },
       [self, &deps, id = r.id](std::vector<chat::resume_entry>& found) {
+        self->state.chat_gate.drop_written(found);
         deps.out->send(ws::text_frame(native::encode_chat_synced(id, found)));
         std::map<std::string, int64_t> marks;
         for (const auto& e : found) marks[e.conv.id] = e.conv.version;
@@ -118,7 +120,8 @@ void handle_chat_sync(session_ptr self, const session_deps& deps, native::chat_s
 }
 
 void deliver_chat(session_ptr self, const session_deps& deps, const chat_delivery& d) {
-  if (!deps.chat || self->state.chat_gate.hold(d)) return;
+  auto& gate = self->state.chat_gate;
+  if (!deps.chat || gate.hold(d) || gate.stale(d)) return;
   write_chat(self, deps, d);
 }
 

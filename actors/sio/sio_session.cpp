@@ -73,6 +73,7 @@ void load(self_ptr self, sio::load_request& r, std::optional<uint64_t> ack) {
 
 void write_chat(self_ptr self, const chat_delivery& d) {
   if (d.origin == caf::actor_cast<caf::actor>(self) || !d.socketio) return;
+  self->state.chat_gate.written(d);
   self->state.deps.conn->send({engineio::message::text(*d.socketio)});
 }
 
@@ -98,6 +99,7 @@ void resume(self_ptr self, sio::sync_request& r, std::optional<uint64_t> ack) {
         return persistence::resume(sql, persistence::tenant_scope(tenant), user, since, limit);
       },
       [self, ack](std::vector<chat::resume_entry>& found) {
+        self->state.chat_gate.drop_written(found);
         json::array items;
         std::map<std::string, int64_t> marks;
         for (const auto& e : found) {
@@ -243,7 +245,8 @@ sio_session_actor::behavior_type sio_session_impl(self_ptr self, sio_session_dep
         self->state.deps.conn->close();
       },
       [=](chat_atom, const chat_delivery& d) {
-        if (!self->state.chat_gate.hold(d)) write_chat(self, d);
+        auto& gate = self->state.chat_gate;
+        if (!gate.hold(d) && !gate.stale(d)) write_chat(self, d);
       },
       [=](membership_atom, const std::string&, bool, bool) {},
       [=](direct_atom, const ptt::talk_event&) {},

@@ -38,6 +38,10 @@ TEST_CASE("a resume's changes are not told twice; later ones and others go out i
   CHECK(versions(out) == std::vector<int64_t>{2, 7, 0});
   CHECK_FALSE(gate.overflowed());
   CHECK_FALSE(gate.hold(change("a", 8)));
+  // A replayed change that comes live only after the answer is not told again.
+  CHECK(gate.stale(change("a", 5)));
+  CHECK_FALSE(gate.stale(change("a", 6)));
+  CHECK_FALSE(gate.stale(change("b", 1)));
 }
 
 TEST_CASE("overlapping resumes release once both are done", "[chat]") {
@@ -59,4 +63,24 @@ TEST_CASE("a gate that holds too much says so", "[chat]") {
   gate.hold(change("a", 3));
   CHECK(versions(gate.open({})) == std::vector<int64_t>{2, 3});
   CHECK(gate.overflowed());
+}
+
+TEST_CASE("a resume leaves out what the connection already told live", "[chat]") {
+  delivery_gate gate;
+  gate.written(change("a", 5));
+  gate.written(change("", 0));  // not in a log: nothing to remember
+  chat::resume_entry e;
+  e.conv.id = "a";
+  for (int64_t v : {4, 5, 6}) {
+    chat::message m;
+    m.version = v;
+    e.messages.push_back(m);
+  }
+  e.receipts.push_back(chat::member{"u", 1, 1, 5});
+  std::vector<chat::resume_entry> entries{e};
+  gate.drop_written(entries);
+  REQUIRE(entries[0].messages.size() == 2);
+  CHECK(entries[0].messages[0].version == 4);
+  CHECK(entries[0].messages[1].version == 6);
+  CHECK(entries[0].receipts.empty());
 }
