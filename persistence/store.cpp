@@ -80,6 +80,13 @@ caf::error store_failure::to_error() const {
   return caf::make_error(code, message);
 }
 
+std::string client_message(const caf::error& err, std::string_view fallback) {
+  auto message = store_error_message(err);
+  if (!message.empty()) return message;
+  if (store_errc(err) == errc::db_unavailable) return "the database is unavailable, retry later";
+  return std::string(fallback);
+}
+
 errc store_errc(const caf::error& err) {
   if (err == caf::sec::request_receiver_down) return errc::db_unavailable;
   return to_errc(err);

@@ -94,4 +94,8 @@ inline constexpr std::string_view kStorageFullText =
 /// The client-safe message a job attached to its failure (store_error), or "".
 std::string store_error_message(const caf::error& err);
 
+/// What a client is told of a failed request: the failure's own message, else "the database is
+/// unavailable, retry later" for db_unavailable, else `fallback`.
+std::string client_message(const caf::error& err, std::string_view fallback);
+
 }  // namespace sb::persistence

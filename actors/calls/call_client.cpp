@@ -48,6 +48,31 @@ void answer_finished(caf::event_based_actor* self, const call_deps& deps,
 
 }  // namespace
 
+call_setup setup_of(const principal& who, const native::call_invite& r, caf::actor device) {
+  call_setup setup;
+  setup.tenant_id = who.tenant_id;
+  setup.caller_id = who.id;
+  for (const auto& target : r.callees) setup.callees.push_back(calls::callee_of(target));
+  setup.media = r.media;
+  setup.room_id = r.room_id;
+  setup.sdp = r.sdp;
+  setup.device = std::move(device);
+  return setup;
+}
+
+call_command command_of(const principal& who, const native::call_request& r, caf::actor device) {
+  call_command cmd;
+  cmd.action = r.action;
+  cmd.tenant_id = who.tenant_id;
+  cmd.user_id = who.id;
+  cmd.device = std::move(device);
+  cmd.to = r.to;
+  cmd.payload = r.payload;
+  cmd.audio = r.audio;
+  cmd.video = r.video;
+  return cmd;
+}
+
 void place_call(caf::actor_system& sys, const call_deps& deps, call_setup setup, call_ok ok,
                 call_failed failed) {
   auto call = sys.spawn(call_impl, deps, crypto::random_uuid());

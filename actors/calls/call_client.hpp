@@ -7,6 +7,8 @@
 #include <string>
 
 #include "actors/calls/call_actor.hpp"
+#include "config/domain/identity/principal.hpp"
+#include "protocols/native/call_codec.hpp"
 
 namespace sb {
 
@@ -25,5 +27,12 @@ void place_call(caf::actor_system& sys, const call_deps& deps, call_setup setup,
 /// an unknown call (or one of another tenant) is not_found.
 void ask_call(caf::actor_system& sys, const call_deps& deps, const std::string& call_id,
               call_command cmd, call_ok ok, call_failed failed);
+
+/// A call.invite (native, or a Socket.IO event mapped onto it) from one of `who`'s devices, as
+/// the setup of the call it asks for.
+call_setup setup_of(const principal& who, const native::call_invite& r, caf::actor device);
+
+/// Any other call request of `who`'s device, as the command for the call actor.
+call_command command_of(const principal& who, const native::call_request& r, caf::actor device);
 
 }  // namespace sb

@@ -41,26 +41,38 @@ void ask_conversation(caf::event_based_actor* self, const chat_deps& deps,
           });
 }
 
+/// Finds the conversation `target` names for `user` in the store, then `then(conv)` on the
+/// asking actor; a failure goes to `failed` and ends the actor. One shard per pair: two first
+/// messages of one pair cannot make two conversations.
+template <class Then>
+void resolve(caf::event_based_actor* self, const chat_deps& deps, const std::string& tenant_id,
+             const std::string& user, const std::string& target, bool create, Then then,
+             chat_failed failed) {
+  deps.store.ask(
+      self, persistence::shard_key("chat:" + chat::direct_key(user, target)), "chat_resolve",
+      [tenant_id, user, target, create](soci::session& sql) {
+        return persistence::resolve_conversation(sql, persistence::tenant_scope(tenant_id), user,
+                                                 target, create, now_us());
+      },
+      std::move(then),
+      [self, failed](const persistence::store_failure& f) {
+        failed(f.to_error());
+        self->quit();
+      });
+}
+
 /// Finds `target` for `user` in the store, then asks its actor.
 template <class Atom, class Answer, class Req, class Ok>
 void resolve_and_ask(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
                      const std::string& user, const std::string& target, bool create, Req req,
                      Ok ok, chat_failed failed) {
   sys.spawn([=, req = std::move(req)](caf::event_based_actor* self) mutable {
-    // One shard per pair: two first messages of one pair cannot make two conversations.
-    deps.store.ask(
-        self, persistence::shard_key("chat:" + chat::direct_key(user, target)), "chat_resolve",
-        [tenant_id, user, target, create](soci::session& sql) {
-          return persistence::resolve_conversation(sql, persistence::tenant_scope(tenant_id), user,
-                                                   target, create, now_us());
-        },
+    resolve(
+        self, deps, tenant_id, user, target, create,
         [=, req = std::move(req)](chat::conversation& conv) mutable {
           ask_conversation<Atom, Answer>(self, deps, tenant_id, conv, std::move(req), ok, failed);
         },
-        [self, failed](const persistence::store_failure& f) {
-          failed(f.to_error());
-          self->quit();
-        });
+        failed);
   });
 }
 
@@ -113,14 +125,10 @@ void tell_typing(caf::actor_system& sys, const chat_deps& deps, const std::strin
                  const std::string& target, chat_typing t) {
   sys.spawn([=, t = std::move(t)](caf::event_based_actor* self) mutable {
     auto user = t.user_id;
-    deps.store.ask(
-        self, persistence::shard_key("chat:" + chat::direct_key(user, target)), "chat_resolve",
-        [tenant_id, user, target](soci::session& sql) {
-          return persistence::resolve_conversation(sql, persistence::tenant_scope(tenant_id), user,
-                                                   target, false, now_us());
-        },
+    resolve(
+        self, deps, tenant_id, user, target, false,
         [=, t = std::move(t)](chat::conversation& conv) mutable {
-          if (conv.id.empty()) return self->quit();
+          if (conv.id.empty()) return self->quit();  // no conversation yet: nobody to tell
           self->request(deps.directory, deps.request_timeout, resolve_atom::value,
                         conversation_key(tenant_id, conv.id))
               .then(
@@ -131,7 +139,7 @@ void tell_typing(caf::actor_system& sys, const chat_deps& deps, const std::strin
                   },
                   [self](caf::error&) { self->quit(); });
         },
-        [self](const persistence::store_failure&) { self->quit(); });
+        [](const caf::error&) {});  // typing is best effort
   });
 }
 

@@ -10,6 +10,7 @@
 #include "actors/runtime/optional_field.hpp"
 #include "actors/runtime/shared_bytes.hpp"
 #include "config/domain/chat/chat_model.hpp"
+#include "protocols/engineio/socket.hpp"
 
 // What conversation actors are told and answer, and what they send to sessions, with the
 // inspect overloads that let these messages cross nodes (registered in node_messages.cpp).
@@ -50,6 +51,14 @@ struct chat_delivery {
   caf::actor origin;
   std::string conversation_id;  ///< "" for what is not in a log (presence, typing)
   int64_t version = 0;          ///< the change's version in its conversation; 0 = none
+  /// `socketio` framed for both Engine.IO transports, made once by the announcer for every
+  /// Socket.IO session of this node; it does not travel (a remote node frames it again).
+  engineio::message_ptr socketio_frames = nullptr;
+
+  /// The Engine.IO message of `socketio`, framed once on this node.
+  engineio::message_ptr socketio_message() const {
+    return socketio_frames ? socketio_frames : engineio::message::text(*socketio);
+  }
 };
 
 /// A member started or stopped typing (never stored).

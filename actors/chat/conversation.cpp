@@ -31,9 +31,13 @@ void schedule_idle_check(self_ptr self) {
 /// `version` places a change of the log (0: typing, which is not in it).
 void announce(self_ptr self, const std::string& native_text, std::string socketio_text,
               const caf::actor& origin, int64_t version) {
+  auto frames = engineio::message::text(socketio_text);
   chat_delivery d{shared_bytes(ws::text_frame(native_text)),
                   shared_bytes(std::make_shared<const std::string>(std::move(socketio_text))),
-                  origin, self->state.conv.id, version};
+                  origin,
+                  self->state.conv.id,
+                  version,
+                  std::move(frames)};
   for (const auto& m : self->state.conv.members) {
     caf::anon_send(self->state.deps.directory, tell_atom::value, "user:" + m.user_id,
                    caf::make_message(chat_atom::value, d));

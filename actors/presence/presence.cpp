@@ -17,11 +17,15 @@ namespace {
 using self_ptr = presence_actor::stateful_pointer<presence_state>;
 
 chat_delivery encode(const presence_state& st) {
+  auto text = chat::sio::presence_event(st.user_id, st.status, st.last_seen_us);
+  auto frames = engineio::message::text(text);
   return chat_delivery{
       shared_bytes(ws::text_frame(native::encode_presence(st.user_id, st.status, st.last_seen_us))),
-      shared_bytes(std::make_shared<const std::string>(
-          chat::sio::presence_event(st.user_id, st.status, st.last_seen_us))),
-      caf::actor{}, "", 0};
+      shared_bytes(std::make_shared<const std::string>(std::move(text))),
+      caf::actor{},
+      "",
+      0,
+      std::move(frames)};
 }
 
 void announce(self_ptr self) {

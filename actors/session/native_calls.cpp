@@ -25,30 +25,14 @@ bool refuse_non_user(const session_deps& deps, const std::string& id) {
 
 void handle_call_invite(session_ptr self, const session_deps& deps, native::call_invite& r) {
   if (refuse_non_user(deps, r.id)) return;
-  call_setup setup;
-  setup.tenant_id = deps.who.tenant_id;
-  setup.caller_id = deps.who.id;
-  for (const auto& target : r.callees) setup.callees.push_back(calls::callee_of(target));
-  setup.media = std::move(r.media);
-  setup.room_id = std::move(r.room_id);
-  setup.sdp = std::move(r.sdp);
-  setup.device = caf::actor_cast<caf::actor>(self);
-  place_call(self->system(), *deps.calls, std::move(setup), reply_call(deps, r.id),
-             native_failure(deps, r.id, "the call request failed"));
+  place_call(self->system(), *deps.calls, setup_of(deps.who, r, caf::actor_cast<caf::actor>(self)),
+             reply_call(deps, r.id), native_failure(deps, r.id, "the call request failed"));
 }
 
 void handle_call_request(session_ptr self, const session_deps& deps, native::call_request& r) {
   if (refuse_non_user(deps, r.id)) return;
-  call_command cmd;
-  cmd.action = r.action;
-  cmd.tenant_id = deps.who.tenant_id;
-  cmd.user_id = deps.who.id;
-  cmd.device = caf::actor_cast<caf::actor>(self);
-  cmd.to = std::move(r.to);
-  cmd.payload = std::move(r.payload);
-  cmd.audio = r.audio;
-  cmd.video = r.video;
-  ask_call(self->system(), *deps.calls, r.call_id, std::move(cmd), reply_call(deps, r.id),
+  ask_call(self->system(), *deps.calls, r.call_id,
+           command_of(deps.who, r, caf::actor_cast<caf::actor>(self)), reply_call(deps, r.id),
            native_failure(deps, r.id, "the call request failed"));
 }
 

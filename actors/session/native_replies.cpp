@@ -7,17 +7,13 @@ namespace sb {
 
 std::function<void(const caf::error&)> native_failure(const session_deps& deps, std::string id,
                                                       std::string fallback) {
-  return
-      [out = deps.out, id = std::move(id), fallback = std::move(fallback)](const caf::error& err) {
-        auto code = persistence::store_errc(err);
-        auto message = persistence::store_error_message(err);
-        if (message.empty()) {
-          message =
-              code == errc::db_unavailable ? "the database is unavailable, retry later" : fallback;
-        }
-        count_error(code);
-        out->send(ws::text_frame(native::encode_error(id, code, message)));
-      };
+  return [out = deps.out, id = std::move(id),
+          fallback = std::move(fallback)](const caf::error& err) {
+    auto code = persistence::store_errc(err);
+    count_error(code);
+    out->send(
+        ws::text_frame(native::encode_error(id, code, persistence::client_message(err, fallback))));
+  };
 }
 
 bool refuse_unless(const session_deps& deps, bool allowed, const std::string& id,

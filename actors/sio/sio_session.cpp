@@ -43,12 +43,8 @@ void answer_error(const sio_session_deps& deps, const std::optional<uint64_t>& a
 chat_failed fail_with(const sio_session_deps& deps, std::optional<uint64_t> ack,
                       std::string event) {
   return [deps, ack, event](const caf::error& err) {
-    auto code = persistence::store_errc(err);
-    auto message = persistence::store_error_message(err);
-    if (message.empty())
-      message =
-          code == errc::db_unavailable ? "the database is unavailable, retry later" : "failed";
-    answer_error(deps, ack, event, code, message);
+    answer_error(deps, ack, event, persistence::store_errc(err),
+                 persistence::client_message(err, "failed"));
   };
 }
 
@@ -74,7 +70,7 @@ void load(self_ptr self, sio::load_request& r, std::optional<uint64_t> ack) {
 void write_chat(self_ptr self, const chat_delivery& d) {
   if (d.origin == caf::actor_cast<caf::actor>(self) || !d.socketio) return;
   self->state.chat_gate.written(d);
-  self->state.deps.conn->send({engineio::message::text(*d.socketio)});
+  self->state.deps.conn->send({d.socketio_message()});
 }
 
 /// Ends a resume: what was held goes out (less what the resume gave); a session that held
@@ -126,26 +122,10 @@ void handle_call(self_ptr self, calls::sio::call_event& c, const std::string& na
   };
   auto failed = fail_with(deps, ack, name);
   if (auto* invite = std::get_if<native::call_invite>(&c.request)) {
-    call_setup setup;
-    setup.tenant_id = deps.who.tenant_id;
-    setup.caller_id = deps.who.id;
-    for (const auto& target : invite->callees) setup.callees.push_back(calls::callee_of(target));
-    setup.media = invite->media;
-    setup.room_id = invite->room_id;
-    setup.sdp = invite->sdp;
-    setup.device = me;
-    return place_call(self->system(), *deps.calls, std::move(setup), ok, failed);
+    return place_call(self->system(), *deps.calls, setup_of(deps.who, *invite, me), ok, failed);
   }
   const auto& r = std::get<native::call_request>(c.request);
-  call_command cmd;
-  cmd.action = r.action;
-  cmd.tenant_id = deps.who.tenant_id;
-  cmd.user_id = deps.who.id;
-  cmd.device = me;
-  cmd.to = r.to;
-  cmd.payload = r.payload;
-  cmd.audio = r.audio;
-  cmd.video = r.video;
+  auto cmd = command_of(deps.who, r, me);
   if (!c.join) return ask_call(self->system(), *deps.calls, r.call_id, std::move(cmd), ok, failed);
   // join-call: answer a call that rings; a party already in it (its caller) binds this device.
   auto status = cmd;
