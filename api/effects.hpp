@@ -25,13 +25,14 @@ void revoke_tenant_sessions(context& ctx, const std::string& tenant_id, const st
 void revoke_key_sessions(context& ctx, const std::string& key_hash, std::chrono::seconds after,
                          const std::string& reason);
 
-/// After a committed change of a user's channels: the groups the user left drop their
-/// connections, and the user's sessions join the groups they now hear (dispatcher flag too).
 /// Sends `msg` to the actor of a logical id ("group:…", "webhooks:…"), activating it first
 /// when `activate`, else only if it is live. Fire and forget.
 void tell_entity(context& ctx, const std::string& id, caf::message msg, bool activate);
 
-void channels_changed(context& ctx, const std::string& user_id,
+/// After a committed change of a user's channels: the groups the user left drop their
+/// connections, the user's sessions join the groups they now hear (dispatcher flag too), and
+/// the channels' conversations read their members again.
+void channels_changed(context& ctx, const std::string& tenant_id, const std::string& user_id,
                       const persistence::channel_change& change);
 
 /// Tells the mailer that mail is waiting (no-op when SMTP is off).

@@ -101,11 +101,13 @@ json::value channel_change_json(const persistence::channel_change& change) {
 }
 
 /// Answers a committed change of a user's channels, after the live talk groups heard of it.
-auto changed_channels_of(context& ctx, std::string user_id, bool with_status = true) {
-  return [&ctx, user_id, with_status](persistence::channel_change& change) {
-    channels_changed(ctx, user_id, change);
-    return ok_json(with_status ? channel_change_json(change) : json::object{{"ok", true}});
-  };
+auto changed_channels_of(context& ctx, const principal& who, std::string user_id,
+                         bool with_status = true) {
+  return
+      [&ctx, tenant_id = who.tenant_id, user_id, with_status](persistence::channel_change& change) {
+        channels_changed(ctx, tenant_id, user_id, change);
+        return ok_json(with_status ? channel_change_json(change) : json::object{{"ok", true}});
+      };
 }
 
 // --- routes: parse, call the use case through the store, render --------------------------
@@ -230,7 +232,7 @@ void post_event_user(context& ctx, http::request req, path_params p, principal w
       [by = requester_of(who, req), event_id, a = *a](soci::session& sql) {
         return cases::assign_user(sql, by, event_id, a);
       },
-      respond, changed_channels_of(ctx, a->user_id));
+      respond, changed_channels_of(ctx, who, a->user_id));
 }
 
 void decide(context& ctx, const http::request& req, const path_params& p, const principal& who,
@@ -241,7 +243,7 @@ void decide(context& ctx, const http::request& req, const path_params& p, const 
       [by = requester_of(who, req), event_id, user_id, approve](soci::session& sql) {
         return cases::decide_user(sql, by, event_id, user_id, approve);
       },
-      respond, changed_channels_of(ctx, user_id));
+      respond, changed_channels_of(ctx, who, user_id));
 }
 
 void approve_user(context& ctx, http::request req, path_params p, principal who,
@@ -274,7 +276,7 @@ authed_handler replace_member_ids(context& ctx, std::string field, replace_ids_c
         ctx, req, event_id, "replace_member_ids",
         [by = requester_of(who, req), event_id, user_id, list = *list,
          use_case](soci::session& sql) { return use_case(sql, by, event_id, user_id, list); },
-        respond, changed_channels_of(ctx, user_id, false));
+        respond, changed_channels_of(ctx, who, user_id, false));
   };
 }
 
@@ -315,7 +317,7 @@ void join_invite(context& ctx, http::request req, path_params p, principal who,
       [by = requester_of(who, req), token](soci::session& sql) {
         return cases::join_invite(sql, by, token);
       },
-      respond, changed_channels_of(ctx, who.id));
+      respond, changed_channels_of(ctx, who, who.id));
 }
 
 }  // namespace

@@ -77,6 +77,82 @@ caf::error not_member(const std::string& id) {
   return caf::make_error(errc::not_found, "no conversation " + id);
 }
 
+bool is_channel(self_ptr self) {
+  return self->state.conv.kind == "channel";
+}
+
+/// Reads a talk-group channel's members again (its listeners, as they are now), then `then`.
+void reload_members(self_ptr self, std::function<void()> then) {
+  auto& st = self->state;
+  st.deps.store.ask(
+      self, conversation_shard(st.conv.id), "chat_members",
+      [scope = scope_of(self), id = st.conv.id](soci::session& sql) {
+        return persistence::channel_conversation(sql, scope, id, now_us());
+      },
+      [self, then](std::optional<chat::conversation>& found) {
+        if (found) self->state.conv.members = std::move(found->members);
+        then();
+      },
+      [self, then](const persistence::store_failure& f) {
+        spdlog::warn("conversation {}: members not read again: {}", self->state.conv.id,
+                     code_string(f.code));
+        then();
+      });
+}
+
+/// `then(true)` when `user` is a member. A talk-group channel gains listeners without being
+/// told at once: for one it does not know, it reads its members again first.
+void with_member(self_ptr self, const std::string& user, std::function<void(bool)> then) {
+  if (self->state.conv.find(user) || !is_channel(self)) {
+    return then(self->state.conv.find(user) != nullptr);
+  }
+  reload_members(self, [self, user, then] { then(self->state.conv.find(user) != nullptr); });
+}
+
+/// A talk-group channel's new message goes to its talk group too, when that is live: the PTT
+/// clients listening there get it as a text (an idle group has no listeners to tell).
+void tell_talk_group(self_ptr self, const chat::message& m) {
+  if (!is_channel(self) || m.content.empty()) return;
+  auto& st = self->state;
+  self->request(st.deps.directory, st.deps.request_timeout, lookup_atom::value,
+                "group:" + st.conv.id)
+      .then(
+          // Sent untyped: actors/ptt depends on this folder, not the other way round (the
+          // talk group's interface lists channel_text).
+          [m](const caf::actor& group) { caf::anon_send(group, channel_text_atom::value, m); },
+          [](caf::error&) {});
+}
+
+/// Appends `req` (its sender is a member, its content checked), answers `rp` after the commit
+/// and tells the members.
+void append(self_ptr self, chat_send req, caf::typed_response_promise<chat::message> rp) {
+  auto& st = self->state;
+  persistence::new_message in{
+      {}, req.sender_id, std::move(req.content), req.client_msg_id, std::move(req.attachment_ids)};
+  if (is_channel(self)) {
+    in.id = ptt::text_message_id(ptt::channel_type::group, st.conv.id, req.sender_id,
+                                 st.text_clock.next(now_us() / 1000));
+  }
+  st.deps.store.ask(
+      self, conversation_shard(st.conv.id), "chat_append",
+      [scope = scope_of(self), id = st.conv.id, in = std::move(in)](soci::session& sql) {
+        return persistence::append_message(sql, scope, id, in, now_us());
+      },
+      [self, rp, origin = req.device](persistence::appended& done) mutable {
+        auto& st = self->state;
+        if (!done.duplicate) {
+          st.conv.last_seq = std::max(st.conv.last_seq, done.message.seq);
+          st.conv.version = std::max(st.conv.version, done.message.version);
+          announce(self, native::encode_chat_event("chat.message", done.message, st.conv),
+                   chat::sio::message_event("message:receive", done.message, st.conv), origin,
+                   done.message.version);
+          tell_talk_group(self, done.message);
+        }
+        rp.deliver(done.message);
+      },
+      [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
+}
+
 }  // namespace
 
 std::pair<std::string, std::string> tenant_and_id(const std::string& key) {
@@ -103,7 +179,6 @@ conversation_actor::behavior_type running(self_ptr self) {
         if (!loaded()) return caf::skip;
         census.on_message(self);
         auto& st = self->state;
-        if (!st.conv.find(req.sender_id)) return not_member(st.conv.id);
         if (auto no = chat::check_content(req.content, st.deps.cfg.max_message_bytes,
                                           !req.attachment_ids.empty())) {
           return caf::make_error(no->code, no->message);
@@ -115,24 +190,11 @@ conversation_actor::behavior_type running(self_ptr self) {
                                      " attachments (chat.max_message_attachments)");
         }
         auto rp = self->make_response_promise<chat::message>();
-        st.deps.store.ask(
-            self, conversation_shard(st.conv.id), "chat_append",
-            [scope = scope_of(self), id = st.conv.id, req](soci::session& sql) {
-              return persistence::append_message(sql, scope, id, req.sender_id, req.content,
-                                                 req.client_msg_id, now_us(), req.attachment_ids);
-            },
-            [self, rp, origin = req.device](persistence::appended& done) mutable {
-              auto& st = self->state;
-              if (!done.duplicate) {
-                st.conv.last_seq = std::max(st.conv.last_seq, done.message.seq);
-                st.conv.version = std::max(st.conv.version, done.message.version);
-                announce(self, native::encode_chat_event("chat.message", done.message, st.conv),
-                         chat::sio::message_event("message:receive", done.message, st.conv), origin,
-                         done.message.version);
-              }
-              rp.deliver(done.message);
-            },
-            [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
+        auto sender = req.sender_id;
+        with_member(self, sender, [self, rp, req = std::move(req)](bool member) mutable {
+          if (member) return append(self, std::move(req), rp);
+          rp.deliver(not_member(self->state.conv.id));
+        });
         schedule_idle_check(self);
         return rp;
       },
@@ -206,6 +268,11 @@ conversation_actor::behavior_type running(self_ptr self) {
         typing(self, t);
         return caf::unit;
       },
+      [=](chat_members_atom) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
+        if (is_channel(self)) reload_members(self, [] {});
+        return caf::unit;
+      },
       [=](typing_timer_atom, const std::string& user, uint64_t generation) {
         auto& st = self->state;
         auto it = st.typing.find(user);
@@ -233,7 +300,7 @@ conversation_actor::behavior_type conversation_impl(self_ptr self, chat_deps dep
   st.deps.store.ask(
       self, conversation_shard(id), "chat_load",
       [scope = scope_of(self), id](soci::session& sql) {
-        return persistence::find_conversation(sql, scope, id);
+        return persistence::load_conversation(sql, scope, id, now_us());
       },
       [self](std::optional<chat::conversation>& found) {
         if (!found) return self->quit(caf::make_error(errc::not_found, "no such conversation"));

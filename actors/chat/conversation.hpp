@@ -15,6 +15,7 @@
 #include "actors/directory/directory.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "config/domain/chat/chat_model.hpp"
+#include "config/domain/ptt/talk_event.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store_client.hpp"
 
@@ -50,6 +51,7 @@ struct conversation_state {
     uint64_t generation = 0;   ///< of the expiry timer that counts
   };
   std::map<std::string, typing_entry> typing;  ///< members typing now, by user id
+  ptt::unique_ms text_clock;  ///< a talk-group channel's message ids (VoicePing's form)
   static inline const char* name = "conversation";
 };
 
@@ -58,6 +60,7 @@ struct conversation_state {
 ///  chat_change(chat_change) → the message as changed: errc not_found / forbidden
 ///  chat_pointer(chat_pointer) → the member's pointers as they are now
 ///  chat_typing(chat_typing): a member typing or not (told to the others, never stored)
+///  chat_members: a talk-group channel's listeners changed; its members are read again
 ///  typing_timer(user, generation): a member's typing expires
 ///  timeout(generation): the idle check
 /// Every answer names errc::not_found for a user who is not a member.
@@ -66,6 +69,7 @@ using conversation_actor =
                      caf::replies_to<chat_change_atom, chat_change>::with<chat::message>,
                      caf::replies_to<chat_pointer_atom, chat_pointer>::with<chat::member>,
                      caf::reacts_to<chat_typing_atom, chat_typing>,
+                     caf::reacts_to<chat_members_atom>,
                      caf::reacts_to<typing_timer_atom, std::string, uint64_t>,
                      caf::reacts_to<caf::timeout_atom, uint64_t>>;
 
@@ -73,7 +77,9 @@ using conversation_actor =
 /// directory; it quits after chat.idle_ms without traffic. It loads the conversation, then
 /// takes each change through the store (committed before it is answered or announced) and
 /// tells every session of every member, encoded once (chat.message, chat.updated,
-/// chat.receipt in docs/protocol.md).
+/// chat.receipt in docs/protocol.md). A talk-group channel's conversation (kind "channel",
+/// the channel's id) has the channel's listeners as members, and tells its live talk group
+/// each new message, for the PTT clients there: the channel's texts and chat are one log.
 conversation_actor::behavior_type conversation_impl(
     conversation_actor::stateful_pointer<conversation_state> self, chat_deps deps, std::string key);
 

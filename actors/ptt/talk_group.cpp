@@ -330,33 +330,31 @@ talk_group_actor::behavior_type running(self_ptr self) {
         census.on_message(self);
         auto& st = self->state;
         if (!st.members.count(user_id)) return caf::make_error(errc::forbidden);
-        auto now = now_us();
-        // Ids carry milliseconds: two texts within one get distinct ones.
-        st.last_text_ms = std::max(now / 1000, st.last_text_ms + 1);
-        auto id = fmt::format("0_17_{}_{}_{}.txt", st.channel_id, user_id, st.last_text_ms);
-        persistence::ptt_message m{id,      st.tenant_id,
-                                   0,       st.channel_id,
-                                   user_id, "text",
-                                   text,    std::nullopt,
-                                   0,       static_cast<int64_t>(text.size()),
-                                   now};
         auto rp = self->make_response_promise<std::string>();
-        st.deps.store.ask(
-            self, shard_of(self), "store_text",
-            [m](soci::session& sql) {
-              persistence::insert_ptt_message(sql, m);
-              return true;
-            },
-            [self, user_id, id, text, now, rp](bool) mutable {
-              auto e = event_of(self, kind::text, user_id);
-              e.message_id = id;
-              e.payload = std::make_shared<const std::string>(text);
-              e.at_ms = now / 1000;
-              fan_out(self, e, user_id);
-              rp.deliver(id);
-            },
-            [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
+        const auto& chat = *st.deps.chat;
+        auto failed = [rp](caf::error& err) mutable { rp.deliver(std::move(err)); };
+        self->request(chat.directory, chat.request_timeout, resolve_atom::value,
+                      conversation_key(st.tenant_id, st.channel_id))
+            .then(
+                [self, rp, failed, user_id, text](const caf::actor& conv) mutable {
+                  // The store is asked on the way: twice the store's timeout.
+                  self->request(caf::actor_cast<conversation_actor>(conv),
+                                self->state.deps.chat->request_timeout * 2, chat_send_atom::value,
+                                chat_send{user_id, text, std::nullopt, caf::actor{}, {}})
+                      .then([rp](const chat::message& m) mutable { rp.deliver(m.id); }, failed);
+                },
+                failed);
         return rp;
+      },
+      [=](channel_text_atom, const chat::message& m) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
+        census.on_message(self);
+        auto e = event_of(self, kind::text, m.sender_id);
+        e.message_id = m.id;
+        e.payload = std::make_shared<const std::string>(m.content);
+        e.at_ms = m.created_at_us / 1000;
+        fan_out(self, e, m.sender_id);
+        return caf::unit;
       },
       [=](membership_atom) -> caf::result<void> {
         if (!loaded()) return caf::skip;

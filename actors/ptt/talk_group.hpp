@@ -8,11 +8,13 @@
 
 #include <array>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
+#include "actors/chat/conversation.hpp"
 #include "actors/ptt/fanout.hpp"
 #include "actors/ptt/ptt_messages.hpp"
 #include "actors/ptt/recorder_actor.hpp"
@@ -30,6 +32,9 @@ struct group_deps {
   recorder_actor recorder;
   config::ptt_config cfg;
   std::array<const ptt::encoder*, kWires> encoders{};
+  /// The channels' conversations (their directory is filled in once the node has one): a
+  /// group's texts are its conversation's messages.
+  std::shared_ptr<const chat_deps> chat;
 };
 
 /// A request for the floor of one group.
@@ -80,7 +85,6 @@ struct talk_group_state {
   uint64_t bursts = 0;
   int64_t last_audio_ms = 0;  ///< of any burst, for the traffic view
   std::string last_talker;
-  int64_t last_text_ms = 0;  ///< keeps text message ids unique
   uint64_t idle_generation = 0;
   static inline const char* name = "talk_group";
 };
@@ -93,7 +97,10 @@ struct talk_group_state {
 ///      did not hold the floor
 ///  audio(session id, user id, opus, sent steady_us): forwarded only from the holder, and only
 ///      while younger than ptt.max_audio_lag_ms
-///  text(session id, user id, text) → message id
+///  text(session id, user id, text) → message id: appended to the channel's conversation
+///      (committed first), which tells the group back to fan it out
+///  channel_text(message): the channel's conversation got a message: a text to every
+///      listener but the sender's connections
 ///  membership: reload the listeners; drop connections of users removed
 ///  traffic → (active, talker, last audio epoch ms)
 ///  floor_timer(burst, reason), timeout(generation): the group's own timers
@@ -104,7 +111,7 @@ using talk_group_actor = caf::typed_actor<
     caf::replies_to<talk_stop_atom, std::string, std::string>::with<std::string, int64_t>,
     caf::reacts_to<audio_atom, std::string, std::string, audio_bytes, int64_t>,
     caf::replies_to<text_atom, std::string, std::string, std::string>::with<std::string>,
-    caf::reacts_to<membership_atom>,
+    caf::reacts_to<channel_text_atom, chat::message>, caf::reacts_to<membership_atom>,
     caf::replies_to<traffic_atom>::with<bool, std::string, int64_t>,
     caf::reacts_to<floor_timer_atom, uint64_t, uint8_t>,
     caf::reacts_to<caf::timeout_atom, uint64_t>>;

@@ -68,6 +68,10 @@ using chat_send_atom = caf::atom_constant<caf::atom("chatsend")>;
 using chat_change_atom = caf::atom_constant<caf::atom("chatchange")>;
 using chat_pointer_atom = caf::atom_constant<caf::atom("chatptr")>;
 using chat_typing_atom = caf::atom_constant<caf::atom("chattyping")>;
+/// (chat_members_atom) to a talk-group channel's conversation: its listeners changed.
+using chat_members_atom = caf::atom_constant<caf::atom("chatmember")>;
+/// (channel_text_atom, message) to a talk group: its channel's conversation got a message.
+using channel_text_atom = caf::atom_constant<caf::atom("chantext")>;
 /// (typing_timer_atom, user, generation): a member's typing expires.
 using typing_timer_atom = caf::atom_constant<caf::atom("typingtime")>;
 // Presence.

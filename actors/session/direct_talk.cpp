@@ -123,8 +123,8 @@ void send_direct_text(session_ptr self, const session_deps& deps, const std::str
                       failed_fn failed) {
   auto now = now_us();
   auto& st = self->state;
-  st.last_text_ms = std::max(now / 1000, st.last_text_ms + 1);
-  auto id = fmt::format("1_17_{}_{}_{}.txt", to, deps.who.id, st.last_text_ms);
+  auto id = ptt::text_message_id(ptt::channel_type::direct, to, deps.who.id,
+                                 st.text_clock.next(now / 1000));
   persistence::ptt_message m{id,          deps.who.tenant_id,
                              1,           to,
                              deps.who.id, "text",

@@ -91,7 +91,7 @@ struct session_state {
   bool ready = false;
   std::vector<std::function<void()>> pending;
   uint64_t bursts = 0;
-  int64_t last_text_ms = 0;          ///< keeps private text ids unique
+  ptt::unique_ms text_clock;         ///< keeps private text ids unique
   audio_meter audio;                 ///< this client's audio against deps.audio
   delivery_gate chat_gate;           ///< chat events held while a chat.sync is read
   int64_t last_audio_notice_us = 0;  ///< last error about audio limits sent to the client

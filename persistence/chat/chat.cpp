@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 #include "config/ground/crypto.hpp"
 #include "persistence/chat/attachments.hpp"
 #include "persistence/connection.hpp"
+#include "persistence/ptt/control_plane.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
@@ -110,6 +112,11 @@ chat::conversation resolve_conversation(soci::session& sql, const tenant_scope& 
                                         const std::string& user, const std::string& target,
                                         bool create, int64_t now_us) {
   auto conv = find_conversation(sql, scope, target);
+  // A channel's listeners change without the conversation hearing of it at once: a user who
+  // is not a member yet may have just joined the channel.
+  if (!conv || (conv->kind == "channel" && !conv->find(user))) {
+    if (auto channel = channel_conversation(sql, scope, target, now_us)) conv = std::move(channel);
+  }
   if (!conv) {
     long long users = 0;
     if (crypto::is_uuid(target)) {
@@ -181,10 +188,48 @@ std::optional<chat::conversation> find_conversation(soci::session& sql, const te
   return c;
 }
 
+std::optional<chat::conversation> channel_conversation(soci::session& sql,
+                                                       const tenant_scope& scope,
+                                                       const std::string& channel_id,
+                                                       int64_t now_us) {
+  auto channel = find_channel(sql, scope, channel_id);
+  auto conv = find_conversation(sql, scope, channel_id);
+  if (!channel) return conv;
+  if (!conv) {
+    sql << "INSERT INTO chat_conversations (id, tenant_id, kind, name, created_by, created_at_us) "
+           "VALUES (:i, :t, 'channel', :n, :by, :now)",
+        soci::use(channel_id), soci::use(scope.tenant_id()), soci::use(channel->name),
+        soci::use(channel_id), soci::use(now_us);
+    conv = find_conversation(sql, scope, channel_id);
+    if (!conv) return conv;
+  }
+  auto listeners = channel_listeners(sql, scope, channel_id);
+  std::set<std::string> wanted(listeners.begin(), listeners.end());
+  bool changed = false;
+  for (const auto& m : conv->members) {
+    if (wanted.erase(m.user_id)) continue;
+    sql << "DELETE FROM chat_members WHERE tenant_id = :t AND conversation_id = :c AND "
+           "user_id = :u",
+        soci::use(scope.tenant_id()), soci::use(channel_id), soci::use(m.user_id);
+    changed = true;
+  }
+  for (const auto& user : wanted) {
+    add_member(sql, scope, channel_id, user, now_us);
+    changed = true;
+  }
+  return changed ? find_conversation(sql, scope, channel_id) : conv;
+}
+
+std::optional<chat::conversation> load_conversation(soci::session& sql, const tenant_scope& scope,
+                                                    const std::string& id, int64_t now_us) {
+  auto conv = find_conversation(sql, scope, id);
+  if (conv && conv->kind != "channel") return conv;
+  return channel_conversation(sql, scope, id, now_us);
+}
+
 appended append_message(soci::session& sql, const tenant_scope& scope,
-                        const std::string& conversation_id, const std::string& sender,
-                        const std::string& content, const std::optional<std::string>& client_msg_id,
-                        int64_t now_us, const std::vector<std::string>& attachment_ids) {
+                        const std::string& conversation_id, const new_message& in, int64_t now_us) {
+  const auto& [id, sender, content, client_msg_id, attachment_ids] = in;
   if (client_msg_id) {
     soci::row row;
     sql << std::string("SELECT ") + kMessageColumns +
@@ -196,7 +241,7 @@ appended append_message(soci::session& sql, const tenant_scope& scope,
   }
   auto [seq, version] = next_version(sql, scope, conversation_id, true);
   chat::message m;
-  m.id = crypto::random_uuid();
+  m.id = id.empty() ? crypto::random_uuid() : id;
   m.conversation_id = conversation_id;
   m.sender_id = sender;
   m.client_msg_id = client_msg_id;
@@ -219,7 +264,6 @@ appended append_message(soci::session& sql, const tenant_scope& scope,
 
 std::optional<chat::message> find_message(soci::session& sql, const tenant_scope& scope,
                                           const std::string& id) {
-  if (!crypto::is_uuid(id)) return std::nullopt;
   soci::row row;
   sql << std::string("SELECT ") + kMessageColumns +
              " FROM chat_messages WHERE id = :i AND tenant_id = :t",

@@ -37,6 +37,21 @@ chat::conversation resolve_conversation(soci::session& sql, const tenant_scope& 
 std::optional<chat::conversation> find_conversation(soci::session& sql, const tenant_scope& scope,
                                                     const std::string& id);
 
+/// The conversation of the talk-group channel `channel_id` (same id, kind "channel", the
+/// channel's name), made on first use, with its members brought in line with the channel's
+/// active listeners (a listener who left loses the conversation; a new one joins it with
+/// nothing read). A conversation whose channel is gone keeps its last members; nullopt when
+/// there was never such a channel in the tenant.
+std::optional<chat::conversation> channel_conversation(soci::session& sql,
+                                                       const tenant_scope& scope,
+                                                       const std::string& channel_id,
+                                                       int64_t now_us);
+
+/// find_conversation, and for a talk-group channel channel_conversation: what a conversation
+/// actor loads.
+std::optional<chat::conversation> load_conversation(soci::session& sql, const tenant_scope& scope,
+                                                    const std::string& id, int64_t now_us);
+
 /// What an append did: the message, and whether it was there already (the sender's
 /// client_msg_id was used before in this conversation: nothing new is written).
 struct appended {
@@ -44,12 +59,20 @@ struct appended {
   bool duplicate = false;
 };
 
-/// Appends a message at the conversation's next seq (and version), carrying the sender's
-/// uploaded `attachment_ids` (claim_attachments).
+/// What to append: the sender's message, its id (a talk-group channel's messages carry the
+/// VoicePing form, chat::channel_message_id; others a UUID when empty), its client id and the
+/// sender's uploaded attachments (claim_attachments).
+struct new_message {
+  std::string id;
+  std::string sender;
+  std::string content;
+  std::optional<std::string> client_msg_id;
+  std::vector<std::string> attachment_ids;
+};
+
+/// Appends a message at the conversation's next seq (and version).
 appended append_message(soci::session& sql, const tenant_scope& scope,
-                        const std::string& conversation_id, const std::string& sender,
-                        const std::string& content, const std::optional<std::string>& client_msg_id,
-                        int64_t now_us, const std::vector<std::string>& attachment_ids = {});
+                        const std::string& conversation_id, const new_message& in, int64_t now_us);
 
 std::optional<chat::message> find_message(soci::session& sql, const tenant_scope& scope,
                                           const std::string& id);

@@ -75,7 +75,7 @@ struct group_fixture : test::deterministic_system {
                                std::string(name) == "dora" ? "DISPATCH" : "USER", std::nullopt,
                                std::vector<std::string>{channel}, ids["alice"]);
     }
-    group_deps deps{store, sys.spawn(memory_recorder, log), cfg_ptt, {}};
+    group_deps deps{store, sys.spawn(memory_recorder, log), cfg_ptt, {}, nullptr};
     deps.encoders[static_cast<size_t>(wire::native)] = &native_encoder;
     group = sys.spawn(talk_group_impl, deps, channel);
     run();

@@ -5,8 +5,10 @@
 #include <boost/json.hpp>
 
 #include <array>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "tests/integration/api_calls.hpp"
@@ -54,6 +56,25 @@ inline boost::json::object next_of(ws_client& c, const std::string& type,
     if (v.at("type").as_string() == type) return v;
   }
   throw std::runtime_error("no " + type + " within the timeout");
+}
+
+/// The JSON messages of each of `types`, in whichever order they come, skipping others.
+inline std::map<std::string, boost::json::object> next_of_each(
+    ws_client& c, std::set<std::string> types,
+    std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  std::map<std::string, boost::json::object> got;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!types.empty() && std::chrono::steady_clock::now() < deadline) {
+    auto m = c.read(std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now()));
+    if (!m) break;
+    if (m->empty() || (*m)[0] != '{') continue;
+    auto v = boost::json::parse(*m).as_object();
+    auto type = std::string(v.at("type").as_string());
+    if (types.erase(type)) got[type] = std::move(v);
+  }
+  if (!types.empty()) throw std::runtime_error("no " + *types.begin() + " within the timeout");
+  return got;
 }
 
 /// What a listener receives for an audio packet: 0x01 | flags | target | sender | Opus.

@@ -151,6 +151,70 @@ TEST_CASE("VoicePing clients talk in a group byte-exactly, and native members he
   CHECK(next_of(*nc, "text").at("text") == "hi");
 }
 
+TEST_CASE("a talk group's channel is a conversation: PTT texts and chat are one log",
+          "[ptt][voiceping][chat]") {
+  ptt_fixture f;
+  auto [a, b, c] = f.members("a@vp.test", "b@vp.test", "c@vp.test");
+  auto d = f.outsider("d@vp.test");
+  auto va = vp_user(f, "a@vp.test", a);
+  auto nb = f.connect("b@vp.test");
+  const auto A = mp::str(a), B = mp::str(b), C = mp::str(c), CH = mp::str(f.channel);
+  const auto history = "/api/v1/chat/conversations/" + f.channel + "/messages";
+
+  // A VoicePing TEXT is the conversation's first message, under its VoicePing id: a native
+  // member hears it as a talk-group text and as a chat message.
+  va->send_binary(mp::arr({G, mp::uint(17), A, CH, mp::str(R"({"text":"hi"})")}));
+  auto text_id = acked_id(next_of_type(*va, G, 22), "\x96" + G + mp::uint(22) + A + CH);
+  CHECK(text_id.starts_with("0_17_" + f.channel + "_" + a + "_"));
+  auto both = next_of_each(*nb, {"text", "chat.message"});
+  CHECK(both["text"].at("message_id") == text_id.c_str());
+  auto heard = both["chat.message"].at("message").as_object();
+  CHECK(heard.at("id") == text_id.c_str());
+  CHECK(heard.at("seq") == 1);
+  CHECK(heard.at("conversationId") == f.channel.c_str());
+
+  // A native chat message to the channel: acknowledged with the next seq, and the VoicePing
+  // listener gets it as a TEXT, byte-exactly as from a VoicePing sender.
+  nb->send_text(json::serialize(
+      json::object{{"type", "chat.send"}, {"id", "s1"}, {"to", f.channel}, {"content", "copy"}}));
+  auto sent = next_of(*nb, "chat.sent").at("message").as_object();
+  CHECK(sent.at("seq") == 2);
+  auto native_id = std::string(sent.at("id").as_string());
+  CHECK(native_id.starts_with("0_17_" + f.channel + "_" + b + "_"));
+  CHECK(next_of_type(*va, G, 17) ==
+        mp::arr({G, mp::uint(17), B, CH,
+                 mp::str(R"({"message_id":")" + native_id + R"(","text":"copy"})")}));
+
+  // Over REST, by a member with no connection: the same log, and the same fan-out.
+  auto posted = call(f.server.port(), "POST", history, f.token_of("c@vp.test"),
+                     json::object{{"content", "rest"}});
+  REQUIRE(posted.status == 201);
+  auto rest_id = std::string(posted.json().at("data").at("id").as_string());
+  CHECK(next_of_type(*va, G, 17) ==
+        mp::arr({G, mp::uint(17), C, CH,
+                 mp::str(R"({"message_id":")" + rest_id + R"(","text":"rest"})")}));
+
+  auto page = call(f.server.port(), "GET", history, f.token_of("c@vp.test"));
+  REQUIRE(page.status == 200);
+  auto messages = page.json().at("data").at("messages").as_array();
+  REQUIRE(messages.size() == 3);
+  CHECK(messages[0].at("id") == text_id.c_str());
+  CHECK(messages[0].at("content") == "hi");
+  CHECK(messages[1].at("content") == "copy");
+  CHECK(messages[2].at("content") == "rest");
+  auto list = call(f.server.port(), "GET", "/api/v1/chat/conversations", f.token_of("c@vp.test"));
+  auto conv = list.json().at("data").at(0).as_object();
+  CHECK(conv.at("kind") == "channel");
+  CHECK(conv.at("unreadCount") == 2);
+
+  // Someone not in the channel finds no such conversation.
+  CHECK(call(f.server.port(), "GET", history, f.token_of("d@vp.test")).status == 404);
+  CHECK(call(f.server.port(), "POST", history, f.token_of("d@vp.test"),
+             json::object{{"content", "in?"}})
+            .status == 404);
+  (void)d;
+}
+
 TEST_CASE("VoicePing private talk, receipts, and non-members refused before the floor",
           "[ptt][voiceping]") {
   ptt_fixture f;

@@ -6,6 +6,7 @@
 #include "persistence/identity/tenants.hpp"
 #include "persistence/identity/users.hpp"
 #include "persistence/migrations.hpp"
+#include "persistence/ptt/control_plane.hpp"
 #include "tests/support/test_database.hpp"
 
 using namespace sb;
@@ -54,19 +55,21 @@ TEST_CASE("a direct conversation is one per pair, its log ordered by seq", "[cha
   CHECK(a.members.size() == 2);
   CHECK(a.contact_of(f.alice) == f.bob);
 
-  auto m1 = append_message(*f.sql, f.scope(), a.id, f.alice, "one", std::string("c1"), 10);
-  auto m2 = append_message(*f.sql, f.scope(), a.id, f.bob, "two", std::nullopt, 11);
+  auto m1 =
+      append_message(*f.sql, f.scope(), a.id, {"", f.alice, "one", std::string("c1"), {}}, 10);
+  auto m2 = append_message(*f.sql, f.scope(), a.id, {"", f.bob, "two", std::nullopt, {}}, 11);
   CHECK(m1.message.seq == 1);
   CHECK(m2.message.seq == 2);
   CHECK(m2.message.version > m1.message.version);
   // The same client id from the same sender: the first message, nothing new.
-  auto again =
-      append_message(*f.sql, f.scope(), a.id, f.alice, "one, resent", std::string("c1"), 12);
+  auto again = append_message(*f.sql, f.scope(), a.id,
+                              {"", f.alice, "one, resent", std::string("c1"), {}}, 12);
   CHECK(again.duplicate);
   CHECK(again.message.id == m1.message.id);
   CHECK(again.message.content == "one");
   // ... while another sender may use the same client id.
-  CHECK_FALSE(append_message(*f.sql, f.scope(), a.id, f.bob, "x", std::string("c1"), 13).duplicate);
+  CHECK_FALSE(append_message(*f.sql, f.scope(), a.id, {"", f.bob, "x", std::string("c1"), {}}, 13)
+                  .duplicate);
   CHECK(find_conversation(*f.sql, f.scope(), a.id)->last_seq == 3);
 }
 
@@ -74,7 +77,8 @@ TEST_CASE("history pages by seq both ways", "[chat]") {
   chat_db f;
   auto c = direct_conversation(*f.sql, f.scope(), f.alice, f.bob, 1);
   for (int i = 1; i <= 5; ++i) {
-    append_message(*f.sql, f.scope(), c.id, f.alice, "m" + std::to_string(i), std::nullopt, i);
+    append_message(*f.sql, f.scope(), c.id,
+                   {"", f.alice, "m" + std::to_string(i), std::nullopt, {}}, i);
   }
   auto newest = history(*f.sql, f.scope(), c.id, std::nullopt, std::nullopt, 2);
   REQUIRE(newest.messages.size() == 2);
@@ -97,9 +101,10 @@ TEST_CASE("unread counts are exact through edits, deletes and reads", "[chat]") 
   std::vector<chat::message> sent;
   for (int i = 0; i < 4; ++i) {
     sent.push_back(
-        append_message(*f.sql, f.scope(), c.id, f.alice, "hi", std::nullopt, 10 + i).message);
+        append_message(*f.sql, f.scope(), c.id, {"", f.alice, "hi", std::nullopt, {}}, 10 + i)
+            .message);
   }
-  append_message(*f.sql, f.scope(), c.id, f.bob, "own", std::nullopt, 20);
+  append_message(*f.sql, f.scope(), c.id, {"", f.bob, "own", std::nullopt, {}}, 20);
   CHECK(unread_count(*f.sql, f.scope(), c.id, f.bob, 0) == 4);  // not his own
   change_message(*f.sql, f.scope(), sent[1], std::string("edited"), 30);
   CHECK(unread_count(*f.sql, f.scope(), c.id, f.bob, 0) == 4);
@@ -129,9 +134,11 @@ TEST_CASE("unread counts are exact through edits, deletes and reads", "[chat]") 
 TEST_CASE("changes since a version come in version order, bounded", "[chat]") {
   chat_db f;
   auto c = direct_conversation(*f.sql, f.scope(), f.alice, f.bob, 1);
-  auto m1 = append_message(*f.sql, f.scope(), c.id, f.alice, "a", std::nullopt, 1).message;
+  auto m1 =
+      append_message(*f.sql, f.scope(), c.id, {"", f.alice, "a", std::nullopt, {}}, 1).message;
   auto seen = m1.version;
-  auto m2 = append_message(*f.sql, f.scope(), c.id, f.alice, "b", std::nullopt, 2).message;
+  auto m2 =
+      append_message(*f.sql, f.scope(), c.id, {"", f.alice, "b", std::nullopt, {}}, 2).message;
   change_message(*f.sql, f.scope(), m1, std::string("a2"), 3);
   move_pointer(*f.sql, f.scope(), c.id, f.bob, true, 2);
   auto changes = changes_since(*f.sql, f.scope(), c.id, seen, 10);
@@ -148,7 +155,7 @@ TEST_CASE("changes since a version come in version order, bounded", "[chat]") {
 TEST_CASE("another tenant's users and conversations do not exist", "[chat]") {
   chat_db f;
   auto c = direct_conversation(*f.sql, f.scope(), f.alice, f.bob, 1);
-  append_message(*f.sql, f.scope(), c.id, f.alice, "secret", std::nullopt, 1);
+  append_message(*f.sql, f.scope(), c.id, {"", f.alice, "secret", std::nullopt, {}}, 1);
   tenant_scope other(f.other_tenant);
   CHECK_FALSE(find_conversation(*f.sql, other, c.id));
   CHECK(history(*f.sql, other, c.id, std::nullopt, std::nullopt, 10).messages.empty());
@@ -162,4 +169,48 @@ TEST_CASE("another tenant's users and conversations do not exist", "[chat]") {
   auto group = create_group(*f.sql, f.scope(), f.alice, "team", {f.bob, f.carol, f.bob}, 5);
   CHECK(group.members.size() == 3);
   CHECK(group.kind == "group");
+}
+
+TEST_CASE("a talk-group channel's conversation follows the channel's listeners", "[chat][ptt]") {
+  chat_db f;
+  auto event = create_event(*f.sql, f.scope(), "storm", false, {}, f.alice);
+  auto channel = create_channel(*f.sql, f.scope(), event.id, std::nullopt, "ops").id;
+  for (const auto& u : {f.alice, f.bob}) {
+    assign_user(*f.sql, f.scope(), event.id, u, "USER", std::nullopt,
+                std::vector<std::string>{channel}, f.alice);
+  }
+  // Made on first use, under the channel's id and name, with its listeners as members.
+  CHECK_FALSE(find_conversation(*f.sql, f.scope(), channel));
+  auto conv = channel_conversation(*f.sql, f.scope(), channel, 1);
+  REQUIRE(conv);
+  CHECK(conv->id == channel);
+  CHECK(conv->kind == "channel");
+  CHECK(conv->name == "ops");
+  CHECK(conv->members.size() == 2);
+  CHECK(resolve_conversation(*f.sql, f.scope(), f.bob, channel, false, 2).id == channel);
+  CHECK_THROWS_AS(resolve_conversation(*f.sql, f.scope(), f.carol, channel, true, 2), store_error);
+
+  // A message carries the id it was given (a channel's texts have VoicePing's form).
+  auto m = append_message(*f.sql, f.scope(), channel, {"0_17_x.txt", f.bob, "copy", {}, {}}, 3);
+  CHECK(m.message.id == "0_17_x.txt");
+  CHECK(find_message(*f.sql, f.scope(), "0_17_x.txt")->content == "copy");
+
+  // Carol joins the channel: resolving it for her makes her a member, with one unread.
+  assign_user(*f.sql, f.scope(), event.id, f.carol, "USER", std::nullopt,
+              std::vector<std::string>{channel}, f.alice);
+  conv = resolve_conversation(*f.sql, f.scope(), f.carol, channel, false, 4);
+  CHECK(conv->members.size() == 3);
+  CHECK(unread_count(*f.sql, f.scope(), channel, f.carol, conv->find(f.carol)->read_seq) == 1);
+
+  // Bob leaves it: the conversation is no longer his.
+  set_user_channels(*f.sql, f.scope(), event.id, f.bob, {});
+  conv = load_conversation(*f.sql, f.scope(), channel, 5);
+  CHECK(conv->members.size() == 2);
+  CHECK_FALSE(conv->find(f.bob));
+  CHECK_THROWS_AS(resolve_conversation(*f.sql, f.scope(), f.bob, channel, false, 6), store_error);
+  CHECK(conversations_of(*f.sql, f.scope(), f.bob).empty());
+
+  // Another tenant's user cannot reach it, and an unknown id is no channel.
+  CHECK_FALSE(channel_conversation(*f.sql, tenant_scope(f.other_tenant), channel, 7));
+  CHECK_FALSE(load_conversation(*f.sql, f.scope(), f.alice, 7));
 }

@@ -222,12 +222,13 @@ int run_node(const config::node_config& cfg) {
   auto recorder = sys.spawn<caf::detached>(
       recorder_impl, recorder_deps{cfg.ptt.recordings_dir, cfg.ptt.retention_days,
                                    cfg.ptt.recording_quota_bytes, store_client});
-  group_deps groups{store_client, recorder, cfg.ptt, ptt_encoders()};
-  webhook_stream_deps streams{store_client, cfg.cti};
-  // The conversation actors reach the directory, which is spawned with their activator: the
-  // handle is filled in once it exists (an activator runs only after that).
+  // The conversation actors (and talk groups, through them) reach the directory, which is
+  // spawned with their activator: the handle is filled in once it exists (an activator runs
+  // only after that).
   auto chat = std::make_shared<chat_deps>(
       chat_deps{store_client, directory_actor{}, cfg.chat, cfg.database.request_timeout});
+  group_deps groups{store_client, recorder, cfg.ptt, ptt_encoders(), chat};
+  webhook_stream_deps streams{store_client, cfg.cti};
   std::map<std::string, activator> activators{
       {"chat",
        [chat](caf::actor_system& s, const std::string& id) {

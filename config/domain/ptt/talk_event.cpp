@@ -1,6 +1,13 @@
 #include "config/domain/ptt/talk_event.hpp"
 
+#include <fmt/format.h>
+
 namespace sb::ptt {
+
+std::string text_message_id(channel_type type, std::string_view to, std::string_view from,
+                            int64_t ms) {
+  return fmt::format("{}_17_{}_{}_{}.txt", static_cast<int>(type), to, from, ms);
+}
 
 std::string_view reason_name(release_reason r) {
   switch (r) {

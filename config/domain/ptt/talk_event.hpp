@@ -49,6 +49,18 @@ struct talk_event {
   int64_t at_ms = 0;  ///< server time, epoch milliseconds
 };
 
+/// A text message's id in VoicePing's form, "<ct>_17_<to>_<from>_<ms>.txt": one talk-group
+/// channel's chat messages carry it too, so PTT clients and chat clients name a text alike.
+std::string text_message_id(channel_type type, std::string_view to, std::string_view from,
+                            int64_t ms);
+
+/// Hands out millisecond stamps that never repeat for one writer: message ids built from them
+/// stay distinct when two texts come within one millisecond.
+struct unique_ms {
+  int64_t last = 0;
+  int64_t next(int64_t now_ms) { return last = now_ms > last ? now_ms : last + 1; }
+};
+
 /// The wire-independent name of a release reason ("max_duration", …).
 std::string_view reason_name(release_reason r);
 

@@ -1,0 +1,3 @@
+-- A talk-group channel is also a conversation (kind 'channel', the channel's id, created by
+-- the channel), and its messages keep the ids PTT clients know, VoicePing's
+-- "0_17_<channel>_<user>_<ms>.txt". Message ids are TEXT here already: nothing to change.
