@@ -8,7 +8,7 @@ namespace sb::socketio {
 
 connection::connection(boost::asio::io_context& ioc, const options& opts,
                        engineio::socket_ptr socket)
-    : ioc_(ioc), opts_(opts), socket_(std::move(socket)), connect_timer_(ioc) {}
+    : opts_(opts), socket_(std::move(socket)), connect_timer_(ioc) {}
 
 void connection::start(std::shared_ptr<application> app) {
   std::lock_guard lock(mutex_);

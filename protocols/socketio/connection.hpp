@@ -102,7 +102,6 @@ class connection final : public engineio::handler, public std::enable_shared_fro
   void dispatch(packet p, std::vector<std::string> attachments);
   void fail();
 
-  boost::asio::io_context& ioc_;
   const options opts_;  // a copy: the connection may outlive the endpoint
   engineio::socket_ptr socket_;
   std::shared_ptr<application> app_;
