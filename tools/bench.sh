@@ -3,8 +3,10 @@
 # SQLite and PostgreSQL, the memory cost of idle sessions, the cost of checking a token, and
 # login throughput; with `ptt`, push-to-talk fan-out instead; with `webhooks`, durable Dialpad
 # webhook ingestion on both databases next to PostgreSQL's own insert rate (pgbench); with
-# `calls`, call setups by extension with 1,000 calls live at once. Needs the test dependencies.
-# Usage: tools/bench.sh [seconds per run, default 10] [core|ptt|webhooks|calls|all, default core]
+# `calls`, call setups by extension with 1,000 calls live at once; with `chat`, chat sends over
+# the native protocol and a channel's fan-out over Socket.IO, next to Node's socket.io 4.8.
+# Needs the test dependencies.
+# Usage: tools/bench.sh [seconds per run, default 10] [core|ptt|webhooks|calls|chat|all, default core]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -26,6 +28,13 @@ start_server() {  # $1 = DATABASE_URL; further arguments are extra environment s
   start_bench_node build/tools/switchboard "$work" "$@"
 }
 
+fresh_database() {  # $1 = sqlite|postgresql, $2 = a name: prints the URL of a new database
+  if [[ $1 == sqlite ]]; then echo "sqlite:$work/$2.db"; else
+    psql -h "$SB_TEST_PG_HOST" -p "$SB_TEST_PG_PORT" -U sb -d postgres -qc "CREATE DATABASE $2"
+    temp_postgres_url "$2"
+  fi
+}
+
 rss() { curl -s "localhost:$port/metrics" | awk '/^sb_process_resident_bytes/ {print $2}'; }
 
 echo "== machine: $(nproc) cores, $(uname -r); loadgen and server share them"
@@ -45,12 +54,46 @@ if [[ $parts == ptt || $parts == all ]]; then
   done
   [[ $parts == ptt ]] && exit 0
 fi
+if [[ $parts == chat || $parts == all ]]; then
+  for db in sqlite postgresql; do
+    url=$(fresh_database "$db" chat)
+    start_server "$url" PASSWORD_HASH_OPS=1 PASSWORD_HASH_MEMORY_KIB=64 SOCKETIO_MAX_SESSIONS=100000
+    echo "== chat ($db): 100 users x 10 native connections, one chat.send outstanding each, ${secs} s"
+    build/tools/loadgen chat --port "$port" --token "$token" --users 100 --devices 10 \
+      --duration "$secs" --server-pid "$server_pid"
+    stop_server
+    for shape in "1000 50" "1000 200" "5000 10"; do
+      read -r members rate <<<"$shape"
+      for watch in 0 200; do
+        [[ $watch == 200 && $members == 5000 ]] && continue  # a million watches: see performance.md
+        [[ $db == postgresql && $rate != 50 ]] && continue
+        start_server "$url" PASSWORD_HASH_OPS=1 PASSWORD_HASH_MEMORY_KIB=64 \
+          SOCKETIO_MAX_SESSIONS=100000 CHAT_PRESENCE_WATCH_LIMIT=$watch
+        echo "== sio ($db): a channel of $members Socket.IO members, $rate messages/s, presence watch limit $watch"
+        build/tools/loadgen sio --port "$port" --token "$token" --members "$members" --rate "$rate" \
+          --duration "$secs" --server-pid "$server_pid"
+        stop_server
+      done
+    done
+  done
+  # The same clients against Node's socket.io 4.8 (tools/bench-peers), with no storage at all.
+  (cd tools/bench-peers && npm ci --no-audit --no-fund >/dev/null)
+  for shape in "1000 50" "1000 200" "5000 10"; do
+    read -r members rate <<<"$shape"
+    node tools/bench-peers/socketio-server.js 0 >"$work/node.log" 2>&1 &
+    node_pid=$!
+    for _ in $(seq 50); do grep -q " on " "$work/node.log" && break; sleep 0.1; done
+    node_port=$(sed -nE 's/.* on ([0-9]+),.*/\1/p' "$work/node.log")
+    echo "== sio (Node socket.io): $members members, $rate messages/s"
+    build/tools/loadgen sio --plain true --port "$node_port" --members "$members" --rate "$rate" \
+      --duration "$secs" --server-pid "$node_pid"
+    kill "$node_pid"; wait "$node_pid" 2>/dev/null || true
+  done
+  [[ $parts == chat ]] && exit 0
+fi
 if [[ $parts == calls || $parts == all ]]; then
   for db in sqlite postgresql; do
-    if [[ $db == sqlite ]]; then url="sqlite:$work/calls.db"; else
-      psql -h "$SB_TEST_PG_HOST" -p "$SB_TEST_PG_PORT" -U sb -d postgres -qc "CREATE DATABASE calls"
-      url=$(temp_postgres_url calls)
-    fi
+    url=$(fresh_database "$db" calls)
     start_server "$url" PASSWORD_HASH_OPS=1 PASSWORD_HASH_MEMORY_KIB=64 CALL_RING_TIMEOUT_MS=120000
     for rate in 200 500 1000; do
       echo "== calls ($db): 1000 calls by extension at $rate/s over 50 caller/callee pairs, all live at the end"

@@ -38,10 +38,14 @@ void announce(self_ptr self, const std::string& native_text, std::string socketi
                   self->state.conv.id,
                   version,
                   std::move(frames)};
-  for (const auto& m : self->state.conv.members) {
-    caf::anon_send(self->state.deps.directory, tell_atom::value, "user:" + m.user_id,
-                   caf::make_message(chat_atom::value, d));
+  auto& tags = self->state.member_tags;
+  if (tags.size() != self->state.conv.members.size()) {
+    tags.clear();
+    for (const auto& m : self->state.conv.members) tags.push_back("user:" + m.user_id);
   }
+  // One directory request for every member's sessions, however many members.
+  caf::anon_send(self->state.deps.directory, tell_atom::value, tags,
+                 caf::make_message(chat_atom::value, std::move(d)));
 }
 
 void announce_typing(self_ptr self, const std::string& user, bool typing,
@@ -90,7 +94,10 @@ void reload_members(self_ptr self, std::function<void()> then) {
         return persistence::channel_conversation(sql, scope, id, now_us());
       },
       [self, then](std::optional<chat::conversation>& found) {
-        if (found) self->state.conv.members = std::move(found->members);
+        if (found) {
+          self->state.conv.members = std::move(found->members);
+          self->state.member_tags.clear();
+        }
         then();
       },
       [self, then](const persistence::store_failure& f) {

@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "actors/chat/chat_messages.hpp"
 #include "actors/directory/directory.hpp"
@@ -51,7 +52,8 @@ struct conversation_state {
     uint64_t generation = 0;   ///< of the expiry timer that counts
   };
   std::map<std::string, typing_entry> typing;  ///< members typing now, by user id
-  ptt::unique_ms text_clock;  ///< a talk-group channel's message ids (VoicePing's form)
+  ptt::unique_ms text_clock;             ///< a talk-group channel's message ids (VoicePing's form)
+  std::vector<std::string> member_tags;  ///< "user:<id>" of each member, for the directory
   static inline const char* name = "conversation";
 };
 

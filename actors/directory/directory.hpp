@@ -39,6 +39,8 @@ struct directory_state {
 ///  register(id, actor[, tags]) → false if a live actor already holds `id`; sessions are
 ///    tagged with their principal ("user:<id>", "tenant:<id>", …)
 ///  tell(tag, message) → how many: sends the message to every actor with the tag
+///  tell(tags, message) → how many: the same for each tag (one request for a conversation's
+///    members, however many; an actor with two of the tags gets it twice)
 ///  kick(tag, code, reason) → how many: sends (kick, code, reason) to every actor with the tag
 ///  resolve(id) → the actor, activated through its kind's activator if needed;
 ///    errc::not_found when no activator is registered for the kind
@@ -52,6 +54,7 @@ using directory_actor = caf::typed_actor<
     caf::replies_to<register_atom, std::string, caf::actor>::with<bool>,
     caf::replies_to<register_atom, std::string, caf::actor, std::vector<std::string>>::with<bool>,
     caf::replies_to<tell_atom, std::string, caf::message>::with<size_t>,
+    caf::replies_to<tell_atom, std::vector<std::string>, caf::message>::with<size_t>,
     caf::replies_to<kick_atom, std::string, uint16_t, std::string>::with<size_t>,
     caf::replies_to<resolve_atom, std::string>::with<caf::actor>,
     caf::replies_to<lookup_atom, std::string>::with<caf::actor>,

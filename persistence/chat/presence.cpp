@@ -29,9 +29,12 @@ std::vector<std::string> presence_watch_list(soci::session& sql, const tenant_sc
   std::vector<std::string> out;
   {
     soci::rowset<soci::row> rows =
+        // Not through talk-group channels: a channel of 5,000 listeners would make 25 million
+        // watches, and a PTT client shows who is on the air, not who is online.
         (sql.prepare << "SELECT DISTINCT other.user_id FROM chat_members mine "
+                        "JOIN chat_conversations c ON c.id = mine.conversation_id "
                         "JOIN chat_members other ON other.conversation_id = mine.conversation_id "
-                        "WHERE mine.tenant_id = :t AND mine.user_id = :u "
+                        "WHERE mine.tenant_id = :t AND mine.user_id = :u AND c.kind <> 'channel' "
                         "AND other.user_id <> :u2 LIMIT :n",
          soci::use(scope.tenant_id()), soci::use(user), soci::use(user), soci::use(limit));
     out = read_rows(rows, [](const row_reader& in) { return in.str("user_id"); });

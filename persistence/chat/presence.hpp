@@ -20,9 +20,9 @@ std::optional<int64_t> last_seen(soci::session& sql, const tenant_scope& scope,
 void record_last_seen(soci::session& sql, const tenant_scope& scope, const std::string& user,
                       int64_t at_us);
 
-/// Whose presence `user`'s sessions watch, at most `limit`: the users who share a
-/// conversation with them, then, with `tenant_contacts`, the tenant's other users by name (the
-/// web client's contact list). Never `user`.
+/// Whose presence `user`'s sessions watch, at most `limit`: the users who share a direct or
+/// group conversation with them (talk-group channels do not count), then, with `tenant_contacts`,
+/// the tenant's other users by name (the web client's contact list). Never `user`.
 std::vector<std::string> presence_watch_list(soci::session& sql, const tenant_scope& scope,
                                              const std::string& user, int64_t limit,
                                              bool tenant_contacts);

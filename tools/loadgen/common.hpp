@@ -20,6 +20,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -134,6 +135,17 @@ bool run_until(boost::asio::io_context& ioc, Pred done, std::chrono::seconds lim
   while (!done()) {
     if (std::chrono::steady_clock::now() > deadline) return false;
     ioc.run_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+/// Polls `done()` every 10 ms until it holds or `limit` passes; false on timeout.
+template <class Pred>
+bool wait_for(Pred done, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return true;
 }

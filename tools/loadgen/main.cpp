@@ -5,6 +5,7 @@
 //   loadgen ptt --port 8080 --token ADMIN --groups 1 --members 5000 --fps 50   (ptt_load.hpp)
 //   loadgen calls --port 8080 --token ADMIN --calls 1000 --pairs 50 --rate 500  (call_load.hpp)
 //   loadgen chat --port 8080 --token ADMIN --users 100 --devices 10 --duration 10  (chat_load.cpp)
+//   loadgen sio --port 8080 --token ADMIN --members 1000 --rate 50   (sio_load.hpp: Socket.IO)
 //   loadgen webhooks --port 8080 --app APP_ID --secret SECRET --senders 64   (webhook_load.hpp)
 //   loadgen tcpcost --connections 5000 --fps 50     (tcp_cost.hpp: the kernel's price, alone)
 //
@@ -36,6 +37,7 @@
 #include "tools/loadgen/chat_load.hpp"
 #include "tools/loadgen/common.hpp"
 #include "tools/loadgen/ptt_load.hpp"
+#include "tools/loadgen/sio_load.hpp"
 #include "tools/loadgen/tcp_cost.hpp"
 #include "tools/loadgen/webhook_load.hpp"
 
@@ -247,7 +249,7 @@ options parse(int argc, char** argv) {
     std::cout << "loadgen [--host H] [--port P] [--sessions N] [--duration S] [--rate R]\n"
                  "        [--window W] [--echo FRACTION] [--text-bytes B] [--token T]\n"
                  "--token: an access token, or an app API key (app_…)\n"
-                 "loadgen ptt|calls|chat|webhooks …: run without options for their usage\n"
+                 "loadgen ptt|calls|chat|sio|webhooks …: run without options for their usage\n"
                  "loadgen tcpcost [--connections N] [--fps F] [--bytes B] [--duration S]\n";
     std::exit(0);
   }
@@ -269,10 +271,16 @@ options parse(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every mode holds thousands of sockets.
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
   for (auto [name, run] :
        {std::pair{"ptt", &loadgen::run_ptt}, std::pair{"webhooks", &loadgen::run_webhooks},
         std::pair{"calls", &loadgen::run_calls}, std::pair{"chat", &loadgen::run_chat},
-        std::pair{"tcpcost", &loadgen::run_tcp_cost}}) {
+        std::pair{"sio", &loadgen::run_sio}, std::pair{"tcpcost", &loadgen::run_tcp_cost}}) {
     if (argc < 2 || std::string(argv[1]) != name) continue;
     try {
       return run(argc, argv);
@@ -287,11 +295,6 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "loadgen: " << e.what() << "\n";
     return 2;
-  }
-  rlimit lim{};
-  if (getrlimit(RLIMIT_NOFILE, &lim) == 0) {
-    lim.rlim_cur = lim.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &lim);
   }
   net::io_context ioc;
   stats st;

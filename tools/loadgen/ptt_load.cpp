@@ -15,8 +15,8 @@
 
 #include "tools/loadgen/common.hpp"
 #include "tools/loadgen/http_setup.hpp"
-#include "tools/loadgen/ptt_clients.hpp"
 #include "tools/loadgen/raw_ws.hpp"
+#include "tools/loadgen/ws_clients.hpp"
 
 namespace loadgen {
 
@@ -81,17 +81,6 @@ uint64_t pace_talkers(ptt_clients& clients, const std::vector<size_t>& talkers,
   return sent;
 }
 
-/// Polls `done()` every 10 ms until it holds or `limit` passes; false on timeout.
-template <class Pred>
-bool wait_for(Pred done, std::chrono::seconds limit) {
-  auto deadline = clock_type::now() + limit;
-  while (!done()) {
-    if (clock_type::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
-
 ptt_options parse(int argc, char** argv) {
   ptt_options o;
   parse_options(
@@ -115,45 +104,41 @@ ptt_options parse(int argc, char** argv) {
   return o;
 }
 
-struct setup_result {
-  std::vector<std::string> channels;
-  std::vector<std::string> tokens;  ///< member i belongs to channels[i / members]
-};
+}  // namespace
 
-setup_result set_up(const ptt_options& o) {
-  setup_result r;
-  size_t users = static_cast<size_t>(o.groups) * static_cast<size_t>(o.members);
+channel_setup set_up_channels(const std::string& host, uint16_t port, const std::string& token,
+                              int groups, int members, int setup_threads) {
+  channel_setup r;
+  size_t users = static_cast<size_t>(groups) * static_cast<size_t>(members);
   auto run = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
-  http_session admin(o.host, o.port);
-  json::object limits{{"maxUsers", users + 10},
-                      {"maxChannels", o.groups + 10},
-                      {"maxChannelsPerTeam", o.groups + 10}};
-  auto event = admin.call(verb::post, "/api/events", o.token,
+  http_session admin(host, port);
+  json::object limits{
+      {"maxUsers", users + 10}, {"maxChannels", groups + 10}, {"maxChannelsPerTeam", groups + 10}};
+  auto event = admin.call(verb::post, "/api/events", token,
                           json::object{{"name", "bench " + run}, {"limits", limits}});
   std::string event_id(event.at("id").as_string());
-  auto team = admin.call(verb::post, "/api/events/" + event_id + "/teams", o.token,
+  auto team = admin.call(verb::post, "/api/events/" + event_id + "/teams", token,
                          json::object{{"name", "bench"}});
   std::string team_id(team.at("id").as_string());
-  r.channels.resize(static_cast<size_t>(o.groups));
-  parallel_calls(o.host, o.port, r.channels.size(), o.setup_threads,
-                 [&](http_session& s, size_t i) {
-                   auto c = s.call(verb::post, "/api/teams/" + team_id + "/channels", o.token,
-                                   json::object{{"name", fmt::format("group {}", i)}});
-                   r.channels[i] = std::string(c.at("id").as_string());
-                 });
+  r.channels.resize(static_cast<size_t>(groups));
+  parallel_calls(host, port, r.channels.size(), setup_threads, [&](http_session& s, size_t i) {
+    auto c = s.call(verb::post, "/api/teams/" + team_id + "/channels", token,
+                    json::object{{"name", fmt::format("group {}", i)}});
+    r.channels[i] = std::string(c.at("id").as_string());
+  });
   r.tokens.resize(users);
-  parallel_calls(o.host, o.port, users, o.setup_threads, [&](http_session& s, size_t i) {
+  parallel_calls(host, port, users, setup_threads, [&](http_session& s, size_t i) {
     auto email = fmt::format("bench-{}-{}@loadgen.local", run, i);
     std::string password = "loadgen-passphrase-1";
-    auto u = s.call(verb::post, "/api/v1/users", o.token,
+    auto u = s.call(verb::post, "/api/v1/users", token,
                     json::object{{"email", email},
                                  {"firstName", "Bench"},
                                  {"lastName", std::to_string(i)},
                                  {"role", "user"},
                                  {"password", password}});
     std::string id(data_of(u).at("id").as_string());
-    const auto& channel = r.channels[i / static_cast<size_t>(o.members)];
-    s.call(verb::post, "/api/events/" + event_id + "/users", o.token,
+    const auto& channel = r.channels[i / static_cast<size_t>(members)];
+    s.call(verb::post, "/api/events/" + event_id + "/users", token,
            json::object{{"userId", id}, {"role", "USER"}, {"channelIds", json::array{channel}}});
     auto login = s.call(verb::post, "/api/v1/auth/login", {},
                         json::object{{"email", email}, {"password", password}});
@@ -161,8 +146,6 @@ setup_result set_up(const ptt_options& o) {
   });
   return r;
 }
-
-}  // namespace
 
 int run_ptt(int argc, char** argv) {
   ptt_options o;
@@ -177,7 +160,7 @@ int run_ptt(int argc, char** argv) {
     return 2;
   }
   auto setup_started = clock_type::now();
-  auto setup = set_up(o);
+  auto setup = set_up_channels(o.host, o.port, o.token, o.groups, o.members, o.setup_threads);
   fmt::print("setup: {} groups x {} members through the REST API in {:.1f} s\n", o.groups,
              o.members, std::chrono::duration<double>(clock_type::now() - setup_started).count());
 
@@ -229,7 +212,7 @@ int run_ptt(int argc, char** argv) {
   clients.stop();
 
   auto expected = frames_sent * static_cast<uint64_t>(o.members - 1);
-  auto received = clients.frames_received();
+  auto received = clients.received();
   auto l = clients.latencies_ms();
   double p50 = percentile(l, 0.50), p99 = percentile(l, 0.99);
   double max = l.empty() ? 0 : *std::max_element(l.begin(), l.end());

@@ -34,7 +34,7 @@ struct fd_guard {
 }  // namespace
 
 int open_raw_ws(const std::string& host, uint16_t port, const std::string& token,
-                std::string& leftover) {
+                std::string& leftover, const std::string& target) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
@@ -47,11 +47,12 @@ int open_raw_ws(const std::string& host, uint16_t port, const std::string& token
   timeval timeout{10, 0};
   ::setsockopt(sock.fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   if (::connect(sock.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) fail("connect");
-  std::string request = "GET /ws HTTP/1.1\r\nHost: " + host + ":" + std::to_string(port) +
+  std::string request = "GET " + target + " HTTP/1.1\r\nHost: " + host + ":" +
+                        std::to_string(port) +
                         "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                        "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " +
-                        token + "\r\n\r\n";
+                        "Sec-WebSocket-Version: 13\r\n" +
+                        (token.empty() ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n";
   if (::send(sock.fd, request.data(), request.size(), MSG_NOSIGNAL) !=
       static_cast<ssize_t>(request.size()))
     fail("send upgrade");

@@ -22,11 +22,11 @@ namespace ws_opcode {
 constexpr uint8_t text = 0x1, binary = 0x2, ping = 0x9, pong = 0xA;
 }
 
-/// Opens a TCP connection to host:port (TCP_NODELAY), upgrades at /ws with `token` as a
-/// bearer token and returns the socket, non-blocking from then on. Bytes the server sent after
-/// its 101 response go to `leftover`. Throws std::runtime_error on failure.
+/// Opens a TCP connection to host:port (TCP_NODELAY), upgrades at `target` with `token` as a
+/// bearer token (none when empty) and returns the socket, non-blocking from then on. Bytes the
+/// server sent after its 101 response go to `leftover`. Throws std::runtime_error on failure.
 int open_raw_ws(const std::string& host, uint16_t port, const std::string& token,
-                std::string& leftover);
+                std::string& leftover, const std::string& target = "/ws");
 
 /// A client (masked) frame with FIN set.
 std::string client_frame(uint8_t opcode, std::string_view payload);

@@ -1,4 +1,4 @@
-#include "tools/loadgen/ptt_clients.hpp"
+#include "tools/loadgen/ws_clients.hpp"
 
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -22,7 +22,7 @@ constexpr size_t kAudioHeader = 34;
 
 }  // namespace
 
-ptt_clients::ptt_clients(int reader_threads, std::chrono::microseconds poll_interval)
+ws_clients::ws_clients(int reader_threads, std::chrono::microseconds poll_interval)
     : poll_interval_(poll_interval) {
   for (int i = 0; i < reader_threads; ++i) {
     auto r = std::make_unique<reader>();
@@ -33,31 +33,38 @@ ptt_clients::ptt_clients(int reader_threads, std::chrono::microseconds poll_inte
   }
 }
 
-ptt_clients::~ptt_clients() {
+ws_clients::~ws_clients() {
   stop();
   for (auto& c : clients_) ::close(c.fd);
 }
 
-size_t ptt_clients::add(const std::string& host, uint16_t port, const std::string& token) {
+size_t ws_clients::add(const std::string& host, uint16_t port, const std::string& token,
+                       const std::string& target) {
   std::string leftover;
   auto& c = clients_.emplace_back();
-  c.fd = open_raw_ws(host, port, token, leftover);
+  c.index = clients_.size() - 1;
+  c.fd = open_raw_ws(host, port, token, leftover, target);
   feed(c, leftover, nullptr);
-  auto& r = *readers_[(clients_.size() - 1) % readers_.size()];
+  auto& r = *readers_[c.index % readers_.size()];
   epoll_event ev{};
   ev.events = EPOLLIN;
   ev.data.ptr = &c;
   ::epoll_ctl(r.epoll_fd, EPOLL_CTL_ADD, c.fd, &ev);
-  return clients_.size() - 1;
+  return c.index;
 }
 
-bool ptt_clients::send(size_t i, std::string_view frame) {
+bool ws_clients::send(size_t i, std::string_view frame) {
   auto& c = clients_[i];
   std::lock_guard guard{c.send_mutex};
   return send_all(c.fd, frame);
 }
 
-void ptt_clients::stop() {
+void ws_clients::reply(client& c, std::string_view frame) {
+  std::lock_guard guard{c.send_mutex};
+  send_all(c.fd, frame);
+}
+
+void ws_clients::stop() {
   if (!running_.exchange(false)) return;
   for (auto& r : readers_) {
     r->thread.join();
@@ -65,20 +72,26 @@ void ptt_clients::stop() {
   }
 }
 
-uint64_t ptt_clients::frames_received() const {
+uint64_t ws_clients::received() const {
   uint64_t n = 0;
   for (const auto& r : readers_) n += r->received;
   return n;
 }
 
-std::vector<double> ptt_clients::latencies_ms() const {
+std::vector<double> ws_clients::latencies_ms() const {
   std::vector<double> all;
   for (const auto& r : readers_)
     all.insert(all.end(), r->latencies_ms.begin(), r->latencies_ms.end());
   return all;
 }
 
-void ptt_clients::read_loop(reader& r) {
+void ws_clients::delivered(reader* r, int64_t sent_ns) {
+  if (!r || !measuring_.load(std::memory_order_relaxed)) return;
+  ++r->received;
+  r->latencies_ms.push_back(static_cast<double>(now_ns() - sent_ns) / 1e6);
+}
+
+void ws_clients::read_loop(reader& r) {
   std::array<char, 64 * 1024> buffer;
   poll_sockets(r.epoll_fd, poll_interval_, running_, [&](const epoll_event& ev) {
     auto& c = *static_cast<client*>(ev.data.ptr);
@@ -94,7 +107,7 @@ void ptt_clients::read_loop(reader& r) {
   });
 }
 
-void ptt_clients::feed(client& c, std::string_view bytes, reader* r) {
+void ws_clients::feed(client& c, std::string_view bytes, reader* r) {
   // Parse in place when no partial frame is pending (the usual case), else behind it.
   std::string_view rest = bytes;
   if (!c.pending.empty()) {
@@ -104,34 +117,25 @@ void ptt_clients::feed(client& c, std::string_view bytes, reader* r) {
   frame_view f;
   size_t used = 0;
   while (size_t n = next_frame(rest.substr(used), f)) {
-    on_frame(c, f.opcode, f.payload, r);
+    if (f.opcode == ws_opcode::ping) {
+      reply(c, client_frame(ws_opcode::pong, f.payload));
+    } else {
+      on_frame(c, f.opcode, f.payload, r);
+    }
     used += n;
   }
   std::string tail(rest.substr(used));
   c.pending = std::move(tail);
 }
 
-void ptt_clients::on_frame(client& c, uint8_t opcode, std::string_view payload, reader* r) {
-  switch (opcode) {
-    case ws_opcode::binary:
-      if (r && measuring_.load(std::memory_order_relaxed) && payload.size() >= kAudioHeader + 8) {
-        int64_t sent;
-        std::memcpy(&sent, payload.data() + kAudioHeader, sizeof sent);
-        ++r->received;
-        r->latencies_ms.push_back(static_cast<double>(now_ns() - sent) / 1e6);
-      }
-      break;
-    case ws_opcode::text:
-      if (payload.find(R"("type":"channel.joined")") != std::string_view::npos) ++joined_;
-      if (payload.find(R"("type":"ptt.granted")") != std::string_view::npos) ++granted_;
-      break;
-    case ws_opcode::ping: {
-      std::lock_guard guard{c.send_mutex};
-      send_all(c.fd, client_frame(ws_opcode::pong, payload));
-      break;
-    }
-    default:
-      break;
+void ptt_clients::on_frame(client&, uint8_t opcode, std::string_view payload, reader* r) {
+  if (opcode == ws_opcode::binary && payload.size() >= kAudioHeader + 8) {
+    int64_t sent;
+    std::memcpy(&sent, payload.data() + kAudioHeader, sizeof sent);
+    delivered(r, sent);
+  } else if (opcode == ws_opcode::text) {
+    if (payload.find(R"("type":"channel.joined")") != std::string_view::npos) ++joined_;
+    if (payload.find(R"("type":"ptt.granted")") != std::string_view::npos) ++granted_;
   }
 }
 
