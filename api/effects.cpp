@@ -40,21 +40,7 @@ void revoke_key_sessions(context& ctx, const std::string& key_hash, std::chrono:
 }
 
 void tell_entity(context& ctx, const std::string& id, caf::message msg, bool activate) {
-  ctx.sys.spawn([&ctx, id, msg, activate](caf::event_based_actor* self) {
-    auto ask = [&](auto atom) {
-      return self->request(ctx.directory, std::chrono::seconds(5), atom, id);
-    };
-    auto deliver = [self, msg](caf::actor& target) {
-      self->send(target, msg);
-      self->quit();
-    };
-    auto gone = [self](caf::error&) { self->quit(); };
-    if (activate) {
-      ask(resolve_atom::value).then(deliver, gone);
-    } else {
-      ask(lookup_atom::value).then(deliver, gone);
-    }
-  });
+  caf::anon_send(ctx.directory, forward_atom::value, id, std::move(msg), activate);
 }
 
 void channels_changed(context& ctx, const std::string& tenant_id, const std::string& user_id,

@@ -120,14 +120,10 @@ void with_member(self_ptr self, const std::string& user, std::function<void(bool
 /// clients listening there get it as a text (an idle group has no listeners to tell).
 void tell_talk_group(self_ptr self, const chat::message& m) {
   if (!is_channel(self) || m.content.empty()) return;
-  auto& st = self->state;
-  self->request(st.deps.directory, st.deps.request_timeout, lookup_atom::value,
-                "group:" + st.conv.id)
-      .then(
-          // Sent untyped: actors/ptt depends on this folder, not the other way round (the
-          // talk group's interface lists channel_text).
-          [m](const caf::actor& group) { caf::anon_send(group, channel_text_atom::value, m); },
-          [](caf::error&) {});
+  // Untyped: actors/ptt depends on this folder, not the other way round (the talk group's
+  // interface lists channel_text).
+  caf::anon_send(self->state.deps.directory, forward_atom::value, "group:" + self->state.conv.id,
+                 caf::make_message(channel_text_atom::value, m), false);
 }
 
 /// Appends `req` (its sender is a member, its content checked), answers `rp` after the commit

@@ -47,6 +47,17 @@ directory_actor::behavior_type directory_impl(
     for (const auto& tag : tags) st.ids_by_tag[tag].insert(id);
     self->monitor(a);
   };
+  // The actor of `id`, activated through its kind's activator when `activate`; invalid when
+  // there is none.
+  auto find = [=](const std::string& id, bool activate) -> caf::actor {
+    auto& st = self->state;
+    if (auto it = st.entries.find(id); it != st.entries.end()) return it->second;
+    auto act = st.activators.find(kind_of(id));
+    if (!activate || act == st.activators.end()) return caf::actor{};
+    auto a = act->second(self->system(), id);
+    add(id, a, {});
+    return a;
+  };
   return {
       [=](register_atom, const std::string& id, const caf::actor& a) {
         census.on_message(self);
@@ -93,13 +104,12 @@ directory_actor::behavior_type directory_impl(
       },
       [=](resolve_atom, const std::string& id) -> caf::result<caf::actor> {
         census.on_message(self);
-        auto& st = self->state;
-        if (auto it = st.entries.find(id); it != st.entries.end()) return it->second;
-        auto act = st.activators.find(kind_of(id));
-        if (act == st.activators.end()) return caf::make_error(errc::not_found);
-        auto a = act->second(self->system(), id);
-        add(id, a, {});
-        return a;
+        if (auto a = find(id, true)) return a;
+        return caf::make_error(errc::not_found);
+      },
+      [=](forward_atom, const std::string& id, const caf::message& msg, bool activate) {
+        census.on_message(self);
+        if (auto a = find(id, activate)) caf::anon_send(a, msg);
       },
       [=](lookup_atom, const std::string& id) -> caf::result<caf::actor> {
         census.on_message(self);

@@ -128,25 +128,19 @@ presence_actor::behavior_type presence_impl(self_ptr self, chat_deps deps, std::
 
 namespace {
 
-/// Resolves the presence actor of `user_id` and sends it `msg`.
-void tell_presence(caf::event_based_actor* self, const chat_deps& deps,
-                   const std::string& tenant_id, const std::string& user_id, caf::message msg) {
-  self->request(deps.directory, deps.request_timeout, resolve_atom::value,
-                presence_key(tenant_id, user_id))
-      .then([msg](const caf::actor& presence) { caf::anon_send(presence, msg); },
-            [user_id](caf::error& err) {
-              spdlog::debug("presence of {} not reached: {}", user_id, caf::to_string(err));
-            });
+/// Sends `msg` to the presence actor of `user_id`, activated on demand.
+void tell_presence(const chat_deps& deps, const std::string& tenant_id, const std::string& user_id,
+                   caf::message msg) {
+  caf::anon_send(deps.directory, forward_atom::value, presence_key(tenant_id, user_id),
+                 std::move(msg), true);
 }
 
 }  // namespace
 
-void join_presence(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
-                   const std::string& user_id, caf::actor session, bool away) {
-  sys.spawn([=](caf::event_based_actor* self) {
-    tell_presence(self, deps, tenant_id, user_id,
-                  caf::make_message(presence_join_atom::value, session, away));
-  });
+void join_presence(const chat_deps& deps, const std::string& tenant_id, const std::string& user_id,
+                   caf::actor session, bool away) {
+  tell_presence(deps, tenant_id, user_id,
+                caf::make_message(presence_join_atom::value, std::move(session), away));
 }
 
 void watch_presence(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
@@ -167,7 +161,7 @@ void watch_presence(caf::actor_system& sys, const chat_deps& deps, const std::st
         },
         [=](seen& users) {
           for (const auto& [u, last] : users) {
-            tell_presence(self, deps, tenant_id, u,
+            tell_presence(deps, tenant_id, u,
                           caf::make_message(presence_watch_atom::value, watcher, last));
           }
         },

@@ -55,8 +55,8 @@ presence_actor::behavior_type presence_impl(presence_actor::stateful_pointer<pre
                                             chat_deps deps, std::string key);
 
 /// A session of `user` announces itself to the user's presence.
-void join_presence(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
-                   const std::string& user_id, caf::actor session, bool away);
+void join_presence(const chat_deps& deps, const std::string& tenant_id, const std::string& user_id,
+                   caf::actor session, bool away);
 
 /// `watcher` (a session of `user_id`) follows the presence of the users it should see
 /// (persistence::presence_watch_list; with `tenant_contacts` the tenant's contact list too).

@@ -36,6 +36,9 @@ using verify_atom = caf::atom_constant<caf::atom("pwverify")>;
 using kick_atom = caf::atom_constant<caf::atom("kick")>;
 /// (tell_atom, tag, caf::message) to the directory: the message goes to every tagged actor.
 using tell_atom = caf::atom_constant<caf::atom("tell")>;
+/// (forward_atom, id, caf::message, activate) to the directory: the message goes to the actor
+/// of one logical id.
+using forward_atom = caf::atom_constant<caf::atom("forward")>;
 
 // Push-to-talk: talk groups, sessions and the recorder.
 using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;

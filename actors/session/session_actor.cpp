@@ -119,7 +119,7 @@ session_actor::behavior_type session_impl(self_ptr self, session_deps given) {
   if (deps.chat) {
     // A user's device: it makes the user present, and follows its chat partners' presence.
     auto me = caf::actor_cast<caf::actor>(self);
-    join_presence(self->system(), *deps.chat, deps.who.tenant_id, deps.who.id, me, false);
+    join_presence(*deps.chat, deps.who.tenant_id, deps.who.id, me, false);
     watch_presence(self->system(), *deps.chat, deps.who.tenant_id, deps.who.id, me, false);
   }
   if (deps.protocol == wire::voiceping) replace_older_connections(self, deps);

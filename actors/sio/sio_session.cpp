@@ -191,7 +191,7 @@ void handle(self_ptr self, socketio::incoming& ev) {
           tell_typing(sys, *deps.chat, tenant, r.to, chat_typing{deps.who.id, r.typing, me});
           answer(deps, ev.id, sio::ack_ok());
         } else {
-          join_presence(sys, *deps.chat, tenant, deps.who.id, me, r.away);
+          join_presence(*deps.chat, tenant, deps.who.id, me, r.away);
           answer(deps, ev.id, sio::ack_ok());
         }
       },
@@ -212,7 +212,7 @@ sio_session_actor::behavior_type sio_session_impl(self_ptr self, sio_session_dep
   spdlog::debug("{} opened by {}", self->state.id, deps.who.tag());
   // The web client shows its contact list with presence: it follows the tenant's users too.
   auto me = caf::actor_cast<caf::actor>(self);
-  join_presence(self->system(), *deps.chat, deps.who.tenant_id, deps.who.id, me, false);
+  join_presence(*deps.chat, deps.who.tenant_id, deps.who.id, me, false);
   watch_presence(self->system(), *deps.chat, deps.who.tenant_id, deps.who.id, me, true);
   return {
       [=](sio_event_atom, socketio::incoming& ev) {
