@@ -28,11 +28,18 @@ chat_delivery encode(const presence_state& st) {
       std::move(frames)};
 }
 
+/// The state as it is now, encoded once for every watcher until it changes (a connection that
+/// starts following 200 users is told 200 states, most of them unchanged for everyone).
+const chat_delivery& current(presence_state& st) {
+  if (!st.told) st.told = encode(st);
+  return *st.told;
+}
+
 void announce(self_ptr self) {
-  auto d = encode(self->state);
-  for (const auto& [addr, watcher] : self->state.watchers) {
-    caf::anon_send(watcher, chat_atom::value, d);
-  }
+  auto& st = self->state;
+  st.told.reset();
+  const auto& d = current(st);
+  for (const auto& [addr, watcher] : st.watchers) caf::anon_send(watcher, chat_atom::value, d);
 }
 
 /// The status the sessions make (offline waits for the grace timer).
@@ -92,10 +99,11 @@ presence_actor::behavior_type presence_impl(self_ptr self, chat_deps deps, std::
         auto& st = self->state;
         if (stored_last_seen > 0 && stored_last_seen > st.last_seen_us.value_or(0)) {
           st.last_seen_us = stored_last_seen;
+          st.told.reset();
         }
         if (!st.watchers.count(watcher.address())) self->monitor(watcher);
         st.watchers[watcher.address()] = watcher;
-        caf::anon_send(watcher, chat_atom::value, encode(st));
+        caf::anon_send(watcher, chat_atom::value, current(st));
       },
       [=](presence_grace_atom, uint64_t generation) {
         auto& st = self->state;

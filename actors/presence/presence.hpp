@@ -28,6 +28,7 @@ struct presence_state {
   std::map<caf::actor_addr, caf::actor> watchers;  ///< sessions that follow this user
   std::string status = "offline";
   std::optional<int64_t> last_seen_us;
+  std::optional<chat_delivery> told;  ///< the state as last encoded; reset when it changes
   uint64_t grace_generation = 0;
   uint64_t idle_generation = 0;
   static inline const char* name = "presence";
