@@ -1,5 +1,7 @@
 #include "config/ground/crypto.hpp"
 
+#include <algorithm>
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <sodium.h>
@@ -241,6 +243,13 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {
+  // libsodium 1.0.18 reads bytes outside the alphabet as if they were in it (0xFF decodes as
+  // '/', found by the engineio_payload fuzz target): only the alphabet and padding get there.
+  auto in_alphabet = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '=';
+  };
+  if (!std::all_of(text.begin(), text.end(), in_alphabet)) return std::nullopt;
   ensure_init();
   std::string out(text.size() / 4 * 3 + 3, '\0');
   size_t len = 0;

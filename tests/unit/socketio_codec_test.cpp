@@ -34,6 +34,9 @@ TEST_CASE("malformed Engine.IO payloads are refused whole", "[socketio]") {
   CHECK_FALSE(engineio::decode_payload("bAQIDBB=="));  // bits past the last byte
   CHECK(crypto::base64_decode("AQIDBA==") == std::string("\x01\x02\x03\x04"));
   CHECK_FALSE(crypto::base64_decode("AQ-DBA=="));
+  // Bytes outside the alphabet are refused (libsodium alone reads 0xFF as '/').
+  CHECK_FALSE(crypto::base64_decode("AQ\xff\xff"));
+  CHECK_FALSE(engineio::decode_payload("bAQ\xff\xff"));
 }
 
 TEST_CASE("Socket.IO packets decode as the reference parser reads them", "[socketio]") {
