@@ -10,6 +10,7 @@
 #include "api/input.hpp"
 #include "api/output.hpp"
 #include "api/store_call.hpp"
+#include "config/ground/json_input.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/cti/user_mappings.hpp"
 #include "persistence/cti/voicemails.hpp"
@@ -190,7 +191,7 @@ void mapping_routes(context& ctx,
                     const std::function<void(const char*, const char*, route_fn)>& route) {
   route("POST", "/internal/apps/:app_id/users/map", [&ctx](auto req, auto p, auto respond) {
     json::error_code ec;
-    auto v = json::parse(req.body, ec);
+    auto v = parse_json(req.body, ec);
     std::vector<field_error> errors;
     auto m = ec ? std::nullopt : mapping_of(v, "", errors);
     if (ec) errors.push_back({"body", "must be a JSON object"});
@@ -199,7 +200,7 @@ void mapping_routes(context& ctx,
   });
   route("POST", "/internal/apps/:app_id/users/batch-map", [&ctx](auto req, auto p, auto respond) {
     json::error_code ec;
-    auto v = json::parse(req.body, ec);
+    auto v = parse_json(req.body, ec);
     std::vector<field_error> errors;
     const json::value* items =
         !ec && v.is_object() ? v.as_object().if_contains("mappings") : nullptr;

@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "api/common_passwords.hpp"
+#include "config/ground/json_input.hpp"
 #include "protocols/http/problem.hpp"
 #include "protocols/ws/frame.hpp"
 
@@ -52,7 +53,7 @@ std::variant<fields, http::response> fields::from_body(const http::request& req)
   }
   if (req.body.empty()) return fields(json::object{}, false);
   json::error_code ec;
-  auto v = json::parse(req.body, ec);
+  auto v = parse_json(req.body, ec);
   if (ec)
     return http::problem(errc::bad_json, "the body is not valid JSON: " + ec.message(), req.path);
   if (!v.is_object())

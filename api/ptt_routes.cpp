@@ -11,6 +11,7 @@
 #include "api/output.hpp"
 #include "api/store_call.hpp"
 #include "api/usecases/ptt_control.hpp"
+#include "config/ground/json_input.hpp"
 #include "persistence/ptt/control_plane.hpp"
 
 namespace sb::api {
@@ -60,7 +61,7 @@ std::optional<std::vector<std::string>> ids(const http::request& req, fields& in
                                             std::string_view name) {
   if (!in.has(name)) return std::nullopt;
   json::error_code ec;
-  auto body = json::parse(req.body, ec);
+  auto body = parse_json(req.body, ec);
   auto* v = ec ? nullptr : body.as_object().if_contains(name);
   if (!v || !v->is_array() || v->as_array().size() > 1000) {
     in.fail(std::string(name), "must be an array of ids");

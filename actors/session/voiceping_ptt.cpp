@@ -8,6 +8,7 @@
 #include "actors/session/audio_gate.hpp"
 #include "actors/session/direct_talk.hpp"
 #include "config/ground/crypto.hpp"
+#include "config/ground/json_input.hpp"
 
 namespace sb {
 
@@ -55,7 +56,7 @@ std::optional<std::string> text_of(const frame& f) {
   const auto* s = f.payload ? f.payload->string() : nullptr;
   if (!s) return std::nullopt;
   boost::system::error_code ec;
-  auto v = boost::json::parse(*s, ec);
+  auto v = parse_json(*s, ec);
   if (!ec && v.is_object()) {
     if (const auto* t = v.as_object().if_contains("text"); t && t->is_string()) {
       return std::string(t->as_string());

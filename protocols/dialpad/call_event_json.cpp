@@ -1,5 +1,7 @@
 #include "protocols/dialpad/call_event_json.hpp"
 
+#include "config/ground/json_input.hpp"
+
 #include <boost/json/parse.hpp>
 
 #include <cmath>
@@ -89,7 +91,7 @@ std::optional<call_event> parse_call_event(const json::object& claims, std::stri
 
 std::optional<call_event> read_call_event(const std::string& payload, std::string* why) {
   json::error_code ec;
-  auto claims = json::parse(payload, ec);
+  auto claims = parse_json(payload, ec);
   if (ec || !claims.is_object()) {
     if (why) *why = "the payload is not a JSON object";
     return std::nullopt;

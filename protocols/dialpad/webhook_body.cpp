@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "config/ground/crypto.hpp"
+#include "config/ground/json_input.hpp"
 #include "protocols/auth/jwt.hpp"
 
 namespace sb::dialpad {
@@ -51,7 +52,7 @@ bool looks_like_jwt(std::string_view body) {
 
 std::optional<json::object> parse_object(std::string_view text) {
   json::error_code ec;
-  auto v = json::parse(text, ec);
+  auto v = parse_json(text, ec);
   if (ec || !v.is_object()) return std::nullopt;
   return std::move(v.as_object());
 }

@@ -1,5 +1,6 @@
 #include "protocols/native/codec.hpp"
 
+#include "config/ground/json_input.hpp"
 #include "protocols/native/envelope.hpp"
 
 #include <boost/json.hpp>
@@ -65,7 +66,7 @@ void append_target(std::string& out, const talk_target& t) {
 
 std::variant<request, decode_failure> decode(std::string_view text) {
   json::error_code ec;
-  json::value doc = json::parse(json::string_view(text.data(), text.size()), ec);
+  json::value doc = parse_json(text, ec);
   if (ec) return decode_failure{{}, errc::bad_json, "message is not valid JSON: " + ec.message()};
   auto* obj = doc.if_object();
   if (!obj) return decode_failure{{}, errc::bad_json, "message must be a JSON object"};

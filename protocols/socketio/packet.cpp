@@ -1,5 +1,7 @@
 #include "protocols/socketio/packet.hpp"
 
+#include "config/ground/json_input.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -80,7 +82,7 @@ std::optional<packet> decode(std::string_view s) {
   }
   if (!s.empty()) {
     boost::system::error_code ec;
-    auto value = boost::json::parse(s, ec);
+    auto value = parse_json(s, ec);
     if (ec) return std::nullopt;
     p.data = std::move(value);
   }

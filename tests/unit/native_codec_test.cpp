@@ -40,6 +40,7 @@ TEST_CASE("ping and echo decode with their ids kept as JSON text", "[native]") {
 TEST_CASE("malformed messages get stable codes", "[native]") {
   CHECK(failure_of("{nope").code == errc::bad_json);
   CHECK(failure_of("[1,2]").code == errc::bad_json);
+  CHECK(failure_of(R"({"type":"echo","id":"e","text":"x","n":-1e999})").code == errc::bad_json);
   CHECK(failure_of(R"({"id":"7"})").code == errc::bad_request);
   CHECK(failure_of(R"({"id":"7"})").id == R"("7")");
   CHECK(failure_of(R"({"type":5})").code == errc::bad_request);
