@@ -27,6 +27,13 @@ void schedule_idle_check(self_ptr self) {
                      ++self->state.idle_generation);
 }
 
+/// Takes `members` as the conversation's, with the directory tag of each ("user:<id>").
+void set_members(conversation_state& st, std::vector<chat::member> members) {
+  st.conv.members = std::move(members);
+  st.member_tags.clear();
+  for (const auto& m : st.conv.members) st.member_tags.push_back("user:" + m.user_id);
+}
+
 /// Tells every session of every member: each protocol's form is encoded once for all of them.
 /// `version` places a change of the log (0: typing, which is not in it).
 void announce(self_ptr self, const std::string& native_text, std::string socketio_text,
@@ -38,13 +45,8 @@ void announce(self_ptr self, const std::string& native_text, std::string socketi
                   self->state.conv.id,
                   version,
                   std::move(frames)};
-  auto& tags = self->state.member_tags;
-  if (tags.size() != self->state.conv.members.size()) {
-    tags.clear();
-    for (const auto& m : self->state.conv.members) tags.push_back("user:" + m.user_id);
-  }
   // One directory request for every member's sessions, however many members.
-  caf::anon_send(self->state.deps.directory, tell_atom::value, tags,
+  caf::anon_send(self->state.deps.directory, tell_atom::value, self->state.member_tags,
                  caf::make_message(chat_atom::value, std::move(d)));
 }
 
@@ -94,10 +96,7 @@ void reload_members(self_ptr self, std::function<void()> then) {
         return persistence::channel_conversation(sql, scope, id, now_us());
       },
       [self, then](std::optional<chat::conversation>& found) {
-        if (found) {
-          self->state.conv.members = std::move(found->members);
-          self->state.member_tags.clear();
-        }
+        if (found) set_members(self->state, std::move(found->members));
         then();
       },
       [self, then](const persistence::store_failure& f) {
@@ -307,7 +306,9 @@ conversation_actor::behavior_type conversation_impl(self_ptr self, chat_deps dep
       },
       [self](std::optional<chat::conversation>& found) {
         if (!found) return self->quit(caf::make_error(errc::not_found, "no such conversation"));
+        auto members = std::move(found->members);
         self->state.conv = std::move(*found);
+        set_members(self->state, std::move(members));
         self->state.loaded = true;
         self->become(running(self));
         schedule_idle_check(self);

@@ -53,7 +53,7 @@ struct conversation_state {
   };
   std::map<std::string, typing_entry> typing;  ///< members typing now, by user id
   ptt::unique_ms text_clock;             ///< a talk-group channel's message ids (VoicePing's form)
-  std::vector<std::string> member_tags;  ///< "user:<id>" of each member, for the directory
+  std::vector<std::string> member_tags;  ///< "user:<id>" of each member (set_members)
   static inline const char* name = "conversation";
 };
 

@@ -11,15 +11,15 @@ namespace sb {
 namespace {
 
 bool all_finite(const boost::json::value& root) {
-  std::vector<const boost::json::value*> todo{&root};
-  while (!todo.empty()) {
-    const auto* v = todo.back();
-    todo.pop_back();
+  std::vector<const boost::json::value*> pending{&root};
+  while (!pending.empty()) {
+    const auto* v = pending.back();
+    pending.pop_back();
     if (v->is_double() && !std::isfinite(v->get_double())) return false;
     if (const auto* a = v->if_array()) {
-      for (const auto& x : *a) todo.push_back(&x);
+      for (const auto& x : *a) pending.push_back(&x);
     } else if (const auto* o = v->if_object()) {
-      for (const auto& kv : *o) todo.push_back(&kv.value());
+      for (const auto& kv : *o) pending.push_back(&kv.value());
     }
   }
   return true;

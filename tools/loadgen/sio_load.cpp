@@ -66,9 +66,11 @@ class sio_clients final : public ws_clients {
  private:
   void on_frame(client& c, uint8_t opcode, std::string_view p, reader* r) override {
     if (opcode != ws_opcode::text || p.empty()) return;
-    if (p[0] == '0') return reply(c, client_frame(ws_opcode::text, "40"));  // open → CONNECT
-    if (p == "2") return reply(c, client_frame(ws_opcode::text, "3"));      // ping → pong
-    if (p.starts_with("40")) {
+    if (p[0] == '0') {
+      reply(c, client_frame(ws_opcode::text, "40"));  // Engine.IO open → Socket.IO CONNECT
+    } else if (p == "2") {
+      reply(c, client_frame(ws_opcode::text, "3"));  // ping → pong
+    } else if (p.starts_with("40")) {
       ++connected_;
     } else if (p.starts_with("44")) {
       ++refused_;

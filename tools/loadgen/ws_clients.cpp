@@ -54,14 +54,12 @@ size_t ws_clients::add(const std::string& host, uint16_t port, const std::string
 }
 
 bool ws_clients::send(size_t i, std::string_view frame) {
-  auto& c = clients_[i];
-  std::lock_guard guard{c.send_mutex};
-  return send_all(c.fd, frame);
+  return reply(clients_[i], frame);
 }
 
-void ws_clients::reply(client& c, std::string_view frame) {
+bool ws_clients::reply(client& c, std::string_view frame) {
   std::lock_guard guard{c.send_mutex};
-  send_all(c.fd, frame);
+  return send_all(c.fd, frame);
 }
 
 void ws_clients::stop() {

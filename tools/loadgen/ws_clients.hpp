@@ -62,8 +62,8 @@ class ws_clients {
 
   /// Counts one delivery sent at `sent_ns` (now_ns's clock) if measuring.
   void delivered(reader* r, int64_t sent_ns);
-  /// Sends on a client from a reader thread.
-  void reply(client& c, std::string_view frame);
+  /// Sends on a client from a reader thread; false when its connection failed.
+  bool reply(client& c, std::string_view frame);
 
  private:
   void read_loop(reader& r);
