@@ -24,6 +24,7 @@ void add_node_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<chat_typing>("sb.chat_typing");
   cfg.add_message_type<chat::message>("sb.chat_message");
   cfg.add_message_type<chat::member>("sb.chat_member");
+  cfg.add_message_type<chat::conversation>("sb.chat_conversation");
 }
 
 }  // namespace sb

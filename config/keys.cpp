@@ -639,6 +639,15 @@ std::vector<key_spec> build_table() {
       "chat.max_message_attachments", "CHAT_MAX_MESSAGE_ATTACHMENTS",
       "files one chat message may carry",
       [](auto& x) -> auto& { return x.chat.max_message_attachments; }, 0, 100));
+  t.push_back(uint_key(
+      "chat.fanout_lane_connections", "CHAT_FANOUT_LANE_CONNECTIONS",
+      "a conversation whose members have this many connections on the node writes its events "
+      "through parallel fan-out lanes (0 = never)",
+      [](auto& x) -> auto& { return x.chat.fanout_lane_connections; }, 0, 1'000'000));
+  t.push_back(uint_key(
+      "chat.fanout_lanes", "CHAT_FANOUT_LANES",
+      "fan-out lanes of a big conversation (0 = one per core)",
+      [](auto& x) -> auto& { return x.chat.fanout_lanes; }, 0, 256));
   t.push_back(string_key(
       "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",
       [](auto& x) -> auto& { return x.log.level; },

@@ -169,6 +169,9 @@ struct chat_config {
   std::string attachments_dir = "attachments";  ///< where uploaded files are kept
   uint64_t max_attachment_bytes = 1024 * 1024;  ///< largest upload (http.body_limit applies too)
   uint32_t max_message_attachments = 10;        ///< files one message may carry
+  uint32_t fanout_lane_connections =
+      256;                    ///< conversations this big write through lanes; 0 = never
+  uint32_t fanout_lanes = 0;  ///< lanes per big conversation; 0 = one per core
 };
 
 /// Calls (WebRTC signaling, softphone), ICE servers and Matrix call events.

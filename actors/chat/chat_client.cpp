@@ -13,21 +13,23 @@ namespace sb {
 
 namespace {
 
-/// Asks the conversation's actor (activated on demand) with `atom` and `req`, then `ok`.
-template <class Atom, class Answer, class Req, class Ok>
+/// Asks the actor of conversation `id` (activated on demand) with `atom` and `req`, then
+/// `ok(answer...)` (of the types `Answers`); a failure goes to `failed`. Either ends the asking
+/// actor.
+template <class Atom, class... Answers, class Req, class Ok>
 void ask_conversation(caf::event_based_actor* self, const chat_deps& deps,
-                      const std::string& tenant_id, const chat::conversation& conv, Req req, Ok ok,
+                      const std::string& tenant_id, const std::string& id, Req req, Ok ok,
                       chat_failed failed) {
   self->request(deps.directory, deps.request_timeout, resolve_atom::value,
-                conversation_key(tenant_id, conv.id))
+                conversation_key(tenant_id, id))
       .then(
-          [self, deps, conv, req = std::move(req), ok, failed](const caf::actor& actor) mutable {
+          [self, deps, req = std::move(req), ok, failed](const caf::actor& actor) mutable {
             // The store is asked on the way: twice the store's timeout.
             self->request(caf::actor_cast<conversation_actor>(actor), deps.request_timeout * 2,
                           Atom::value, std::move(req))
                 .then(
-                    [self, conv, ok](const Answer& answer) {
-                      ok(answer, conv);
+                    [self, ok](const Answers&... answer) {
+                      ok(answer...);
                       self->quit();
                     },
                     [self, failed](caf::error& err) {
@@ -41,27 +43,35 @@ void ask_conversation(caf::event_based_actor* self, const chat_deps& deps,
           });
 }
 
-/// Finds the conversation `target` names for `user` in the store, then `then(conv)` on the
+/// Runs `query` in the store shard of the pair (`user`, `target`), then `then(result)` on the
 /// asking actor; a failure goes to `failed` and ends the actor. One shard per pair: two first
 /// messages of one pair cannot make two conversations.
+template <class Query, class Then>
+void ask_pair_shard(caf::event_based_actor* self, const chat_deps& deps, const std::string& user,
+                    const std::string& target, Query query, Then then, chat_failed failed) {
+  deps.store.ask(self, persistence::shard_key("chat:" + chat::direct_key(user, target)),
+                 "chat_resolve", std::move(query), std::move(then),
+                 [self, failed](const persistence::store_failure& f) {
+                   failed(f.to_error());
+                   self->quit();
+                 });
+}
+
+/// Finds the conversation `target` names for `user` in the store, then `then(conv)`.
 template <class Then>
 void resolve(caf::event_based_actor* self, const chat_deps& deps, const std::string& tenant_id,
              const std::string& user, const std::string& target, bool create, Then then,
              chat_failed failed) {
-  deps.store.ask(
-      self, persistence::shard_key("chat:" + chat::direct_key(user, target)), "chat_resolve",
+  ask_pair_shard(
+      self, deps, user, target,
       [tenant_id, user, target, create](soci::session& sql) {
         return persistence::resolve_conversation(sql, persistence::tenant_scope(tenant_id), user,
                                                  target, create, now_us());
       },
-      std::move(then),
-      [self, failed](const persistence::store_failure& f) {
-        failed(f.to_error());
-        self->quit();
-      });
+      std::move(then), std::move(failed));
 }
 
-/// Finds `target` for `user` in the store, then asks its actor.
+/// Finds `target` for `user` in the store, then asks its actor: `ok(answer, conversation)`.
 template <class Atom, class Answer, class Req, class Ok>
 void resolve_and_ask(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
                      const std::string& user, const std::string& target, bool create, Req req,
@@ -70,7 +80,9 @@ void resolve_and_ask(caf::actor_system& sys, const chat_deps& deps, const std::s
     resolve(
         self, deps, tenant_id, user, target, create,
         [=, req = std::move(req)](chat::conversation& conv) mutable {
-          ask_conversation<Atom, Answer>(self, deps, tenant_id, conv, std::move(req), ok, failed);
+          ask_conversation<Atom, Answer>(
+              self, deps, tenant_id, conv.id, std::move(req),
+              [ok, conv](const Answer& answer) { ok(answer, conv); }, failed);
         },
         failed);
   });
@@ -80,9 +92,22 @@ void resolve_and_ask(caf::actor_system& sys, const chat_deps& deps, const std::s
 
 void send_chat(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
                const std::string& target, chat_send req, chat_message_ok ok, chat_failed failed) {
-  auto user = req.sender_id;
-  resolve_and_ask<chat_send_atom, chat::message>(sys, deps, tenant_id, user, target, true,
-                                                 std::move(req), std::move(ok), std::move(failed));
+  sys.spawn([=, req = std::move(req)](caf::event_based_actor* self) mutable {
+    auto user = req.sender_id;
+    ask_pair_shard(
+        self, deps, user, target,
+        [tenant_id, user, target](soci::session& sql) {
+          return persistence::resolve_conversation_id(sql, persistence::tenant_scope(tenant_id),
+                                                      user, target, true, now_us());
+        },
+        [=, req = std::move(req)](std::string& id) mutable {
+          // The conversation's actor checks the sender is a member, and answers with the
+          // conversation it holds: no member list is read per message.
+          ask_conversation<chat_send_atom, chat::message, chat::conversation>(
+              self, deps, tenant_id, id, std::move(req), ok, failed);
+        },
+        failed);
+  });
 }
 
 void load_history(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
@@ -162,8 +187,9 @@ void change_chat(caf::actor_system& sys, const chat_deps& deps, const std::strin
           return *conv;
         },
         [=, req = std::move(req)](chat::conversation& conv) mutable {
-          ask_conversation<chat_change_atom, chat::message>(self, deps, tenant_id, conv,
-                                                            std::move(req), ok, failed);
+          ask_conversation<chat_change_atom, chat::message>(
+              self, deps, tenant_id, conv.id, std::move(req),
+              [ok, conv](const chat::message& m) { ok(m, conv); }, failed);
         },
         [self, failed](const persistence::store_failure& f) {
           failed(f.to_error());

@@ -117,4 +117,10 @@ typename Inspector::result_type inspect(Inspector& f, member& x) {
   return f(caf::meta::type_name("chat_member"), x.user_id, x.read_seq, x.delivered_seq, x.version);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, conversation& x) {
+  return f(caf::meta::type_name("chat_conversation"), x.id, x.tenant_id, x.kind,
+           optional_field{x.name}, x.last_seq, x.version, x.members);
+}
+
 }  // namespace sb::chat

@@ -27,27 +27,64 @@ void schedule_idle_check(self_ptr self) {
                      ++self->state.idle_generation);
 }
 
-/// Takes `members` as the conversation's, with the directory tag of each ("user:<id>").
+/// Takes `members` as the conversation's; their connections are looked up again.
 void set_members(conversation_state& st, std::vector<chat::member> members) {
   st.conv.members = std::move(members);
-  st.member_tags.clear();
-  for (const auto& m : st.conv.members) st.member_tags.push_back("user:" + m.user_id);
+  st.member_ids.clear();
+  for (const auto& m : st.conv.members) st.member_ids.push_back(m.user_id);
+  st.roster = nullptr;
 }
 
-/// Tells every session of every member: each protocol's form is encoded once for all of them.
-/// `version` places a change of the log (0: typing, which is not in it).
+/// The lane of a connection: always the same one, so that its events keep their order.
+size_t lane_of(const chat_sink* sink, size_t lanes) {
+  // Heap addresses share their low bits (alignment): those are shifted out first.
+  auto p = reinterpret_cast<uintptr_t>(sink) >> 4;
+  return (p ^ (p >> 16)) % lanes;
+}
+
+/// Brings the members' connections up to date with the sink registry; from
+/// chat.fanout_lane_connections of them on, the conversation writes through lanes, for good
+/// (going back to writing itself could overtake what a lane still holds).
+void refresh_roster(self_ptr self) {
+  auto& st = self->state;
+  auto generation = st.deps.sinks->generation();  // read first: a change meanwhile shows next time
+  if (st.roster && generation == st.roster_generation) return;
+  auto all = std::make_shared<std::vector<chat_sink_ptr>>();
+  st.deps.sinks->collect(st.member_ids, *all);
+  st.roster = all;
+  st.roster_generation = generation;
+  auto threshold = st.deps.cfg.fanout_lane_connections;
+  if (st.lanes.empty() && threshold > 0 && all->size() >= threshold) {
+    st.lanes = spawn_fanout_lanes(self, st.deps.cfg.fanout_lanes, chat_lane);
+  }
+  st.lane_rosters.clear();
+  if (st.lanes.empty()) return;
+  std::vector<std::vector<chat_sink_ptr>> parts(st.lanes.size());
+  for (const auto& sink : *all) parts[lane_of(sink.get(), parts.size())].push_back(sink);
+  for (auto& p : parts) {
+    st.lane_rosters.push_back(std::make_shared<std::vector<chat_sink_ptr>>(std::move(p)));
+  }
+}
+
+/// Tells every connection of every member on this node: each protocol's form is encoded once
+/// for all of them. `version` places a change of the log (0: typing, which is not in it).
 void announce(self_ptr self, const std::string& native_text, std::string socketio_text,
               const caf::actor& origin, int64_t version) {
+  auto& st = self->state;
   auto frames = engineio::message::text(socketio_text);
   chat_delivery d{shared_bytes(ws::text_frame(native_text)),
                   shared_bytes(std::make_shared<const std::string>(std::move(socketio_text))),
                   origin,
-                  self->state.conv.id,
+                  st.conv.id,
                   version,
                   std::move(frames)};
-  // One directory request for every member's sessions, however many members.
-  caf::anon_send(self->state.deps.directory, tell_atom::value, self->state.member_tags,
-                 caf::make_message(chat_atom::value, std::move(d)));
+  refresh_roster(self);
+  if (st.lanes.empty()) return deliver(*st.roster, d);
+  for (size_t i = 0; i < st.lanes.size(); ++i) {
+    if (!st.lane_rosters[i]->empty()) {
+      caf::anon_send(st.lanes[i], fanout_atom::value, d, st.lane_rosters[i]);
+    }
+  }
 }
 
 void announce_typing(self_ptr self, const std::string& user, bool typing,
@@ -125,9 +162,12 @@ void tell_talk_group(self_ptr self, const chat::message& m) {
                  caf::make_message(channel_text_atom::value, m), false);
 }
 
+/// The answer to a chat_send: the message and the conversation as it stands after it.
+using send_promise = caf::typed_response_promise<chat::message, chat::conversation>;
+
 /// Appends `req` (its sender is a member, its content checked), answers `rp` after the commit
 /// and tells the members.
-void append(self_ptr self, chat_send req, caf::typed_response_promise<chat::message> rp) {
+void append(self_ptr self, chat_send req, send_promise rp) {
   auto& st = self->state;
   persistence::new_message in{
       {}, req.sender_id, std::move(req.content), req.client_msg_id, std::move(req.attachment_ids)};
@@ -150,7 +190,7 @@ void append(self_ptr self, chat_send req, caf::typed_response_promise<chat::mess
                    done.message.version);
           tell_talk_group(self, done.message);
         }
-        rp.deliver(done.message);
+        rp.deliver(done.message, st.conv);
       },
       [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
 }
@@ -177,7 +217,7 @@ conversation_actor::behavior_type running(self_ptr self) {
   static actor_census census{"conversation"};
   auto loaded = [self] { return self->state.loaded; };
   return {
-      [=](chat_send_atom, chat_send& req) -> caf::result<chat::message> {
+      [=](chat_send_atom, chat_send& req) -> caf::result<chat::message, chat::conversation> {
         if (!loaded()) return caf::skip;
         census.on_message(self);
         auto& st = self->state;
@@ -191,7 +231,7 @@ conversation_actor::behavior_type running(self_ptr self) {
                                      std::to_string(st.deps.cfg.max_message_attachments) +
                                      " attachments (chat.max_message_attachments)");
         }
-        auto rp = self->make_response_promise<chat::message>();
+        auto rp = self->make_response_promise<chat::message, chat::conversation>();
         auto sender = req.sender_id;
         with_member(self, sender, [self, rp, req = std::move(req)](bool member) mutable {
           if (member) return append(self, std::move(req), rp);

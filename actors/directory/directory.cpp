@@ -80,18 +80,6 @@ directory_actor::behavior_type directory_impl(
         for (const auto& id : it->second) caf::anon_send(st.entries[id], msg);
         return it->second.size();
       },
-      [=](tell_atom, const std::vector<std::string>& tags, const caf::message& msg) {
-        census.on_message(self);
-        auto& st = self->state;
-        size_t told = 0;
-        for (const auto& tag : tags) {
-          auto it = st.ids_by_tag.find(tag);
-          if (it == st.ids_by_tag.end()) continue;
-          for (const auto& id : it->second) caf::anon_send(st.entries[id], msg);
-          told += it->second.size();
-        }
-        return told;
-      },
       [=](kick_atom, const std::string& tag, uint16_t code, const std::string& reason) {
         census.on_message(self);
         auto& st = self->state;

@@ -39,8 +39,6 @@ struct directory_state {
 ///  register(id, actor[, tags]) → false if a live actor already holds `id`; sessions are
 ///    tagged with their principal ("user:<id>", "tenant:<id>", …)
 ///  tell(tag, message) → how many: sends the message to every actor with the tag
-///  tell(tags, message) → how many: the same for each tag (one request for a conversation's
-///    members, however many; an actor with two of the tags gets it twice)
 ///  forward(id, message, activate): sends the message to the actor of `id`, activated first
 ///    when `activate` (else only if live); nothing when there is none. No answer, so no
 ///    request and no timeout per message: for fire-and-forget traffic (presence, effects)
@@ -57,7 +55,6 @@ using directory_actor = caf::typed_actor<
     caf::replies_to<register_atom, std::string, caf::actor>::with<bool>,
     caf::replies_to<register_atom, std::string, caf::actor, std::vector<std::string>>::with<bool>,
     caf::replies_to<tell_atom, std::string, caf::message>::with<size_t>,
-    caf::replies_to<tell_atom, std::vector<std::string>, caf::message>::with<size_t>,
     caf::reacts_to<forward_atom, std::string, caf::message, bool>,
     caf::replies_to<kick_atom, std::string, uint16_t, std::string>::with<size_t>,
     caf::replies_to<resolve_atom, std::string>::with<caf::actor>,

@@ -53,27 +53,23 @@ void deliver(const std::vector<listener>& roster, const delivery_job& job) {
   enqueue(roster, job, true);
 }
 
-caf::behavior fanout_lane(caf::stateful_actor<fanout_lane_state>* self) {
-  return {
-      [self](fanout_atom, delivery_job& job, roster_ptr& roster) {
-        auto& pending = self->state.pending;
-        // The flush goes behind whatever is already in the mailbox: under load, a batch.
-        if (pending.empty()) self->send(self, flush_atom::value);
-        pending.emplace_back(std::move(job), std::move(roster));
-      },
-      [self](flush_atom) {
-        auto pending = std::move(self->state.pending);
-        self->state.pending.clear();
-        if (pending.size() == 1) return deliver(*pending[0].second, pending[0].first);
-        const std::vector<listener>* flushed = nullptr;
-        for (const auto& [job, roster] : pending) enqueue(*roster, job, false);
-        for (const auto& [job, roster] : pending) {
-          if (roster.get() == flushed) continue;  // the roster seldom changes within a batch
-          flushed = roster.get();
-          for (const auto& l : *roster) l.out->flush();
-        }
-      },
-  };
+namespace {
+
+void write_batch(std::vector<std::pair<delivery_job, roster_ptr>>& pending) {
+  if (pending.size() == 1) return deliver(*pending[0].second, pending[0].first);
+  const std::vector<listener>* flushed = nullptr;
+  for (const auto& [job, roster] : pending) enqueue(*roster, job, false);
+  for (const auto& [job, roster] : pending) {
+    if (roster.get() == flushed) continue;  // the roster seldom changes within a batch
+    flushed = roster.get();
+    for (const auto& l : *roster) l.out->flush();
+  }
+}
+
+}  // namespace
+
+caf::behavior ptt_lane(caf::stateful_actor<ptt_lane_state>* self) {
+  return fanout_lane<delivery_job, roster_ptr, write_batch>(self);
 }
 
 }  // namespace sb

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/runtime/fanout_lanes.hpp"
 #include "protocols/ws/connection.hpp"
 
 namespace sb {
@@ -50,23 +51,13 @@ bool is_late(int64_t sent_us, int64_t max_lag_us);
 /// Writes `job` to the matching listeners of `roster`.
 void deliver(const std::vector<listener>& roster, const delivery_job& job);
 
-using fanout_atom = caf::atom_constant<caf::atom("fanout")>;
-using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using ptt_lane_state = fanout_lane_state<delivery_job, roster_ptr>;
 
-struct fanout_lane_state {
-  fanout_lane_state() = default;  // not an aggregate (docs/architecture.md)
-  std::vector<std::pair<delivery_job, roster_ptr>> pending;
-  static inline const char* name = "fanout_lane";
-};
-
-/// A fan-out lane of a big talk group. A write costs microseconds of kernel time (mostly TCP),
-/// so one actor writing a frame to thousands of listeners would take longer than the frame
-/// interval; the group splits its listeners by session over a few lanes, one per core, and
-/// each lane writes the events it is sent in order, so every listener still gets them in order.
-/// A lane that falls behind catches up in batches: it queues every event that arrived
-/// meanwhile, then writes each connection once.
+/// A fan-out lane of a big talk group (actors/runtime/fanout_lanes.hpp): the group splits its
+/// listeners by session over the lanes; a batch is queued for each listener, then each
+/// connection is written once.
 ///  (fanout_atom, delivery_job, roster_ptr)
-caf::behavior fanout_lane(caf::stateful_actor<fanout_lane_state>* self);
+caf::behavior ptt_lane(caf::stateful_actor<ptt_lane_state>* self);
 
 }  // namespace sb
 

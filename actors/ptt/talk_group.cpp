@@ -5,7 +5,6 @@
 #include <caf/all.hpp>
 
 #include <algorithm>
-#include <thread>
 
 #include "actors/ptt/recorder.hpp"
 #include "actors/runtime/atoms.hpp"
@@ -60,15 +59,7 @@ bool use_lanes(self_ptr self) {
   auto& st = self->state;
   auto threshold = st.deps.cfg.fanout_lane_listeners;
   if (st.lanes.empty() && threshold > 0 && st.listeners.size() >= threshold) {
-    auto n = st.deps.cfg.fanout_lanes ? st.deps.cfg.fanout_lanes
-                                      : std::max(1u, std::thread::hardware_concurrency());
-    for (uint32_t i = 0; i < n; ++i) {
-      auto lane = self->spawn(fanout_lane);
-      self->attach_functor([lane](const caf::error&) {
-        caf::anon_send_exit(lane, caf::exit_reason::user_shutdown);
-      });
-      st.lanes.push_back(std::move(lane));
-    }
+    st.lanes = spawn_fanout_lanes(self, st.deps.cfg.fanout_lanes, ptt_lane);
     st.rosters_stale = true;
   }
   return !st.lanes.empty();
@@ -341,7 +332,9 @@ talk_group_actor::behavior_type running(self_ptr self) {
                   self->request(caf::actor_cast<conversation_actor>(conv),
                                 self->state.deps.chat->request_timeout * 2, chat_send_atom::value,
                                 chat_send{user_id, text, std::nullopt, caf::actor{}, {}})
-                      .then([rp](const chat::message& m) mutable { rp.deliver(m.id); }, failed);
+                      .then([rp](const chat::message& m,
+                                 const chat::conversation&) mutable { rp.deliver(m.id); },
+                            failed);
                 },
                 failed);
         return rp;

@@ -85,5 +85,7 @@ using presence_grace_atom = caf::atom_constant<caf::atom("prgrace")>;
 using sio_event_atom = caf::atom_constant<caf::atom("sioevent")>;
 /// (chat_atom, chat_delivery) to a session: a chat event to write to its client.
 using chat_atom = caf::atom_constant<caf::atom("chat")>;
+/// (fanout_atom, event, share of the connections) to a fan-out lane: write it to them.
+using fanout_atom = caf::atom_constant<caf::atom("fanout")>;
 
 }  // namespace sb

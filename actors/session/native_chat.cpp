@@ -73,22 +73,35 @@ void handle_chat_change(session_ptr self, const session_deps& deps,
 
 namespace {
 
-void write_chat(session_ptr self, const session_deps& deps, const chat_delivery& d) {
-  if (d.origin == caf::actor_cast<caf::actor>(self)) return;
-  self->state.chat_gate.written(d);
-  deps.out->send(d.native.ptr());
-}
+/// A native connection's chat sink: events go out as the native protocol's frames.
+class native_sink final : public chat_sink {
+ public:
+  native_sink(caf::actor_addr session, ws::outbound_ptr out)
+      : chat_sink(std::move(session)), out_(std::move(out)) {}
 
-/// Ends a resume: what was held goes out (less what the resume gave); a session that held
-/// more than it may is closed, so that its client resumes again rather than miss anything.
-void open_gate(session_ptr self, const session_deps& deps,
-               const std::map<std::string, int64_t>& marks) {
-  auto& gate = self->state.chat_gate;
-  for (const auto& d : gate.open(marks)) write_chat(self, deps, d);
-  if (gate.overflowed()) deps.out->close(ws::close_code::slow_consumer, "resume overflowed");
-}
+ protected:
+  void write(const std::vector<const chat_delivery*>& batch) override {
+    if (batch.size() == 1) {
+      out_->send(batch[0]->native.ptr());
+      return;
+    }
+    for (const auto* d : batch) out_->queue(d->native.ptr(), ws::delivery::reliable);
+    out_->flush();
+  }
+  void close_overflowed() override {
+    out_->close(ws::close_code::slow_consumer, "resume overflowed");
+  }
+
+ private:
+  ws::outbound_ptr out_;
+};
 
 }  // namespace
+
+void open_chat_sink(session_ptr self, const session_deps& deps) {
+  self->state.chat_sink = std::make_shared<native_sink>(self->address(), deps.out);
+  register_chat_sink(self, deps.chat->sinks, deps.who.id, self->state.chat_sink);
+}
 
 void handle_chat_sync(session_ptr self, const session_deps& deps, native::chat_sync_request& r) {
   if (refuse_non_user(deps, r.id)) return;
@@ -98,7 +111,7 @@ void handle_chat_sync(session_ptr self, const session_deps& deps, native::chat_s
                                        "(chat.resume_conversations)",
                                        r.since.size(), deps.chat->cfg.resume_conversations)));
   }
-  self->state.chat_gate.close();
+  self->state.chat_sink->hold();
   deps.chat->store.ask(
       self, self->state.shard, "chat_resume",
       [tenant = deps.who.tenant_id, user = deps.who.id, since = std::move(r.since),
@@ -106,23 +119,21 @@ void handle_chat_sync(session_ptr self, const session_deps& deps, native::chat_s
         return persistence::resume(sql, persistence::tenant_scope(tenant), user, since, limit);
       },
       [self, &deps, id = r.id](std::vector<chat::resume_entry>& found) {
-        self->state.chat_gate.drop_written(found);
+        self->state.chat_sink->drop_written(found);
         deps.out->send(ws::text_frame(native::encode_chat_synced(id, found)));
         std::map<std::string, int64_t> marks;
         for (const auto& e : found) marks[e.conv.id] = e.conv.version;
-        open_gate(self, deps, marks);
+        self->state.chat_sink->release(marks);
       },
       [self, &deps, fail = native_failure(deps, r.id, "the resume failed")](
           const persistence::store_failure& f) {
         fail(f.to_error());
-        open_gate(self, deps, {});
+        self->state.chat_sink->release({});
       });
 }
 
-void deliver_chat(session_ptr self, const session_deps& deps, const chat_delivery& d) {
-  auto& gate = self->state.chat_gate;
-  if (!deps.chat || gate.hold(d) || gate.stale(d)) return;
-  write_chat(self, deps, d);
+void deliver_chat(session_ptr self, const chat_delivery& d) {
+  if (self->state.chat_sink) self->state.chat_sink->deliver(d);
 }
 
 }  // namespace sb

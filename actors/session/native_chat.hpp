@@ -22,7 +22,11 @@ void handle_chat_change(session_ptr self, const session_deps& deps, native::chat
 /// live events held meanwhile so that nothing is missed or told twice.
 void handle_chat_sync(session_ptr self, const session_deps& deps, native::chat_sync_request& r);
 
-/// A chat event of a conversation this session's user is in.
-void deliver_chat(session_ptr self, const session_deps& deps, const chat_delivery& d);
+/// Registers the session's connection with the node's chat sinks (a user's session): the
+/// conversations of its user write their events to it directly. Unregistered when it ends.
+void open_chat_sink(session_ptr self, const session_deps& deps);
+
+/// A chat event for this session's user that came as a message (presence).
+void deliver_chat(session_ptr self, const chat_delivery& d);
 
 }  // namespace sb

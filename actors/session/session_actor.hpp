@@ -26,8 +26,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::voiceping::frame)
 #include <vector>
 
 #include "actors/calls/call_actor.hpp"
+#include "actors/chat/chat_sink.hpp"
 #include "actors/chat/conversation.hpp"
-#include "actors/chat/delivery_gate.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/session/audio_meter.hpp"
@@ -93,7 +93,7 @@ struct session_state {
   uint64_t bursts = 0;
   ptt::unique_ms text_clock;         ///< keeps private text ids unique
   audio_meter audio;                 ///< this client's audio against deps.audio
-  delivery_gate chat_gate;           ///< chat events held while a chat.sync is read
+  chat_sink_ptr chat_sink;           ///< where chat events reach the client (user sessions)
   int64_t last_audio_notice_us = 0;  ///< last error about audio limits sent to the client
   static inline const char* name = "session";
 };

@@ -67,19 +67,26 @@ void load(self_ptr self, sio::load_request& r, std::optional<uint64_t> ack) {
       fail_with(deps, ack, "conversation:load"));
 }
 
-void write_chat(self_ptr self, const chat_delivery& d) {
-  if (d.origin == caf::actor_cast<caf::actor>(self) || !d.socketio) return;
-  self->state.chat_gate.written(d);
-  self->state.deps.conn->send({d.socketio_message()});
-}
+/// A Socket.IO connection's chat sink: events go out as the Engine.IO messages framed once.
+class sio_sink final : public chat_sink {
+ public:
+  sio_sink(caf::actor_addr session, std::shared_ptr<socketio::connection> conn)
+      : chat_sink(std::move(session)), conn_(std::move(conn)) {}
 
-/// Ends a resume: what was held goes out (less what the resume gave); a session that held
-/// more than it may is closed, so that its client resumes again rather than miss anything.
-void open_gate(self_ptr self, const std::map<std::string, int64_t>& marks) {
-  auto& gate = self->state.chat_gate;
-  for (const auto& d : gate.open(marks)) write_chat(self, d);
-  if (gate.overflowed()) self->state.deps.conn->close();
-}
+ protected:
+  void write(const std::vector<const chat_delivery*>& batch) override {
+    std::vector<engineio::message_ptr> messages;
+    messages.reserve(batch.size());
+    for (const auto* d : batch) {
+      if (d->socketio) messages.push_back(d->socketio_message());
+    }
+    if (!messages.empty()) conn_->send(messages);
+  }
+  void close_overflowed() override { conn_->close(); }
+
+ private:
+  std::shared_ptr<socketio::connection> conn_;
+};
 
 void resume(self_ptr self, sio::sync_request& r, std::optional<uint64_t> ack) {
   const auto& deps = self->state.deps;
@@ -87,7 +94,7 @@ void resume(self_ptr self, sio::sync_request& r, std::optional<uint64_t> ack) {
     return answer_error(deps, ack, "chat:sync", errc::bad_request,
                         "chat:sync names more conversations than chat.resume_conversations");
   }
-  self->state.chat_gate.close();
+  self->state.chat_sink->hold();
   deps.chat->store.ask(
       self, persistence::shard_key(self->state.id), "chat_resume",
       [tenant = deps.who.tenant_id, user = deps.who.id, since = std::move(r.since),
@@ -95,7 +102,7 @@ void resume(self_ptr self, sio::sync_request& r, std::optional<uint64_t> ack) {
         return persistence::resume(sql, persistence::tenant_scope(tenant), user, since, limit);
       },
       [self, ack](std::vector<chat::resume_entry>& found) {
-        self->state.chat_gate.drop_written(found);
+        self->state.chat_sink->drop_written(found);
         json::array items;
         std::map<std::string, int64_t> marks;
         for (const auto& e : found) {
@@ -103,11 +110,11 @@ void resume(self_ptr self, sio::sync_request& r, std::optional<uint64_t> ack) {
           marks[e.conv.id] = e.conv.version;
         }
         answer(self->state.deps, ack, sio::ack_ok({{"conversations", std::move(items)}}));
-        open_gate(self, marks);
+        self->state.chat_sink->release(marks);
       },
       [self, ack](const persistence::store_failure& f) {
         fail_with(self->state.deps, ack, "chat:sync")(f.to_error());
-        open_gate(self, {});
+        self->state.chat_sink->release({});
       });
 }
 
@@ -210,6 +217,9 @@ sio_session_actor::behavior_type sio_session_impl(self_ptr self, sio_session_dep
                 caf::actor_cast<caf::actor>(self), deps.tags)
       .then([](bool) {}, [](caf::error&) {});
   spdlog::debug("{} opened by {}", self->state.id, deps.who.tag());
+  // The conversations of the user write their events to this connection directly.
+  self->state.chat_sink = std::make_shared<sio_sink>(self->address(), deps.conn);
+  register_chat_sink(self, deps.chat->sinks, deps.who.id, self->state.chat_sink);
   // The web client shows its contact list with presence: it follows the tenant's users too.
   auto me = caf::actor_cast<caf::actor>(self);
   join_presence(*deps.chat, deps.who.tenant_id, deps.who.id, me, false);
@@ -224,10 +234,7 @@ sio_session_actor::behavior_type sio_session_impl(self_ptr self, sio_session_dep
         self->state.deps.conn->disconnect(self->state.deps.nsp);
         self->state.deps.conn->close();
       },
-      [=](chat_atom, const chat_delivery& d) {
-        auto& gate = self->state.chat_gate;
-        if (!gate.hold(d) && !gate.stale(d)) write_chat(self, d);
-      },
+      [=](chat_atom, const chat_delivery& d) { self->state.chat_sink->deliver(d); },
       [=](membership_atom, const std::string&, bool, bool) {},
       [=](direct_atom, const ptt::talk_event&) {},
       [=](call_atom, const shared_bytes& frame) {

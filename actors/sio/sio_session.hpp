@@ -17,8 +17,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::socketio::incoming)
 #include <vector>
 
 #include "actors/calls/call_actor.hpp"
+#include "actors/chat/chat_sink.hpp"
 #include "actors/chat/conversation.hpp"
-#include "actors/chat/delivery_gate.hpp"
 #include "actors/directory/directory.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/runtime/shared_bytes.hpp"
@@ -43,7 +43,7 @@ struct sio_session_state {
 
   sio_session_deps deps;
   std::string id;           ///< "session:sio-<Engine.IO sid>"
-  delivery_gate chat_gate;  ///< chat events held while a chat:sync is read
+  chat_sink_ptr chat_sink;  ///< where chat events reach the client
   /// The call vocabulary the client spoke last (seed 004's or seed 003's); call events go to
   /// it in that one.
   calls::sio::dialect call_dialect = calls::sio::dialect::softphone;

@@ -144,6 +144,18 @@ chat::conversation resolve_conversation(soci::session& sql, const tenant_scope& 
   return *conv;
 }
 
+std::string resolve_conversation_id(soci::session& sql, const tenant_scope& scope,
+                                    const std::string& user, const std::string& target, bool create,
+                                    int64_t now_us) {
+  if (crypto::is_uuid(target)) {
+    std::string id;
+    sql << "SELECT id FROM chat_conversations WHERE id = :i AND tenant_id = :t", soci::use(target),
+        soci::use(scope.tenant_id()), soci::into(id);
+    if (sql.got_data()) return id;
+  }
+  return resolve_conversation(sql, scope, user, target, create, now_us).id;
+}
+
 chat::conversation create_group(soci::session& sql, const tenant_scope& scope,
                                 const std::string& creator, const std::string& name,
                                 const std::vector<std::string>& members, int64_t now_us) {

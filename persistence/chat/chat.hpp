@@ -33,6 +33,14 @@ chat::conversation resolve_conversation(soci::session& sql, const tenant_scope& 
                                         const std::string& user, const std::string& target,
                                         bool create, int64_t now_us);
 
+/// The id of the conversation `target` names for `user`, as resolve_conversation finds it,
+/// but without reading the members of a conversation named by its id: its actor, which holds
+/// them, answers for one who is not a member (sending to a channel of thousands reads no
+/// member list).
+std::string resolve_conversation_id(soci::session& sql, const tenant_scope& scope,
+                                    const std::string& user, const std::string& target, bool create,
+                                    int64_t now_us);
+
 /// The conversation and its members; nullopt when the tenant has no such conversation.
 std::optional<chat::conversation> find_conversation(soci::session& sql, const tenant_scope& scope,
                                                     const std::string& id);

@@ -165,10 +165,12 @@ bool session::send(const std::vector<message_ptr>& messages) {
   std::unique_lock lock(mutex_);
   if (state_ != state::open) return false;
   if (upgraded_) {
-    for (const auto& m : messages) {
-      // Over the WebSocket's budget the connection closes itself, and so the session.
-      if (!ws_->send(m->frame)) return false;
+    // Over the WebSocket's budget the connection closes itself, and so the session.
+    if (messages.size() == 1) return ws_->send(messages[0]->frame);
+    for (const auto& m : messages) {  // several: one write for all
+      if (!ws_->queue(m->frame, ws::delivery::reliable)) return false;
     }
+    ws_->flush();
     return true;
   }
   for (const auto& m : messages) {

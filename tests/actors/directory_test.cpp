@@ -1,8 +1,7 @@
 // The directory's routing (actors/directory): forward to one logical id, activating it only
-// when asked, and tell with many tags in one request. Deterministic: nothing sleeps.
+// when asked. Deterministic: nothing sleeps.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -67,19 +66,4 @@ TEST_CASE("forward reaches one logical id, activating it only when asked", "[dir
                  true);
   f.run();
   CHECK(f.log->size() == 2);  // no activator for the kind: nothing, and no crash
-}
-
-TEST_CASE("tell with many tags reaches every actor of each tag", "[directory]") {
-  directory_fixture f;
-  f.add("session:a1", {"user:a"});
-  f.add("session:a2", {"user:a"});
-  f.add("session:b1", {"user:b"});
-  f.add("session:c1", {"user:c"});
-  auto told = f.ask<size_t>(f.directory, tell_atom::value,
-                            std::vector<std::string>{"user:a", "user:b", "user:nobody"},
-                            caf::make_message(std::string("hi")));
-  REQUIRE(told);
-  CHECK(std::get<0>(*told) == 3);
-  std::sort(f.log->begin(), f.log->end());
-  CHECK(*f.log == std::vector<std::string>{"session:a1:hi", "session:a2:hi", "session:b1:hi"});
 }

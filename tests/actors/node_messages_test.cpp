@@ -163,6 +163,12 @@ TEST_CASE_METHOD(node_system, "chat sends, changes, pointers and deliveries cros
   CHECK_FALSE(back.edited_at_us);
   auto member = across(caf::make_message(chat::member{"u2", 3, 4, 5})).get_as<chat::member>(0);
   CHECK(member.delivered_seq == 4);
+  chat::conversation conv{"c1", "t1", "group", std::string("ops"), 7, 9, {{"u2", 3, 4, 5}}};
+  auto conv_back = across(caf::make_message(conv)).get_as<chat::conversation>(0);
+  CHECK(conv_back.name == "ops");
+  CHECK(conv_back.version == 9);
+  REQUIRE(conv_back.members.size() == 1);
+  CHECK(conv_back.members[0].read_seq == 3);
 
   chat_delivery d{shared_bytes(std::make_shared<const std::string>("frame")),
                   shared_bytes(std::make_shared<const std::string>("42[]")), caf::actor{}, "c1",

@@ -32,6 +32,13 @@ object conversation_with(call_fixture& f, const std::string& email, const std::s
   return {};
 }
 
+/// A node whose conversations write straight from their actor, or (`lanes`) through fan-out
+/// lanes from the first connection on.
+env_map fanout_env(bool lanes) {
+  if (!lanes) return {};
+  return {{"CHAT_FANOUT_LANE_CONNECTIONS", "1"}, {"CHAT_FANOUT_LANES", "2"}};
+}
+
 int64_t unread(call_fixture& f, const std::string& email, const std::string& other) {
   return conversation_with(f, email, other).at("unreadCount").as_int64();
 }
@@ -177,7 +184,9 @@ TEST_CASE("chat refuses what it must: strangers, bad input, sessions that are no
 }
 
 TEST_CASE("a group conversation reaches every member", "[chat]") {
-  call_fixture f;
+  auto lanes = GENERATE(false, true);
+  CAPTURE(lanes);
+  call_fixture f(fanout_env(lanes));
   auto [bob_phone, carol_phone] = f.devices(bob_mail, carol_mail);
   auto made = as(f, alice_mail, "POST", "/api/v1/chat/conversations",
                  object{{"name", "Dispatch"}, {"members", boost::json::array{f.bob, f.carol}}});
@@ -235,7 +244,9 @@ TEST_CASE("presence follows all of a user's devices, with a grace before offline
 
 TEST_CASE("a device that reconnects resumes: no gap, no duplicate, while the other keeps sending",
           "[chat]") {
-  call_fixture f;
+  auto lanes = GENERATE(false, true);
+  CAPTURE(lanes);
+  call_fixture f(fanout_env(lanes));
   const auto to_bob = "/api/v1/chat/conversations/" + f.bob + "/messages";
   auto first = as(f, alice_mail, "POST", to_bob, object{{"content", "m1"}});
   REQUIRE(first.status == 201);

@@ -74,7 +74,8 @@ TEST_CASE("the signaling seed's join-call flow over Socket.IO", "[socketio][call
 }
 
 TEST_CASE("a polling-only socket.io-client chats", "[socketio][chat]") {
-  call_fixture f;
+  // Through fan-out lanes from the first connection on: a lane queues the poller's events.
+  call_fixture f(env_map{{"CHAT_FANOUT_LANE_CONNECTIONS", "1"}});
   run_scenario(f, "polling");
 }
 
