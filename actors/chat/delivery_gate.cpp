@@ -32,15 +32,30 @@ bool delivery_gate::stale(const chat_delivery& d) const {
 }
 
 void delivery_gate::written(const chat_delivery& d) {
-  if (d.version <= 0 || written_count_ >= max_held_) return;
-  if (written_[d.conversation_id].insert(d.version).second) ++written_count_;
+  if (d.version <= 0) return;
+  auto& ranges = written_[d.conversation_id];
+  if (!ranges.empty()) {
+    auto& last = ranges.back();
+    if (d.version >= last.first && d.version <= last.second) return;
+    if (d.version == last.second + 1) {
+      last.second = d.version;
+      return;
+    }
+  }
+  if (written_count_ >= max_held_) return;
+  ranges.emplace_back(d.version, d.version);
+  ++written_count_;
 }
 
 void delivery_gate::drop_written(std::vector<chat::resume_entry>& entries) const {
   for (auto& e : entries) {
     auto told = written_.find(e.conv.id);
     if (told == written_.end()) continue;
-    auto seen = [&](int64_t version) { return told->second.count(version) > 0; };
+    auto seen = [&](int64_t version) {
+      return std::any_of(told->second.begin(), told->second.end(), [version](const auto& r) {
+        return version >= r.first && version <= r.second;
+      });
+    };
     std::erase_if(e.messages, [&](const chat::message& m) { return seen(m.version); });
     std::erase_if(e.receipts, [&](const chat::member& m) { return seen(m.version); });
   }

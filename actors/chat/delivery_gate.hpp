@@ -2,8 +2,8 @@
 
 #include <cstddef>
 #include <map>
-#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "actors/chat/chat_messages.hpp"
@@ -46,7 +46,10 @@ class delivery_gate {
 
  private:
   size_t max_held_;
-  std::map<std::string, std::set<int64_t>> written_;  ///< by conversation, up to max_held_
+  /// By conversation, the versions told live as ranges [first, last]: a connection hears a
+  /// conversation's changes in order, so they run on (a gap is a change this connection made,
+  /// which it was answered instead). At most max_held_ ranges in all.
+  std::map<std::string, std::vector<std::pair<int64_t, int64_t>>> written_;
   size_t written_count_ = 0;
   int closed_ = 0;
   bool overflowed_ = false;

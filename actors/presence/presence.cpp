@@ -1,8 +1,10 @@
 #include "actors/presence/presence.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>
 
+#include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
 #include "config/ground/clock.hpp"
 #include "persistence/chat/presence.hpp"
@@ -151,30 +153,77 @@ void join_presence(const chat_deps& deps, const std::string& tenant_id, const st
                 caf::make_message(presence_join_atom::value, std::move(session), away));
 }
 
+namespace {
+
+using seen_list = std::vector<std::pair<std::string, int64_t>>;
+
+/// Each of `users` with the last time the store saw them (0: never).
+seen_list with_last_seen(soci::session& sql, const persistence::tenant_scope& scope,
+                         std::vector<std::string> users) {
+  seen_list out;
+  for (auto& u : users) {
+    auto last = persistence::last_seen(sql, scope, u).value_or(0);
+    out.emplace_back(std::move(u), last);
+  }
+  return out;
+}
+
+/// `watcher` follows each of `users`.
+void follow(const chat_deps& deps, const std::string& tenant_id, const seen_list& users,
+            const caf::actor& watcher) {
+  for (const auto& [u, last] : users) {
+    tell_presence(deps, tenant_id, u, caf::make_message(presence_watch_atom::value, watcher, last));
+  }
+}
+
+}  // namespace
+
 void watch_presence(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
                     const std::string& user_id, caf::actor watcher, bool tenant_contacts) {
-  using seen = std::vector<std::pair<std::string, int64_t>>;
   sys.spawn([=](caf::event_based_actor* self) {
     deps.store.ask(
         self, persistence::shard_key("presence-watch:" + user_id), "presence_watch_list",
         [=](soci::session& sql) {
           persistence::tenant_scope scope(tenant_id);
-          seen out;
-          for (auto& u : persistence::presence_watch_list(
-                   sql, scope, user_id, deps.cfg.presence_watch_limit, tenant_contacts)) {
-            auto last = persistence::last_seen(sql, scope, u).value_or(0);
-            out.emplace_back(std::move(u), last);
-          }
-          return out;
+          return with_last_seen(
+              sql, scope,
+              persistence::presence_watch_list(sql, scope, user_id, deps.cfg.presence_watch_limit,
+                                               tenant_contacts));
         },
-        [=](seen& users) {
-          for (const auto& [u, last] : users) {
-            tell_presence(deps, tenant_id, u,
-                          caf::make_message(presence_watch_atom::value, watcher, last));
-          }
-        },
+        [=](seen_list& users) { follow(deps, tenant_id, users, watcher); },
         [user_id](const persistence::store_failure& f) {
           spdlog::warn("presence watch list of {} not read: {}", user_id, code_string(f.code));
+        });
+  });
+}
+
+void subscribe_presence(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
+                        std::vector<std::string> user_ids, caf::actor watcher, subscribed_ok ok,
+                        chat_failed failed) {
+  if (user_ids.size() > deps.cfg.presence_watch_limit) {
+    return failed(caf::make_error(errc::bad_request,
+                                  fmt::format("presence.subscribe names {} users; at most {} "
+                                              "(chat.presence_watch_limit)",
+                                              user_ids.size(), deps.cfg.presence_watch_limit)));
+  }
+  sys.spawn([=, user_ids = std::move(user_ids)](caf::event_based_actor* self) mutable {
+    deps.store.ask(
+        self, persistence::shard_key("presence-watch:" + tenant_id), "presence_subscribe",
+        [=, user_ids = std::move(user_ids)](soci::session& sql) {
+          persistence::tenant_scope scope(tenant_id);
+          return with_last_seen(sql, scope, persistence::tenant_users(sql, scope, user_ids));
+        },
+        [=](seen_list& users) {
+          // Answered first: the states the follows bring come after the answer.
+          std::vector<std::string> ids;
+          for (const auto& entry : users) ids.push_back(entry.first);
+          ok(ids);
+          follow(deps, tenant_id, users, watcher);
+          self->quit();
+        },
+        [=](const persistence::store_failure& f) {
+          failed(f.to_error());
+          self->quit();
         });
   });
 }

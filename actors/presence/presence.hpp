@@ -6,10 +6,12 @@
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 
+#include "actors/chat/chat_client.hpp"
 #include "actors/chat/conversation.hpp"
 #include "actors/runtime/atoms.hpp"
 
@@ -63,5 +65,14 @@ void join_presence(const chat_deps& deps, const std::string& tenant_id, const st
 /// (persistence::presence_watch_list; with `tenant_contacts` the tenant's contact list too).
 void watch_presence(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
                     const std::string& user_id, caf::actor watcher, bool tenant_contacts);
+
+using subscribed_ok = std::function<void(const std::vector<std::string>& user_ids)>;
+
+/// `watcher` follows the presence of `user_ids` too, until it ends: those that are users of the
+/// tenant (others do not exist for it). `ok` gets them, before their states come; more than
+/// chat.presence_watch_limit users is bad_request.
+void subscribe_presence(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
+                        std::vector<std::string> user_ids, caf::actor watcher, subscribed_ok ok,
+                        chat_failed failed);
 
 }  // namespace sb

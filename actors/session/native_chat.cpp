@@ -6,6 +6,7 @@
 #include <map>
 
 #include "actors/chat/chat_client.hpp"
+#include "actors/presence/presence.hpp"
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/session/native_replies.hpp"
 #include "persistence/chat/chat.hpp"
@@ -130,6 +131,18 @@ void handle_chat_sync(session_ptr self, const session_deps& deps, native::chat_s
         fail(f.to_error());
         self->state.chat_sink->release({});
       });
+}
+
+void handle_presence_subscribe(session_ptr self, const session_deps& deps,
+                               native::presence_subscribe_request& r) {
+  if (refuse_non_user(deps, r.id)) return;
+  subscribe_presence(
+      self->system(), *deps.chat, deps.who.tenant_id, std::move(r.user_ids),
+      caf::actor_cast<caf::actor>(self),
+      [out = deps.out, id = r.id](const std::vector<std::string>& users) {
+        out->send(ws::text_frame(native::encode_presence_subscribed(id, users)));
+      },
+      native_failure(deps, r.id, "the subscription failed"));
 }
 
 void deliver_chat(session_ptr self, const chat_delivery& d) {

@@ -22,6 +22,10 @@ void handle_chat_change(session_ptr self, const session_deps& deps, native::chat
 /// live events held meanwhile so that nothing is missed or told twice.
 void handle_chat_sync(session_ptr self, const session_deps& deps, native::chat_sync_request& r);
 
+/// Follows more users' presence on this connection (presence.subscribe).
+void handle_presence_subscribe(session_ptr self, const session_deps& deps,
+                               native::presence_subscribe_request& r);
+
 /// Registers the session's connection with the node's chat sinks (a user's session): the
 /// conversations of its user write their events to it directly. Unregistered when it ends.
 void open_chat_sink(session_ptr self, const session_deps& deps);

@@ -168,6 +168,8 @@ session_actor::behavior_type session_impl(self_ptr self, session_deps given) {
                       handle_chat_change(self, deps, r);
                     } else if constexpr (std::is_same_v<T, native::chat_sync_request>) {
                       handle_chat_sync(self, deps, r);
+                    } else if constexpr (std::is_same_v<T, native::presence_subscribe_request>) {
+                      handle_presence_subscribe(self, deps, r);
                     } else {
                       handle_emergency_stop(self, deps, r);
                     }

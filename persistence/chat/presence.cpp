@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "config/ground/crypto.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
@@ -48,6 +49,20 @@ std::vector<std::string> presence_watch_list(soci::session& sql, const tenant_sc
     if (static_cast<int64_t>(out.size()) >= limit) break;
     auto id = row_reader(r).str("id");
     if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
+  }
+  return out;
+}
+
+std::vector<std::string> tenant_users(soci::session& sql, const tenant_scope& scope,
+                                      const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  for (const auto& id : ids) {
+    // Not a uuid: no user has it (and PostgreSQL would refuse to compare it with one).
+    if (!crypto::is_uuid(id) || std::find(out.begin(), out.end(), id) != out.end()) continue;
+    long long found = 0;
+    sql << "SELECT COUNT(*) FROM users WHERE tenant_id = :t AND id = :u AND deleted_at_us IS NULL",
+        soci::use(scope.tenant_id()), soci::use(id), soci::into(found);
+    if (found > 0) out.push_back(id);
   }
   return out;
 }

@@ -27,4 +27,8 @@ std::vector<std::string> presence_watch_list(soci::session& sql, const tenant_sc
                                              const std::string& user, int64_t limit,
                                              bool tenant_contacts);
 
+/// Those of `ids` who are users of the tenant (not deleted), in the order given, once each.
+std::vector<std::string> tenant_users(soci::session& sql, const tenant_scope& scope,
+                                      const std::vector<std::string>& ids);
+
 }  // namespace sb::persistence

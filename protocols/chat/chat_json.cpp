@@ -94,10 +94,10 @@ std::optional<std::vector<std::pair<std::string, int64_t>>> read_since(const jso
   return out;
 }
 
-std::optional<std::vector<std::string>> read_attachment_ids(const json::value* v) {
+std::optional<std::vector<std::string>> read_ids(const json::value* v, size_t max) {
   std::vector<std::string> out;
   if (!v || v->is_null()) return out;
-  if (!v->is_array() || v->as_array().size() > 100) return std::nullopt;
+  if (!v->is_array() || v->as_array().size() > max) return std::nullopt;
   for (const auto& id : v->as_array()) {
     if (!id.is_string() || id.as_string().empty() || id.as_string().size() > 64) {
       return std::nullopt;

@@ -42,9 +42,13 @@ boost::json::object resume_json(const resume_entry& e);
 std::optional<std::vector<std::pair<std::string, int64_t>>> read_since(const boost::json::value* v,
                                                                        size_t max_entries);
 
-/// A message's attachment ids: absent → none; an array of at most 100 non-empty strings of up
-/// to 64 bytes; nullopt when it is anything else.
-std::optional<std::vector<std::string>> read_attachment_ids(const boost::json::value* v);
+/// A list of ids (a message's attachments, the users a connection subscribes to): absent →
+/// none; an array of at most `max` non-empty strings of up to 64 bytes; nullopt when it is
+/// anything else.
+std::optional<std::vector<std::string>> read_ids(const boost::json::value* v, size_t max);
+
+/// The most attachments a message names on the wire (chat.max_message_attachments applies).
+constexpr size_t kMaxAttachmentIds = 100;
 
 /// A user's presence: {userId, status (online | away | offline), lastSeen (ISO 8601 or null)}.
 boost::json::object presence_json(const std::string& user_id, std::string_view status,

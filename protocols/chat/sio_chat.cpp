@@ -80,7 +80,7 @@ std::variant<request, failure> decode(const json::array& args) {
     out = register_request{in.text("userId", 64, false)};
   } else if (name == "message:send") {
     auto to = in.target();
-    auto files = read_attachment_ids(payload->if_contains("attachmentIds"));
+    auto files = read_ids(payload->if_contains("attachmentIds"), kMaxAttachmentIds);
     if (!files) in.problem("attachmentIds must be an array of attachment ids");
     bool files_only = files && !files->empty() && !payload->contains("content");
     auto content = in.text("content", kMaxContentBytes, !files_only).value_or("");

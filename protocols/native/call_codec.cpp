@@ -86,10 +86,7 @@ std::variant<request, decode_failure> decode_call(json::string_view type, const 
                                                   const std::string& id) {
   if (type == "call.invite") return decode_invite(o, id);
   auto action = action_of(type);
-  if (!action) {
-    return decode_failure{id, errc::unknown_type,
-                          "unknown message type " + json::serialize(json::value(type))};
-  }
+  if (!action) return unknown_type(type, id);
   call_request r;
   r.id = id;
   r.action = *action;

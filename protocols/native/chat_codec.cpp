@@ -61,6 +61,15 @@ std::variant<request, decode_failure> decode_chat(json::string_view type, const 
     }
     return request{chat_sync_request{id, std::move(*since)}};
   }
+  if (type == "presence.subscribe") {
+    auto users = chat::read_ids(o.if_contains("userIds"), kMaxPresenceIds);
+    if (!users || users->empty()) {
+      return decode_failure{id, errc::bad_request,
+                            "presence.subscribe needs userIds: an array of user ids"};
+    }
+    return request{presence_subscribe_request{id, std::move(*users)}};
+  }
+  if (!type.starts_with("chat.")) return detail::unknown_type(type, id);
   auto to = string_field(o, "to", kMaxTargetBytes);
   if (!to) {
     return decode_failure{id, errc::bad_request,
@@ -68,7 +77,7 @@ std::variant<request, decode_failure> decode_chat(json::string_view type, const 
   }
   bool bad = false;
   if (type == "chat.send") {
-    auto files = chat::read_attachment_ids(o.if_contains("attachmentIds"));
+    auto files = chat::read_ids(o.if_contains("attachmentIds"), chat::kMaxAttachmentIds);
     auto content = string_field(o, "content", kMaxContentBytes);
     if (!content && files && !files->empty() && !o.contains("content")) content = "";
     if (!content) return decode_failure{id, errc::bad_request, "chat.send needs content"};
@@ -101,11 +110,16 @@ std::variant<request, decode_failure> decode_chat(json::string_view type, const 
     }
     return request{h};
   }
-  return decode_failure{id, errc::unknown_type,
-                        "unknown message type " + json::serialize(json::value(type))};
+  return detail::unknown_type(type, id);
 }
 
 }  // namespace detail
+
+std::string encode_presence_subscribed(std::string_view id, const std::vector<std::string>& users) {
+  json::array ids;
+  for (const auto& u : users) ids.emplace_back(u);
+  return with_field(detail::open_envelope("presence.subscribed", id), "userIds", ids);
+}
 
 std::string encode_chat_synced(std::string_view id, const std::vector<chat::resume_entry>& found) {
   json::array items;

@@ -53,6 +53,21 @@ struct chat_sync_request {
   std::vector<std::pair<std::string, int64_t>> since;
 };
 
+/// {"type":"presence.subscribe","id":…,"userIds":[…]}: follow these users' presence on this
+/// connection too (besides those it follows anyway), until it closes.
+struct presence_subscribe_request {
+  std::string id;
+  std::vector<std::string> user_ids;
+};
+
+/// The most users one presence.subscribe may name on the wire (chat.presence_watch_limit
+/// applies).
+constexpr size_t kMaxPresenceIds = 10'000;
+
+/// {"type":"presence.subscribed","id":…,"userIds":[…]}: the users now followed: those of the
+/// asked that are users of the tenant.
+std::string encode_presence_subscribed(std::string_view id, const std::vector<std::string>& users);
+
 /// The most conversations a chat.sync may name on the wire (chat.resume_conversations applies).
 constexpr size_t kMaxSyncEntries = 10'000;
 

@@ -39,6 +39,11 @@ std::optional<std::string> string_field(const json::object& o, std::string_view 
   return std::string(s->data(), s->size());
 }
 
+decode_failure unknown_type(json::string_view type, const std::string& id) {
+  return decode_failure{id, errc::unknown_type,
+                        "unknown message type " + json::serialize(json::value(type))};
+}
+
 }  // namespace detail
 
 using detail::append_string_field;
@@ -129,9 +134,10 @@ std::variant<request, decode_failure> decode(const json::object& envelope) {
   }
   if (*type == "emergency.stop") return request{emergency_stop{id}};
   if (type->starts_with("call.")) return detail::decode_call(*type, *obj, id);
-  if (type->starts_with("chat.")) return detail::decode_chat(*type, *obj, id);
-  return decode_failure{id, errc::unknown_type,
-                        "unknown message type " + json::serialize(*type_value)};
+  if (type->starts_with("chat.") || type->starts_with("presence.")) {
+    return detail::decode_chat(*type, *obj, id);
+  }
+  return detail::unknown_type(*type, id);
 }
 
 std::string encode_pong(std::string_view id) {

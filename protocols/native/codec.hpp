@@ -75,10 +75,10 @@ struct emergency_stop {
   std::string id;
 };
 
-using request =
-    std::variant<ping, echo, ptt_start, ptt_stop, text_message, receipt, emergency_start,
-                 emergency_stop, call_invite, call_request, chat_send_request, chat_pointer_request,
-                 chat_history_request, chat_change_request, chat_sync_request>;
+using request = std::variant<ping, echo, ptt_start, ptt_stop, text_message, receipt,
+                             emergency_start, emergency_stop, call_invite, call_request,
+                             chat_send_request, chat_pointer_request, chat_history_request,
+                             chat_change_request, chat_sync_request, presence_subscribe_request>;
 
 /// A message that cannot be decoded; `id` is set when the envelope got that far.
 struct decode_failure {

@@ -22,12 +22,15 @@ void append_string_field(std::string& out, std::string_view name, std::string_vi
 std::optional<std::string> string_field(const boost::json::object& o, std::string_view name,
                                         size_t max);
 
+/// The failure of a message whose type no decoder knows.
+decode_failure unknown_type(boost::json::string_view type, const std::string& id);
+
 /// Decodes a "call.*" message (call_codec.cpp).
 std::variant<request, decode_failure> decode_call(boost::json::string_view type,
                                                   const boost::json::object& o,
                                                   const std::string& id);
 
-/// Decodes a "chat.*" message (chat_codec.cpp).
+/// Decodes a "chat.*" or "presence.*" message (chat_codec.cpp).
 std::variant<request, decode_failure> decode_chat(boost::json::string_view type,
                                                   const boost::json::object& o,
                                                   const std::string& id);

@@ -84,3 +84,23 @@ TEST_CASE("a resume leaves out what the connection already told live", "[chat]")
   CHECK(entries[0].messages[1].version == 6);
   CHECK(entries[0].receipts.empty());
 }
+
+TEST_CASE("what a connection told live is kept as runs, however long it stays open", "[chat]") {
+  delivery_gate gate(2);  // at most two runs
+  for (int64_t v = 1; v <= 1000; ++v) {
+    if (v != 500) gate.written(change("a", v));  // 500 was this connection's own: answered
+  }
+  gate.written(change("a", 7));  // told again: still one run
+  chat::resume_entry e;
+  e.conv.id = "a";
+  for (int64_t v : {1, 499, 500, 501, 1000, 1001}) {
+    chat::message m;
+    m.version = v;
+    e.messages.push_back(m);
+  }
+  std::vector<chat::resume_entry> entries{e};
+  gate.drop_written(entries);
+  std::vector<int64_t> left;
+  for (const auto& m : entries[0].messages) left.push_back(m.version);
+  CHECK(left == std::vector<int64_t>{500, 1001});
+}

@@ -242,6 +242,37 @@ TEST_CASE("presence follows all of a user's devices, with a grace before offline
   CHECK(stays_quiet(*carol, std::chrono::milliseconds(600)));
 }
 
+TEST_CASE("a connection subscribes to the presence of users it shares nothing with", "[chat]") {
+  call_fixture f(env_map{{"CHAT_PRESENCE_GRACE_MS", "200"}, {"CHAT_PRESENCE_WATCH_LIMIT", "4"}});
+  // Carol shares no conversation with Alice: she follows nobody until she asks.
+  auto carol = f.device(carol_mail);
+  auto phone = f.device(alice_mail);
+  CHECK(stays_quiet(*carol, std::chrono::milliseconds(300)));
+
+  const std::string stranger = "7d0c5a52-61a1-4c1e-9f0e-3a3c1f1d2b4e";  // no user of hers
+  auto answer = call_fixture::ask(
+      *carol, object{{"type", "presence.subscribe"},
+                     {"userIds", boost::json::array{f.alice, stranger, "not-an-id", f.alice}}});
+  CHECK(answer.at("type") == "presence.subscribed");
+  CHECK(answer.at("userIds") == boost::json::array{f.alice});  // the tenant's users, once
+  auto now = next_call_message(*carol, "presence");
+  CHECK(now.at("userId") == jv(f.alice));
+  CHECK(now.at("status") == "online");
+  phone.reset();
+  auto gone = next_call_message(*carol, "presence");
+  CHECK(gone.at("status") == "offline");
+  CHECK(gone.at("lastSeen").is_string());
+
+  auto too_many = call_fixture::ask(
+      *carol, object{{"type", "presence.subscribe"},
+                     {"userIds", boost::json::array{f.alice, f.bob, f.carol, stranger, "x"}}});
+  CHECK(too_many.at("type") == "error");
+  CHECK(too_many.at("code") == "bad_request");
+  auto none = call_fixture::ask(
+      *carol, object{{"type", "presence.subscribe"}, {"userIds", boost::json::array{}}});
+  CHECK(none.at("code") == "bad_request");
+}
+
 TEST_CASE("a device that reconnects resumes: no gap, no duplicate, while the other keeps sending",
           "[chat]") {
   auto lanes = GENERATE(false, true);

@@ -67,3 +67,19 @@ TEST_CASE("replies are encoded byte-exact", "[native]") {
   CHECK(encode_error("", errc::bad_json, "x") ==
         R"({"type":"error","code":"bad_json","message":"x"})");
 }
+
+TEST_CASE("presence.subscribe names users; its answer lists those followed", "[native][chat]") {
+  auto r = request_of(R"({"type":"presence.subscribe","id":"p","userIds":["u1","u2"]})");
+  REQUIRE(std::holds_alternative<presence_subscribe_request>(r));
+  CHECK(std::get<presence_subscribe_request>(r).user_ids == std::vector<std::string>{"u1", "u2"});
+  CHECK(failure_of(R"({"type":"presence.subscribe","id":"p"})").code == errc::bad_request);
+  CHECK(failure_of(R"({"type":"presence.subscribe","id":"p","userIds":[]})").code ==
+        errc::bad_request);
+  CHECK(failure_of(R"({"type":"presence.subscribe","id":"p","userIds":"u1"})").code ==
+        errc::bad_request);
+  CHECK(failure_of(R"({"type":"presence.subscribe","id":"p","userIds":[""]})").code ==
+        errc::bad_request);
+  CHECK(failure_of(R"({"type":"presence.teleport","id":"p"})").code == errc::unknown_type);
+  CHECK(encode_presence_subscribed(R"("p")", {"u1"}) ==
+        R"({"type":"presence.subscribed","id":"p","userIds":["u1"]})");
+}

@@ -18,5 +18,13 @@ SB_FUZZ_TARGET(native_envelope) {
     auto answer = boost::json::parse(
         sb::native::encode_error(failure->id, failure->code, failure->detail), ec);
     SB_FUZZ_CHECK(!ec && answer.is_object());
+  } else if (auto* sub = std::get_if<sb::native::presence_subscribe_request>(
+                 &std::get<sb::native::request>(decoded))) {
+    // A subscription names 1 to kMaxPresenceIds ids of 1-64 bytes; its answer is valid JSON.
+    SB_FUZZ_CHECK(!sub->user_ids.empty() && sub->user_ids.size() <= sb::native::kMaxPresenceIds);
+    for (const auto& id : sub->user_ids) SB_FUZZ_CHECK(!id.empty() && id.size() <= 64);
+    boost::json::error_code ec;
+    boost::json::parse(sb::native::encode_presence_subscribed(sub->id, sub->user_ids), ec);
+    SB_FUZZ_CHECK(!ec);
   }
 }
