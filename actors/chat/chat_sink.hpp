@@ -1,6 +1,7 @@
 #pragma once
 
 #include <caf/actor_addr.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/local_actor.hpp>
 
 #include <atomic>
@@ -59,6 +60,8 @@ class chat_sink {
 };
 
 using chat_sink_ptr = std::shared_ptr<chat_sink>;
+/// A sink held by someone who must not keep the connection alive (a presence's watchers).
+using chat_sink_ref = std::weak_ptr<chat_sink>;
 
 /// The chat sinks of this node's connections, by user id: a conversation finds its members'
 /// connections here. Thread-safe; `generation` changes whenever a sink comes or goes, so that
@@ -83,3 +86,6 @@ void register_chat_sink(caf::local_actor* self, const std::shared_ptr<chat_sink_
                         const std::string& user_id, const chat_sink_ptr& sink);
 
 }  // namespace sb
+
+// A watch names a connection of this node: it never crosses nodes.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::chat_sink_ref)

@@ -4,6 +4,9 @@
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>
 
+#include <algorithm>
+#include <memory>
+
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
 #include "config/ground/clock.hpp"
@@ -37,11 +40,16 @@ const chat_delivery& current(presence_state& st) {
   return *st.told;
 }
 
+/// Tells every watcher the state as it is now; those whose connection closed are dropped.
 void announce(self_ptr self) {
   auto& st = self->state;
   st.told.reset();
   const auto& d = current(st);
-  for (const auto& [addr, watcher] : st.watchers) caf::anon_send(watcher, chat_atom::value, d);
+  std::erase_if(st.watchers, [&d](const chat_sink_ref& w) {
+    auto sink = w.lock();
+    if (sink) sink->deliver(d);
+    return !sink;
+  });
 }
 
 /// The status the sessions make (offline waits for the grace timer).
@@ -56,9 +64,11 @@ void update(self_ptr self) {
   announce(self);
 }
 
+/// While none of the user's sessions is connected, the actor checks every chat.idle_ms whether
+/// anyone still follows it (a closed watcher sends nothing), and quits when nobody does.
 void schedule_idle_check(self_ptr self) {
   auto& st = self->state;
-  if (!st.sessions.empty() || !st.watchers.empty()) return;
+  if (!st.sessions.empty()) return;
   self->delayed_send(self, st.deps.cfg.idle, caf::timeout_atom::value, ++st.idle_generation);
 }
 
@@ -76,7 +86,6 @@ presence_actor::behavior_type presence_impl(self_ptr self, chat_deps deps, std::
   std::tie(st.tenant_id, st.user_id) = tenant_and_id(key);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
-    st.watchers.erase(dm.source);
     if (st.sessions.erase(dm.source) && st.sessions.empty()) {
       // Offline only if no session comes back within the grace (a reconnect does not flap).
       self->delayed_send(self, st.deps.cfg.presence_grace, presence_grace_atom::value,
@@ -96,16 +105,20 @@ presence_actor::behavior_type presence_impl(self_ptr self, chat_deps deps, std::
         ++st.grace_generation;  // a pending offline is off
         update(self);
       },
-      [=](presence_watch_atom, caf::actor watcher, int64_t stored_last_seen) {
+      [=](presence_watch_atom, chat_sink_ref& watcher, int64_t stored_last_seen) {
         census.on_message(self);
         auto& st = self->state;
         if (stored_last_seen > 0 && stored_last_seen > st.last_seen_us.value_or(0)) {
           st.last_seen_us = stored_last_seen;
           st.told.reset();
         }
-        if (!st.watchers.count(watcher.address())) self->monitor(watcher);
-        st.watchers[watcher.address()] = watcher;
-        caf::anon_send(watcher, chat_atom::value, current(st));
+        auto sink = watcher.lock();
+        if (!sink) return;
+        // Once per connection, however many reasons it has to follow this user.
+        std::owner_less<chat_sink_ref> before;
+        auto at = std::lower_bound(st.watchers.begin(), st.watchers.end(), watcher, before);
+        if (at == st.watchers.end() || before(watcher, *at)) st.watchers.insert(at, watcher);
+        sink->deliver(current(st));
       },
       [=](presence_grace_atom, uint64_t generation) {
         auto& st = self->state;
@@ -129,9 +142,10 @@ presence_actor::behavior_type presence_impl(self_ptr self, chat_deps deps, std::
       },
       [=](caf::timeout_atom, uint64_t generation) {
         auto& st = self->state;
-        if (generation == st.idle_generation && st.sessions.empty() && st.watchers.empty()) {
-          self->quit();
-        }
+        if (generation != st.idle_generation || !st.sessions.empty()) return;
+        std::erase_if(st.watchers, [](const chat_sink_ref& w) { return w.expired(); });
+        if (st.watchers.empty()) return self->quit();
+        schedule_idle_check(self);
       },
   };
 }
@@ -170,7 +184,7 @@ seen_list with_last_seen(soci::session& sql, const persistence::tenant_scope& sc
 
 /// `watcher` follows each of `users`.
 void follow(const chat_deps& deps, const std::string& tenant_id, const seen_list& users,
-            const caf::actor& watcher) {
+            const chat_sink_ref& watcher) {
   for (const auto& [u, last] : users) {
     tell_presence(deps, tenant_id, u, caf::make_message(presence_watch_atom::value, watcher, last));
   }
@@ -179,7 +193,7 @@ void follow(const chat_deps& deps, const std::string& tenant_id, const seen_list
 }  // namespace
 
 void watch_presence(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
-                    const std::string& user_id, caf::actor watcher, bool tenant_contacts) {
+                    const std::string& user_id, chat_sink_ref watcher, bool tenant_contacts) {
   sys.spawn([=](caf::event_based_actor* self) {
     deps.store.ask(
         self, persistence::shard_key("presence-watch:" + user_id), "presence_watch_list",
@@ -198,7 +212,7 @@ void watch_presence(caf::actor_system& sys, const chat_deps& deps, const std::st
 }
 
 void subscribe_presence(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
-                        std::vector<std::string> user_ids, caf::actor watcher, subscribed_ok ok,
+                        std::vector<std::string> user_ids, chat_sink_ref watcher, subscribed_ok ok,
                         chat_failed failed) {
   if (user_ids.size() > deps.cfg.presence_watch_limit) {
     return failed(caf::make_error(errc::bad_request,

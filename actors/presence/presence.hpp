@@ -12,6 +12,7 @@
 #include <string>
 
 #include "actors/chat/chat_client.hpp"
+#include "actors/chat/chat_sink.hpp"
 #include "actors/chat/conversation.hpp"
 #include "actors/runtime/atoms.hpp"
 
@@ -26,8 +27,10 @@ struct presence_state {
   chat_deps deps;
   std::string tenant_id;
   std::string user_id;
-  std::map<caf::actor_addr, bool> sessions;        ///< the user's sessions, and which are away
-  std::map<caf::actor_addr, caf::actor> watchers;  ///< sessions that follow this user
+  std::map<caf::actor_addr, bool> sessions;  ///< the user's sessions, and which are away
+  /// The connections that follow this user, sorted by owner (std::owner_less); one that
+  /// closed is dropped when next told, or at the idle check.
+  std::vector<chat_sink_ref> watchers;
   std::string status = "offline";
   std::optional<int64_t> last_seen_us;
   std::optional<chat_delivery> told;  ///< the state as last encoded; reset when it changes
@@ -38,13 +41,14 @@ struct presence_state {
 
 /// A presence actor's interface:
 ///  join(session, away): a session of the user is connected (and whether its client is away)
-///  watch(watcher, last_seen): a session follows this user; `last_seen` is what the store
+///  watch(watcher, last_seen): a connection follows this user (its chat sink, written
+///    directly, with no monitor: a follow costs one pointer); `last_seen` is what the store
 ///    holds (the actor keeps the newer of it and its own)
 ///  grace(generation): the user's last session closed that long ago
 ///  timeout(generation): the idle check
-/// Sessions and watchers are monitored: one that ends is forgotten.
+/// Sessions are monitored: one that ends is forgotten.
 using presence_actor = caf::typed_actor<caf::reacts_to<presence_join_atom, caf::actor, bool>,
-                                        caf::reacts_to<presence_watch_atom, caf::actor, int64_t>,
+                                        caf::reacts_to<presence_watch_atom, chat_sink_ref, int64_t>,
                                         caf::reacts_to<presence_grace_atom, uint64_t>,
                                         caf::reacts_to<caf::timeout_atom, uint64_t>>;
 
@@ -61,10 +65,11 @@ presence_actor::behavior_type presence_impl(presence_actor::stateful_pointer<pre
 void join_presence(const chat_deps& deps, const std::string& tenant_id, const std::string& user_id,
                    caf::actor session, bool away);
 
-/// `watcher` (a session of `user_id`) follows the presence of the users it should see
-/// (persistence::presence_watch_list; with `tenant_contacts` the tenant's contact list too).
+/// `watcher` (the connection of a session of `user_id`) follows the presence of the users it
+/// should see (persistence::presence_watch_list; with `tenant_contacts` the tenant's contact
+/// list too).
 void watch_presence(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
-                    const std::string& user_id, caf::actor watcher, bool tenant_contacts);
+                    const std::string& user_id, chat_sink_ref watcher, bool tenant_contacts);
 
 using subscribed_ok = std::function<void(const std::vector<std::string>& user_ids)>;
 
@@ -72,7 +77,7 @@ using subscribed_ok = std::function<void(const std::vector<std::string>& user_id
 /// tenant (others do not exist for it). `ok` gets them, before their states come; more than
 /// chat.presence_watch_limit users is bad_request.
 void subscribe_presence(caf::actor_system& sys, const chat_deps& deps, const std::string& tenant_id,
-                        std::vector<std::string> user_ids, caf::actor watcher, subscribed_ok ok,
+                        std::vector<std::string> user_ids, chat_sink_ref watcher, subscribed_ok ok,
                         chat_failed failed);
 
 }  // namespace sb

@@ -83,8 +83,6 @@ using presence_watch_atom = caf::atom_constant<caf::atom("prwatch")>;
 using presence_grace_atom = caf::atom_constant<caf::atom("prgrace")>;
 /// (sio_event_atom, event) to a Socket.IO session: an event its client emitted.
 using sio_event_atom = caf::atom_constant<caf::atom("sioevent")>;
-/// (chat_atom, chat_delivery) to a session: a chat event to write to its client.
-using chat_atom = caf::atom_constant<caf::atom("chat")>;
 /// (fanout_atom, event, share of the connections) to a fan-out lane: write it to them.
 using fanout_atom = caf::atom_constant<caf::atom("fanout")>;
 

@@ -137,16 +137,11 @@ void handle_presence_subscribe(session_ptr self, const session_deps& deps,
                                native::presence_subscribe_request& r) {
   if (refuse_non_user(deps, r.id)) return;
   subscribe_presence(
-      self->system(), *deps.chat, deps.who.tenant_id, std::move(r.user_ids),
-      caf::actor_cast<caf::actor>(self),
+      self->system(), *deps.chat, deps.who.tenant_id, std::move(r.user_ids), self->state.chat_sink,
       [out = deps.out, id = r.id](const std::vector<std::string>& users) {
         out->send(ws::text_frame(native::encode_presence_subscribed(id, users)));
       },
       native_failure(deps, r.id, "the subscription failed"));
-}
-
-void deliver_chat(session_ptr self, const chat_delivery& d) {
-  if (self->state.chat_sink) self->state.chat_sink->deliver(d);
 }
 
 }  // namespace sb

@@ -30,7 +30,4 @@ void handle_presence_subscribe(session_ptr self, const session_deps& deps,
 /// conversations of its user write their events to it directly. Unregistered when it ends.
 void open_chat_sink(session_ptr self, const session_deps& deps);
 
-/// A chat event for this session's user that came as a message (presence).
-void deliver_chat(session_ptr self, const chat_delivery& d);
-
 }  // namespace sb

@@ -119,9 +119,10 @@ session_actor::behavior_type session_impl(self_ptr self, session_deps given) {
   if (deps.chat) {
     // A user's device: it makes the user present, and follows its chat partners' presence.
     open_chat_sink(self, deps);
-    auto me = caf::actor_cast<caf::actor>(self);
-    join_presence(*deps.chat, deps.who.tenant_id, deps.who.id, me, false);
-    watch_presence(self->system(), *deps.chat, deps.who.tenant_id, deps.who.id, me, false);
+    join_presence(*deps.chat, deps.who.tenant_id, deps.who.id, caf::actor_cast<caf::actor>(self),
+                  false);
+    watch_presence(self->system(), *deps.chat, deps.who.tenant_id, deps.who.id,
+                   self->state.chat_sink, false);
   }
   if (deps.protocol == wire::voiceping) replace_older_connections(self, deps);
   return {
@@ -201,7 +202,6 @@ session_actor::behavior_type session_impl(self_ptr self, session_deps given) {
       },
       [=, &deps](direct_atom, const ptt::talk_event& e) { deliver_direct(deps, e); },
       [=, &deps](call_atom, const shared_bytes& frame) { deps.out->send(frame.ptr()); },
-      [=](chat_atom, const chat_delivery& d) { deliver_chat(self, d); },
       [=, &deps](membership_atom, const std::string& channel, bool hears, bool dispatcher) {
         census.on_message(self);
         update_channel(self, deps, channel, hears, dispatcher);

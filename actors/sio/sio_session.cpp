@@ -223,7 +223,8 @@ sio_session_actor::behavior_type sio_session_impl(self_ptr self, sio_session_dep
   // The web client shows its contact list with presence: it follows the tenant's users too.
   auto me = caf::actor_cast<caf::actor>(self);
   join_presence(*deps.chat, deps.who.tenant_id, deps.who.id, me, false);
-  watch_presence(self->system(), *deps.chat, deps.who.tenant_id, deps.who.id, me, true);
+  watch_presence(self->system(), *deps.chat, deps.who.tenant_id, deps.who.id, self->state.chat_sink,
+                 true);
   return {
       [=](sio_event_atom, socketio::incoming& ev) {
         census.on_message(self);
@@ -234,7 +235,6 @@ sio_session_actor::behavior_type sio_session_impl(self_ptr self, sio_session_dep
         self->state.deps.conn->disconnect(self->state.deps.nsp);
         self->state.deps.conn->close();
       },
-      [=](chat_atom, const chat_delivery& d) { self->state.chat_sink->deliver(d); },
       [=](membership_atom, const std::string&, bool, bool) {},
       [=](direct_atom, const ptt::talk_event&) {},
       [=](call_atom, const shared_bytes& frame) {

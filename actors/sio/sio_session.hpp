@@ -54,13 +54,12 @@ struct sio_session_state {
 ///  sio_event(incoming): an event its client emitted
 ///  closed(code): the client left the namespace or the connection ended
 ///  kick(code, reason): close the connection (credentials revoked, …)
-///  chat(delivery): a chat event of a conversation the user is in
 ///  call(frame): a call event for this device (the native event, translated)
 ///  membership, direct: push-to-talk traffic for the user's sessions; not served over
 ///    Socket.IO, dropped
 using sio_session_actor = caf::typed_actor<
     caf::reacts_to<sio_event_atom, socketio::incoming>, caf::reacts_to<closed_atom, uint16_t>,
-    caf::reacts_to<kick_atom, uint16_t, std::string>, caf::reacts_to<chat_atom, chat_delivery>,
+    caf::reacts_to<kick_atom, uint16_t, std::string>,
     caf::reacts_to<membership_atom, std::string, bool, bool>,
     caf::reacts_to<direct_atom, ptt::talk_event>, caf::reacts_to<call_atom, shared_bytes>>;
 

@@ -173,7 +173,7 @@ TEST_CASE_METHOD(node_system, "chat sends, changes, pointers and deliveries cros
   chat_delivery d{shared_bytes(std::make_shared<const std::string>("frame")),
                   shared_bytes(std::make_shared<const std::string>("42[]")), caf::actor{}, "c1",
                   12};
-  auto frame = across(caf::make_message(chat_atom::value, d)).get_as<chat_delivery>(1);
+  auto frame = across(caf::make_message(d)).get_as<chat_delivery>(0);
   CHECK(*frame.native == "frame");
   CHECK(*frame.socketio == "42[]");
   CHECK(frame.conversation_id == "c1");
