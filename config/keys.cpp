@@ -98,7 +98,7 @@ std::vector<key_spec> build_table() {
       "file to write the bound port to once listening (empty = none)",
       [](auto& x) -> auto& { return x.port_file; }, any_string));
   t.push_back(uint_key(
-      "server.io_threads", "IO_THREADS", "threads running network I/O (0 = one per core)",
+      "server.io_threads", "IO_THREADS", "threads running network I/O (0 = one per usable CPU)",
       [](auto& x) -> auto& { return x.io_threads; }, 0, 256));
   t.push_back(string_key(
       "server.environment", "NODE_ENV", "development, test, sandbox or production",
@@ -217,7 +217,8 @@ std::vector<key_spec> build_table() {
         return parse_choice(v, {"full", "normal"});
       }));
   t.push_back(uint_key(
-      "actors.scheduler_threads", "SCHEDULER_THREADS", "CAF scheduler threads (0 = one per core)",
+      "actors.scheduler_threads", "SCHEDULER_THREADS",
+      "CAF scheduler threads (0 = one per usable CPU)",
       [](auto& x) -> auto& { return x.actors.scheduler_threads; }, 0, 256));
   t.push_back(uint_key(
       "actors.max_throughput", "SCHEDULER_MAX_THROUGHPUT",
@@ -262,7 +263,7 @@ std::vector<key_spec> build_table() {
       [](auto& x) -> auto& { return x.auth.password_hash_memory_kib; }, 8, 4 * 1024 * 1024));
   t.push_back(uint_key(
       "auth.hasher_threads", "PASSWORD_HASH_THREADS",
-      "threads hashing passwords (0 = one per core)",
+      "threads hashing passwords (0 = one per usable CPU)",
       [](auto& x) -> auto& { return x.auth.hasher_threads; }, 0, 64));
   t.push_back(uint_key(
       "auth.hasher_max_queue", "PASSWORD_HASH_MAX_QUEUE",
@@ -439,7 +440,7 @@ std::vector<key_spec> build_table() {
       [](auto& x) -> auto& { return x.ptt.recording_quota_bytes; }, 0, UINT64_MAX));
   t.push_back(uint_key(
       "ptt.fanout_lanes", "PTT_FANOUT_LANES",
-      "fan-out lanes of a big talk group (0 = one per core)",
+      "fan-out lanes of a big talk group (0 = one per usable CPU)",
       [](auto& x) -> auto& { return x.ptt.fanout_lanes; }, 0, 256));
   t.push_back(string_key(
       "cti.webhook_app_id", "DIALPAD_WEBHOOK_APP_ID",
@@ -646,7 +647,7 @@ std::vector<key_spec> build_table() {
       [](auto& x) -> auto& { return x.chat.fanout_lane_connections; }, 0, 1'000'000));
   t.push_back(uint_key(
       "chat.fanout_lanes", "CHAT_FANOUT_LANES",
-      "fan-out lanes of a big conversation (0 = one per core)",
+      "fan-out lanes of a big conversation (0 = one per usable CPU)",
       [](auto& x) -> auto& { return x.chat.fanout_lanes; }, 0, 256));
   t.push_back(string_key(
       "log.level", "LOG_LEVEL", "trace, debug, info, warn, error or off",

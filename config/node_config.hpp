@@ -47,7 +47,7 @@ struct database_config {
 };
 
 struct actors_config {
-  uint32_t scheduler_threads = 0;  ///< 0 = one per core
+  uint32_t scheduler_threads = 0;  ///< 0 = one per usable CPU
   uint32_t max_throughput = 100;   ///< messages an actor handles before yielding its thread
   /// "sharing" or "stealing"; see docs/architecture.md (Threads) for why sharing is the default.
   std::string scheduler_policy = "sharing";
@@ -62,7 +62,7 @@ struct auth_config {
   std::string cookie_secure = "auto";  ///< auto (= production), true, false
   uint32_t password_hash_ops = 2;      ///< argon2id passes
   uint32_t password_hash_memory_kib = 65536;  ///< argon2id memory
-  uint32_t hasher_threads = 0;                ///< 0 = one per core
+  uint32_t hasher_threads = 0;                ///< 0 = one per usable CPU
   uint32_t hasher_max_queue = 64;             ///< hashes waiting or running; more → 503
   uint32_t reset_token_ttl_s = 1800;
   uint32_t email_change_ttl_s = 86400;  ///< links confirming a new e-mail address
@@ -114,7 +114,7 @@ struct ptt_config {
   bool legacy_join = false;              ///< VoicePing: a token that is not a JWT is the user id
   uint32_t fanout_lane_listeners = 256;  ///< groups this big write through lanes; 0 = never
   milliseconds max_audio_lag{500};       ///< older audio is dropped, not delivered; 0 = never
-  uint32_t fanout_lanes = 0;             ///< lanes per big group; 0 = one per core
+  uint32_t fanout_lanes = 0;             ///< lanes per big group; 0 = one per usable CPU
   // What one talker may send; the defaults are far above what an Opus voice client sends
   // (16–64 kbit/s in 20–60 ms frames of a few hundred bytes).
   uint64_t max_audio_frame_bytes = 4096;         ///< one audio frame
@@ -171,7 +171,7 @@ struct chat_config {
   uint32_t max_message_attachments = 10;        ///< files one message may carry
   uint32_t fanout_lane_connections =
       256;                    ///< conversations this big write through lanes; 0 = never
-  uint32_t fanout_lanes = 0;  ///< lanes per big conversation; 0 = one per core
+  uint32_t fanout_lanes = 0;  ///< lanes per big conversation; 0 = one per usable CPU
 };
 
 /// Calls (WebRTC signaling, softphone), ICE servers and Matrix call events.
@@ -208,7 +208,7 @@ struct node_config {
   std::string host = "0.0.0.0";
   uint16_t port = 8080;
   std::string port_file;    ///< if set, the bound port is written here once listening
-  uint32_t io_threads = 0;  ///< 0 = one per core
+  uint32_t io_threads = 0;  ///< 0 = one per usable CPU
   std::string environment = "development";
   milliseconds shutdown_timeout{10'000};
   http_config http;

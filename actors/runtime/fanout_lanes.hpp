@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -48,12 +47,12 @@ caf::behavior fanout_lane(caf::stateful_actor<fanout_lane_state<Event, Roster>>*
   };
 }
 
-/// Spawns the lanes of `owner`: `configured` of them, or one per core when 0. They end with
-/// their owner.
+/// Spawns the lanes of `owner`: `configured` of them (the node resolves "0 = one per CPU" at
+/// start; 0 here means one). They end with their owner.
 template <class Lane>
 std::vector<caf::actor> spawn_fanout_lanes(caf::local_actor* owner, uint32_t configured,
                                            Lane lane) {
-  auto n = configured ? configured : std::max(1u, std::thread::hardware_concurrency());
+  auto n = std::max(1u, configured);
   std::vector<caf::actor> lanes;
   for (uint32_t i = 0; i < n; ++i) {
     auto spawned = owner->spawn(lane);

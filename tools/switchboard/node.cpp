@@ -47,6 +47,7 @@
 #include "api/user_routes.hpp"
 #include "api/voiceping_endpoint.hpp"
 #include "api/websocket_endpoint.hpp"
+#include "config/ground/cpu_budget.hpp"
 #include "config/ground/crypto.hpp"
 #include "config/ground/log_throttle.hpp"
 #include "config/ground/rate_limiter.hpp"
@@ -70,8 +71,20 @@ std::array<const ptt::encoder*, kWires> ptt_encoders() {
   return {&native_encoder, &voiceping_encoder};
 }
 
-unsigned threads_or_cores(uint32_t configured) {
-  return configured ? configured : std::max(1u, std::thread::hardware_concurrency());
+/// Resolves every "0 = one per CPU" setting against the CPUs the process may actually use
+/// (its affinity mask and cgroup quota), and says what it chose.
+void size_thread_pools(config::node_config& cfg) {
+  auto cpus = current_cpu_budget();
+  cfg.io_threads = threads_or_cpus(cfg.io_threads, cpus);
+  cfg.actors.scheduler_threads = threads_or_cpus(cfg.actors.scheduler_threads, cpus);
+  cfg.auth.hasher_threads = threads_or_cpus(cfg.auth.hasher_threads, cpus);
+  cfg.ptt.fanout_lanes = threads_or_cpus(cfg.ptt.fanout_lanes, cpus);
+  cfg.chat.fanout_lanes = threads_or_cpus(cfg.chat.fanout_lanes, cpus);
+  spdlog::info(
+      "{}: {} I/O threads, {} scheduler threads, {} password hashers, {} fan-out lanes per big "
+      "talk group and per big conversation",
+      cpus.describe(), cfg.io_threads, cfg.actors.scheduler_threads, cfg.auth.hasher_threads,
+      cfg.ptt.fanout_lanes);
 }
 
 void write_port_file(const std::string& path, uint16_t port) {
@@ -174,7 +187,7 @@ int run_migrate(const config::node_config& cfg) {
   }
 }
 
-int run_node(const config::node_config& cfg) {
+int run_node(config::node_config cfg) {
   auto target = config::parse_database_url(cfg.database.url);
   spdlog::info("switchboard {} starting ({} environment, database {})", SB_VERSION, cfg.environment,
                target.display);
@@ -190,9 +203,10 @@ int run_node(const config::node_config& cfg) {
   raise_fd_limit();
   // Declared first so it is destroyed last: connections held by actors close their sockets
   // while the actor system shuts down.
-  boost::asio::io_context ioc{static_cast<int>(threads_or_cores(cfg.io_threads))};
+  size_thread_pools(cfg);
+  boost::asio::io_context ioc{static_cast<int>(cfg.io_threads)};
   caf::actor_system_config actor_cfg;
-  actor_cfg.set("scheduler.max-threads", threads_or_cores(cfg.actors.scheduler_threads));
+  actor_cfg.set("scheduler.max-threads", cfg.actors.scheduler_threads);
   actor_cfg.set("scheduler.max-throughput", cfg.actors.max_throughput);
   actor_cfg.set("scheduler.policy", cfg.actors.scheduler_policy == "stealing"
                                         ? caf::atom("stealing")
@@ -274,7 +288,7 @@ int run_node(const config::node_config& cfg) {
   password_hasher hasher{
       sys,
       {cfg.auth.password_hash_ops, size_t{cfg.auth.password_hash_memory_kib} * 1024},
-      threads_or_cores(cfg.auth.hasher_threads),
+      cfg.auth.hasher_threads,
       cfg.auth.hasher_max_queue};
   rate_limiter limiter;
   caf::actor mailer;
@@ -396,7 +410,7 @@ int run_node(const config::node_config& cfg) {
   });
   auto work = boost::asio::make_work_guard(ioc);
   std::vector<std::thread> io_threads;
-  for (unsigned i = 0; i < threads_or_cores(cfg.io_threads); ++i) {
+  for (unsigned i = 0; i < cfg.io_threads; ++i) {
     io_threads.emplace_back([&] { run_io(ioc); });
   }
   spdlog::info("listening on {}:{}", cfg.host, ctx.port.load());

@@ -9,6 +9,6 @@ int run_migrate(const config::node_config& cfg);
 
 /// Runs a node until SIGTERM or SIGINT, then shuts down gracefully: stop accepting, answer
 /// what is in flight, close WebSockets with 1001, drain the store. Returns the exit code.
-int run_node(const config::node_config& cfg);
+int run_node(config::node_config cfg);
 
 }  // namespace sb
