@@ -108,52 +108,84 @@ chat::conversation direct_conversation(soci::session& sql, const tenant_scope& s
   return *find_conversation(sql, scope, id);
 }
 
+namespace {
+
+/// The conversation and its counters, without its members; nullopt when the tenant has none.
+std::optional<chat::conversation> find_conversation_header(soci::session& sql,
+                                                           const tenant_scope& scope,
+                                                           const std::string& id) {
+  if (!crypto::is_uuid(id)) return std::nullopt;
+  soci::row row;
+  sql << "SELECT id, tenant_id, kind, name, last_seq, version FROM chat_conversations "
+         "WHERE id = :i AND tenant_id = :t",
+      soci::use(id), soci::use(scope.tenant_id()), soci::into(row);
+  if (!sql.got_data()) return std::nullopt;
+  row_reader in(row);
+  chat::conversation c;
+  c.id = in.str("id");
+  c.tenant_id = in.str("tenant_id");
+  c.kind = in.str("kind");
+  c.name = in.opt_str("name");
+  c.last_seq = in.i64("last_seq");
+  c.version = in.i64("version");
+  return c;
+}
+
+/// What `target` names for `user` when it is no conversation of theirs by that id: a
+/// talk-group channel's conversation (a channel's listeners change without the conversation
+/// hearing of it at once: a user who is not a member yet may have just joined the channel),
+/// or the direct conversation with the user `target`.
+chat::conversation resolve_beyond_id(soci::session& sql, const tenant_scope& scope,
+                                     const std::string& user, const std::string& target,
+                                     bool create, int64_t now_us) {
+  auto not_found = [&target] { return store_error(errc::not_found, "no conversation " + target); };
+  if (auto channel = channel_conversation(sql, scope, target, now_us)) {
+    if (!channel->find(user)) throw not_found();
+    return *channel;
+  }
+  long long users = 0;
+  if (crypto::is_uuid(target)) {
+    sql << "SELECT COUNT(*) FROM users WHERE tenant_id = :t AND id = :u "
+           "AND deleted_at_us IS NULL",
+        soci::use(scope.tenant_id()), soci::use(target), soci::into(users);
+  }
+  if (users == 0) throw store_error(errc::not_found, "no conversation or user " + target);
+  if (create) return direct_conversation(sql, scope, user, target, now_us);
+  std::string id;
+  auto key = chat::direct_key(user, target);  // bound by reference: it must outlive the query
+  sql << "SELECT id FROM chat_conversations WHERE tenant_id = :t AND direct_key = :k",
+      soci::use(scope.tenant_id()), soci::use(key), soci::into(id);
+  // No message yet: an empty conversation that is not stored until the first one.
+  if (!sql.got_data()) {
+    chat::conversation empty;
+    empty.tenant_id = scope.tenant_id();
+    empty.kind = "direct";
+    empty.members = {{user, 0, 0, 0}, {target, 0, 0, 0}};
+    return empty;
+  }
+  auto conv = find_conversation(sql, scope, id);
+  if (!conv || !conv->find(user)) throw not_found();
+  return *conv;
+}
+
+}  // namespace
+
 chat::conversation resolve_conversation(soci::session& sql, const tenant_scope& scope,
                                         const std::string& user, const std::string& target,
                                         bool create, int64_t now_us) {
   auto conv = find_conversation(sql, scope, target);
-  // A channel's listeners change without the conversation hearing of it at once: a user who
-  // is not a member yet may have just joined the channel.
-  if (!conv || (conv->kind == "channel" && !conv->find(user))) {
-    if (auto channel = channel_conversation(sql, scope, target, now_us)) conv = std::move(channel);
+  if (conv && conv->find(user)) return *conv;
+  if (conv && conv->kind != "channel") {
+    throw store_error(errc::not_found, "no conversation " + target);
   }
-  if (!conv) {
-    long long users = 0;
-    if (crypto::is_uuid(target)) {
-      sql << "SELECT COUNT(*) FROM users WHERE tenant_id = :t AND id = :u "
-             "AND deleted_at_us IS NULL",
-          soci::use(scope.tenant_id()), soci::use(target), soci::into(users);
-    }
-    if (users == 0) throw store_error(errc::not_found, "no conversation or user " + target);
-    if (create) return direct_conversation(sql, scope, user, target, now_us);
-    std::string id;
-    auto key = chat::direct_key(user, target);  // bound by reference: it must outlive the query
-    sql << "SELECT id FROM chat_conversations WHERE tenant_id = :t AND direct_key = :k",
-        soci::use(scope.tenant_id()), soci::use(key), soci::into(id);
-    // No message yet: an empty conversation that is not stored until the first one.
-    if (!sql.got_data()) {
-      chat::conversation empty;
-      empty.tenant_id = scope.tenant_id();
-      empty.kind = "direct";
-      empty.members = {{user, 0, 0, 0}, {target, 0, 0, 0}};
-      return empty;
-    }
-    conv = find_conversation(sql, scope, id);
-  }
-  if (!conv || !conv->find(user)) throw store_error(errc::not_found, "no conversation " + target);
-  return *conv;
+  return resolve_beyond_id(sql, scope, user, target, create, now_us);
 }
 
 std::string resolve_conversation_id(soci::session& sql, const tenant_scope& scope,
                                     const std::string& user, const std::string& target, bool create,
                                     int64_t now_us) {
-  if (crypto::is_uuid(target)) {
-    std::string id;
-    sql << "SELECT id FROM chat_conversations WHERE id = :i AND tenant_id = :t", soci::use(target),
-        soci::use(scope.tenant_id()), soci::into(id);
-    if (sql.got_data()) return id;
-  }
-  return resolve_conversation(sql, scope, user, target, create, now_us).id;
+  if (auto header = find_conversation_header(sql, scope, target)) return header->id;
+  return resolve_beyond_id(sql, scope, user, target, create, now_us).id;
 }
 
 chat::conversation create_group(soci::session& sql, const tenant_scope& scope,
@@ -177,26 +209,14 @@ chat::conversation create_group(soci::session& sql, const tenant_scope& scope,
 
 std::optional<chat::conversation> find_conversation(soci::session& sql, const tenant_scope& scope,
                                                     const std::string& id) {
-  if (!crypto::is_uuid(id)) return std::nullopt;
-  soci::row row;
-  sql << "SELECT id, tenant_id, kind, name, last_seq, version FROM chat_conversations "
-         "WHERE id = :i AND tenant_id = :t",
-      soci::use(id), soci::use(scope.tenant_id()), soci::into(row);
-  if (!sql.got_data()) return std::nullopt;
-  row_reader in(row);
-  chat::conversation c;
-  c.id = in.str("id");
-  c.tenant_id = in.str("tenant_id");
-  c.kind = in.str("kind");
-  c.name = in.opt_str("name");
-  c.last_seq = in.i64("last_seq");
-  c.version = in.i64("version");
+  auto c = find_conversation_header(sql, scope, id);
+  if (!c) return std::nullopt;
   soci::rowset<soci::row> rows =
       (sql.prepare
            << "SELECT user_id, read_seq, delivered_seq, version FROM chat_members "
               "WHERE tenant_id = :t AND conversation_id = :i ORDER BY joined_at_us, user_id",
        soci::use(scope.tenant_id()), soci::use(id));
-  c.members = read_rows(rows, read_member);
+  c->members = read_rows(rows, read_member);
   return c;
 }
 
