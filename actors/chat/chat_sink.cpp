@@ -39,9 +39,19 @@ void chat_sink::drop_written(std::vector<chat::resume_entry>& entries) {
   gate_.drop_written(entries);
 }
 
-void chat_sink::release(const std::map<std::string, int64_t>& marks) {
+void chat_sink::release(const std::vector<chat::resume_entry>& resumed) {
+  std::map<std::string, int64_t> marks;
+  std::map<std::string, std::set<int64_t>> listed;
+  for (const auto& e : resumed) {
+    marks[e.conv.id] = e.conv.version;
+    auto above = [&](int64_t version) {
+      if (version > e.conv.version) listed[e.conv.id].insert(version);
+    };
+    for (const auto& m : e.messages) above(m.version);
+    for (const auto& r : e.receipts) above(r.version);
+  }
   std::lock_guard lock(mutex_);
-  auto held = gate_.open(marks);
+  auto held = gate_.open(marks, listed);
   std::vector<const chat_delivery*> out;
   for (const auto& d : held) {
     gate_.written(d);

@@ -40,10 +40,10 @@ class chat_sink {
   void hold();
   /// Takes out of `entries` what this connection has told already.
   void drop_written(std::vector<chat::resume_entry>& entries);
-  /// Ends a resume whose conversations stand at `marks`: what was held goes out, less what the
-  /// resume gave. A connection that held more than it may is closed, so that its client
-  /// resumes again rather than miss anything.
-  void release(const std::map<std::string, int64_t>& marks);
+  /// Ends a resume that answered `resumed` (empty: it failed): what was held goes out, less
+  /// what the resume gave, and what it gave is not told again live. A connection that held
+  /// more than it may is closed, so that its client resumes again rather than miss anything.
+  void release(const std::vector<chat::resume_entry>& resumed);
 
  protected:
   /// Writes `batch` to the connection (called under the sink's lock, in order).

@@ -14,8 +14,11 @@ bool delivery_gate::hold(const chat_delivery& d) {
   return true;
 }
 
-std::vector<chat_delivery> delivery_gate::open(const std::map<std::string, int64_t>& marks) {
+std::vector<chat_delivery> delivery_gate::open(
+    const std::map<std::string, int64_t>& marks,
+    const std::map<std::string, std::set<int64_t>>& listed) {
   for (const auto& [id, version] : marks) marks_[id] = std::max(marks_[id], version);
+  for (const auto& [id, versions] : listed) listed_[id].insert(versions.begin(), versions.end());
   if (closed_ > 0) --closed_;
   if (closed_ > 0) return {};
   std::vector<chat_delivery> out;
@@ -27,8 +30,11 @@ std::vector<chat_delivery> delivery_gate::open(const std::map<std::string, int64
 }
 
 bool delivery_gate::stale(const chat_delivery& d) const {
+  if (d.version <= 0) return false;
   auto mark = marks_.find(d.conversation_id);
-  return d.version > 0 && mark != marks_.end() && d.version <= mark->second;
+  if (mark != marks_.end() && d.version <= mark->second) return true;
+  auto given = listed_.find(d.conversation_id);
+  return given != listed_.end() && given->second.count(d.version) > 0;
 }
 
 void delivery_gate::written(const chat_delivery& d) {

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,13 +26,17 @@ class delivery_gate {
   /// deliveries are dropped and `overflowed()` says so.
   bool hold(const chat_delivery& d);
 
-  /// Ends one resume; `marks` are its conversations' versions. The deliveries to write now
-  /// (none until every resume under way has ended).
-  std::vector<chat_delivery> open(const std::map<std::string, int64_t>& marks);
+  /// Ends one resume: `marks` are its conversations' versions as it read them first, `listed`
+  /// the versions above a mark it listed all the same (on PostgreSQL the conversation and its
+  /// changes are read by two statements, and a change committed between them is listed
+  /// though newer than the mark). The deliveries to write now (none until every resume under
+  /// way has ended).
+  std::vector<chat_delivery> open(const std::map<std::string, int64_t>& marks,
+                                  const std::map<std::string, std::set<int64_t>>& listed = {});
 
   /// True for a change a resume already gave (its version at or below the resume's mark for
-  /// its conversation): it may still arrive live after the resume's answer, as it travels
-  /// through more actors than the answer did.
+  /// its conversation, or listed above it): it may still arrive live after the resume's
+  /// answer, as it travels through a lane while the answer did not.
   bool stale(const chat_delivery& d) const;
 
   bool overflowed() const { return overflowed_; }
@@ -55,6 +60,7 @@ class delivery_gate {
   bool overflowed_ = false;
   std::vector<chat_delivery> held_;
   std::map<std::string, int64_t> marks_;
+  std::map<std::string, std::set<int64_t>> listed_;  ///< versions above the mark, given
 };
 
 }  // namespace sb

@@ -122,9 +122,7 @@ void handle_chat_sync(session_ptr self, const session_deps& deps, native::chat_s
       [self, &deps, id = r.id](std::vector<chat::resume_entry>& found) {
         self->state.chat_sink->drop_written(found);
         deps.out->send(ws::text_frame(native::encode_chat_synced(id, found)));
-        std::map<std::string, int64_t> marks;
-        for (const auto& e : found) marks[e.conv.id] = e.conv.version;
-        self->state.chat_sink->release(marks);
+        self->state.chat_sink->release(found);
       },
       [self, &deps, fail = native_failure(deps, r.id, "the resume failed")](
           const persistence::store_failure& f) {

@@ -104,13 +104,9 @@ void resume(self_ptr self, sio::sync_request& r, std::optional<uint64_t> ack) {
       [self, ack](std::vector<chat::resume_entry>& found) {
         self->state.chat_sink->drop_written(found);
         json::array items;
-        std::map<std::string, int64_t> marks;
-        for (const auto& e : found) {
-          items.push_back(chat::resume_json(e));
-          marks[e.conv.id] = e.conv.version;
-        }
+        for (const auto& e : found) items.push_back(chat::resume_json(e));
         answer(self->state.deps, ack, sio::ack_ok({{"conversations", std::move(items)}}));
-        self->state.chat_sink->release(marks);
+        self->state.chat_sink->release(found);
       },
       [self, ack](const persistence::store_failure& f) {
         fail_with(self->state.deps, ack, "chat:sync")(f.to_error());

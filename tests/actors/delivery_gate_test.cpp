@@ -44,6 +44,16 @@ TEST_CASE("a resume's changes are not told twice; later ones and others go out i
   CHECK_FALSE(gate.stale(change("b", 1)));
 }
 
+TEST_CASE("a change a resume listed above its mark is not told again", "[chat]") {
+  delivery_gate gate;
+  gate.close();
+  CHECK(gate.hold(change("a", 7)));
+  CHECK(gate.hold(change("a", 8)));
+  CHECK(versions(gate.open({{"a", 5}}, {{"a", {7}}})) == std::vector<int64_t>{8});
+  CHECK(gate.stale(change("a", 7)));
+  CHECK_FALSE(gate.stale(change("a", 6)));  // not listed: a change the resume did not give
+}
+
 TEST_CASE("overlapping resumes release once both are done", "[chat]") {
   delivery_gate gate;
   gate.close();
