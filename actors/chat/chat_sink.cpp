@@ -6,22 +6,20 @@
 
 namespace sb {
 
-std::vector<const chat_delivery*> chat_sink::writable(std::span<const chat_delivery* const> batch) {
-  std::vector<const chat_delivery*> out;
-  out.reserve(batch.size());
+void chat_sink::select_writable(std::span<const chat_delivery* const> batch) {
+  writing_.clear();
   for (const auto* d : batch) {
     if (d->origin && d->origin.address() == session_) continue;
     if (gate_.hold(*d) || gate_.stale(*d)) continue;
     gate_.written(*d);
-    out.push_back(d);
+    writing_.push_back(d);
   }
-  return out;
 }
 
 void chat_sink::deliver(std::span<const chat_delivery* const> batch) {
   std::lock_guard lock(mutex_);
-  auto out = writable(batch);
-  if (!out.empty()) write(out);
+  select_writable(batch);
+  if (!writing_.empty()) write(writing_);
 }
 
 void chat_sink::deliver(const chat_delivery& d) {

@@ -52,11 +52,14 @@ class chat_sink {
   virtual void close_overflowed() = 0;
 
  private:
-  std::vector<const chat_delivery*> writable(std::span<const chat_delivery* const> batch);
+  /// Fills `writing_` with what of `batch` goes out now (under the lock).
+  void select_writable(std::span<const chat_delivery* const> batch);
 
   const caf::actor_addr session_;
   std::mutex mutex_;
   delivery_gate gate_;
+  /// Reused under the lock: a delivery to thousands of sinks allocates nothing per sink.
+  std::vector<const chat_delivery*> writing_;
 };
 
 using chat_sink_ptr = std::shared_ptr<chat_sink>;
