@@ -11,6 +11,8 @@
 #include <mutex>
 
 #include "actors/ptt/talk_group.hpp"
+#include "config/ground/clock.hpp"
+#include "config/ground/metrics.hpp"
 #include "persistence/identity/tenants.hpp"
 #include "persistence/identity/users.hpp"
 #include "persistence/ptt/control_plane.hpp"
@@ -107,9 +109,10 @@ struct group_fixture : test::deterministic_system {
     return std::get<0>(*r);
   }
 
-  void talk(const std::string& name) {
+  /// `name` sends one audio frame read off its socket at `sent_us` (steady_us).
+  void talk(const std::string& name, int64_t sent_us = 0) {
     caf::anon_send(group, audio_atom::value, "session:" + name, ids[name],
-                   audio_bytes{std::make_shared<const std::string>("opus")}, int64_t{0});
+                   audio_bytes{std::make_shared<const std::string>("opus")}, sent_us);
     run();
   }
 
@@ -144,6 +147,16 @@ struct silent_fixture : group_fixture {
     return c;
   }
   silent_fixture() : group_fixture(timers()) {}
+};
+
+/// Audio older than 1 s is late; the frames' ages are set by the test, on the real clock.
+struct lag_fixture : group_fixture {
+  static config::ptt_config timers() {
+    auto c = test_timers();
+    c.max_audio_lag = 1000ms;
+    return c;
+  }
+  lag_fixture() : group_fixture(timers()) {}
 };
 
 }  // namespace
@@ -249,4 +262,18 @@ TEST_CASE_METHOD(silent_fixture, "a silent holder's floor is taken over; the hol
   // The holder asking again keeps the floor rather than taking it from themselves.
   CHECK(start("bob") == floor_answer::granted);
   CHECK(bob->take() == events{"ptt.started", "ptt.ended"});
+}
+
+TEST_CASE_METHOD(lag_fixture, "audio older than max_audio_lag is recorded but not delivered",
+                 "[ptt][actor]") {
+  auto alice = join("alice"), bob = join("bob");
+  CHECK(start("alice") == floor_answer::granted);
+  auto late_before = metrics::global().get_counter("sb_ptt_audio_frames_late_total", "").value();
+  talk("alice", steady_us() - 5'000'000);  // queued 5 s somewhere: dropped whole
+  CHECK(bob->binary == 0);
+  talk("alice", steady_us());
+  CHECK(bob->binary == 1);
+  CHECK(log->appended.begin()->second == 2);  // the recording keeps both
+  CHECK(metrics::global().get_counter("sb_ptt_audio_frames_late_total", "").value() ==
+        late_before + 1);
 }

@@ -69,7 +69,9 @@ TEST_CASE("through fan-out lanes, the holder is told it lost the floor and remov
 
 TEST_CASE("audio older than PTT_MAX_AUDIO_LAG_MS is dropped whole, the rest arrives in order",
           "[ptt][timing]") {
-  // 1 ms: a burst of frames sent at once queues longer than that behind its own head.
+  // 1 ms: a burst of frames sent at once may queue longer than that behind its own head. How
+  // many do depends on the machine (on a fast one none), so this asserts what must hold either
+  // way; the dropping itself is asserted deterministically in talk_group_test.
   ptt_fixture f(env_map{{"PTT_MAX_AUDIO_LAG_MS", "1"}});
   f.members("a@ptt.test", "b@ptt.test");
   auto [a, b] = f.connect_all("a@ptt.test", "b@ptt.test");
@@ -83,7 +85,6 @@ TEST_CASE("audio older than PTT_MAX_AUDIO_LAG_MS is dropped whole, the rest arri
   auto pos = metrics.find("\nsb_ptt_audio_frames_late_total ");
   REQUIRE(pos != std::string::npos);
   auto late = std::stol(metrics.substr(pos + 32));
-  CHECK(late > 0);
   CHECK(late + static_cast<long>(got.size()) == frames);  // each frame: delivered or late
   CHECK(std::adjacent_find(got.begin(), got.end(), std::greater_equal<>()) == got.end());
 }
