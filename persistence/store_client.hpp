@@ -43,7 +43,12 @@ class store_client {
   /// From inside an actor (dynamically typed or typed).
   template <class Self, class F, class Ok, class Fail>
   void ask(Self* self, shard_key key, std::string_view name, F fn, Ok ok, Fail fail) const {
-    auto job = make_result_job(name, std::move(fn));
+    ask(self, std::move(key), make_result_job(name, std::move(fn)), std::move(ok), std::move(fail));
+  }
+
+  /// Like ask, with a job made beforehand (one of a kind the worker may batch, say).
+  template <class Self, class T, class Ok, class Fail>
+  void ask(Self* self, shard_key key, result_job<T> job, Ok ok, Fail fail) const {
     self->request(store_->route(key), timeout_, store_atom::value, job.job)
         .then([job, ok = std::move(ok)]() mutable { ok(**job.value); },
               [fail = std::move(fail)](caf::error& err) mutable { fail(store_failure::of(err)); });

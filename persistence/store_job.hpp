@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -21,12 +22,27 @@ namespace sb::persistence {
 /// A job may run more than once: if another job of the same batch fails, the transaction is
 /// rolled back and the rest re-run. So `execute` must not have effects outside the database.
 /// To fail on purpose, throw store_error (persistence/connection.hpp).
+class job_batcher;
+
 class store_job {
  public:
   virtual ~store_job() = default;
   virtual void execute(soci::session& sql) = 0;
   /// Short name for logs and metrics, e.g. "insert_note".
   virtual std::string_view name() const = 0;
+  /// What may run this job together with its neighbours of the same kind; nullptr: alone.
+  virtual const job_batcher* batcher() const { return nullptr; }
+};
+
+/// Runs several jobs of one kind at once: consecutive jobs of a batch that name the same
+/// batcher are handed to it together, so that a networked database sees one statement for
+/// all of them rather than a round trip each. It must leave every job as its own execute
+/// would, in the order given; when it throws, the worker runs each of them alone instead (so
+/// the one at fault fails by itself).
+class job_batcher {
+ public:
+  virtual ~job_batcher() = default;
+  virtual void execute_all(soci::session& sql, std::span<store_job* const> jobs) const = 0;
 };
 
 using store_job_ptr = std::shared_ptr<store_job>;

@@ -21,6 +21,7 @@ struct worker_metrics {
   metrics::histogram& commit_seconds;
   metrics::counter& jobs_ok;
   metrics::counter& jobs_failed;
+  metrics::counter& jobs_batched;
   metrics::gauge& queue_depth;
 
   explicit worker_metrics(size_t index)
@@ -34,6 +35,9 @@ struct worker_metrics {
                                               {{"result", "ok"}})),
         jobs_failed(metrics::global().get_counter("sb_store_jobs_total", "Store jobs answered",
                                                   {{"result", "failed"}})),
+        jobs_batched(metrics::global().get_counter(
+            "sb_store_jobs_batched_total",
+            "Store jobs run together with their neighbours as one statement")),
         queue_depth(metrics::global().get_gauge(
             "sb_store_queue_depth", "Jobs waiting in a store worker (mailbox plus batch)",
             {{"worker", std::to_string(index)}})) {}
@@ -51,23 +55,42 @@ bool connection_alive(soci::session& sql) {
 }
 
 // Runs the batch in one transaction. A job that fails on its own is excluded and the others
-// re-run, so one bad request cannot fail its neighbours. Returns false when the connection is
-// lost (every still-pending job has been failed with db_unavailable).
+// re-run, so one bad request cannot fail its neighbours. Consecutive jobs of one batcher run
+// together until such a run fails; then every job runs alone, to find the one at fault.
+// Returns false when the connection is lost (every still-pending job has been failed with
+// db_unavailable).
 bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
   auto& st = self->state;
   auto items = std::move(st.batch);
   st.batch.clear();
   std::vector<std::optional<caf::error>> failures(items.size());
+  std::vector<store_job*> run;
+  bool together = true;
   auto started = std::chrono::steady_clock::now();
   statement_scope statements(*st.statements);
   for (;;) {
     size_t current = items.size();
+    bool in_run = false;
     try {
       soci::transaction tr(*st.sql);
-      for (size_t i = 0; i < items.size(); ++i) {
+      for (size_t i = 0, end = 0; i < items.size(); i = end) {
+        end = i + 1;
         if (failures[i]) continue;
         current = i;
-        items[i].job->execute(*st.sql);
+        const auto* batcher = together ? items[i].job->batcher() : nullptr;
+        run.assign(1, items[i].job.get());
+        while (batcher && end < items.size() && items[end].job->batcher() == batcher) {
+          if (!failures[end]) run.push_back(items[end].job.get());
+          ++end;
+        }
+        in_run = run.size() > 1;
+        if (in_run) {
+          batcher->execute_all(*st.sql, run);
+          m.jobs_batched.inc(run.size());
+        } else {
+          items[i].job->execute(*st.sql);
+        }
+        in_run = false;
       }
       current = items.size();
       tr.commit();
@@ -88,6 +111,10 @@ bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
         }
         m.jobs_failed.inc(items.size());
         return f.scope != failure_scope::connection;
+      }
+      if (in_run) {
+        together = false;  // no one to blame yet: each runs alone next time
+        continue;
       }
       spdlog::warn("store worker {}: job {} failed ({}): {}", args.index,
                    items[current].job->name(), code_string(f.code), f.message);

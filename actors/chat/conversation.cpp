@@ -6,6 +6,7 @@
 #include "actors/runtime/caf_errc.hpp"
 #include "actors/runtime/census.hpp"
 #include "config/ground/clock.hpp"
+#include "persistence/chat/append_job.hpp"
 #include "persistence/chat/chat.hpp"
 #include "persistence/connection.hpp"
 #include "protocols/chat/sio_chat.hpp"
@@ -176,10 +177,8 @@ void append(self_ptr self, chat_send req, send_promise rp) {
                                  st.text_clock.next(now_us() / 1000));
   }
   st.deps.store.ask(
-      self, conversation_shard(st.conv.id), "chat_append",
-      [scope = scope_of(self), id = st.conv.id, in = std::move(in)](soci::session& sql) {
-        return persistence::append_message(sql, scope, id, in, now_us());
-      },
+      self, conversation_shard(st.conv.id),
+      persistence::append_job(scope_of(self), st.conv.id, std::move(in)),
       [self, rp, origin = req.device](persistence::appended& done) mutable {
         auto& st = self->state;
         if (!done.duplicate) {

@@ -8,17 +8,14 @@
 
 #include "config/ground/crypto.hpp"
 #include "persistence/chat/attachments.hpp"
+#include "persistence/chat/message_rows.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/ptt/control_plane.hpp"
 #include "persistence/rows.hpp"
 
 namespace sb::persistence {
 
-namespace {
-
-constexpr const char* kMessageColumns =
-    "id, conversation_id, sender_id, client_msg_id, content, seq, version, created_at_us, "
-    "edited_at_us, deleted_at_us, attachments";
+namespace detail {
 
 chat::message read_message(const row_reader& in) {
   chat::message m;
@@ -35,6 +32,13 @@ chat::message read_message(const row_reader& in) {
   m.attachments = attachments_of(in.opt_str("attachments"));
   return m;
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::kMessageColumns;
+using detail::read_message;
 
 chat::member read_member(const row_reader& m) {
   return chat::member{m.str("user_id"), m.i64("read_seq"), m.i64("delivered_seq"),
@@ -184,7 +188,19 @@ chat::conversation resolve_conversation(soci::session& sql, const tenant_scope& 
 std::string resolve_conversation_id(soci::session& sql, const tenant_scope& scope,
                                     const std::string& user, const std::string& target, bool create,
                                     int64_t now_us) {
-  if (auto header = find_conversation_header(sql, scope, target)) return header->id;
+  // One statement for what almost every send names: a conversation by its id, or the
+  // stored direct conversation with a user who is still there. The rest (a first message, a
+  // channel's conversation not made yet) takes the long way.
+  if (crypto::is_uuid(target)) {
+    std::string id;
+    auto key = chat::direct_key(user, target);  // bound by reference: it must outlive the query
+    sql << "SELECT id FROM chat_conversations WHERE tenant_id = :t AND (id = :c OR "
+           "(direct_key = :k AND EXISTS (SELECT 1 FROM users WHERE tenant_id = :t2 AND id = :u "
+           "AND deleted_at_us IS NULL))) LIMIT 1",
+        soci::use(scope.tenant_id()), soci::use(target), soci::use(key),
+        soci::use(scope.tenant_id()), soci::use(target), soci::into(id);
+    if (sql.got_data()) return id;
+  }
   return resolve_beyond_id(sql, scope, user, target, create, now_us).id;
 }
 

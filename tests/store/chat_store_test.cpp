@@ -1,6 +1,7 @@
 #include <soci/soci.h>
 #include <catch2/catch.hpp>
 
+#include "persistence/chat/append_job.hpp"
 #include "persistence/chat/chat.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/identity/tenants.hpp"
@@ -213,4 +214,81 @@ TEST_CASE("a talk-group channel's conversation follows the channel's listeners",
   // Another tenant's user cannot reach it, and an unknown id is no channel.
   CHECK_FALSE(channel_conversation(*f.sql, tenant_scope(f.other_tenant), channel, 7));
   CHECK_FALSE(load_conversation(*f.sql, f.scope(), f.alice, 7));
+}
+
+TEST_CASE("appends run together leave the log as appends run one by one", "[chat]") {
+  chat_db f;
+  auto ab = direct_conversation(*f.sql, f.scope(), f.alice, f.bob, 1).id;
+  auto ac = direct_conversation(*f.sql, f.scope(), f.alice, f.carol, 1).id;
+  auto stored = append_message(*f.sql, f.scope(), ab, {"", f.bob, "old", std::string("k"), {}}, 5);
+  std::vector<result_job<appended>> jobs{
+      append_job(f.scope(), ab, {"", f.alice, "a1", std::string("c1"), {}}),
+      append_job(f.scope(), ac, {"", f.alice, "to carol", std::nullopt, {}}),
+      append_job(f.scope(), ab, {"", f.bob, "b1", std::nullopt, {}}),
+      append_job(f.scope(), ab, {"", f.alice, "a1 resent", std::string("c1"), {}}),
+      append_job(f.scope(), ab, {"", f.bob, "old resent", std::string("k"), {}}),
+      append_job(f.scope(), ab, {"", f.alice, "a2", std::nullopt, {}}),
+  };
+  std::vector<store_job*> run;
+  for (auto& j : jobs) run.push_back(j.job.get());
+  REQUIRE(run[0]->batcher() != nullptr);
+  run[0]->batcher()->execute_all(*f.sql, run);
+
+  auto got = [&](size_t i) -> const appended& { return **jobs[i].value; };
+  CHECK(got(0).message.seq == 2);  // after "old"
+  CHECK(got(2).message.seq == 3);
+  CHECK(got(5).message.seq == 4);
+  CHECK(got(1).message.seq == 1);
+  CHECK(got(0).message.version + 1 == got(2).message.version);
+  CHECK(got(2).message.version + 1 == got(5).message.version);
+  // A resend within the run and one of a stored message: the first message, nothing new.
+  CHECK(got(3).duplicate);
+  CHECK(got(3).message.id == got(0).message.id);
+  CHECK(got(3).message.content == "a1");
+  CHECK(got(4).duplicate);
+  CHECK(got(4).message.id == stored.message.id);
+  CHECK(got(4).message.content == "old");
+  for (size_t i : {0, 1, 2, 5}) CHECK_FALSE(got(i).duplicate);
+
+  auto page = history(*f.sql, f.scope(), ab, std::nullopt, std::nullopt, 10);
+  std::vector<std::string> contents;
+  for (const auto& m : page.messages) contents.push_back(m.content);
+  CHECK(contents == std::vector<std::string>{"old", "a1", "b1", "a2"});
+  CHECK(page.messages[1].id == got(0).message.id);
+  CHECK(page.messages[1].client_msg_id == std::optional<std::string>("c1"));
+  auto conv = find_conversation(*f.sql, f.scope(), ab);
+  CHECK(conv->last_seq == 4);
+  CHECK(conv->version == got(5).message.version);
+  CHECK(find_conversation(*f.sql, f.scope(), ac)->last_seq == 1);
+}
+
+TEST_CASE("a run of appends with another tenant's conversation fails as a whole", "[chat]") {
+  chat_db f;
+  auto ab = direct_conversation(*f.sql, f.scope(), f.alice, f.bob, 1).id;
+  auto theirs = direct_conversation(*f.sql, tenant_scope(f.other_tenant), f.mallory, f.mallory, 1);
+  std::vector<result_job<appended>> jobs{
+      append_job(f.scope(), ab, {"", f.alice, "fine", std::nullopt, {}}),
+      append_job(f.scope(), theirs.id, {"", f.alice, "not here", std::nullopt, {}}),
+  };
+  std::vector<store_job*> run{jobs[0].job.get(), jobs[1].job.get()};
+  // The store worker then runs each alone: the first commits, the second fails not_found.
+  CHECK_THROWS(run[0]->batcher()->execute_all(*f.sql, run));
+  CHECK_THROWS_AS(run[1]->execute(*f.sql), store_error);
+}
+
+TEST_CASE("a send names a conversation by id or a user who is still there", "[chat]") {
+  chat_db f;
+  auto id = resolve_conversation_id(*f.sql, f.scope(), f.alice, f.bob, true, 1);
+  CHECK(id == direct_conversation(*f.sql, f.scope(), f.alice, f.bob, 1).id);
+  CHECK(resolve_conversation_id(*f.sql, f.scope(), f.bob, f.alice, false, 2) == id);
+  CHECK(resolve_conversation_id(*f.sql, f.scope(), f.carol, id, false, 2) == id);  // by id
+  // Another tenant's conversation or user is none of ours.
+  auto theirs = direct_conversation(*f.sql, tenant_scope(f.other_tenant), f.mallory, f.mallory, 1);
+  CHECK_THROWS_AS(resolve_conversation_id(*f.sql, f.scope(), f.alice, theirs.id, false, 3),
+                  store_error);
+  CHECK_THROWS_AS(resolve_conversation_id(*f.sql, f.scope(), f.alice, f.mallory, true, 3),
+                  store_error);
+  // A user who was deleted takes no more messages, though the conversation stays.
+  soft_delete_user(*f.sql, f.scope(), f.bob, f.alice);
+  CHECK_THROWS_AS(resolve_conversation_id(*f.sql, f.scope(), f.alice, f.bob, true, 5), store_error);
 }

@@ -2,9 +2,14 @@
 #include <catch2/catch.hpp>
 
 #include <set>
+#include <type_traits>
+#include <utility>
 
 #include "actors/runtime/atoms.hpp"
 #include "config/ground/metrics.hpp"
+#include "persistence/chat/append_job.hpp"
+#include "persistence/identity/tenants.hpp"
+#include "persistence/identity/users.hpp"
 #include "persistence/notes.hpp"
 #include "persistence/store_job.hpp"
 #include "tests/store/store_fixture.hpp"
@@ -41,24 +46,30 @@ struct outcome {
 };
 
 // Sends every job at once from one actor, then collects the answers in order.
-std::vector<outcome> run_pipelined(test::store_fixture& f, const std::vector<id_job>& jobs) {
+template <class T>
+std::vector<outcome> pipeline(test::store_fixture& f, const std::vector<result_job<T>>& jobs,
+                              shard_key route) {
   caf::scoped_actor self{f.sys};
   using handle_t =
-      decltype(self->request(f.store->route("notes"), 10s, store_atom::value, jobs[0].job));
+      decltype(self->request(f.store->route(route), 10s, store_atom::value, jobs[0].job));
   std::vector<handle_t> handles;
   for (const auto& j : jobs) {
-    handles.push_back(self->request(f.store->route("notes"), 10s, store_atom::value, j.job));
+    handles.push_back(self->request(f.store->route(route), 10s, store_atom::value, j.job));
   }
   std::vector<outcome> out(jobs.size());
   for (size_t i = 0; i < handles.size(); ++i) {
     handles[i].receive(
         [&] {
           out[i].ok = true;
-          out[i].id = **jobs[i].value;
+          if constexpr (std::is_same_v<T, int64_t>) out[i].id = **jobs[i].value;
         },
         [&](caf::error& e) { out[i].code = store_errc(e); });
   }
   return out;
+}
+
+std::vector<outcome> run_pipelined(test::store_fixture& f, const std::vector<id_job>& jobs) {
+  return pipeline(f, jobs, "notes");
 }
 
 }  // namespace
@@ -168,4 +179,48 @@ TEST_CASE("a crashed worker is restarted by its supervisor", "[store]") {
   }));
   CHECK(restarts.value() == before + 1);
   CHECK(run_pipelined(f, {note_job("s", "after restart")})[0].ok);
+}
+
+TEST_CASE("a worker runs neighbouring chat appends together; a bad one fails alone", "[store]") {
+  test::store_fixture f;
+  auto sql = f.db.connect();
+  auto tenant = create_tenant(*sql, "Acme").id;
+  tenant_scope scope(tenant);
+  auto user = [&](const std::string& name) {
+    user_record u;
+    u.email = name + "@example.test";
+    u.first_name = u.last_name = u.display_name = name;
+    u.role = "user";
+    u.status = "active";
+    return create_user(*sql, scope, u).id;
+  };
+  auto alice = user("alice"), bob = user("bob");
+  auto conv = direct_conversation(*sql, scope, alice, bob, 1).id;
+  auto& batched = metrics::global().get_counter("sb_store_jobs_batched_total", "");
+  auto before = batched.value();
+  auto send = [&](int from, int to, int bad) {
+    std::vector<result_job<appended>> jobs;
+    for (int i = from; i < to; ++i) {
+      // `bad` names a conversation that is not there: its run fails, then each runs alone.
+      auto target = i == bad ? std::string("00000000-0000-4000-8000-000000000000") : conv;
+      jobs.push_back(append_job(scope, target, {"", alice, std::to_string(i), std::nullopt, {}}));
+    }
+    return std::pair(jobs, pipeline(f, jobs, "chat:" + conv));
+  };
+  auto [first, first_results] = send(0, 100, -1);
+  for (const auto& r : first_results) CHECK(r.ok);
+  CHECK(batched.value() > before);  // some ran together
+  auto [second, results] = send(100, 200, 150);
+  for (int i = 0; i < 100; ++i) CHECK(results[i].ok == (i != 50));
+  CHECK(results[50].code == errc::not_found);
+
+  auto page = history(*sql, scope, conv, std::nullopt, std::nullopt, 500);
+  REQUIRE(page.messages.size() == 199);
+  for (size_t i = 0; i < page.messages.size(); ++i) {
+    auto n = i < 150 ? i : i + 1;
+    CHECK(page.messages[i].seq == static_cast<int64_t>(i + 1));
+    CHECK(page.messages[i].content == std::to_string(n));
+    const auto& job = n < 100 ? first[n] : second[n - 100];
+    CHECK(page.messages[i].id == (**job.value).message.id);
+  }
 }
