@@ -21,12 +21,27 @@ namespace json = boost::json;
 
 namespace {
 
+/// What a connection keeps of its handshake for the CONNECTs still to come: the address and
+/// path (failed-credential limits), the query and the Authorization header (the token), not
+/// every header the browser sent.
+http::request credentials_of(const http::request& req) {
+  http::request kept;
+  kept.path = req.path;
+  kept.query = req.query;
+  kept.remote_address = req.remote_address;
+  if (auto auth = req.header("authorization"); !auth.empty()) {
+    kept.headers.emplace_back("authorization", std::string(auth));
+  }
+  return kept;
+}
+
 /// One client's Socket.IO traffic, between the connection and its session actor.
 class gateway_app final : public socketio::application,
                           public std::enable_shared_from_this<gateway_app> {
  public:
-  gateway_app(context& ctx, std::shared_ptr<socketio::connection> conn, http::request handshake)
-      : ctx_(ctx), conn_(conn), handshake_(std::move(handshake)) {}
+  gateway_app(context& ctx, std::shared_ptr<socketio::connection> conn,
+              const http::request& handshake)
+      : ctx_(ctx), conn_(conn), handshake_(credentials_of(handshake)) {}
 
   void on_connect(const std::string& nsp, json::object auth) override {
     auto conn = conn_.lock();
@@ -126,7 +141,7 @@ class gateway_app final : public socketio::application,
 
   context& ctx_;
   std::weak_ptr<socketio::connection> conn_;
-  http::request handshake_;
+  http::request handshake_;  ///< credentials_of the handshake
   std::mutex mutex_;
   caf::actor session_;
   std::shared_ptr<void> slot_;  ///< the user's connection quota, held while connected
