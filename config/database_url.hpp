@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,16 @@ struct database_target {
 database_target parse_database_url(std::string_view url);
 
 std::string_view dialect_name(dialect d);
+
+/// A PostgreSQL server named by parts, as the CTI seed's DB_HOST, DB_PORT, DB_USER,
+/// DB_PASSWORD and DB_NAME do.
+struct database_parts {
+  std::optional<std::string> host, port, user, password, name;
+  bool any() const { return host || port || user || password || name; }
+};
+
+/// The postgresql:// URL of `parts`, each part percent-encoded; a part left out is left to
+/// libpq's default. Throws std::invalid_argument for a port that is not a number.
+std::string postgresql_url(const database_parts& parts);
 
 }  // namespace sb::config

@@ -392,8 +392,12 @@ std::vector<key_spec> build_table() {
       [](auto& x) -> auto& { return x.ptt.retention_days; }, 0, 36500));
   t.push_back(string_key(
       "ptt.router_jwt_secret", "ROUTER_JWT_SECRET",
-      "HS256 secret of router tokens (empty = JWT_SECRET)",
+      "HS256 secret of router tokens (empty = SECRET_KEY, then JWT_SECRET)",
       [](auto& x) -> auto& { return x.ptt.router_jwt_secret; }, any_string));
+  t.push_back(string_key(
+      "ptt.secret_key", "SECRET_KEY",
+      "the VoicePing control plane's secret: signs router tokens when ROUTER_JWT_SECRET is empty",
+      [](auto& x) -> auto& { return x.ptt.secret_key; }, any_string));
   t.push_back(bool_key(
       "ptt.voiceping_enabled", "VOICEPING_ENABLED",
       "run the VoicePing-compatible listener (msgpack over WebSocket)",
@@ -447,6 +451,15 @@ std::vector<key_spec> build_table() {
       "the app whose events POST /webhooks/dialpad receives (empty = only "
       "/webhooks/dialpad/:app_id)",
       [](auto& x) -> auto& { return x.cti.webhook_app_id; }, any_string));
+  t.push_back(string_key(
+      "cti.webhook_secret", "DIALPAD_WEBHOOK_SECRET",
+      "webhook secret of the apps that have none of their own (empty = none)",
+      [](auto& x) -> auto& { return x.cti.webhook_secret; }, any_string));
+  t.push_back(bool_key(
+      "cti.allow_unsigned_webhooks", "DIALPAD_ALLOW_UNSIGNED_WEBHOOKS",
+      "development only: an app with no webhook secret (and no DIALPAD_WEBHOOK_SECRET) accepts "
+      "unsigned events; refused in production",
+      [](auto& x) -> auto& { return x.cti.allow_unsigned_webhooks; }));
   t.push_back(uint_key(
       "cti.webhook_max_bytes", "DIALPAD_WEBHOOK_MAX_BYTES",
       "largest webhook body accepted (larger: 413)",

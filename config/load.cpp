@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "config/config_error.hpp"
+#include "config/database_url.hpp"
 #include "config/keys.hpp"
 #include "config/toml_file.hpp"
 
@@ -46,11 +47,33 @@ void validate(const node_config& cfg) {
           "auth.internal_api_secret (INTERNAL_API_SECRET): production needs at least 32 "
           "characters");
     }
+    if (cfg.cti.allow_unsigned_webhooks) {
+      throw config_error(
+          "cti.allow_unsigned_webhooks (DIALPAD_ALLOW_UNSIGNED_WEBHOOKS): anyone could post "
+          "events; not in production");
+    }
   }
   if (cfg.auth.bootstrap_admin_email.empty() != cfg.auth.bootstrap_admin_password.empty()) {
     throw config_error(
         "auth.bootstrap_admin_email: BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD go "
         "together");
+  }
+}
+
+// The CTI seed names its PostgreSQL server by parts (DB_HOST, DB_PORT, DB_USER, DB_PASSWORD,
+// DB_NAME, DB_MAX_CLIENTS): they make the connection when DATABASE_URL does not, so a node
+// set up that way reaches that server or fails, never SQLite.
+void apply_database_parts(node_config& cfg, const env_lookup& env) {
+  database_parts parts{env("DB_HOST"), env("DB_PORT"), env("DB_USER"), env("DB_PASSWORD"),
+                       env("DB_NAME")};
+  if (!parts.any() || env("DATABASE_URL")) return;
+  try {
+    apply(cfg, *find_key("database.url"), postgresql_url(parts), "environment variables DB_*");
+  } catch (const std::invalid_argument& e) {
+    throw config_error(fmt::format("DB_PORT (environment variable): {}", e.what()));
+  }
+  if (auto max = env("DB_MAX_CLIENTS"); max && !env("DATABASE_WORKERS")) {
+    apply(cfg, *find_key("database.workers"), *max, "environment variable DB_MAX_CLIENTS");
   }
 }
 
@@ -113,6 +136,7 @@ invocation load(const std::vector<std::string>& args, const env_lookup& env) {
     if (auto value = env(key.env))
       apply(out.config, key, *value, "environment variable " + key.env);
   }
+  apply_database_parts(out.config, env);
   for (const auto& [key, fv] : flags) apply(out.config, *key, fv.second, "option " + fv.first);
   validate(out.config);
   return out;

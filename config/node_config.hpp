@@ -106,8 +106,10 @@ struct ptt_config {
   milliseconds busy_timeout{95'000};  ///< a floor held this long without STOP is released
   milliseconds group_idle{60'000};    ///< a talk group with nobody online passivates after this
   std::string recordings_dir = "recordings";
-  uint32_t retention_days = 30;          ///< 0 = keep recordings forever
-  std::string router_jwt_secret;         ///< router tokens; empty = the access-token secret
+  uint32_t retention_days = 30;  ///< 0 = keep recordings forever
+  std::string
+      router_jwt_secret;   ///< router tokens; empty = secret_key, then the access-token secret
+  std::string secret_key;  ///< SECRET_KEY (the VoicePing control plane's secret)
   bool voiceping_enabled = true;         ///< the VoicePing-compatible listener
   uint16_t voiceping_port = 3000;        ///< 0 = any free port
   std::string voiceping_port_file;       ///< if set, the bound VoicePing port is written here
@@ -124,15 +126,17 @@ struct ptt_config {
 };
 
 struct cti_config {
-  std::string webhook_app_id;          ///< the app of POST /webhooks/dialpad (without :app_id)
-  uint32_t webhook_max_bytes = 65536;  ///< a larger webhook body is refused with 413
-  uint32_t max_attempts = 5;           ///< processing attempts before an event is dead
-  milliseconds retry_base{2'000};      ///< first retry delay; doubles per attempt
-  milliseconds retry_max{300'000};     ///< longest retry delay
-  uint32_t batch = 100;                ///< events a stream claims from the store at once
-  uint32_t ingest_batch = 500;         ///< most deliveries committed in one statement
-  uint32_t replay_limit = 10'000;      ///< most events a ?since= catch-up replays
-  milliseconds stats_interval{5'000};  ///< how often stream backlogs are sampled (/metrics)
+  std::string webhook_app_id;            ///< the app of POST /webhooks/dialpad (without :app_id)
+  std::string webhook_secret;            ///< the secret of apps that have none of their own
+  bool allow_unsigned_webhooks = false;  ///< development: an app with no secret takes unsigned
+  uint32_t webhook_max_bytes = 65536;    ///< a larger webhook body is refused with 413
+  uint32_t max_attempts = 5;             ///< processing attempts before an event is dead
+  milliseconds retry_base{2'000};        ///< first retry delay; doubles per attempt
+  milliseconds retry_max{300'000};       ///< longest retry delay
+  uint32_t batch = 100;                  ///< events a stream claims from the store at once
+  uint32_t ingest_batch = 500;           ///< most deliveries committed in one statement
+  uint32_t replay_limit = 10'000;        ///< most events a ?since= catch-up replays
+  milliseconds stats_interval{5'000};    ///< how often stream backlogs are sampled (/metrics)
   // Dialpad OAuth 2.0 (the connect flow); empty client id = not configured.
   std::string dialpad_base_url = "https://dialpad.com";  ///< or https://sandbox.dialpad.com
   std::string dialpad_client_id;

@@ -329,6 +329,9 @@ void load(webhook_stream_ptr self, std::function<void()> then) {
         st.active = l.app && l.app->is_active;
         if (l.app) st.tenant_id = l.app->tenant_id;
         st.secret = l.secret;
+        if (!st.secret && !st.deps.cfg.webhook_secret.empty()) {
+          st.secret = st.deps.cfg.webhook_secret;
+        }
         st.last_seq = std::max(st.last_seq, l.last_seq);
         then();
       },
@@ -339,6 +342,14 @@ caf::result<int64_t, bool> ingest(webhook_stream_ptr self, const std::string& bo
                                   const std::string& signature) {
   auto& st = self->state;
   if (!st.active) return caf::make_error(errc::not_found, "no such app");
+  if (!st.secret && !st.deps.cfg.allow_unsigned_webhooks) {
+    // With nothing to check a signature against, anyone could post this app's events.
+    stream_counters().rejected.inc();
+    spdlog::info("app {}: webhook refused: the app has no webhook secret", st.app_id);
+    return caf::make_error(errc::unauthorized,
+                           "this app has no webhook secret: give it one, or set "
+                           "DIALPAD_WEBHOOK_SECRET");
+  }
   auto verified = dialpad::verify_webhook(body, signature, st.secret, now_us() / 1'000'000);
   if (auto* r = std::get_if<dialpad::rejection>(&verified)) {
     stream_counters().rejected.inc();

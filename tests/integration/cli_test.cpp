@@ -64,6 +64,19 @@ TEST_CASE("password in DATABASE_URL never reaches the log", "[cli]") {
   CHECK(r.output.find("sb:***@") != std::string::npos);
 }
 
+TEST_CASE("with DB_* set and no DATABASE_URL the node goes to PostgreSQL or nowhere", "[cli]") {
+  auto r = run_switchboard({"migrate"}, {{"DB_HOST", "127.0.0.1"},
+                                         {"DB_PORT", "1"},
+                                         {"DB_USER", "crm"},
+                                         {"DB_PASSWORD", "topsecret"},
+                                         {"DB_NAME", "calls"},
+                                         {"DATABASE_STARTUP_TIMEOUT", "0"}});
+  INFO(r.output);
+  CHECK(r.exit_code == 1);  // not SQLite: nothing listens on port 1
+  CHECK(r.output.find("postgresql://crm:***@127.0.0.1:1/calls") != std::string::npos);
+  CHECK(r.output.find("topsecret") == std::string::npos);
+}
+
 TEST_CASE("file, environment and flags configure a running node in that order", "[cli]") {
   test_database db;
   temp_dir dir;

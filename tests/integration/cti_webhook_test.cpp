@@ -160,12 +160,43 @@ TEST_CASE("the seed's x-dialpad-signature header and unsigned apps are compatibi
   CHECK(r.status == 200);
   REQUIRE(eventually([&] { return status_of(signed_app, 7) == "ringing"; }));
 
+  // An app with no secret of its own: nothing proves where an event came from, so it is
+  // refused, signed or not (anyone could post its events).
   auto open_app = cti_app::create(server.port(), "No secret", "");
-  CHECK(open_app.post_raw(body, {{"Content-Type", "application/json"}}).status == 200);
-  // Without a secret there is nothing to check a JWT against.
+  auto unsigned_reply = open_app.post_raw(body, {{"Content-Type", "application/json"}});
+  CHECK(unsigned_reply.status == 401);
+  CHECK(unsigned_reply.json().at("detail").as_string().find("DIALPAD_WEBHOOK_SECRET") !=
+        json::string::npos);
   CHECK(open_app.post_raw(sb::jwt::sign_hs256(dialpad_event(8, "ringing", kT0), "x")).status ==
         401);
+  CHECK(stored_events(open_app) == 0);
+}
+
+TEST_CASE("DIALPAD_WEBHOOK_SECRET signs for apps without a secret of their own", "[cti]") {
+  test_database db;
+  const std::string shared = "whsec-shared-0123456789abcdef";
+  server_process server({{"DATABASE_URL", db.url()}, {"DIALPAD_WEBHOOK_SECRET", shared}});
+  auto open_app = cti_app::create(server.port(), "No secret", "");
+  auto own_app = cti_app::create(server.port(), "Own secret");
+  auto event = dialpad_event(9, "ringing", kT0);
+  CHECK(open_app.post_raw(sb::jwt::sign_hs256(event, shared)).status == 200);
+  REQUIRE(eventually([&] { return status_of(open_app, 9) == "ringing"; }));
+  // An app's own secret is its only one; unsigned stays refused for both.
+  CHECK(own_app.post_raw(sb::jwt::sign_hs256(event, shared)).status == 401);
+  auto body = json::serialize(event);
+  CHECK(open_app.post_raw(body, {{"Content-Type", "application/json"}}).status == 401);
+}
+
+TEST_CASE("unsigned webhooks only with the development setting", "[cti]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}, {"DIALPAD_ALLOW_UNSIGNED_WEBHOOKS", "true"}});
+  auto open_app = cti_app::create(server.port(), "No secret", "");
+  auto body = json::serialize(dialpad_event(7, "ringing", kT0));
+  CHECK(open_app.post_raw(body, {{"Content-Type", "application/json"}}).status == 200);
   REQUIRE(eventually([&] { return status_of(open_app, 7) == "ringing"; }));
+  // An app with a secret still refuses unsigned events.
+  auto signed_app = cti_app::create(server.port(), "Signed");
+  CHECK(signed_app.post_raw(body, {{"Content-Type", "application/json"}}).status == 401);
 }
 
 TEST_CASE("an event that cannot be processed is stored, answered 200, dead, and replayable",

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <soci/soci.h>
+
+#include <cstdlib>
 #include <regex>
 
 #include "tests/support/auth.hpp"
@@ -44,6 +47,24 @@ TEST_CASE("GET /health reports the node and its database", "[http]") {
   CHECK(database.at("dialect").as_string() ==
         (db.dialect() == sb::config::dialect::sqlite ? "sqlite" : "postgresql"));
   CHECK(database.at("workers_live") == database.at("workers"));
+}
+
+TEST_CASE("a node configured by the seed's DB_* settings runs on that PostgreSQL", "[http]") {
+  test_database db;
+  if (db.dialect() != sb::config::dialect::postgresql) return;  // needs the test's server
+  server_process server({{"DB_HOST", std::getenv("SB_TEST_PG_HOST")},
+                         {"DB_PORT", std::getenv("SB_TEST_PG_PORT")},
+                         {"DB_USER", std::getenv("SB_TEST_PG_USER")},
+                         {"DB_NAME", db.name()},
+                         {"DB_MAX_CLIENTS", "3"}});
+  auto database = http_request(server.port(), "GET", "/health").json().at("database").as_object();
+  CHECK(database.at("dialect").as_string() == "postgresql");
+  CHECK(database.at("workers").as_int64() == 3);
+  CHECK(database.at("workers_live").as_int64() == 3);
+  // The node migrated that database: it is the one it uses.
+  int applied = 0;
+  *db.connect() << "SELECT COUNT(*) FROM schema_migrations", soci::into(applied);
+  CHECK(applied > 0);
 }
 
 TEST_CASE("GET /metrics exposes Prometheus text with the node's instruments", "[http]") {

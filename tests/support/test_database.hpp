@@ -33,6 +33,8 @@ class test_database {
   /// DATABASE_URL for the server under test.
   const std::string& url() const { return url_; }
   config::dialect dialect() const { return dialect_; }
+  /// The PostgreSQL database's name (empty for SQLite).
+  const std::string& name() const { return name_; }
 
   /// `env` with DATABASE_URL pointing here.
   std::map<std::string, std::string> env_with(std::map<std::string, std::string> env) const {

@@ -149,3 +149,41 @@ TEST_CASE("docs/operations.md documents every key", "[config][docs]") {
           std::string::npos);
   }
 }
+
+TEST_CASE("the seed's DB_* settings make the PostgreSQL URL when DATABASE_URL is absent",
+          "[config]") {
+  auto inv = load({}, fake_env({{"DB_HOST", "db.internal"},
+                                {"DB_PORT", "6432"},
+                                {"DB_USER", "crm"},
+                                {"DB_PASSWORD", "p@ss:w/rd"},
+                                {"DB_NAME", "dialpad"},
+                                {"DB_MAX_CLIENTS", "8"}}));
+  CHECK(inv.config.database.url == "postgresql://crm:p%40ss%3Aw%2Frd@db.internal:6432/dialpad");
+  CHECK(inv.config.database.workers == 8);
+  // A socket directory and an IPv6 address are hosts too; missing parts are libpq's defaults.
+  CHECK(load({}, fake_env({{"DB_HOST", "/run/postgresql"}})).config.database.url ==
+        "postgresql://%2Frun%2Fpostgresql");
+  CHECK(load({}, fake_env({{"DB_HOST", "::1"}, {"DB_NAME", "x"}})).config.database.url ==
+        "postgresql://[::1]/x");
+  // DATABASE_URL wins, DATABASE_WORKERS over DB_MAX_CLIENTS, and flags over both.
+  auto explicit_url = load({}, fake_env({{"DATABASE_URL", "sqlite:a.db"}, {"DB_HOST", "h"}}));
+  CHECK(explicit_url.config.database.url == "sqlite:a.db");
+  CHECK(load({}, fake_env({{"DB_HOST", "h"}, {"DB_MAX_CLIENTS", "8"}, {"DATABASE_WORKERS", "3"}}))
+            .config.database.workers == 3);
+  CHECK(load({"--database-url", "sqlite:b.db"}, fake_env({{"DB_HOST", "h"}})).config.database.url ==
+        "sqlite:b.db");
+  CHECK_THAT(error_of({}, {{"DB_HOST", "h"}, {"DB_PORT", "5432x"}}),
+             Catch::Contains("DB_PORT") && Catch::Contains("number"));
+  CHECK_THAT(error_of({}, {{"DB_HOST", "h"}, {"DB_MAX_CLIENTS", "1000"}}),
+             Catch::Contains("DB_MAX_CLIENTS"));
+}
+
+TEST_CASE("unsigned webhooks are a development setting, refused in production", "[config]") {
+  CHECK(load({}, fake_env({{"DIALPAD_ALLOW_UNSIGNED_WEBHOOKS", "true"}}))
+            .config.cti.allow_unsigned_webhooks);
+  CHECK_THAT(error_of({}, {{"NODE_ENV", "production"},
+                           {"JWT_SECRET", std::string(32, 'j')},
+                           {"INTERNAL_API_SECRET", std::string(32, 'i')},
+                           {"DIALPAD_ALLOW_UNSIGNED_WEBHOOKS", "true"}}),
+             Catch::Contains("DIALPAD_ALLOW_UNSIGNED_WEBHOOKS"));
+}

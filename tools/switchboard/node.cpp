@@ -297,7 +297,10 @@ int run_node(config::node_config cfg) {
   } else {
     mailer = sys.spawn<caf::detached>(mailer_actor, store_client, cfg.smtp);
   }
-  auto router_secret = cfg.ptt.router_jwt_secret.empty() ? jwt_secret : cfg.ptt.router_jwt_secret;
+  // As the VoicePing router: ROUTER_JWT_SECRET, else SECRET_KEY; then our own JWT secret.
+  auto router_secret = !cfg.ptt.router_jwt_secret.empty() ? cfg.ptt.router_jwt_secret
+                       : !cfg.ptt.secret_key.empty()      ? cfg.ptt.secret_key
+                                                          : jwt_secret;
   api::context ctx{sys,
                    cfg,
                    store_client,
