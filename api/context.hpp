@@ -45,7 +45,8 @@ struct context {
   std::shared_ptr<const call_deps> calls;              ///< what call actors are made with
   std::shared_ptr<const chat_deps> chat;               ///< what conversation actors are made with
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  std::atomic<uint16_t> port{0};   ///< the bound port, known once listening
+  std::atomic<uint16_t> port{0};            ///< the bound port, known once listening
+  std::atomic<uint16_t> voiceping_port{0};  ///< the VoicePing listener's, when it runs
   connection_quota connections{};  ///< open WebSockets per principal (ws.max_connections_per_*)
 };
 

@@ -79,7 +79,7 @@ void list_cti_calls(context& ctx, const http::request& req, const principal& app
         json::array data;
         for (const auto& c : page.items) data.push_back(cti_call_json(c));
         auto pagination = seed_pagination(q.limit, q.after ? 0 : q.offset, page.total);
-        bool more = static_cast<int64_t>(page.items.size()) == q.limit;
+        bool more = page.has_more;
         pagination["has_more"] = more;
         pagination["next_cursor"] =
             more ? json::value(crypto::base64url_encode(page.items.back().id)) : nullptr;

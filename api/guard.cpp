@@ -161,12 +161,20 @@ handler guarded(context& ctx, access a, authed_handler h) {
       if (!admit(ctx, a.limit, key, req, respond)) return;
       h(std::move(req), std::move(params), std::move(who), std::move(respond));
     };
-    auto on_result = [&ctx, proceed, req, respond](auth_result r) mutable {
+    // No principal: the request counts against its address's budget of the class, as it did
+    // behind the seeds' limiters (keyed by address, in front of authentication), so a 401
+    // carries RateLimit-* too and a flood of bad credentials meets the limit.
+    auto refuse = [&ctx, a](const http::request& req, http::responder respond,
+                            std::string_view why) {
+      if (!admit(ctx, a.limit, "ip:" + req.remote_address, req, respond)) return;
+      respond(unauthorized(req, why));
+    };
+    auto on_result = [&ctx, proceed, refuse, req, respond](auth_result r) mutable {
       if (auto* who = std::get_if<principal>(&r)) return proceed(req, *who, respond);
       auto code = std::get<errc>(r);
       if (code == errc::unauthorized) {
         count_failed_credentials(ctx, req);
-        return respond(unauthorized(req, "invalid credentials"));
+        return refuse(req, std::move(respond), "invalid credentials");
       }
       respond(http::problem(code, "credentials could not be checked; retry later", req.path));
     };
@@ -176,7 +184,8 @@ handler guarded(context& ctx, access a, authed_handler h) {
       auto token = std::string(req.bearer_token());
       if (token.empty() || !ctx.auth.internal_secret(token)) {
         count_failed_credentials(ctx, req);
-        return respond(unauthorized(req, "the internal API needs Authorization: Bearer <secret>"));
+        return refuse(req, std::move(respond),
+                      "the internal API needs Authorization: Bearer <secret>");
       }
       return proceed(std::move(req), principal{principal::kind::internal, "internal", "", "", true},
                      std::move(respond));
@@ -186,11 +195,11 @@ handler guarded(context& ctx, access a, authed_handler h) {
       return ctx.auth.api_key(key, on_result);
     }
     if (a.allowed == access::who::app) {
-      return respond(unauthorized(req, "this API needs an x-app-api-key header"));
+      return refuse(req, std::move(respond), "this API needs an x-app-api-key header");
     }
     auto token = std::string(req.bearer_token());
     if (token.empty()) token = cookie(req, "sb_access");
-    if (token.empty()) return respond(unauthorized(req, "missing credentials"));
+    if (token.empty()) return refuse(req, std::move(respond), "missing credentials");
     ctx.auth.user_token(token, on_result);
   };
 }

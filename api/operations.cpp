@@ -4,7 +4,11 @@
 #include <boost/json.hpp>
 #include <caf/all.hpp>
 
+#include <malloc.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 
 #include "actors/runtime/atoms.hpp"
@@ -64,21 +68,50 @@ http::response health_response(context& ctx, bool db_up, double latency_ms, errc
   return res;
 }
 
-void health(context& ctx, http::responder respond) {
-  // A short-lived actor asks the store: handlers run on I/O threads and must not block.
+/// Pings the store from a short-lived actor (handlers run on I/O threads and must not
+/// block), then `then(up, latency_ms, error)`.
+template <class Then>
+void ping_store(context& ctx, Then then) {
   auto started = std::chrono::steady_clock::now();
   persistence::store_client(ctx.store.backend(), kHealthTimeout)
       .ask(
           ctx.sys, "health", "ping", [](soci::session& sql) { return persistence::ping(sql); },
-          [&ctx, respond, started](int64_t) {
+          [then, started](int64_t) {
             auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
                                                                 started)
                           .count();
-            respond(health_response(ctx, true, ms, errc::internal));
+            then(true, ms, errc::internal);
           },
-          [&ctx, respond](const persistence::store_failure& f) {
-            respond(health_response(ctx, false, 0, f.code));
-          });
+          [then](const persistence::store_failure& f) { then(false, 0.0, f.code); });
+}
+
+void health(context& ctx, http::responder respond) {
+  ping_store(ctx, [&ctx, respond](bool up, double ms, errc error) {
+    respond(health_response(ctx, up, ms, error));
+  });
+}
+
+/// The VoicePing control plane's readiness payload (what its dispatch console polls):
+/// `{ready, services:{database, router}, timestamp}` (built by hand for the doubles, as above), 503
+/// with "Service starting" until the database answers. There is no Redis to report; the router is
+/// this node's VoicePing listener (`ok` false with a reason when it is disabled, which is a choice,
+/// not a fault).
+void readiness(context& ctx, http::responder respond) {
+  ping_store(ctx, [&ctx, respond](bool up, double ms, errc error) {
+    auto vp = ctx.voiceping_port.load();
+    auto database = up ? fmt::format(R"({{"ok":true,"error":null,"latencyMs":{:.3f}}})", ms)
+                       : fmt::format(R"({{"ok":false,"error":"{}"}})", code_string(error));
+    auto router = fmt::format(
+        R"({{"ok":{},"host":{},"port":{},"error":{}}})", vp != 0, json_string(ctx.cfg.host), vp,
+        vp ? "null" : R"x("the VoicePing listener is disabled (VOICEPING_ENABLED)")x");
+    auto body = fmt::format(R"({{"ready":{},{}"services":{{"database":{},"router":{}}},)"
+                            R"("timestamp":"{}"}})",
+                            up, up ? "" : R"("error":"Service starting",)", database, router,
+                            iso_time(now_us()));
+    auto res = http::response::json(up ? 200 : 503, std::move(body));
+    res.with_header("Cache-Control", "no-store");
+    respond(std::move(res));
+  });
 }
 
 int64_t resident_bytes() {
@@ -87,6 +120,26 @@ int64_t resident_bytes() {
   int64_t resident = 0;
   statm >> pages >> resident;
   return resident * 4096;
+}
+
+/// The CTI seed's /metrics, for a client that asks for JSON. Node's heap figures become the
+/// allocator's: `heap_used_mb` what malloc has handed out, `heap_total_mb` what it holds from
+/// the system, `external_mb` the rest of the resident memory (code, stacks, mapped files).
+http::response metrics_json(const context& ctx) {
+  auto m = mallinfo2();
+  auto mb = [](double bytes) { return std::llround(bytes / 1048576.0); };
+  double used = static_cast<double>(m.uordblks + m.hblkhd);
+  double total = static_cast<double>(m.arena + m.hblkhd);
+  double resident = static_cast<double>(resident_bytes());
+  return http::response::json(
+      200, fmt::format(R"({{"timestamp":"{}","memory":{{"heap_used_mb":{},"heap_total_mb":{},)"
+                       R"("external_mb":{}}},"uptime_seconds":{:.1f}}})",
+                       iso_time(now_us()), mb(used), mb(total), mb(std::max(0.0, resident - total)),
+                       uptime_seconds(ctx)));
+}
+
+bool asks_for_json(const http::request& req) {
+  return req.header("accept").find("application/json") != std::string_view::npos;
 }
 
 }  // namespace
@@ -104,10 +157,18 @@ void add_operations_routes(router& r, context& ctx) {
   });
   r.add("GET", "/health",
         [&ctx](http::request, path_params, http::responder respond) { health(ctx, respond); });
-  r.add("GET", "/metrics", [](http::request, path_params, http::responder respond) {
+  r.add("GET", "/metrics", [&ctx](http::request req, path_params, http::responder respond) {
+    if (asks_for_json(req)) return respond(metrics_json(ctx));
     respond(http::response::text(200, metrics::global().render(),
                                  "text/plain; version=0.0.4; charset=utf-8"));
   });
+  // The softphone seed's liveness probe: the node answers, so it is up.
+  r.add("GET", "/api/health", [](http::request, path_params, http::responder respond) {
+    respond(http::response::json(
+        200, fmt::format(R"({{"status":"ok","timestamp":"{}"}})", iso_time(now_us()))));
+  });
+  r.add("GET", "/api/ready",
+        [&ctx](http::request, path_params, http::responder respond) { readiness(ctx, respond); });
 }
 
 }  // namespace sb::api

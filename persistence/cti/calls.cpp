@@ -186,9 +186,12 @@ call_page list_cti_calls(soci::session& sql, const std::string& app_id, const ca
     calls.where("COALESCE(started_at_ms, 0) < ? OR (COALESCE(started_at_ms, 0) = ? AND id < ?)",
                 {started, started, previous->id});
   }
-  auto rows = calls.page(sql, kColumns, "COALESCE(started_at_ms, 0) DESC, id DESC", limit,
+  // One row past the page says whether there is more.
+  auto rows = calls.page(sql, kColumns, "COALESCE(started_at_ms, 0) DESC, id DESC", limit + 1,
                          previous ? 0 : offset);
   for (const auto& r : rows) page.items.push_back(read_call(r));
+  page.has_more = static_cast<int64_t>(page.items.size()) > limit;
+  if (page.has_more) page.items.pop_back();
   return page;
 }
 

@@ -52,6 +52,7 @@ struct call_filter {
 struct call_page {
   std::vector<cti_call> items;
   int64_t total = 0;
+  bool has_more = false;  ///< calls past this page (an exact last page has none)
 };
 
 /// Newest first (started_at, then id). With `after`, only calls that sort after that call

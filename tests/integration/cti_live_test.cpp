@@ -161,8 +161,20 @@ TEST_CASE("every mapped state reaches the app's live clients in order, narrowed 
   for (auto& c : first.at("data").as_array()) seen.insert(c.at("dialpad_call_id").as_int64());
   CHECK(seen == std::set<int64_t>{1, 2, 3, 4});
   CHECK(app.get("/api/calls?cursor=bogus").status == 400);
+  // An exact last page has nothing more, by offset or by cursor.
+  auto exact = app.get("/api/calls?limit=4").json().at("pagination");
+  CHECK(exact.at("has_more") == false);
+  CHECK(exact.at("next_cursor").is_null());
+  CHECK(app.get("/api/calls?limit=2&offset=2").json().at("pagination").at("has_more") == false);
+  CHECK(app.get("/api/calls?limit=1&cursor=" + cursor).json().at("pagination").at("has_more") ==
+        false);
   CHECK(app.get("/api/calls").status == 200);
-  CHECK(http_request(server.port(), "GET", "/api/calls").status == 401);
+  // As the seed's `curl -i` shows: the limit's headers on a 401 too.
+  auto refused = http_request(server.port(), "GET", "/api/calls");
+  CHECK(refused.status == 401);
+  CHECK_FALSE(refused.header("ratelimit-limit").empty());
+  CHECK_FALSE(refused.header("ratelimit-remaining").empty());
+  CHECK_FALSE(refused.header("ratelimit-reset").empty());
 }
 
 TEST_CASE("Dialpad-to-CRM user mappings: unique per Dialpad user, looked up both ways", "[cti]") {

@@ -52,6 +52,12 @@ TEST_CASE("stopping PostgreSQL under load: fail fast, report degraded, recover, 
     CHECK(degraded.json().at("status") == "degraded");
     CHECK(degraded.json().at("database").at("error") == "db_unavailable");
     CHECK(std::stoi(degraded.header("retry-after")) >= 1);
+    // The VoicePing console's readiness probe says so in its own words.
+    auto ready = http_request(server.port(), "GET", "/api/ready");
+    CHECK(ready.status == 503);
+    CHECK(ready.json().at("ready") == false);
+    CHECK(ready.json().at("error") == "Service starting");
+    CHECK(ready.json().at("services").at("database").at("ok") == false);
     std::this_thread::sleep_for(500ms);
     start_postgres();
     restarted = true;

@@ -90,6 +90,39 @@ TEST_CASE("GET /metrics exposes Prometheus text with the node's instruments", "[
   }
 }
 
+TEST_CASE("the seeds' probes: /metrics as JSON, /api/health and /api/ready", "[http]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}});
+  auto iso = std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)");
+  // The CTI seed's JSON to a client that asks for it; Prometheus text to anyone else.
+  auto m = http_request(server.port(), "GET", "/metrics", {}, {{"Accept", "application/json"}});
+  CHECK(m.status == 200);
+  CHECK(m.header("content-type") == "application/json");
+  CHECK(m.body.find("E") == std::string::npos);  // 3600.5, not 3.6005E3
+  auto metrics = m.json().as_object();
+  CHECK(std::regex_match(std::string(metrics.at("timestamp").as_string()), iso));
+  auto memory = metrics.at("memory").as_object();
+  CHECK(memory.at("heap_used_mb").as_int64() > 0);
+  CHECK(memory.at("heap_total_mb").as_int64() >= memory.at("heap_used_mb").as_int64());
+  CHECK(memory.at("external_mb").as_int64() >= 0);
+  CHECK(metrics.at("uptime_seconds").is_number());
+  CHECK(http_request(server.port(), "GET", "/metrics", {}, {{"Accept", "text/plain"}})
+            .body.find("# TYPE") != std::string::npos);
+
+  auto health = http_request(server.port(), "GET", "/api/health");
+  CHECK(health.status == 200);
+  CHECK(health.json().at("status") == "ok");
+  CHECK(std::regex_match(std::string(health.json().at("timestamp").as_string()), iso));
+
+  auto ready = http_request(server.port(), "GET", "/api/ready");
+  CHECK(ready.status == 200);
+  auto body = ready.json().as_object();
+  CHECK(body.at("ready") == true);
+  CHECK(body.at("services").at("database").at("ok") == true);
+  CHECK(body.at("services").at("router").at("ok") == true);
+  CHECK(body.at("services").at("router").at("port").as_int64() == server.voiceping_port());
+}
+
 TEST_CASE("unknown routes and wrong methods are problem+json 404 and 405", "[http]") {
   test_database db;
   server_process server({{"DATABASE_URL", db.url()}});

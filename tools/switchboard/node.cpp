@@ -391,6 +391,7 @@ int run_node(config::node_config cfg) {
   try {
     if (cfg.ptt.voiceping_enabled) {
       voiceping_port = voiceping_server.listen(cfg.host, cfg.ptt.voiceping_port);
+      ctx.voiceping_port = voiceping_port;
       servers.push_back(&voiceping_server);
       if (!cfg.ptt.voiceping_port_file.empty()) {
         write_port_file(cfg.ptt.voiceping_port_file, voiceping_port);
