@@ -105,7 +105,7 @@ void login(context& ctx, http::request req, path_params, http::responder respond
                         respond(http::problem(errc::forbidden, "the account's tenant is suspended",
                                               req.path));
                       } else {
-                        respond(session_response(ctx, user, refresh, cookie_mode));
+                        respond(session_response(ctx, req, user, refresh, cookie_mode));
                       }
                       self->quit();
                     });
@@ -161,14 +161,14 @@ void refresh(context& ctx, http::request req, path_params, http::responder respo
       [&ctx, req, from_cookie](persistence::refresh_result& r) {
         using outcome = persistence::refresh_result::outcome;
         if (r.result == outcome::rotated)
-          return session_response(ctx, *r.user, r.token, from_cookie);
+          return session_response(ctx, req, *r.user, r.token, from_cookie);
         auto problem = http::problem(
             errc::unauthorized,
             r.result == outcome::reused
                 ? "refresh token already used: every session of that login was revoked"
                 : "invalid or expired refresh token",
             req.path);
-        return from_cookie ? clear_cookies(ctx, std::move(problem)) : problem;
+        return from_cookie ? clear_cookies(ctx, req, std::move(problem)) : problem;
       });
 }
 
@@ -176,8 +176,8 @@ void logout(context& ctx, http::request req, path_params, http::responder respon
   auto presented = read_refresh_token(req, respond);
   if (!presented) return;
   const auto& token = presented->token;
-  auto done = [&ctx] {
-    return clear_cookies(ctx, api_response(json::object{{"message", "logged out"}}));
+  auto done = [&ctx, req] {
+    return clear_cookies(ctx, req, api_response(json::object{{"message", "logged out"}}));
   };
   if (!token) return respond(done());
   answer_from_store(
@@ -221,10 +221,10 @@ void change_password(context& ctx, http::request req, path_params, principal who
             return credential_cases::change_password(sql, by, hash, ttl);
           },
           respond,
-          [self, &ctx, who, respond](std::pair<user_record, std::string>& r) {
+          [self, &ctx, req, who, respond](std::pair<user_record, std::string>& r) {
             // Every other session of the user ends with the old password.
             revoke_user_sessions(ctx, who.id, "password changed");
-            respond(session_response(ctx, r.first, r.second, false));
+            respond(session_response(ctx, req, r.first, r.second, false));
             self->quit();
           });
     };

@@ -96,7 +96,7 @@ void accept_invite(context& ctx, http::request req, path_params, http::responder
                             {{"token", "is invalid, expired, used up, or for another address"}},
                             req.path));
                       } else {
-                        respond(session_response(ctx, r->first, r->second, false, 201));
+                        respond(session_response(ctx, req, r->first, r->second, false, 201));
                       }
                       self->quit();
                     });

@@ -13,15 +13,15 @@ using persistence::user_record;
 
 namespace {
 
-bool secure_cookies(const context& ctx) {
+bool secure_cookies(const context& ctx, const http::request& req) {
   const auto& s = ctx.cfg.auth.cookie_secure;
-  return s == "true" || (s == "auto" && ctx.cfg.environment == "production");
+  return s == "true" || (s == "auto" && (ctx.cfg.environment == "production" || req.secure));
 }
 
-std::string set_cookie(const context& ctx, std::string_view name, std::string_view value,
-                       std::string_view path, int64_t max_age) {
+std::string set_cookie(const context& ctx, const http::request& req, std::string_view name,
+                       std::string_view value, std::string_view path, int64_t max_age) {
   return fmt::format("{}={}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax{}", name, value, path,
-                     max_age, secure_cookies(ctx) ? "; Secure" : "");
+                     max_age, secure_cookies(ctx, req) ? "; Secure" : "");
 }
 
 }  // namespace
@@ -30,7 +30,7 @@ int64_t refresh_ttl_us(const context& ctx) {
   return int64_t{ctx.cfg.auth.refresh_token_ttl_s} * 1'000'000;
 }
 
-http::response session_response(context& ctx, const user_record& user,
+http::response session_response(context& ctx, const http::request& req, const user_record& user,
                                 const std::string& refresh_token, bool as_cookies,
                                 uint16_t status) {
   auto access = ctx.auth.tokens().issue(user, now_us() / 1'000'000);
@@ -43,16 +43,16 @@ http::response session_response(context& ctx, const user_record& user,
   auto r = api_response(std::move(data), status);
   if (as_cookies) {
     r.with_header("Set-Cookie",
-                  set_cookie(ctx, kAccessCookie, access, "/", ctx.auth.tokens().ttl_s()));
-    r.with_header("Set-Cookie", set_cookie(ctx, kRefreshCookie, refresh_token, "/api/v1/auth",
+                  set_cookie(ctx, req, kAccessCookie, access, "/", ctx.auth.tokens().ttl_s()));
+    r.with_header("Set-Cookie", set_cookie(ctx, req, kRefreshCookie, refresh_token, "/api/v1/auth",
                                            ctx.cfg.auth.refresh_token_ttl_s));
   }
   return r;
 }
 
-http::response clear_cookies(const context& ctx, http::response r) {
-  r.with_header("Set-Cookie", set_cookie(ctx, kAccessCookie, "", "/", 0));
-  r.with_header("Set-Cookie", set_cookie(ctx, kRefreshCookie, "", "/api/v1/auth", 0));
+http::response clear_cookies(const context& ctx, const http::request& req, http::response r) {
+  r.with_header("Set-Cookie", set_cookie(ctx, req, kAccessCookie, "", "/", 0));
+  r.with_header("Set-Cookie", set_cookie(ctx, req, kRefreshCookie, "", "/api/v1/auth", 0));
   return r;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/database_url.hpp"
+#include "config/ground/proxy_trust.hpp"
 
 namespace sb::config {
 
@@ -22,6 +23,33 @@ uint64_t parse_uint(std::string_view v, uint64_t min, uint64_t max) {
         fmt::format("expected an integer between {} and {}, got '{}'", min, max, v));
   }
   return out;
+}
+
+/// Seconds, bare ("900") or with a unit as the seeds' `ms`-style durations have them ("15m",
+/// "12h", "7d", "2 days", "1w").
+uint64_t parse_seconds(std::string_view v, uint64_t min, uint64_t max) {
+  static const std::pair<std::string_view, uint64_t> units[] = {
+      {"s", 1},         {"sec", 1},     {"secs", 1},     {"second", 1},  {"seconds", 1},
+      {"m", 60},        {"min", 60},    {"mins", 60},    {"minute", 60}, {"minutes", 60},
+      {"h", 3600},      {"hr", 3600},   {"hrs", 3600},   {"hour", 3600}, {"hours", 3600},
+      {"d", 86400},     {"day", 86400}, {"days", 86400}, {"w", 604800},  {"week", 604800},
+      {"weeks", 604800}};
+  auto bad = [&] {
+    return std::invalid_argument(fmt::format(
+        "expected seconds between {} and {} (a number, or with a unit: 15m, 12h, 7d), got '{}'",
+        min, max, v));
+  };
+  uint64_t n = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc{}) throw bad();
+  auto unit = v.substr(static_cast<size_t>(ptr - v.data()));
+  if (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  uint64_t scale = unit.empty() ? 1 : 0;
+  for (const auto& [name, seconds] : units) {
+    if (name == unit) scale = seconds;
+  }
+  if (scale == 0 || n > max / scale || n * scale < min || n * scale > max) throw bad();
+  return n * scale;
 }
 
 bool parse_bool(std::string_view v) {
@@ -49,6 +77,17 @@ key_spec uint_key(std::string key, std::string env, std::string help, Access acc
           [=](node_config& c, std::string_view v) {
             using field = std::remove_reference_t<decltype(access(c))>;
             access(c) = static_cast<field>(parse_uint(v, min, max));
+          },
+          [=](const node_config& c) { return std::to_string(access(c)); }};
+}
+
+template <class Access>
+key_spec seconds_key(std::string key, std::string env, std::string help, Access access,
+                     uint64_t min, uint64_t max) {
+  return {std::move(key), std::move(env), std::move(help),
+          [=](node_config& c, std::string_view v) {
+            using field = std::remove_reference_t<decltype(access(c))>;
+            access(c) = static_cast<field>(parse_seconds(v, min, max));
           },
           [=](const node_config& c) { return std::to_string(access(c)); }};
 }
@@ -133,6 +172,15 @@ std::vector<key_spec> build_table() {
       "origins (scheme://host[:port]) browsers may call the REST API and Socket.IO polling "
       "from, comma-separated, with credentials; * = any origin; empty = none",
       [](auto& x) -> auto& { return x.http.cors_origins; }, any_string));
+  t.push_back(string_key(
+      "http.trust_proxy", "TRUST_PROXY",
+      "reverse proxies believed about the client (X-Forwarded-For, X-Forwarded-Proto): false, "
+      "true (all), a number of hops, or addresses and CIDR blocks separated by commas",
+      [](auto& x) -> auto& { return x.http.trust_proxy; },
+      [](std::string_view v) {
+        proxy_trust::parse(v);  // throws std::invalid_argument with the reason
+        return std::string(v);
+      }));
   t.push_back(uint_key(
       "ws.max_message_bytes", "WS_MAX_MESSAGE_BYTES", "largest inbound WebSocket message in bytes",
       [](auto& x) -> auto& { return x.ws.max_message_bytes; }, 125, kMaxBytes));
@@ -236,9 +284,11 @@ std::vector<key_spec> build_table() {
       "HS256 secret of access tokens (at least 32 characters in production; "
       "empty = random per process)",
       [](auto& x) -> auto& { return x.auth.jwt_secret; }, any_string));
-  t.push_back(uint_key(
-      "auth.access_token_ttl_s", "ACCESS_TOKEN_TTL", "lifetime of access tokens in seconds",
-      [](auto& x) -> auto& { return x.auth.access_token_ttl_s; }, 30, 86400));
+  t.push_back(seconds_key(
+      "auth.access_token_ttl_s", "ACCESS_TOKEN_TTL",
+      "lifetime of access tokens: seconds, or with a unit (15m, 12h, 7d; at most 30 days: a "
+      "token lives until it expires unless its user is suspended or changes password)",
+      [](auto& x) -> auto& { return x.auth.access_token_ttl_s; }, 30, 30 * 86400));
   t.push_back(uint_key(
       "auth.refresh_token_ttl_s", "REFRESH_TOKEN_TTL", "lifetime of refresh tokens in seconds",
       [](auto& x) -> auto& { return x.auth.refresh_token_ttl_s; }, 60, 366 * 86400));

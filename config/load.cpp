@@ -137,6 +137,11 @@ invocation load(const std::vector<std::string>& args, const env_lookup& env) {
       apply(out.config, key, *value, "environment variable " + key.env);
   }
   apply_database_parts(out.config, env);
+  // The softphone seed's name for the access-token lifetime ("7d").
+  if (auto expires = env("JWT_EXPIRES_IN"); expires && !env("ACCESS_TOKEN_TTL")) {
+    apply(out.config, *find_key("auth.access_token_ttl_s"), *expires,
+          "environment variable JWT_EXPIRES_IN");
+  }
   for (const auto& [key, fv] : flags) apply(out.config, *key, fv.second, "option " + fv.first);
   validate(out.config);
   return out;

@@ -16,6 +16,7 @@ struct http_config {
   milliseconds linger{2'000};                   ///< reading (and dropping) after the last answer
   uint32_t max_connections_per_address = 1000;  ///< open TCP connections of one address; 0 = any
   std::string cors_origins;  ///< origins allowed by CORS, comma-separated; "*" any; "" none
+  std::string trust_proxy;   ///< whose X-Forwarded-For/-Proto are believed (proxy_trust)
 };
 
 /// Limits and timers of WebSocket connections.

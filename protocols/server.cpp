@@ -19,6 +19,7 @@
 #include "config/ground/connection_quota.hpp"
 #include "config/ground/log_throttle.hpp"
 #include "config/ground/metrics.hpp"
+#include "config/ground/proxy_trust.hpp"
 #include "protocols/http/problem.hpp"
 #include "protocols/http/request_reader.hpp"
 #include "protocols/ws/connection_impl.hpp"
@@ -79,6 +80,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
        server_handlers hs)
       : ioc(ioc),
         http_cfg(h),
+        proxies(proxy_trust::parse(h.trust_proxy)),
         ws_cfg(w),
         handlers(std::move(hs)),
         acceptor(net::make_strand(ioc)),
@@ -92,6 +94,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
 
   net::io_context& ioc;
   config::http_config http_cfg;
+  proxy_trust proxies;  ///< http.trust_proxy: whose X-Forwarded-* are believed
   config::ws_config ws_cfg;
   server_handlers handlers;
   tcp::acceptor acceptor;
@@ -179,7 +182,12 @@ class http_session : public std::enable_shared_from_this<http_session> {
     started_ = std::chrono::steady_clock::now();
     bool keep_alive = in.keep_alive;
     auto req = std::move(in.req);
-    req.remote_address = remote_;
+    // Behind a trusted proxy the client is who it says it was, and so is the scheme.
+    req.remote_address = server_->proxies.client_address(remote_, req.header("x-forwarded-for"));
+    if (server_->proxies.trusts_peer(remote_)) {
+      auto proto = req.header("x-forwarded-proto");
+      req.secure = proto.substr(0, proto.find(',')) == "https";
+    }
     // For the access log: the path only. Query strings may carry credentials (?api_key=).
     log_method_ = req.method;
     log_path_ = req.path;

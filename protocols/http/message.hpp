@@ -19,7 +19,8 @@ struct request {
   std::string query;                                         ///< after '?', undecoded
   std::vector<std::pair<std::string, std::string>> headers;  ///< names in lower case
   std::string body;
-  std::string remote_address;
+  std::string remote_address;  ///< the client's: the TCP peer, or as a trusted proxy says
+  bool secure = false;         ///< a trusted proxy says the client came over https
 
   /// The first header named `name` (lower case), or "" when absent.
   std::string_view header(std::string_view name) const;

@@ -202,6 +202,13 @@ seeds["sio_chat_event"] = [json.dumps(e).encode() for e in [
     ["toggle-video", {"callId": U1}], ["leave-call", {"callId": U1}],
     ["webrtc-answer", {"callId": U1, "sdp": "a"}], ["ice-candidate", {"call_id": U1}],
 ]]
+seeds["forwarded_for"] = [
+    b"true\n127.0.0.1\n203.0.113.5, 10.0.0.2", b"1\n10.0.0.1\n203.0.113.5, 10.0.0.2",
+    b"2\n10.0.0.1\n203.0.113.5, 198.51.100.7, 10.0.0.2",
+    b"10.0.0.0/8, 127.0.0.1\n127.0.0.1\n2001:db8::1, 10.1.2.3",
+    b"::1, fd00::/8\n::1\nnot-an-ip, fd00::5", b"false\n127.0.0.1\n203.0.113.5",
+    b"127.0.0.1/33\n127.0.0.1\n1.2.3.4", b"true\n::ffff:127.0.0.1\n,,, ,1.2.3.4",
+]
 
 for target, inputs in seeds.items():
     folder = os.path.join(HERE, "corpus", target)

@@ -161,6 +161,29 @@ TEST_CASE("browsers can hold the session in HttpOnly cookies", "[auth]") {
   auto me = http_request(server.port(), "GET", "/api/v1/auth/me", {},
                          {{"Cookie", "theme=dark; sb_access=" + token}});
   CHECK(me.status == 200);
+  CHECK(access_line.find("Secure") == std::string::npos);  // plain HTTP, development
+}
+
+TEST_CASE("a trusted proxy's X-Forwarded-Proto: https makes the cookies Secure", "[auth]") {
+  test_database db;
+  auto cookie_line = [](uint16_t port, const std::string& proto) {
+    auto body = json::serialize(
+        json::object{{"email", kAdminEmail}, {"password", kAdminPassword}, {"cookie", true}});
+    auto raw = raw_exchange(port,
+                            "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                            "X-Forwarded-Proto: " +
+                                proto + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                                std::to_string(body.size()) + "\r\n\r\n" + body);
+    auto at = raw.find("Set-Cookie: sb_access=");
+    return at == std::string::npos ? std::string() : raw.substr(at, raw.find("\r\n", at) - at);
+  };
+  {
+    server_process proxied({{"DATABASE_URL", db.url()}, {"TRUST_PROXY", "127.0.0.1"}});
+    CHECK(cookie_line(proxied.port(), "https").find("; Secure") != std::string::npos);
+    CHECK(cookie_line(proxied.port(), "http").find("; Secure") == std::string::npos);
+  }
+  server_process direct({{"DATABASE_URL", db.url()}});  // nobody's header is believed
+  CHECK(cookie_line(direct.port(), "https").find("; Secure") == std::string::npos);
 }
 
 TEST_CASE("changing the password ends every other session", "[auth]") {

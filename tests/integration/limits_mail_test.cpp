@@ -69,6 +69,40 @@ TEST_CASE("login attempts are limited per account from any address, and per addr
   CHECK(attempt("someone.else@test.local", "127.0.0.10") == 401);
 }
 
+TEST_CASE("behind TRUST_PROXY the client is who the proxy says; without it, the peer",
+          "[limits][security]") {
+  test_database db;
+  auto attempt = [](uint16_t port, const std::string& forwarded_for, const std::string& from) {
+    auto body = json::serialize(
+        json::object{{"email", "nobody@test.local"}, {"password", "guess-guess-guess"}});
+    return http_request(port, "POST", "/api/v1/auth/login", body,
+                        {{"Content-Type", "application/json"}, {"X-Forwarded-For", forwarded_for}},
+                        10s, from)
+        .status;
+  };
+  env_map limits{{"DATABASE_URL", db.url()},
+                 {"RATE_LIMIT_LOGIN", "1000"},
+                 {"RATE_LIMIT_LOGIN_PER_ADDRESS", "2"},
+                 {"RATE_LIMIT_AUTH_FAILURES", "1000"}};
+  {
+    auto env = limits;
+    env["TRUST_PROXY"] = "127.0.0.2";  // the proxy
+    server_process server(env);
+    CHECK(attempt(server.port(), "203.0.113.5", "127.0.0.2") == 401);
+    CHECK(attempt(server.port(), "203.0.113.5", "127.0.0.2") == 401);
+    CHECK(attempt(server.port(), "203.0.113.5", "127.0.0.2") == 429);   // that client's budget
+    CHECK(attempt(server.port(), "198.51.100.7", "127.0.0.2") == 401);  // another client
+    // Anyone else's X-Forwarded-For is a claim, not an address: 127.0.0.3 is not a proxy.
+    CHECK(attempt(server.port(), "198.51.100.8", "127.0.0.3") == 401);
+    CHECK(attempt(server.port(), "198.51.100.9", "127.0.0.3") == 401);
+    CHECK(attempt(server.port(), "198.51.100.10", "127.0.0.3") == 429);
+  }
+  server_process server(limits);  // no TRUST_PROXY: the header changes nothing
+  CHECK(attempt(server.port(), "203.0.113.1", "127.0.0.2") == 401);
+  CHECK(attempt(server.port(), "203.0.113.2", "127.0.0.2") == 401);
+  CHECK(attempt(server.port(), "203.0.113.3", "127.0.0.2") == 429);
+}
+
 TEST_CASE("an address that keeps failing credentials is refused before they are checked",
           "[limits][security]") {
   test_database db;

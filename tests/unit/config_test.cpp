@@ -187,3 +187,23 @@ TEST_CASE("unsigned webhooks are a development setting, refused in production", 
                            {"DIALPAD_ALLOW_UNSIGNED_WEBHOOKS", "true"}}),
              Catch::Contains("DIALPAD_ALLOW_UNSIGNED_WEBHOOKS"));
 }
+
+TEST_CASE("token lifetimes take the seeds' durations; JWT_EXPIRES_IN is ACCESS_TOKEN_TTL",
+          "[config]") {
+  auto ttl = [](std::map<std::string, std::string> env) {
+    return load({}, fake_env(std::move(env))).config.auth.access_token_ttl_s;
+  };
+  CHECK(ttl({{"ACCESS_TOKEN_TTL", "900"}}) == 900);
+  CHECK(ttl({{"ACCESS_TOKEN_TTL", "15m"}}) == 900);
+  CHECK(ttl({{"ACCESS_TOKEN_TTL", "12h"}}) == 43200);
+  CHECK(ttl({{"JWT_EXPIRES_IN", "7d"}}) == 604800);
+  CHECK(ttl({{"JWT_EXPIRES_IN", "2 days"}}) == 172800);
+  CHECK(ttl({{"JWT_EXPIRES_IN", "1w"}, {"ACCESS_TOKEN_TTL", "600"}}) == 600);
+  CHECK(ttl({}) == 900);
+  CHECK_THAT(error_of({}, {{"JWT_EXPIRES_IN", "7 fortnights"}}),
+             Catch::Contains("JWT_EXPIRES_IN") && Catch::Contains("7d"));
+  CHECK_THAT(error_of({}, {{"ACCESS_TOKEN_TTL", "31d"}}), Catch::Contains("ACCESS_TOKEN_TTL"));
+  CHECK_THAT(error_of({}, {{"ACCESS_TOKEN_TTL", "10"}}), Catch::Contains("between 30"));
+  CHECK_THAT(error_of({}, {{"ACCESS_TOKEN_TTL", "99999999999999999999d"}}),
+             Catch::Contains("ACCESS_TOKEN_TTL"));
+}
