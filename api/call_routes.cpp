@@ -189,7 +189,8 @@ void call_events(context& ctx, const http::request& req, const principal& who,
 json::object history_json(const persistence::call_history_entry& h) {
   return {{"id", h.id},
           {"userId", h.user_id},
-          {"callId", h.call_id},
+          {"callId", json_or_null(h.call_id)},
+          {"source", h.source},
           {"contactUserId", json_or_null(h.contact_user_id)},
           {"contactName", h.contact_name},
           {"contactExtension", json_or_null(h.contact_extension)},
@@ -239,6 +240,49 @@ void get_history(context& ctx, const http::request& req, const principal& who,
         return *h;
       },
       respond, [](persistence::call_history_entry& h) { return api_response(history_json(h)); });
+}
+
+/// The seed's POST: a call the client logged itself (one Switchboard did not signal). It is
+/// the caller's own entry, marked client-reported; the node's entries stay as they are.
+void report_history(context& ctx, const http::request& req, const principal& who,
+                    http::responder respond) {
+  auto in = read_body(req, respond);
+  if (!in) return;
+  in->reject_unknown({"contactName", "contactExtension", "direction", "timestamp", "duration",
+                      "answered", "outcome"});
+  persistence::call_history_entry h;
+  h.user_id = who.id;
+  auto name = in->text("contactName", {true, 100, 1});
+  auto extension = in->extension("contactExtension");
+  auto direction = in->choice("direction", {"inbound", "outbound"}, true);
+  auto at = in->timestamp("timestamp", false);
+  auto duration = in->integer("duration", 0, 7 * 86400, false);
+  auto answered = in->boolean("answered", true);
+  auto outcome =
+      in->choice("outcome", {"answered", "missed", "rejected", "cancelled", "failed"}, false);
+  if (at && *at > now_us() + int64_t{300} * 1'000'000) {
+    in->fail("timestamp", "must not be in the future");
+  }
+  if (answered && outcome && (*outcome == "answered") != *answered) {
+    in->fail("outcome", "must be answered exactly when answered is true");
+  }
+  if (!in->ok()) return respond(in->problem(req.path));
+  h.contact_name = *name;
+  if (extension) h.contact_extension = *extension;
+  h.direction = *direction;
+  h.started_at_us = at.value_or(now_us());
+  h.duration_s = duration;
+  h.answered = *answered;
+  h.outcome = outcome.value_or(h.answered ? "answered" : "missed");
+  answer_from_store(
+      ctx, req, who.id, "report_call_history",
+      [tenant = who.tenant_id, h](soci::session& sql) {
+        return persistence::add_client_call_history(sql, tenant_scope(tenant), h);
+      },
+      respond,
+      [](persistence::call_history_entry& saved) {
+        return api_response(history_json(saved), 201);
+      });
 }
 
 }  // namespace
@@ -292,6 +336,11 @@ void add_call_routes(router& r, context& ctx) {
         guarded(ctx, policy::callers,
                 [&ctx](http::request req, path_params, principal who, http::responder respond) {
                   list_history(ctx, req, who, std::move(respond));
+                }));
+  r.add("POST", "/api/v1/call-history",
+        guarded(ctx, policy::callers,
+                [&ctx](http::request req, path_params, principal who, http::responder respond) {
+                  report_history(ctx, req, who, std::move(respond));
                 }));
   r.add("GET", "/api/v1/call-history/:id",
         guarded(ctx, policy::callers,

@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "api/common_passwords.hpp"
+#include "config/ground/clock.hpp"
 #include "config/ground/json_input.hpp"
 #include "protocols/http/problem.hpp"
 #include "protocols/ws/frame.hpp"
@@ -261,6 +262,16 @@ std::optional<bool> fields::boolean(std::string_view name, bool required) {
     if (v->as_string() == "false") return false;
   }
   fail(std::string(name), "must be true or false");
+  return std::nullopt;
+}
+
+std::optional<int64_t> fields::timestamp(std::string_view name, bool required) {
+  auto* v = get(name, required);
+  if (!v || v->is_null()) return std::nullopt;
+  if (v->is_string()) {
+    if (auto us = parse_iso_time(v->as_string())) return us;
+  }
+  fail(std::string(name), "must be an ISO 8601 time with a zone, as 2026-01-28T12:00:00.000Z");
   return std::nullopt;
 }
 

@@ -53,6 +53,8 @@ class fields {
   std::optional<std::string> new_password(std::string_view name, bool required);
   std::optional<int64_t> integer(std::string_view name, int64_t min, int64_t max, bool required);
   std::optional<bool> boolean(std::string_view name, bool required);
+  /// An ISO 8601 time with a zone, as microseconds since the epoch (parse_iso_time).
+  std::optional<int64_t> timestamp(std::string_view name, bool required);
   /// A JSON object, serialised (at most `max_bytes`).
   std::optional<std::string> object_text(std::string_view name, size_t max_bytes, bool required);
   /// A string taken as it is (no trimming; line breaks allowed, as in SDP); at most max_len.

@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace sb {
 
@@ -20,5 +22,10 @@ inline int64_t steady_us() {
 
 /// `epoch_us` as an ISO 8601 UTC time with milliseconds: "2026-01-28T12:00:00.000Z".
 std::string iso_time(int64_t epoch_us);
+
+/// An ISO 8601 / RFC 3339 time with a zone ("2026-01-28T12:00:00.000Z", "…T12:00:00+02:00";
+/// up to six fraction digits) as microseconds since the Unix epoch; nullopt for anything else,
+/// a date that does not exist included, and for years outside 1970..9999.
+std::optional<int64_t> parse_iso_time(std::string_view text);
 
 }  // namespace sb

@@ -19,7 +19,7 @@ constexpr const char* kCallColumns =
     "answered_at_us, ended_at_us";
 constexpr const char* kHistoryColumns =
     "id, user_id, call_id, contact_user_id, contact_name, contact_extension, direction, "
-    "started_at_us, duration_s, answered, outcome";
+    "started_at_us, duration_s, answered, outcome, source";
 
 call_party read_party(const row_reader& in) {
   auto name = in.str("display_name");
@@ -108,7 +108,7 @@ call_history_entry read_history(const soci::row& r) {
   call_history_entry h;
   h.id = in.str("id");
   h.user_id = in.str("user_id");
-  h.call_id = in.str("call_id");
+  h.call_id = in.opt_str("call_id");
   h.contact_user_id = in.opt_str("contact_user_id");
   h.contact_name = in.str("contact_name");
   h.contact_extension = in.opt_str("contact_extension");
@@ -117,6 +117,7 @@ call_history_entry read_history(const soci::row& r) {
   h.duration_s = in.opt_i64("duration_s");
   h.answered = in.flag("answered");
   h.outcome = in.str("outcome");
+  h.source = in.str("source");
   return h;
 }
 
@@ -211,6 +212,25 @@ void append_call_event(soci::session& sql, const call_row& c,
       soci::use(type), soci::use(detail), soci::use(at_us);
 }
 
+namespace {
+
+/// Writes one history row, the node's or a client's.
+void insert_history(soci::session& sql, const std::string& tenant_id, const call_history_entry& h) {
+  nullable_text call(h.call_id), contact(h.contact_user_id), ext(h.contact_extension);
+  nullable_i64 duration(h.duration_s);
+  int answered = h.answered;
+  sql << "INSERT INTO call_history (id, tenant_id, user_id, call_id, contact_user_id, "
+         "contact_name, contact_extension, direction, started_at_us, duration_s, answered, "
+         "outcome, source) VALUES (:id, :t, :u, :c, :cu, :cn, :cx, :d, :s, :du, :a, :o, :src)",
+      soci::use(h.id), soci::use(tenant_id), soci::use(h.user_id),
+      soci::use(call.value, call.indicator), soci::use(contact.value, contact.indicator),
+      soci::use(h.contact_name), soci::use(ext.value, ext.indicator), soci::use(h.direction),
+      soci::use(h.started_at_us), soci::use(duration.value, duration.indicator),
+      soci::use(answered), soci::use(h.outcome), soci::use(h.source);
+}
+
+}  // namespace
+
 std::vector<call_history_entry> history_of(const call_row& c) {
   std::vector<call_history_entry> out;
   const call_participant_row* caller = nullptr;
@@ -245,18 +265,7 @@ std::vector<call_history_entry> history_of(const call_row& c) {
 
 void finish_call(soci::session& sql, const call_row& c) {
   save_call(sql, c);
-  for (const auto& h : history_of(c)) {
-    nullable_text contact(h.contact_user_id), ext(h.contact_extension);
-    nullable_i64 duration(h.duration_s);
-    int answered = h.answered;
-    sql << "INSERT INTO call_history (id, tenant_id, user_id, call_id, contact_user_id, "
-           "contact_name, contact_extension, direction, started_at_us, duration_s, answered, "
-           "outcome) VALUES (:id, :t, :u, :c, :cu, :cn, :cx, :d, :s, :du, :a, :o)",
-        soci::use(h.id), soci::use(c.tenant_id), soci::use(h.user_id), soci::use(c.id),
-        soci::use(contact.value, contact.indicator), soci::use(h.contact_name),
-        soci::use(ext.value, ext.indicator), soci::use(h.direction), soci::use(h.started_at_us),
-        soci::use(duration.value, duration.indicator), soci::use(answered), soci::use(h.outcome);
-  }
+  for (const auto& h : history_of(c)) insert_history(sql, c.tenant_id, h);
 }
 
 size_t fail_unfinished_calls(soci::session& sql, int64_t before_us, int64_t now_us) {
@@ -330,6 +339,15 @@ call_history_page list_call_history(soci::session& sql, const tenant_scope& scop
   auto rows = history.page(sql, kHistoryColumns, "started_at_us DESC, id", limit, offset);
   for (const auto& r : rows) page.items.push_back(read_history(r));
   return page;
+}
+
+call_history_entry add_client_call_history(soci::session& sql, const tenant_scope& scope,
+                                           call_history_entry h) {
+  h.id = crypto::random_uuid();
+  h.call_id.reset();
+  h.source = "client";
+  insert_history(sql, scope.tenant_id(), h);
+  return h;
 }
 
 std::optional<call_history_entry> find_call_history(soci::session& sql, const tenant_scope& scope,

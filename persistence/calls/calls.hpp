@@ -26,7 +26,8 @@ using calls::callee_ref;
 struct call_history_entry {
   std::string id;
   std::string user_id;
-  std::string call_id;
+  std::optional<std::string> call_id;  ///< none for a call the client reported
+
   std::optional<std::string> contact_user_id;
   std::string contact_name;
   std::optional<std::string> contact_extension;
@@ -34,7 +35,8 @@ struct call_history_entry {
   int64_t started_at_us = 0;
   std::optional<int64_t> duration_s;
   bool answered = false;
-  std::string outcome;  ///< answered | missed | rejected | cancelled | failed
+  std::string outcome;          ///< answered | missed | rejected | cancelled | failed
+  std::string source = "node";  ///< node (a call it signalled) | client (reported by a client)
 };
 
 struct call_history_page {
@@ -90,6 +92,11 @@ std::vector<call_event_row> call_events_of(soci::session& sql, const tenant_scop
 
 call_history_page list_call_history(soci::session& sql, const tenant_scope& scope,
                                     const std::string& user_id, int64_t limit, int64_t offset);
+/// Stores an entry a client reported for a call Switchboard did not signal (source "client",
+/// no call id; a fresh id). It sits beside the node's own entries and changes none of them.
+call_history_entry add_client_call_history(soci::session& sql, const tenant_scope& scope,
+                                           call_history_entry entry);
+
 std::optional<call_history_entry> find_call_history(soci::session& sql, const tenant_scope& scope,
                                                     const std::string& id);
 

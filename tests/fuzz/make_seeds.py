@@ -164,6 +164,9 @@ seeds["api_input"] = [
         "sdp": "v=0\r\n", "note": None, "unknown": 1}).encode(),
     b"/api/calls/1\nname=%C3%A9t%C3%A9&ext=12a&tags=x",
     b"/nope\n{\"name\": 1, \"count\": 1e3, \"meta\": [], \"tags\": []}",
+    b"/api/v1/call-history\n" + json.dumps({"at": "2026-01-28T12:00:00.000Z"}).encode(),
+    b"/x\nat=2026-02-29T25:00:00%2B02:00",
+    b"/x\n" + json.dumps({"at": "2024-02-29T23:59:59.123456-11:30"}).encode(),
 ]
 # The conformance suites' packets (tests/conformance) and what the seeds' clients send.
 seeds["engineio_payload"] = [

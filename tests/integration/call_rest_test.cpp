@@ -107,6 +107,41 @@ TEST_CASE("the call lifecycle over REST reaches the parties' devices", "[calls]"
   auto as_admin = call(f.server.port(), "GET", "/api/v1/call-history?userId=" + f.alice, f.admin);
   REQUIRE(as_admin.status == 200);
   CHECK(as_admin.json().at("pagination").at("total") == 1);
+  CHECK(data_of(get(f, alice, "/api/v1/call-history/" + entry)).at("source") == "node");
+
+  // A call the softphone made elsewhere: logged by the client, marked so, beside the node's.
+  auto reported = post(f, alice, "/api/v1/call-history",
+                       object{{"contactName", "Front desk"},
+                              {"contactExtension", "200"},
+                              {"direction", "outbound"},
+                              {"timestamp", "2026-01-28T12:00:00.000Z"},
+                              {"duration", 42},
+                              {"answered", true}});
+  REQUIRE(reported.status == 201);
+  auto logged = data_of(reported);
+  CHECK(logged.at("source") == "client");
+  CHECK(logged.at("callId").is_null());
+  CHECK(logged.at("userId") == jv(f.alice));
+  CHECK(logged.at("outcome") == "answered");
+  CHECK(logged.at("timestamp") == "2026-01-28T12:00:00.000Z");
+  auto both = get(f, alice, "/api/v1/call-history").json();
+  CHECK(both.at("pagination").at("total") == 2);
+  CHECK(both.at("data").at(0).at("source") == "node");  // newest first: the node's call
+  CHECK(both.at("data").at(1).at("id") == logged.at("id"));
+  CHECK(data_of(get(f, alice, "/api/v1/call-history/" + entry)) ==
+        as_admin.json().at("data").at(0));  // the node's entry is untouched
+  expect_problem(get(f, bob, "/api/v1/call-history/" + str(logged.at("id"))), 404, "not_found");
+  // Bad input names every field; nobody else's history can be written.
+  auto bad = post(f, alice, "/api/v1/call-history",
+                  object{{"contactName", ""},
+                         {"direction", "sideways"},
+                         {"timestamp", "yesterday"},
+                         {"answered", false},
+                         {"outcome", "answered"},
+                         {"userId", f.bob}});
+  expect_problem(bad, 400, "bad_request");
+  CHECK(bad.json().at("errors").as_array().size() == 5);
+  CHECK(get(f, bob, "/api/v1/call-history").json().at("pagination").at("total") == 1);
 }
 
 TEST_CASE("ICE servers hand out TURN credentials that a real coturn accepts", "[calls][turn]") {

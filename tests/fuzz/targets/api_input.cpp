@@ -8,6 +8,7 @@
 
 #include "api/input.hpp"
 #include "api/router.hpp"
+#include "config/ground/clock.hpp"
 #include "protocols/ws/frame.hpp"
 #include "tests/fuzz/fuzz_target.hpp"
 
@@ -44,6 +45,11 @@ void check_fields(fields in) {
   }
   if (auto n = in.integer("count", -5, 100, false)) SB_FUZZ_CHECK(*n >= -5 && *n <= 100);
   (void)in.boolean("flag", false);
+  if (auto at = in.timestamp("at", false)) {
+    SB_FUZZ_CHECK(*at >= 0);
+    // What was accepted is a time iso_time can print and read back to the millisecond.
+    SB_FUZZ_CHECK(sb::parse_iso_time(sb::iso_time(*at)) == *at / 1000 * 1000);
+  }
   if (auto meta = in.object_text("meta", 64, false)) {
     SB_FUZZ_CHECK(meta->size() <= 64 && json::parse(*meta).is_object());
   }
@@ -58,8 +64,8 @@ void check_fields(fields in) {
     SB_FUZZ_CHECK(
         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }));
   }
-  in.reject_unknown(
-      {"name", "note", "kind", "email", "password", "count", "flag", "meta", "sdp", "tags", "ext"});
+  in.reject_unknown({"name", "note", "kind", "email", "password", "count", "flag", "at", "meta",
+                     "sdp", "tags", "ext"});
   if (in.ok()) return;
   auto problem = in.problem("/fuzz");
   SB_FUZZ_CHECK(problem.status == 400);
