@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 
 #include "actors/runtime/atoms.hpp"
+#include "api/auth_handlers.hpp"
 #include "api/effects.hpp"
 #include "api/guard.hpp"
 #include "api/hasher_calls.hpp"
@@ -25,7 +26,7 @@ namespace sb::api {
 namespace json = boost::json;
 using persistence::user_record;
 
-namespace {
+namespace auth {
 
 http::response bad_credentials(const http::request& req) {
   auto r = http::problem(errc::unauthorized, "invalid email or password", req.path);
@@ -224,7 +225,9 @@ void change_password(context& ctx, http::request req, path_params, principal who
           [self, &ctx, req, who, respond](std::pair<user_record, std::string>& r) {
             // Every other session of the user ends with the old password.
             revoke_user_sessions(ctx, who.id, "password changed");
-            respond(session_response(ctx, req, r.first, r.second, false));
+            // A browser session (the sb_access cookie, no bearer) goes on in cookies.
+            bool as_cookies = req.bearer_token().empty() && !cookie(req, kAccessCookie).empty();
+            respond(session_response(ctx, req, r.first, r.second, as_cookies));
             self->quit();
           });
     };
@@ -345,15 +348,16 @@ void confirm_email(context& ctx, http::request req, path_params, http::responder
       });
 }
 
-}  // namespace
+}  // namespace auth
 
 void add_auth_routes(router& r, context& ctx) {
+  using namespace auth;
   route_table routes{r, ctx};
   routes.add_public("POST", "/api/v1/auth/login", login);
   routes.add_limited("POST", "/api/v1/auth/refresh", rate_class::api, refresh);
   routes.add_limited("POST", "/api/v1/auth/logout", rate_class::api, logout);
-  routes.add("GET", "/api/v1/auth/me", policy::any_user, me);
-  routes.add("POST", "/api/v1/auth/change-password", policy::any_user, change_password);
+  routes.add("GET", "/api/v1/auth/me", policy::own_profile, me);
+  routes.add("POST", "/api/v1/auth/change-password", policy::own_profile, change_password);
   routes.add_public("POST", "/api/v1/auth/forgot-password", forgot_password);
   routes.add_public("POST", "/api/v1/auth/confirm-email", confirm_email);
   routes.add_public("POST", "/api/v1/auth/reset-password", reset_password);

@@ -150,6 +150,13 @@ handler guarded(context& ctx, access a, authed_handler h) {
     // After authentication: authorize, count, and run the handler.
     auto proceed = [&ctx, a, h, params](http::request req, principal who,
                                         http::responder respond) mutable {
+      if (who.must_change_password && !a.during_profile_setup) {
+        // As the VoicePing control plane did: nothing until the password is changed.
+        return respond(http::problem(errc::profile_setup_required,
+                                     "Profile setup required: change the password first "
+                                     "(POST /api/auth/first-run or /api/v1/auth/change-password)",
+                                     req.path));
+      }
       if (a.superadmin_only && !who.superadmin) {
         return respond(http::problem(errc::forbidden, "operators only", req.path));
       }

@@ -27,12 +27,16 @@ struct access {
   std::vector<std::string> roles;  ///< for users: the roles allowed; empty = any role
   bool superadmin_only = false;
   rate_class limit = rate_class::api;
+  /// Open to a user who must change their password first (everything else answers 412).
+  bool during_profile_setup = false;
 };
 
 /// The access policies, named once: every guarded route uses one of these.
 namespace policy {
 /// Any signed-in user of a tenant; what they may touch is the use case's rule.
 inline const access any_user{access::who::user, {}, false, rate_class::api};
+/// The profile and password routes: any user, those who must change their password included.
+inline const access own_profile{access::who::user, {}, false, rate_class::api, true};
 inline const access admins{access::who::user, {"admin"}, false, rate_class::api};
 inline const access staff{access::who::user, {"admin", "manager"}, false, rate_class::api};
 /// Platform operators (superadmins) only.

@@ -44,15 +44,15 @@ http::response session_response(context& ctx, const http::request& req, const us
   if (as_cookies) {
     r.with_header("Set-Cookie",
                   set_cookie(ctx, req, kAccessCookie, access, "/", ctx.auth.tokens().ttl_s()));
-    r.with_header("Set-Cookie", set_cookie(ctx, req, kRefreshCookie, refresh_token, "/api/v1/auth",
-                                           ctx.cfg.auth.refresh_token_ttl_s));
+    r.with_header("Set-Cookie", set_cookie(ctx, req, kRefreshCookie, refresh_token,
+                                           kRefreshCookiePath, ctx.cfg.auth.refresh_token_ttl_s));
   }
   return r;
 }
 
 http::response clear_cookies(const context& ctx, const http::request& req, http::response r) {
   r.with_header("Set-Cookie", set_cookie(ctx, req, kAccessCookie, "", "/", 0));
-  r.with_header("Set-Cookie", set_cookie(ctx, req, kRefreshCookie, "", "/api/v1/auth", 0));
+  r.with_header("Set-Cookie", set_cookie(ctx, req, kRefreshCookie, "", kRefreshCookiePath, 0));
   return r;
 }
 

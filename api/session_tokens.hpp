@@ -8,9 +8,11 @@
 
 namespace sb::api {
 
-/// The session cookies: an access token for every path, a refresh token for /api/v1/auth.
+/// The session cookies: an access token for every path, a refresh token for the sign-in
+/// paths (/api/v1/auth, and the VoicePing console's /api/auth).
 inline constexpr const char* kAccessCookie = "sb_access";
 inline constexpr const char* kRefreshCookie = "sb_refresh";
+inline constexpr const char* kRefreshCookiePath = "/api";
 
 /// Refresh-token lifetime in microseconds.
 int64_t refresh_ttl_us(const context& ctx);

@@ -338,6 +338,11 @@ std::vector<key_spec> build_table() {
       "auth.bootstrap_admin_password", "BOOTSTRAP_ADMIN_PASSWORD",
       "password of the bootstrap administrator",
       [](auto& x) -> auto& { return x.auth.bootstrap_admin_password; }, any_string));
+  t.push_back(bool_key(
+      "auth.bootstrap_admin_must_change", "BOOTSTRAP_ADMIN_MUST_CHANGE_PASSWORD",
+      "the bootstrap admin must change the password before anything else answers (412); false "
+      "when the password comes from a secret store",
+      [](auto& x) -> auto& { return x.auth.bootstrap_admin_must_change; }));
   t.push_back(string_key(
       "auth.bootstrap_tenant_name", "BOOTSTRAP_TENANT_NAME",
       "name of the tenant created for the bootstrap administrator",

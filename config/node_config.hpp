@@ -70,6 +70,7 @@ struct auth_config {
   uint32_t invite_ttl_s = 7 * 24 * 3600;
   std::string bootstrap_admin_email;
   std::string bootstrap_admin_password;
+  bool bootstrap_admin_must_change = true;  ///< the bootstrap admin changes the password first
   std::string bootstrap_tenant_name = "Default";
   std::string web_base_url = "http://localhost:8080";
 };

@@ -19,6 +19,7 @@ struct user_state {
   int64_t token_version = 0;
   bool superadmin = false;
   bool exists = true;  ///< false: deleted or never existed
+  bool must_change_password = false;
 };
 
 /// The node's cache of authentication facts: users' status and token versions, and which app

@@ -20,8 +20,9 @@ auth_result check_user(const access_claims& claims, const user_state& state) {
       state.tenant_id != claims.tenant_id) {
     return errc::unauthorized;
   }
-  return principal{principal::kind::user, claims.user_id, state.tenant_id, state.role,
-                   state.superadmin};
+  return principal{principal::kind::user, claims.user_id,
+                   state.tenant_id,       state.role,
+                   state.superadmin,      state.must_change_password};
 }
 
 auth_result check_key(const std::optional<persistence::app_key_owner>& owner) {
@@ -39,8 +40,9 @@ bool tenant_active(soci::session& sql, const std::string& tenant_id) {
 user_state load_user_state(soci::session& sql, const std::string& user_id) {
   auto user = persistence::find_user_any_tenant(sql, user_id);
   if (!user) return user_state{{}, {}, {}, 0, false, false};
-  user_state s{user->tenant_id,     user->role,       user->status,
-               user->token_version, user->superadmin, true};
+  user_state s{user->tenant_id,           user->role,       user->status,
+               user->token_version,       user->superadmin, true,
+               user->must_change_password};
   if (!tenant_active(sql, user->tenant_id)) s.status = "tenant_suspended";
   return s;
 }
@@ -91,7 +93,8 @@ void authenticator::user_id(std::string_view id, done_fn done) {
       std::string(id),
       [id = std::string(id), done](const user_state& state) {
         if (!state.exists || state.status != "active") return done(errc::unauthorized);
-        done(principal{principal::kind::user, id, state.tenant_id, state.role, state.superadmin});
+        done(principal{principal::kind::user, id, state.tenant_id, state.role, state.superadmin,
+                       state.must_change_password});
       },
       done);
 }

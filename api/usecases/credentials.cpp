@@ -1,5 +1,7 @@
 #include "api/usecases/credentials.hpp"
 
+#include "persistence/connection.hpp"
+
 #include "persistence/audit.hpp"
 #include "persistence/identity/tokens.hpp"
 
@@ -23,6 +25,27 @@ std::pair<persistence::user_record, std::string> change_password(soci::session& 
   persistence::append_audit(sql, audit_of(by, "user.password_changed", "user", by.who.id));
   auto u = *persistence::find_user(sql, scope, by.who.id);
   return {u, persistence::issue_refresh_token(sql, u, "", refresh_ttl_us)};
+}
+
+std::pair<persistence::user_record, std::string> complete_first_run(
+    soci::session& sql, const requester& by, const std::string& hash,
+    const std::string& display_name, const std::optional<std::string>& email,
+    int64_t refresh_ttl_us) {
+  persistence::tenant_scope scope(by.who.tenant_id);
+  auto u = persistence::find_user(sql, scope, by.who.id);
+  if (!u) throw persistence::store_error(errc::not_found, "no such user");
+  if (!u->must_change_password) {
+    throw persistence::store_error(errc::bad_request, "Profile already complete");
+  }
+  if (email && *email != u->email) {
+    throw persistence::store_error(
+        errc::bad_request,
+        "email: a new address is confirmed through it: PUT /api/v1/users/:id after this step");
+  }
+  persistence::user_patch patch;
+  patch.display_name = display_name;
+  persistence::update_user(sql, scope, by.who.id, patch);
+  return change_password(sql, by, hash, refresh_ttl_us);
 }
 
 std::optional<persistence::user_record> reset_password(soci::session& sql,

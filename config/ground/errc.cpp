@@ -30,6 +30,7 @@ constexpr std::array kInfos = {
     errc_info{"range_not_satisfiable", 416, "Range not satisfiable", 0},
     errc_info{"upgrade_required", 426, "Upgrade required", 0},
     errc_info{"storage_full", 507, "Insufficient storage", 30},
+    errc_info{"profile_setup_required", 412, "Profile setup required", 0},
     errc_info{"internal", 500, "Internal error", 0},
 };
 

@@ -32,6 +32,7 @@ enum class errc : uint8_t {
   range_not_satisfiable,  ///< a Range header past the end of the body
   upgrade_required,       ///< a WebSocket upgrade in a version other than 13
   storage_full,           ///< the database's disk is full: nothing was written, reads go on
+  profile_setup_required,  ///< the user must change their password before anything else (412)
   internal,
 };
 

@@ -12,6 +12,8 @@ namespace sb::test {
 env_map test_identity_env() {
   return {{"BOOTSTRAP_ADMIN_EMAIL", kAdminEmail},
           {"BOOTSTRAP_ADMIN_PASSWORD", kAdminPassword},
+          // Tests act as the bootstrap admin at once; the forced change has tests of its own.
+          {"BOOTSTRAP_ADMIN_MUST_CHANGE_PASSWORD", "false"},
           {"JWT_SECRET", "test-jwt-secret-0123456789abcdef0123456789"},
           {"INTERNAL_API_SECRET", kInternalSecret},
           // Cheap argon2id: the tests check behaviour, the benchmark measures cost.

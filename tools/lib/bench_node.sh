@@ -15,6 +15,7 @@ start_bench_node() {
     RATE_LIMIT_ENABLED=false WS_MAX_CONNECTIONS_PER_USER=0 MAX_CONNECTIONS_PER_ADDRESS=0 RECORDINGS_DIR="$dir/recordings" \
     INTERNAL_API_SECRET=bench-internal-secret-0123456789abcdef \
     BOOTSTRAP_ADMIN_EMAIL=$bench_admin_email BOOTSTRAP_ADMIN_PASSWORD=$bench_admin_password \
+    BOOTSTRAP_ADMIN_MUST_CHANGE_PASSWORD=false \
     JWT_SECRET=bench-jwt-secret-0123456789abcdef0123 "$@" \
     "$binary" >"$dir/server.log" 2>&1 &
   server_pid=$!

@@ -43,7 +43,7 @@ void bootstrap_admin(caf::actor_system& sys, const persistence::store_client& st
     u.role = "admin";
     u.status = "active";
     u.superadmin = true;
-    u.must_change_password = true;
+    u.must_change_password = a.bootstrap_admin_must_change;
     auto created = persistence::create_user(sql, persistence::tenant_scope(tenant.id), u);
     persistence::audit_entry e;
     e.tenant_id = tenant.id;

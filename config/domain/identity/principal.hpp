@@ -17,6 +17,7 @@ struct principal {
   std::string tenant_id;  ///< empty for internal
   std::string role;       ///< users: admin, manager, dispatcher, user
   bool superadmin = false;
+  bool must_change_password = false;  ///< users: only the profile and password routes answer
 
   /// The directory tag of this principal's sessions: "user:<id>" or "app:<id>".
   std::string tag() const {
