@@ -91,29 +91,6 @@ void health(context& ctx, http::responder respond) {
   });
 }
 
-/// The VoicePing control plane's readiness payload (what its dispatch console polls):
-/// `{ready, services:{database, router}, timestamp}` (built by hand for the doubles, as above), 503
-/// with "Service starting" until the database answers. There is no Redis to report; the router is
-/// this node's VoicePing listener (`ok` false with a reason when it is disabled, which is a choice,
-/// not a fault).
-void readiness(context& ctx, http::responder respond) {
-  ping_store(ctx, [&ctx, respond](bool up, double ms, errc error) {
-    auto vp = ctx.voiceping_port.load();
-    auto database = up ? fmt::format(R"({{"ok":true,"error":null,"latencyMs":{:.3f}}})", ms)
-                       : fmt::format(R"({{"ok":false,"error":"{}"}})", code_string(error));
-    auto router = fmt::format(
-        R"({{"ok":{},"host":{},"port":{},"error":{}}})", vp != 0, json_string(ctx.cfg.host), vp,
-        vp ? "null" : R"x("the VoicePing listener is disabled (VOICEPING_ENABLED)")x");
-    auto body = fmt::format(R"({{"ready":{},{}"services":{{"database":{},"router":{}}},)"
-                            R"("timestamp":"{}"}})",
-                            up, up ? "" : R"("error":"Service starting",)", database, router,
-                            iso_time(now_us()));
-    auto res = http::response::json(up ? 200 : 503, std::move(body));
-    res.with_header("Cache-Control", "no-store");
-    respond(std::move(res));
-  });
-}
-
 int64_t resident_bytes() {
   std::ifstream statm("/proc/self/statm");
   int64_t pages = 0;
@@ -143,6 +120,29 @@ bool asks_for_json(const http::request& req) {
 }
 
 }  // namespace
+
+/// The VoicePing control plane's readiness payload (what its dispatch console polls):
+/// `{ready, services:{database, router}, timestamp}` (built by hand for the doubles, as above), 503
+/// with "Service starting" until the database answers. There is no Redis to report; the router is
+/// this node's VoicePing listener (`ok` false with a reason when it is disabled, which is a choice,
+/// not a fault).
+void readiness(context& ctx, http::responder respond) {
+  ping_store(ctx, [&ctx, respond](bool up, double ms, errc error) {
+    auto vp = ctx.voiceping_port.load();
+    auto database = up ? fmt::format(R"({{"ok":true,"error":null,"latencyMs":{:.3f}}})", ms)
+                       : fmt::format(R"({{"ok":false,"error":"{}"}})", code_string(error));
+    auto router = fmt::format(
+        R"({{"ok":{},"host":{},"port":{},"error":{}}})", vp != 0, json_string(ctx.cfg.host), vp,
+        vp ? "null" : R"x("the VoicePing listener is disabled (VOICEPING_ENABLED)")x");
+    auto body = fmt::format(R"({{"ready":{},{}"services":{{"database":{},"router":{}}},)"
+                            R"("timestamp":"{}"}})",
+                            up, up ? "" : R"("error":"Service starting",)", database, router,
+                            iso_time(now_us()));
+    auto res = http::response::json(up ? 200 : 503, std::move(body));
+    res.with_header("Cache-Control", "no-store");
+    respond(std::move(res));
+  });
+}
 
 void add_operations_routes(router& r, context& ctx) {
   metrics::global().add_collector([&ctx](std::string& out) {

@@ -9,4 +9,7 @@ namespace sb::api {
 /// down) and GET /metrics (Prometheus text exposition). Both deliberately public.
 void add_operations_routes(router& r, context& ctx);
 
+/// The VoicePing control plane's readiness payload (GET /api/ready, GET /api/admin/status).
+void readiness(context& ctx, http::responder respond);
+
 }  // namespace sb::api

@@ -99,16 +99,17 @@ void write_user(soci::session& sql, const user_record& u) {
   nullable_text phone(u.phone), extension(u.extension), department(u.department),
       employee(u.employee_id);
   long long updated = u.updated_at_us;
+  int must_change = u.must_change_password ? 1 : 0;
   sql << "UPDATE users SET email = :email, first_name = :fn, last_name = :ln, display_name = :dn, "
          "phone = :phone, extension = :ext, role = :role, status = :status, preferences = :prefs, "
-         "department = :dept, employee_id = :emp, updated_at_us = :upd "
-         "WHERE id = :id AND tenant_id = :t",
+         "department = :dept, employee_id = :emp, must_change_password = :mcp, "
+         "updated_at_us = :upd WHERE id = :id AND tenant_id = :t",
       soci::use(u.email), soci::use(u.first_name), soci::use(u.last_name),
       soci::use(u.display_name), soci::use(phone.value, phone.indicator),
       soci::use(extension.value, extension.indicator), soci::use(u.role), soci::use(u.status),
       soci::use(u.preferences), soci::use(department.value, department.indicator),
-      soci::use(employee.value, employee.indicator), soci::use(updated), soci::use(u.id),
-      soci::use(u.tenant_id);
+      soci::use(employee.value, employee.indicator), soci::use(must_change), soci::use(updated),
+      soci::use(u.id), soci::use(u.tenant_id);
 }
 
 void bump_token_version(soci::session& sql, const std::string& tenant, const std::string& id) {
@@ -201,11 +202,13 @@ user_record update_user(soci::session& sql, const tenant_scope& scope, const std
   if (p.preferences) u.preferences = *p.preferences;
   if (p.department) u.department = *p.department;
   if (p.employee_id) u.employee_id = *p.employee_id;
+  if (p.must_change_password) u.must_change_password = *p.must_change_password;
   check_unique(sql, scope, u.id, u.email, u.extension);
   u.updated_at_us = now_us();
   write_user(sql, u);
-  // A new role must not ride on tokens that carry the old one.
-  if (p.role) bump_token_version(sql, u.tenant_id, u.id);
+  // A new role must not ride on tokens that carry the old one; a forced password change
+  // starts from a new login.
+  if (p.role || p.must_change_password.value_or(false)) bump_token_version(sql, u.tenant_id, u.id);
   return require_user(sql, scope, id);
 }
 

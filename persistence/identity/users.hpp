@@ -67,6 +67,8 @@ struct user_patch {
   std::optional<std::string> preferences;
   std::optional<std::optional<std::string>> department;
   std::optional<std::optional<std::string>> employee_id;
+  /// true: the user must change the password before anything else, and every login ends.
+  std::optional<bool> must_change_password;
 };
 
 // Tenant-scoped operations: every statement is restricted to scope.tenant_id(), and deleted

@@ -144,3 +144,78 @@ TEST_CASE("an access token of a user who must change the password is refused wit
   auto fresh = std::string(changed.json().at("data").at("accessToken").as_string());
   CHECK(http_request(server.port(), "GET", "/api/v1/users", {}, bearer(fresh)).status == 200);
 }
+
+TEST_CASE("the console's administrator creates, lists, changes and disables users", "[auth]") {
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}});
+  auto port = server.port();
+  json::object credentials{{"email", kAdminEmail}, {"password", kAdminPassword}};
+  auto admin = browse(port, "POST", "/api/auth/login", {}, &credentials).access;
+
+  json::object new_user{{"email", "Rita@Dispatch.test"},
+                        {"password", "a first long passphrase"},
+                        {"displayName", "Rita"}};
+  auto created = browse(port, "POST", "/api/admin/users", admin, &new_user);
+  REQUIRE(created.status == 201);
+  CHECK(created.body.at("email") == "rita@dispatch.test");
+  CHECK(created.body.at("globalRole") == "USER");
+  auto rita_id = std::string(created.body.at("id").as_string());
+  CHECK(browse(port, "POST", "/api/admin/users", admin, &new_user).status == 409);
+
+  auto found = browse(port, "GET", "/api/admin/users?q=rita", admin);
+  REQUIRE(found.status == 200);
+  REQUIRE(found.body.as_array().size() == 1);
+  auto row = found.body.at(0).as_object();
+  CHECK(row.at("mustChangePassword") == true);  // the seed's default for a created user
+  CHECK(row.at("lastLoginAt").is_null());
+  CHECK(row.at("disabledAt").is_null());
+  CHECK(browse(port, "GET", "/api/admin/users", admin).body.as_array().size() == 2);
+
+  // Rita signs in, must set up her profile first, then works.
+  json::object rita_credentials{{"email", "rita@dispatch.test"},
+                                {"password", "a first long passphrase"}};
+  auto rita = browse(port, "POST", "/api/auth/login", {}, &rita_credentials);
+  REQUIRE(rita.status == 200);
+  CHECK(rita.body.at("mustChangePassword") == true);
+  CHECK(browse(port, "GET", "/api/events", rita.access).status == 412);
+  json::object setup{{"displayName", "Rita R."}, {"password", "rita's own long passphrase"}};
+  auto ready = browse(port, "POST", "/api/auth/first-run", rita.access, &setup);
+  REQUIRE(ready.status == 200);
+  CHECK(browse(port, "GET", "/api/events", ready.access).status == 200);
+  // Not an administrator: the admin routes are closed to her.
+  CHECK(browse(port, "GET", "/api/admin/users", ready.access).status == 403);
+  CHECK(browse(port, "GET", "/api/admin/status", ready.access).status == 403);
+
+  json::object promote{{"globalRole", "ADMIN"}, {"displayName", "Rita (lead)"}};
+  auto promoted = browse(port, "PATCH", "/api/admin/users/" + rita_id, admin, &promote);
+  REQUIRE(promoted.status == 200);
+  CHECK(promoted.body.at("globalRole") == "ADMIN");
+  CHECK(promoted.body.at("displayName") == "Rita (lead)");
+  CHECK(browse(port, "GET", "/api/events", ready.access).status == 401);  // a new role: new login
+
+  json::object disable{{"disabled", true}};
+  REQUIRE(browse(port, "PATCH", "/api/admin/users/" + rita_id, admin, &disable).status == 200);
+  json::object rita_now{{"email", "rita@dispatch.test"},
+                        {"password", "rita's own long passphrase"}};
+  CHECK(browse(port, "POST", "/api/auth/login", {}, &rita_now).status == 403);
+  CHECK(browse(port, "GET", "/api/admin/users?q=rita", admin)
+            .body.at(0)
+            .at("disabledAt")
+            .is_string());
+  json::object enable{{"disabled", false}, {"mustChangePassword", true}};
+  REQUIRE(browse(port, "PATCH", "/api/admin/users/" + rita_id, admin, &enable).status == 200);
+  auto again = browse(port, "POST", "/api/auth/login", {}, &rita_now);
+  REQUIRE(again.status == 200);
+  CHECK(again.body.at("mustChangePassword") == true);
+
+  json::object self_disable{{"disabled", true}};
+  auto me = browse(port, "GET", "/api/auth/me", admin).body.at("id").as_string();
+  CHECK(browse(port, "PATCH", "/api/admin/users/" + std::string(me), admin, &self_disable).status ==
+        400);
+  CHECK(browse(port, "PATCH", "/api/admin/users/00000000-0000-4000-8000-000000000000", admin,
+               &disable)
+            .status == 404);
+  auto status = browse(port, "GET", "/api/admin/status", admin);
+  CHECK(status.status == 200);
+  CHECK(status.body.at("ready") == true);
+}

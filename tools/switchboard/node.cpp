@@ -36,6 +36,7 @@
 #include "api/auth_routes.hpp"
 #include "api/call_routes.hpp"
 #include "api/chat_routes.hpp"
+#include "api/console_admin_routes.hpp"
 #include "api/console_auth_routes.hpp"
 #include "api/context.hpp"
 #include "api/cors.hpp"
@@ -327,6 +328,7 @@ int run_node(config::node_config cfg) {
   api::add_operations_routes(router, ctx);
   api::add_auth_routes(router, ctx);
   api::add_console_auth_routes(router, ctx);
+  api::add_console_admin_routes(router, ctx);
   api::add_user_routes(router, ctx);
   api::add_tenant_routes(router, ctx);
   api::add_audit_routes(router, ctx);

@@ -1,0 +1,170 @@
+#include "api/console_admin_routes.hpp"
+
+#include <boost/json.hpp>
+#include <caf/all.hpp>
+
+#include "api/effects.hpp"
+#include "api/guard.hpp"
+#include "api/hasher_calls.hpp"
+#include "api/input.hpp"
+#include "api/operations.hpp"
+#include "api/output.hpp"
+#include "api/store_call.hpp"
+#include "api/usecases/user_admin.hpp"
+#include "config/ground/clock.hpp"
+#include "persistence/connection.hpp"
+
+// The control plane's users are this tenant's users; its global roles are ours: ADMIN is a
+// tenant administrator, USER everyone else (a manager or dispatcher shows as USER, and the
+// console's USER makes a plain user). Disabled is suspended. The same use cases as
+// /api/v1/users run underneath, with their privilege rule and audit rows.
+
+namespace sb::api {
+
+namespace json = boost::json;
+using persistence::user_record;
+
+namespace {
+
+std::string_view global_role(const user_record& u) {
+  return u.superadmin || u.role == "admin" ? "ADMIN" : "USER";
+}
+
+/// The console's {id,email,displayName,globalRole,mustChangePassword,lastLoginAt,disabledAt}.
+json::object console_row(const user_record& u) {
+  // Suspension is not time-stamped apart: a suspended user's last change is when it happened.
+  return {{"id", u.id},
+          {"email", u.email},
+          {"displayName", u.display_name},
+          {"globalRole", global_role(u)},
+          {"mustChangePassword", u.must_change_password},
+          {"lastLoginAt", iso_time_or_null(u.last_login_at_us)},
+          {"disabledAt", u.status == "suspended" ? json::value(iso_time(u.updated_at_us))
+                                                 : json::value(nullptr)}};
+}
+
+std::optional<std::string> read_global_role(fields& in) {
+  auto role = in.choice("globalRole", {"ADMIN", "USER"}, false);
+  if (!role) return std::nullopt;
+  return *role == "ADMIN" ? "admin" : "user";
+}
+
+void list(context& ctx, http::request req, path_params, principal who, http::responder respond) {
+  auto q = fields::from_query(req);
+  q.reject_unknown({"q"});
+  persistence::user_filter f;
+  f.search = q.text("q", {false, 100}).value_or("");
+  f.sort = "created";
+  f.descending = true;
+  f.limit = 500;  // the console shows one list; a search narrows it
+  if (!q.ok()) return respond(q.problem(req.path));
+  answer_from_store(
+      ctx, req, who.tenant_id, "list_users",
+      [scope = persistence::tenant_scope(who.tenant_id), f](soci::session& sql) {
+        return persistence::list_users(sql, scope, f);
+      },
+      respond,
+      [](persistence::user_page& page) {
+        json::array rows;
+        for (const auto& u : page.items) rows.push_back(console_row(u));
+        return http::response::json(200, json::serialize(rows));
+      });
+}
+
+void create(context& ctx, http::request req, path_params, principal who, http::responder respond) {
+  auto in = read_body(req, respond);
+  if (!in) return;
+  in->reject_unknown({"email", "password", "displayName", "globalRole", "mustChangePassword"});
+  auto email = in->email("email", true);
+  auto password = in->new_password("password", true);
+  auto display = in->text("displayName", {false, 200, 1});
+  auto role = read_global_role(*in);
+  auto must_change = in->boolean("mustChangePassword", false);
+  if (!in->ok()) return respond(in->problem(req.path));
+  user_record u;
+  u.email = *email;
+  u.display_name = display.value_or(email->substr(0, email->find('@')));
+  u.first_name = u.display_name;
+  u.last_name = "";
+  u.role = role.value_or("user");
+  u.status = "active";
+  u.must_change_password = must_change.value_or(true);  // the seed's default
+  u.created_by = who.id;
+  ctx.sys.spawn([&ctx, req, who, respond, u, password = *password](caf::event_based_actor* self) {
+    hash_step(
+        self, ctx, req.path, password, respond,
+        [self, &ctx, req, who, respond, u](const std::string& hash) mutable {
+          u.password_hash = hash;
+          store_step(
+              self, ctx, req.path, who.tenant_id, "create_user",
+              [by = requester_of(who, req), scope = persistence::tenant_scope(who.tenant_id),
+               u](soci::session& sql) { return user_cases::create_user(sql, by, scope, u); },
+              respond,
+              [self, respond](user_record& created) {
+                respond(http::response::json(
+                    201, json::serialize(json::object{{"id", created.id},
+                                                      {"email", created.email},
+                                                      {"globalRole", global_role(created)}})));
+                self->quit();
+              });
+        });
+  });
+}
+
+void update(context& ctx, http::request req, path_params params, principal who,
+            http::responder respond) {
+  std::string id(params.get("userId"));
+  auto in = read_body(req, respond);
+  if (!in) return;
+  in->reject_unknown({"displayName", "globalRole", "mustChangePassword", "disabled"});
+  persistence::user_patch patch;
+  patch.display_name = in->text("displayName", {false, 200, 1});
+  patch.role = read_global_role(*in);
+  patch.must_change_password = in->boolean("mustChangePassword", false);
+  auto disabled = in->boolean("disabled", false);
+  if (id == who.id && (disabled.value_or(false) || (patch.role && *patch.role != "admin"))) {
+    in->fail("disabled", "an administrator may not disable or demote themself");
+  }
+  if (!in->ok()) return respond(in->problem(req.path));
+  json::object changed;
+  for (const char* name : {"displayName", "globalRole", "mustChangePassword", "disabled"}) {
+    if (in->has(name)) changed[name] = "changed";
+  }
+  bool ends_sessions =
+      patch.role || patch.must_change_password.value_or(false) || disabled.value_or(false);
+  answer_from_store(
+      ctx, req, id, "update_user",
+      [by = requester_of(who, req), scope = persistence::tenant_scope(who.tenant_id), id, patch,
+       disabled, changed, auth = ctx.cfg.auth](soci::session& sql) {
+        auto u = user_cases::update_user(sql, by, scope, id, patch, changed, auth).user;
+        if (disabled) {
+          u = user_cases::set_user_status(sql, by, scope, id, *disabled ? "suspended" : "active");
+        }
+        return u;
+      },
+      respond,
+      [&ctx, ends_sessions](user_record& u) {
+        if (ends_sessions) revoke_user_sessions(ctx, u.id, "changed by an administrator");
+        return http::response::json(200,
+                                    json::serialize(json::object{{"id", u.id},
+                                                                 {"email", u.email},
+                                                                 {"displayName", u.display_name},
+                                                                 {"globalRole", global_role(u)}}));
+      });
+}
+
+}  // namespace
+
+void add_console_admin_routes(router& r, context& ctx) {
+  route_table routes{r, ctx};
+  routes.add("GET", "/api/admin/users", policy::admins, list);
+  routes.add("POST", "/api/admin/users", policy::admins, create);
+  routes.add("PATCH", "/api/admin/users/:userId", policy::admins, update);
+  routes.add(
+      "GET", "/api/admin/status", policy::admins,
+      +[](context& ctx, http::request, path_params, principal, http::responder respond) {
+        readiness(ctx, std::move(respond));
+      });
+}
+
+}  // namespace sb::api
