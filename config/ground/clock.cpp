@@ -71,7 +71,8 @@ std::optional<int64_t> parse_iso_time(std::string_view s) {
   if (at != s.size()) return std::nullopt;
   int64_t days = sys_days{date}.time_since_epoch().count();
   int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset_s;
-  if (secs < 0) return std::nullopt;
+  constexpr int64_t kLast = 253402300799;  // 9999-12-31T23:59:59Z: what iso_time can print
+  if (secs < 0 || secs > kLast) return std::nullopt;
   return secs * 1'000'000 + micros;
 }
 
