@@ -102,7 +102,8 @@ TEST_CASE("the seeds' probes: /metrics as JSON, /api/health and /api/ready", "[h
   auto metrics = m.json().as_object();
   CHECK(std::regex_match(std::string(metrics.at("timestamp").as_string()), iso));
   auto memory = metrics.at("memory").as_object();
-  CHECK(memory.at("heap_used_mb").as_int64() > 0);
+  // Under AddressSanitizer malloc is ASan's, and glibc's statistics read zero.
+  if (server_process::rss_is_meaningful) CHECK(memory.at("heap_used_mb").as_int64() > 0);
   CHECK(memory.at("heap_total_mb").as_int64() >= memory.at("heap_used_mb").as_int64());
   CHECK(memory.at("external_mb").as_int64() >= 0);
   CHECK(metrics.at("uptime_seconds").is_number());
