@@ -12,7 +12,9 @@
 #include "api/store_call.hpp"
 #include "api/usecases/user_admin.hpp"
 #include "config/ground/clock.hpp"
+#include "persistence/audit.hpp"
 #include "persistence/connection.hpp"
+#include "persistence/identity/node_settings.hpp"
 
 // The control plane's users are this tenant's users; its global roles are ours: ADMIN is a
 // tenant administrator, USER everyone else (a manager or dispatcher shows as USER, and the
@@ -153,6 +155,70 @@ void update(context& ctx, http::request req, path_params params, principal who,
       });
 }
 
+/// The console's settings: the stored SMTP overrides, the password never shown.
+json::object settings_json(const persistence::smtp_overrides& o) {
+  return {{"smtpHost", json_or_null(o.host)},
+          {"smtpPort", json_or_null(o.port)},
+          {"smtpUser", json_or_null(o.user)},
+          {"smtpFrom", json_or_null(o.from)},
+          {"smtpPassSet", o.sealed_password.has_value()}};
+}
+
+void get_settings(context& ctx, http::request req, path_params, principal,
+                  http::responder respond) {
+  answer_from_store(
+      ctx, req, "node_settings", "read_settings",
+      [](soci::session& sql) { return persistence::read_smtp_overrides(sql); }, respond,
+      [](persistence::smtp_overrides& o) {
+        return http::response::json(200, json::serialize(settings_json(o)));
+      });
+}
+
+/// Each field sets its SMTP setting (null or "" clears it, and the node's SMTP_* applies
+/// again); the password is sealed before it is stored. The mailer reads them with its next
+/// batch.
+void patch_settings(context& ctx, http::request req, path_params, principal who,
+                    http::responder respond) {
+  auto in = read_body(req, respond);
+  if (!in) return;
+  in->reject_unknown({"smtpHost", "smtpPort", "smtpUser", "smtpPass", "smtpFrom"});
+  persistence::smtp_change c;
+  c.host = in->nullable_text("smtpHost", {false, 255});
+  c.user = in->nullable_text("smtpUser", {false, 255});
+  c.from = in->nullable_text("smtpFrom", {false, 254});
+  auto password = in->nullable_text("smtpPass", {false, 512, 0, false});
+  if (in->has("smtpPort")) {
+    const auto* v = in->value("smtpPort");
+    if (v->is_null()) {
+      c.port = std::optional<int64_t>();
+    } else if (auto port = in->integer("smtpPort", 1, 65535, false)) {
+      c.port = *port;
+    }
+  }
+  if (c.from && *c.from && !is_email(**c.from)) in->fail("smtpFrom", "must be an email address");
+  if (!in->ok()) return respond(in->problem(req.path));
+  if (password) {
+    c.sealed_password =
+        *password ? std::optional(ctx.secrets->seal(**password)) : std::optional<std::string>();
+  }
+  json::object changed;
+  for (const char* name : {"smtpHost", "smtpPort", "smtpUser", "smtpPass", "smtpFrom"}) {
+    if (in->has(name)) changed[name] = "changed";
+  }
+  answer_from_store(
+      ctx, req, "node_settings", "write_settings",
+      [by = requester_of(who, req), c, changed](soci::session& sql) {
+        persistence::write_smtp_overrides(sql, c, now_us());
+        persistence::append_audit(sql, audit_of(by, "settings.updated", "node", "smtp", changed));
+        return persistence::read_smtp_overrides(sql);
+      },
+      respond,
+      [&ctx](persistence::smtp_overrides& o) {
+        nudge_mailer(ctx);  // mail that waited for a server goes now
+        return http::response::json(200, json::serialize(settings_json(o)));
+      });
+}
+
 }  // namespace
 
 void add_console_admin_routes(router& r, context& ctx) {
@@ -160,6 +226,9 @@ void add_console_admin_routes(router& r, context& ctx) {
   routes.add("GET", "/api/admin/users", policy::admins, list);
   routes.add("POST", "/api/admin/users", policy::admins, create);
   routes.add("PATCH", "/api/admin/users/:userId", policy::admins, update);
+  // SMTP serves every tenant of the node: its settings are the operators'.
+  routes.add("GET", "/api/admin/settings", policy::operators, get_settings);
+  routes.add("PATCH", "/api/admin/settings", policy::operators, patch_settings);
   routes.add(
       "GET", "/api/admin/status", policy::admins,
       +[](context& ctx, http::request, path_params, principal, http::responder respond) {

@@ -36,9 +36,9 @@ struct context {
   authenticator& auth;
   password_hasher& hasher;
   rate_limiter& limiter;
-  caf::actor mailer;          ///< nudged after mail is queued; invalid when SMTP is off
-  recorder_actor recorder;    ///< talk-burst recordings
-  std::string router_secret;  ///< signs router tokens (ROUTER_JWT_SECRET)
+  caf::actor mailer;                                   ///< nudged after mail is queued
+  recorder_actor recorder;                             ///< talk-burst recordings
+  std::string router_secret;                           ///< signs router tokens (ROUTER_JWT_SECRET)
   std::array<const ptt::encoder*, kWires> encoders{};  ///< talk events, by wire protocol
   std::shared_ptr<stream_stats_board> webhook_stats;   ///< sampled backlogs, for /health
   std::shared_ptr<const crypto::secret_box> secrets;   ///< seals tokens kept at rest

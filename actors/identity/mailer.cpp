@@ -9,6 +9,7 @@
 #include "actors/runtime/census.hpp"
 #include "config/ground/clock.hpp"
 #include "config/ground/metrics.hpp"
+#include "persistence/identity/node_settings.hpp"
 #include "persistence/outbox.hpp"
 #include "persistence/store_job.hpp"
 #include "protocols/smtp/client.hpp"
@@ -27,6 +28,27 @@ struct outcome {
   std::optional<int64_t> retry_at_us;
 };
 
+/// What a batch works on: the due mail and the SMTP settings stored at that moment.
+struct due_batch {
+  std::vector<persistence::outbound_email> mail;
+  persistence::smtp_overrides overrides;
+};
+
+smtp::settings effective(const config::smtp_config& cfg, const persistence::smtp_overrides& o,
+                         const crypto::secret_box& secrets) {
+  smtp::settings s{cfg.host, cfg.port, cfg.user, cfg.password, cfg.from, cfg.tls, cfg.timeout};
+  if (o.host) s.host = *o.host;
+  if (o.port) s.port = static_cast<uint16_t>(*o.port);
+  if (o.user) s.user = *o.user;
+  if (o.from) s.from = *o.from;
+  if (o.sealed_password) {
+    auto password = secrets.open(*o.sealed_password);
+    if (!password) spdlog::warn("the stored SMTP password cannot be opened (SECRETS_KEY changed?)");
+    s.password = password.value_or("");
+  }
+  return s;
+}
+
 int64_t backoff_us(int64_t attempts) {
   int64_t delay = 30'000'000;
   for (int64_t i = 0; i < attempts && delay < 3'600'000'000; ++i) delay *= 2;
@@ -36,7 +58,8 @@ int64_t backoff_us(int64_t attempts) {
 }  // namespace
 
 caf::behavior mailer_actor(caf::stateful_actor<mailer_state>* self, persistence::store_client store,
-                           config::smtp_config cfg) {
+                           config::smtp_config cfg,
+                           std::shared_ptr<const crypto::secret_box> secrets) {
   static actor_census census{"mailer"};
   census.track(self);
   auto& sent_total = metrics::global().get_counter("sb_mail_total", "Outgoing mail, by outcome",
@@ -45,7 +68,6 @@ caf::behavior mailer_actor(caf::stateful_actor<mailer_state>* self, persistence:
                                                     {{"outcome", "retry"}});
   auto& failed_total = metrics::global().get_counter("sb_mail_total", "Outgoing mail, by outcome",
                                                      {{"outcome", "failed"}});
-  smtp::settings smtp{cfg.host, cfg.port, cfg.user, cfg.password, cfg.from, cfg.tls, cfg.timeout};
   self->send(self, caf::timeout_atom::value);  // starts the periodic poll
 
   auto record = [=](std::vector<outcome> results) {
@@ -76,15 +98,18 @@ caf::behavior mailer_actor(caf::stateful_actor<mailer_state>* self, persistence:
         self->state.busy = true;
         store.ask(
             self, "outbox", "due_emails",
-            [](soci::session& sql) { return persistence::due_emails(sql, now_us(), kBatch); },
-            [=, &sent_total, &retry_total,
-             &failed_total](std::vector<persistence::outbound_email>& due) {
-              if (due.empty()) {
+            [](soci::session& sql) {
+              return due_batch{persistence::due_emails(sql, now_us(), kBatch),
+                               persistence::read_smtp_overrides(sql)};
+            },
+            [=, &sent_total, &retry_total, &failed_total](due_batch& due) {
+              auto smtp = effective(cfg, due.overrides, *secrets);
+              if (due.mail.empty() || smtp.host.empty()) {  // no SMTP server yet: mail waits
                 self->state.busy = false;
                 return;
               }
               std::vector<outcome> results;
-              for (const auto& mail : due) {
+              for (const auto& mail : due.mail) {
                 try {
                   smtp::send(smtp, {mail.to, mail.subject, mail.body});
                   results.push_back({mail.id, true, {}, std::nullopt});

@@ -1,3 +1,4 @@
+#include <soci/soci.h>
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -321,4 +322,70 @@ TEST_CASE("no password, token, key or secret reaches the log at any level", "[ma
     INFO("secret " << s.substr(0, 6) << "…");
     CHECK(log.find(s) == std::string::npos);
   }
+}
+
+TEST_CASE("an operator sets SMTP through /api/admin/settings; the password is sealed, never shown",
+          "[mail]") {
+  smtp_sink smtp;
+  test_database db;
+  server_process server({{"DATABASE_URL", db.url()}});  // no SMTP_* at all
+  auto admin = admin_token(server);
+  // A reset asked before there is a server waits in the outbox.
+  REQUIRE(call(server.port(), "POST", "/api/v1/auth/forgot-password", {},
+               json::object{{"email", kAdminEmail}})
+              .status == 200);
+  auto empty = call(server.port(), "GET", "/api/admin/settings", admin);
+  REQUIRE(empty.status == 200);
+  CHECK(empty.json().at("smtpHost").is_null());
+  CHECK(empty.json().at("smtpPassSet") == false);
+
+  auto bad = call(server.port(), "PATCH", "/api/admin/settings", admin,
+                  json::object{{"smtpPort", 70000}, {"smtpFrom", "not an address"}, {"x", 1}});
+  CHECK(bad.status == 400);
+  CHECK(bad.json().at("errors").as_array().size() == 3);
+  auto set = call(server.port(), "PATCH", "/api/admin/settings", admin,
+                  json::object{{"smtpHost", "127.0.0.1"},
+                               {"smtpPort", smtp.port()},
+                               {"smtpFrom", "dispatch@test.local"}});
+  REQUIRE(set.status == 200);
+  CHECK(set.json().at("smtpHost") == "127.0.0.1");
+  CHECK(set.json().at("smtpPort") == smtp.port());
+  // The waiting mail goes out through the stored server, from the stored address.
+  auto mail = smtp.wait_for("To: " + std::string(kAdminEmail));
+  REQUIRE(mail);
+  CHECK(mail->find("From: dispatch@test.local") != std::string::npos);
+
+  auto with_login = call(server.port(), "PATCH", "/api/admin/settings", admin,
+                         json::object{{"smtpUser", "mailer"}, {"smtpPass", "smtp-secret-42"}});
+  REQUIRE(with_login.status == 200);
+  CHECK(with_login.json().at("smtpPassSet") == true);
+  CHECK(with_login.json().at("smtpUser") == "mailer");
+  CHECK(with_login.body.find("smtp-secret-42") == std::string::npos);
+  CHECK(call(server.port(), "GET", "/api/admin/settings", admin).body.find("smtp-secret-42") ==
+        std::string::npos);
+  std::string stored;
+  *db.connect() << "SELECT value FROM node_settings WHERE name = 'smtp.password'",
+      soci::into(stored);
+  CHECK_FALSE(stored.empty());
+  CHECK(stored.find("smtp-secret-42") == std::string::npos);  // sealed at rest
+
+  // Clearing a setting gives the node's own back; a tenant administrator may not touch them.
+  auto cleared = call(server.port(), "PATCH", "/api/admin/settings", admin,
+                      json::object{{"smtpPass", nullptr}, {"smtpUser", ""}});
+  REQUIRE(cleared.status == 200);
+  CHECK(cleared.json().at("smtpPassSet") == false);
+  CHECK(cleared.json().at("smtpUser").is_null());
+  CHECK(cleared.json().at("smtpHost") == "127.0.0.1");
+  REQUIRE(call(server.port(), "POST", "/api/v1/users", admin,
+               json::object{{"email", "boss@test.local"},
+                            {"firstName", "Tenant"},
+                            {"lastName", "Admin"},
+                            {"role", "admin"},
+                            {"password", "the boss's long passphrase"}})
+              .status == 201);
+  auto tenant_admin = login(server.port(), "boss@test.local", "the boss's long passphrase");
+  CHECK(call(server.port(), "GET", "/api/admin/settings", tenant_admin).status == 403);
+  CHECK(call(server.port(), "PATCH", "/api/admin/settings", tenant_admin,
+             json::object{{"smtpHost", "evil.example"}})
+            .status == 403);
 }

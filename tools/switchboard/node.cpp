@@ -293,12 +293,14 @@ int run_node(config::node_config cfg) {
       cfg.auth.hasher_threads,
       cfg.auth.hasher_max_queue};
   rate_limiter limiter;
-  caf::actor mailer;
+  auto secrets = std::make_shared<const crypto::secret_box>(
+      cfg.cti.secrets_key.empty() ? "sb-secrets:" + jwt_secret : cfg.cti.secrets_key);
   if (cfg.smtp.host.empty()) {
-    spdlog::warn("SMTP_HOST is not set: mail is kept in the outbox, not sent");
-  } else {
-    mailer = sys.spawn<caf::detached>(mailer_actor, store_client, cfg.smtp);
+    spdlog::warn(
+        "SMTP_HOST is not set: mail waits in the outbox until an SMTP server is set "
+        "(SMTP_* or /api/admin/settings)");
   }
+  caf::actor mailer = sys.spawn<caf::detached>(mailer_actor, store_client, cfg.smtp, secrets);
   // As the VoicePing router: ROUTER_JWT_SECRET, else SECRET_KEY; then our own JWT secret.
   auto router_secret = !cfg.ptt.router_jwt_secret.empty() ? cfg.ptt.router_jwt_secret
                        : !cfg.ptt.secret_key.empty()      ? cfg.ptt.secret_key
@@ -316,9 +318,7 @@ int run_node(config::node_config cfg) {
                    router_secret,
                    ptt_encoders(),
                    std::make_shared<stream_stats_board>(),
-                   std::make_shared<const crypto::secret_box>(cfg.cti.secrets_key.empty()
-                                                                  ? "sb-secrets:" + jwt_secret
-                                                                  : cfg.cti.secrets_key),
+                   secrets,
                    std::make_shared<const call_deps>(call_deps{
                        store_client, directory, cfg.calls, cfg.database.request_timeout, matrix}),
                    chat};
