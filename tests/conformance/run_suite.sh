@@ -11,6 +11,9 @@ if ! cmp -s "$src/package-lock.json" "$work/package-lock.json" || [[ ! -d $work/
   (cd "$work" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 log=$work/server.log
+# A log left by an earlier run must not be read for this one's port (the redirect below
+# truncates it only once the background shell gets to it).
+rm -f "$log"
 "$server" 0 >"$log" 2>&1 &
 pid=$!
 # On the way out: a server that died during the run fails it, and its log is shown.
