@@ -28,17 +28,13 @@ using persistence::user_record;
 
 namespace {
 
-std::string_view global_role(const user_record& u) {
-  return u.superadmin || u.role == "admin" ? "ADMIN" : "USER";
-}
-
 /// The console's {id,email,displayName,globalRole,mustChangePassword,lastLoginAt,disabledAt}.
 json::object console_row(const user_record& u) {
   // Suspension is not time-stamped apart: a suspended user's last change is when it happened.
   return {{"id", u.id},
           {"email", u.email},
           {"displayName", u.display_name},
-          {"globalRole", global_role(u)},
+          {"globalRole", global_role(u.role, u.superadmin)},
           {"mustChangePassword", u.must_change_password},
           {"lastLoginAt", iso_time_or_null(u.last_login_at_us)},
           {"disabledAt", u.status == "suspended" ? json::value(iso_time(u.updated_at_us))
@@ -104,9 +100,10 @@ void create(context& ctx, http::request req, path_params, principal who, http::r
               respond,
               [self, respond](user_record& created) {
                 respond(http::response::json(
-                    201, json::serialize(json::object{{"id", created.id},
-                                                      {"email", created.email},
-                                                      {"globalRole", global_role(created)}})));
+                    201, json::serialize(json::object{
+                             {"id", created.id},
+                             {"email", created.email},
+                             {"globalRole", global_role(created.role, created.superadmin)}})));
                 self->quit();
               });
         });
@@ -147,11 +144,11 @@ void update(context& ctx, http::request req, path_params params, principal who,
       respond,
       [&ctx, ends_sessions](user_record& u) {
         if (ends_sessions) revoke_user_sessions(ctx, u.id, "changed by an administrator");
-        return http::response::json(200,
-                                    json::serialize(json::object{{"id", u.id},
-                                                                 {"email", u.email},
-                                                                 {"displayName", u.display_name},
-                                                                 {"globalRole", global_role(u)}}));
+        return http::response::json(
+            200, json::serialize(json::object{{"id", u.id},
+                                              {"email", u.email},
+                                              {"displayName", u.display_name},
+                                              {"globalRole", global_role(u.role, u.superadmin)}}));
       });
 }
 

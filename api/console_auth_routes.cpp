@@ -30,11 +30,10 @@ namespace {
 
 /// The control plane's user, from the /api/v1 user.
 json::object console_user(const json::object& user) {
-  bool admin = user.at("superadmin").as_bool() || user.at("role") == "customer_admin";
   return {{"id", user.at("id")},
           {"email", user.at("email")},
           {"displayName", user.at("displayName")},
-          {"globalRole", admin ? "ADMIN" : "USER"},
+          {"globalRole", global_role(user.at("role").as_string(), user.at("superadmin").as_bool())},
           {"mustChangePassword", user.at("mustChangePassword")}};
 }
 

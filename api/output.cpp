@@ -54,6 +54,10 @@ std::string_view seed_role(std::string_view role) {
   return role == "admin" ? "customer_admin" : role;
 }
 
+std::string_view global_role(std::string_view role, bool superadmin) {
+  return superadmin || role == "admin" || role == seed_role("admin") ? "ADMIN" : "USER";
+}
+
 json::object tenant_json(const persistence::tenant_record& t) {
   return json::object{{"id", t.id},
                       {"name", t.name},

@@ -28,6 +28,9 @@ boost::json::object contact_json(const persistence::user_record& u);
 
 /// The seed's name of a role: `customer_admin` for `admin`; the others as they are.
 std::string_view seed_role(std::string_view role);
+/// The VoicePing control plane's global role: ADMIN for a tenant administrator (`role` ours or
+/// as seed_role gives it) or an operator, USER for everyone else.
+std::string_view global_role(std::string_view role, bool superadmin);
 boost::json::object tenant_json(const persistence::tenant_record& t);
 boost::json::object app_json(const persistence::app_record& a);
 boost::json::object audit_json(const persistence::audit_entry& e);

@@ -68,9 +68,11 @@ bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
   bool together = true;
   auto started = std::chrono::steady_clock::now();
   statement_scope statements(*st.statements);
+  size_t batched = 0;  // of the attempt that commits: a re-run counts again from zero
   for (;;) {
     size_t current = items.size();
     bool in_run = false;
+    batched = 0;
     try {
       soci::transaction tr(*st.sql);
       for (size_t i = 0, end = 0; i < items.size(); i = end) {
@@ -86,7 +88,7 @@ bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
         in_run = run.size() > 1;
         if (in_run) {
           batcher->execute_all(*st.sql, run);
-          m.jobs_batched.inc(run.size());
+          batched += run.size();
         } else {
           items[i].job->execute(*st.sql);
         }
@@ -123,6 +125,7 @@ bool run_batch(self_ptr self, const worker_args& args, worker_metrics& m) {
     }
   }
   auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
+  m.jobs_batched.inc(batched);
   m.commit_seconds.observe(elapsed.count());
   m.batch_size.observe(static_cast<double>(items.size()));
   for (size_t i = 0; i < items.size(); ++i) {

@@ -1,5 +1,6 @@
 #include "persistence/chat/append_job.hpp"
 
+#include <fmt/format.h>
 #include <soci/soci.h>
 #include <boost/json.hpp>
 
@@ -77,15 +78,6 @@ UNION ALL
 SELECT -1 AS ord, {0} FROM inserted
 )sql";
 
-std::string append_all_sql() {
-  std::string sql = kAppendAll;
-  const std::string columns = detail::kMessageColumns;
-  for (auto at = sql.find("{0}"); at != std::string::npos; at = sql.find("{0}", at)) {
-    sql.replace(at, 3, columns);
-  }
-  return sql;
-}
-
 void append_all(soci::session& sql, std::span<store_job* const> jobs) {
   // A resend within the run (same conversation, sender and client id) is answered with the
   // first one's result; only the first goes to the database.
@@ -117,7 +109,8 @@ void append_all(soci::session& sql, std::span<store_job* const> jobs) {
                                        {"m", std::move(m)},
                                        {"x", in.content}});
   }
-  static const std::string statement = append_all_sql();
+  static const std::string statement =
+      fmt::format(fmt::runtime(kAppendAll), detail::kMessageColumns);
   auto text = boost::json::serialize(rows);
   int64_t now = now_us();
   soci::rowset<soci::row> result = (sql.prepare << statement, soci::use(text), soci::use(now));
