@@ -16,6 +16,7 @@
 #include "actors/identity/authenticator.hpp"
 #include "actors/identity/password_hasher.hpp"
 #include "actors/ptt/talk_group.hpp"
+#include "actors/session/voiceping_naming.hpp"
 #include "config/ground/connection_quota.hpp"
 #include "config/ground/crypto.hpp"
 #include "config/ground/lifecycle.hpp"
@@ -44,6 +45,7 @@ struct context {
   std::shared_ptr<const crypto::secret_box> secrets;   ///< seals tokens kept at rest
   std::shared_ptr<const call_deps> calls;              ///< what call actors are made with
   std::shared_ptr<const chat_deps> chat;               ///< what conversation actors are made with
+  std::shared_ptr<const voiceping_naming> voiceping;   ///< VoicePing ids, the drop-in mode
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<uint16_t> port{0};            ///< the bound port, known once listening
   std::atomic<uint16_t> voiceping_port{0};  ///< the VoicePing listener's, when it runs

@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 #include <caf/all.hpp>
 
-#include "actors/chat/conversation.hpp"
+#include "actors/ptt/membership_news.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "protocols/ws/frame.hpp"
 
@@ -45,23 +45,7 @@ void tell_entity(context& ctx, const std::string& id, caf::message msg, bool act
 
 void channels_changed(context& ctx, const std::string& tenant_id, const std::string& user_id,
                       const persistence::channel_change& change) {
-  // Only a live conversation needs telling; an idle one reads its members when it wakes.
-  for (const auto* channels : {&change.added, &change.removed}) {
-    for (const auto& channel : *channels) {
-      tell_entity(ctx, conversation_key(tenant_id, channel),
-                  caf::make_message(chat_members_atom::value), false);
-    }
-  }
-  for (const auto& channel : change.removed) {
-    // Likewise a group.
-    tell_entity(ctx, "group:" + channel, caf::make_message(membership_atom::value), false);
-    caf::anon_send(ctx.directory, tell_atom::value, "user:" + user_id,
-                   caf::make_message(membership_atom::value, channel, false, change.dispatcher));
-  }
-  for (const auto& channel : change.added) {
-    caf::anon_send(ctx.directory, tell_atom::value, "user:" + user_id,
-                   caf::make_message(membership_atom::value, channel, true, change.dispatcher));
-  }
+  announce_channel_change(ctx.directory, tenant_id, user_id, change);
 }
 
 void nudge_mailer(context& ctx) {

@@ -2,11 +2,13 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actors/ptt/membership_news.hpp"
 #include "actors/session/voiceping_adapter.hpp"
 #include "api/guard.hpp"
 #include "api/ptt_routes.hpp"
 #include "api/websocket_endpoint.hpp"
 #include "config/ground/clock.hpp"
+#include "config/ground/crypto.hpp"
 #include "protocols/auth/jwt.hpp"
 #include "protocols/http/problem.hpp"
 
@@ -51,31 +53,86 @@ struct vp_identity {
 
 using identity_fn = std::function<void(std::variant<vp_identity, errc>)>;
 
-void resolve_identity(context& ctx, const std::string& token, identity_fn done) {
-  auto as_identity = [done](bool channel_list) {
-    return [done, channel_list](auth_result r) {
-      if (auto* who = std::get_if<principal>(&r)) return done(vp_identity{*who, channel_list});
-      done(std::get<errc>(r));
-    };
+authenticator::done_fn as_identity(identity_fn done, bool channel_list) {
+  return [done, channel_list](auth_result r) {
+    if (auto* who = std::get_if<principal>(&r)) return done(vp_identity{*who, channel_list});
+    done(std::get<errc>(r));
   };
+}
+
+/// A token's id as its clients write it: a string, or an integer (kept as one on the wire).
+std::optional<persistence::external_id> external_of(const boost::json::value& v) {
+  if (v.is_string() && !v.get_string().empty()) return {{std::string(v.get_string()), false}};
+  if (v.is_int64()) return {{std::to_string(v.get_int64()), true}};
+  if (v.is_uint64()) return {{std::to_string(v.get_uint64()), true}};
+  return std::nullopt;
+}
+
+/// The drop-in router mode: the foreign user (and the token's channels) provisioned or found in
+/// the mode's tenant, then authenticated as any user.
+void admit_foreign(context& ctx, persistence::external_id user,
+                   std::vector<persistence::external_id> channels, bool listed, identity_fn done) {
+  auto naming = ctx.voiceping;
+  ctx.store.ask(
+      ctx.sys, "vp-dropin:" + naming->dropin.tenant_id, "dropin_admit",
+      [scope = naming->dropin, user, channels](soci::session& sql) {
+        return persistence::admit_dropin_user(sql, scope, user, channels);
+      },
+      [&ctx, naming, listed, done](persistence::dropin_change& c) {
+        learn_links(*naming->ids, c.new_links);
+        announce_channel_change(ctx.directory, naming->dropin.tenant_id, c.user_id, c.channels);
+        ctx.auth.user_id(c.user_id, as_identity(done, listed));
+      },
+      [done](const persistence::store_failure& f) { done(f.code); });
+}
+
+/// In the drop-in mode, a user id that is one of ours names that user; any other is foreign.
+void resolve_user(context& ctx, const persistence::external_id& user,
+                  std::vector<persistence::external_id> channels, bool listed, identity_fn done) {
+  const auto& naming = ctx.voiceping;
+  bool foreign_mode = naming && naming->dropin_on();
+  bool linked =
+      foreign_mode && naming->ids->internal_of(voiceping::wire_ids::kind::user, user.text);
+  if (!foreign_mode || (!linked && crypto::is_uuid(user.text))) {
+    return ctx.auth.user_id(user.text,
+                            [&ctx, user, channels, listed, done, foreign_mode](auth_result r) {
+                              if (std::holds_alternative<principal>(r) || !foreign_mode) {
+                                return as_identity(done, listed)(std::move(r));
+                              }
+                              if (std::get<errc>(r) != errc::unauthorized)
+                                return done(std::get<errc>(r));
+                              admit_foreign(ctx, user, channels, listed, done);
+                            });
+  }
+  admit_foreign(ctx, user, std::move(channels), listed, std::move(done));
+}
+
+void resolve_identity(context& ctx, const std::string& token, identity_fn done) {
+  bool dropin = ctx.voiceping && ctx.voiceping->dropin_on();
   if (std::count(token.begin(), token.end(), '.') != 2) {
     if (!ctx.cfg.ptt.legacy_join) return done(errc::unauthorized);
-    return ctx.auth.user_id(token, as_identity(false));  // the legacy join: token = user id
+    // The legacy join: the token is the user id ("<company>_<userId>" from the SDK).
+    return resolve_user(ctx, {token, false}, {}, false, std::move(done));
   }
   // Router tokens name userId (or uid); an access token (signed with the same secret when
-  // ROUTER_JWT_SECRET is unset) names neither and is checked as an access token.
-  auto claims = jwt::verify_hs256(token, ctx.router_secret, {now_us() / 1'000'000, 30, true});
+  // ROUTER_JWT_SECRET is unset) names neither and is checked as an access token. A foreign
+  // issuer's tokens may have no expiry: accepted in the drop-in mode only.
+  auto claims = jwt::verify_hs256(token, ctx.router_secret, {now_us() / 1'000'000, 30, !dropin});
   const auto* c = std::get_if<boost::json::object>(&claims);
   const auto* id = c ? c->if_contains("userId") : nullptr;
   if (c && !id) id = c->if_contains("uid");
-  if (id) {
-    std::string user = id->is_string()  ? std::string(id->as_string())
-                       : id->is_int64() ? std::to_string(id->as_int64())
-                                        : std::string();
-    bool listed = c->contains("channelIds") && c->at("channelIds").is_array();
-    return ctx.auth.user_id(user, as_identity(listed));
+  if (!id) return ctx.auth.user_token(token, as_identity(std::move(done), false));
+  auto user = external_of(*id);
+  if (!user) return done(errc::unauthorized);
+  const auto* listed = c->if_contains("channelIds");
+  std::vector<persistence::external_id> channels;
+  if (listed && listed->is_array()) {
+    for (const auto& v : listed->get_array()) {
+      if (auto ch = external_of(v)) channels.push_back(std::move(*ch));
+    }
   }
-  ctx.auth.user_token(token, as_identity(false));  // an access token of the native API
+  bool has_list = listed && listed->is_array();
+  resolve_user(ctx, *user, std::move(channels), has_list, std::move(done));
 }
 
 http::response unauthorized(context& ctx, const http::request& req, errc code) {

@@ -146,6 +146,7 @@ session_deps session_deps_for(context& ctx, const principal& who, std::vector<st
     deps.calls = ctx.calls;
     deps.chat = ctx.chat;
   }
+  if (protocol == wire::voiceping) deps.voiceping = ctx.voiceping;
   const auto& p = ctx.cfg.ptt;
   deps.audio = {p.max_audio_frame_bytes, p.max_audio_bytes_per_s, p.max_burst_bytes};
   return deps;

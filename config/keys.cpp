@@ -121,6 +121,11 @@ std::string any_string(std::string_view v) {
   return std::string(v);
 }
 
+std::string non_empty(std::string_view v) {
+  if (v.empty()) throw std::invalid_argument("must not be empty");
+  return std::string(v);
+}
+
 constexpr uint64_t kMaxBytes = uint64_t{1} << 32;  // 4 GiB: more is surely a typo
 constexpr uint64_t kMaxMs = 24ull * 3600 * 1000;   // one day
 
@@ -469,6 +474,16 @@ std::vector<key_spec> build_table() {
       "ptt.legacy_join", "LEGACY_JOIN_ENABLED",
       "VoicePing: accept a token that is not a JWT as the user id",
       [](auto& x) -> auto& { return x.ptt.legacy_join; }));
+  t.push_back(string_key(
+      "ptt.dropin_tenant", "VOICEPING_DROPIN_TENANT",
+      "VoicePing drop-in router mode: router tokens of a foreign issuer (signed with the router "
+      "secret) provision their users and channels in this tenant, created when missing; tokens "
+      "without exp are accepted (\"\" = off)",
+      [](auto& x) -> auto& { return x.ptt.dropin_tenant; }, any_string));
+  t.push_back(string_key(
+      "ptt.dropin_event", "VOICEPING_DROPIN_EVENT",
+      "the event of the drop-in tenant that provisioned channels belong to, created when missing",
+      [](auto& x) -> auto& { return x.ptt.dropin_event; }, non_empty));
   t.push_back(uint_key(
       "ptt.fanout_lane_listeners", "PTT_FANOUT_LANE_LISTENERS",
       "a talk group with this many listeners writes its audio through parallel fan-out lanes "

@@ -53,6 +53,12 @@ void validate(const node_config& cfg) {
           "events; not in production");
     }
   }
+  if (!cfg.ptt.dropin_tenant.empty() && cfg.ptt.router_jwt_secret.empty() &&
+      cfg.ptt.secret_key.empty()) {
+    throw config_error(
+        "ptt.dropin_tenant (VOICEPING_DROPIN_TENANT): the drop-in router mode trusts tokens "
+        "signed with the router secret; set ROUTER_JWT_SECRET (or SECRET_KEY) to the issuer's");
+  }
   if (cfg.auth.bootstrap_admin_email.empty() != cfg.auth.bootstrap_admin_password.empty()) {
     throw config_error(
         "auth.bootstrap_admin_email: BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD go "

@@ -112,13 +112,17 @@ struct ptt_config {
   std::string
       router_jwt_secret;   ///< router tokens; empty = secret_key, then the access-token secret
   std::string secret_key;  ///< SECRET_KEY (the VoicePing control plane's secret)
-  bool voiceping_enabled = true;         ///< the VoicePing-compatible listener
-  uint16_t voiceping_port = 3000;        ///< 0 = any free port
-  std::string voiceping_port_file;       ///< if set, the bound VoicePing port is written here
-  bool legacy_join = false;              ///< VoicePing: a token that is not a JWT is the user id
-  uint32_t fanout_lane_listeners = 256;  ///< groups this big write through lanes; 0 = never
-  milliseconds max_audio_lag{500};       ///< older audio is dropped, not delivered; 0 = never
-  uint32_t fanout_lanes = 0;             ///< lanes per big group; 0 = one per usable CPU
+  bool voiceping_enabled = true;    ///< the VoicePing-compatible listener
+  uint16_t voiceping_port = 3000;   ///< 0 = any free port
+  std::string voiceping_port_file;  ///< if set, the bound VoicePing port is written here
+  bool legacy_join = false;         ///< VoicePing: a token that is not a JWT is the user id
+  /// VoicePing drop-in router mode: tokens of a foreign issuer provision users and channels in
+  /// this tenant (by name; created when missing); "" = off.
+  std::string dropin_tenant;
+  std::string dropin_event = "VoicePing";  ///< the drop-in tenant's event (created when missing)
+  uint32_t fanout_lane_listeners = 256;    ///< groups this big write through lanes; 0 = never
+  milliseconds max_audio_lag{500};         ///< older audio is dropped, not delivered; 0 = never
+  uint32_t fanout_lanes = 0;               ///< lanes per big group; 0 = one per usable CPU
   // What one talker may send; the defaults are far above what an Opus voice client sends
   // (16–64 kbit/s in 20–60 ms frames of a few hundred bytes).
   uint64_t max_audio_frame_bytes = 4096;         ///< one audio frame

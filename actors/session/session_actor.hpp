@@ -31,6 +31,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::voiceping::frame)
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/session/audio_meter.hpp"
+#include "actors/session/voiceping_naming.hpp"
 #include "config/domain/identity/principal.hpp"
 #include "config/ground/lifecycle.hpp"
 #include "config/node_config.hpp"
@@ -50,13 +51,14 @@ struct session_deps {
   uint32_t max_inflight = 256;
   std::chrono::milliseconds request_timeout{5000};  ///< asking other actors (groups, directory)
   wire protocol = wire::native;
-  const ptt::encoder* encoder = nullptr;   ///< talk events in this session's protocol
-  recorder_actor recorder;                 ///< for private talk bursts
-  std::string device_id;                   ///< VoicePing: the client's device
-  bool user_add = false;                   ///< VoicePing: USER_ADD/USER_REMOVE are honoured
-  std::shared_ptr<const call_deps> calls;  ///< native user sessions: calls (else null)
-  std::shared_ptr<const chat_deps> chat;   ///< native user sessions: chat (else null)
-  audio_limits audio;                      ///< what a talker may send (ptt.*)
+  const ptt::encoder* encoder = nullptr;  ///< talk events in this session's protocol
+  recorder_actor recorder;                ///< for private talk bursts
+  std::string device_id;                  ///< VoicePing: the client's device
+  bool user_add = false;                  ///< VoicePing: USER_ADD/USER_REMOVE are honoured
+  std::shared_ptr<const voiceping_naming> voiceping;  ///< VoicePing sessions: ids on the wire
+  std::shared_ptr<const call_deps> calls;             ///< native user sessions: calls (else null)
+  std::shared_ptr<const chat_deps> chat;              ///< native user sessions: chat (else null)
+  audio_limits audio;                                 ///< what a talker may send (ptt.*)
 };
 
 /// A talk group the session listens to.

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <caf/all.hpp>
 
+#include "actors/ptt/membership_news.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/session/audio_gate.hpp"
 #include "actors/session/direct_talk.hpp"
@@ -22,10 +23,27 @@ void send_frame(const ws::outbound_ptr& out, const std::string& bytes) {
   out->send(ws::make_frame(ws::opcode::binary, bytes));
 }
 
+/// What a frame carries for our id: in the drop-in tenant, the foreign id linked to it.
+msgpack::value wire_id(const session_deps& deps, const std::string& ours) {
+  const auto* naming = deps.voiceping.get();
+  return naming && naming->ids ? naming->ids->wire_of(ours) : msgpack::value(ours);
+}
+
+/// Our id for a frame's toId: in the drop-in tenant a foreign user or channel id is linked to
+/// ours; any other id is taken as ours (and names nobody if it is not).
+std::string target_of(const session_deps& deps, const frame& f) {
+  auto id = voiceping::id_string(f.to);
+  const auto* naming = deps.voiceping.get();
+  if (!naming || !naming->foreign_in(deps.who.tenant_id)) return id;
+  auto k = f.type == channel::group ? voiceping::wire_ids::kind::channel
+                                    : voiceping::wire_ids::kind::user;
+  return naming->ids->internal_of(k, id).value_or(id);
+}
+
 /// Writes replies for one frame: [ct, type, me, toId as the client sent it, …].
 struct replier {
   ws::outbound_ptr out;
-  std::string me;
+  msgpack::value me;
   channel type;
   msgpack::value to;
 
@@ -135,12 +153,41 @@ void on_receipt(session_ptr self, const session_deps& deps, const frame& f,
       self, deps, target, message_id, read, [] {}, [](errc) {});
 }
 
+/// The drop-in mode's USER_ADD / USER_REMOVE: the membership is stored (a new channel created),
+/// then the user's sessions join or leave. The session takes no other frame meanwhile, so a
+/// START sent after USER_ADD finds the membership committed.
+void change_foreign_membership(session_ptr self, const session_deps& deps, const frame& f,
+                               bool add) {
+  persistence::external_id channel{voiceping::id_string(f.to),
+                                   !f.to.string() && !voiceping::id_string(f.to).empty()};
+  if (channel.text.empty()) return;
+  const auto& naming = deps.voiceping;
+  deps.store.ask_awaited(
+      self, "vp-dropin:" + naming->dropin.tenant_id, "dropin_membership",
+      [scope = naming->dropin, user = deps.who.id, channel, add](soci::session& sql) {
+        return persistence::set_dropin_membership(sql, scope, user, channel, add);
+      },
+      [self, deps](persistence::dropin_change& c) {
+        learn_links(*deps.voiceping->ids, c.new_links);
+        announce_channel_change(deps.directory, deps.who.tenant_id, deps.who.id, c.channels);
+        for (const auto& id : c.channels.added) {
+          update_channel(self, deps, id, true, c.channels.dispatcher);
+        }
+        for (const auto& id : c.channels.removed) update_channel(self, deps, id, false, false);
+      },
+      [](const persistence::store_failure&) {});
+}
+
 void on_membership(session_ptr self, const session_deps& deps, const frame& f,
                    const std::string& target) {
-  // Only where the token named no channels, and only channels the user is a member of: the
-  // talk group refuses anyone else.
-  if (f.type != channel::group || !deps.user_add || !crypto::is_uuid(target)) return;
+  // Only where the token named no channels.
+  if (f.type != channel::group || !deps.user_add) return;
   bool add = f.message_type == static_cast<int64_t>(mt::user_add);
+  if (deps.voiceping && deps.voiceping->foreign_in(deps.who.tenant_id)) {
+    return change_foreign_membership(self, deps, f, add);
+  }
+  // Elsewhere only channels the user is a member of: the talk group refuses anyone else.
+  if (!crypto::is_uuid(target)) return;
   bool joined = self->state.channels.count(target) > 0;
   if (add != joined) update_channel(self, deps, target, add, false);
 }
@@ -148,8 +195,8 @@ void on_membership(session_ptr self, const session_deps& deps, const frame& f,
 }  // namespace
 
 void handle_voiceping(session_ptr self, const session_deps& deps, frame& f) {
-  replier r{deps.out, deps.who.id, f.type, f.to};
-  auto target = voiceping::id_string(f.to);
+  replier r{deps.out, wire_id(deps, deps.who.id), f.type, f.to};
+  auto target = target_of(deps, f);
   switch (static_cast<mt>(f.message_type)) {
     case mt::start:
       return on_start(self, deps, f, r, target);
@@ -169,7 +216,7 @@ void handle_voiceping(session_ptr self, const session_deps& deps, frame& f) {
       // [1, 26, 0, <user>, payload]; an absent payload as notepack wrote `undefined`.
       auto payload = f.payload ? *f.payload : msgpack::ext{0, std::string(1, '\0')};
       return send_frame(deps.out, voiceping::encode(channel::direct, mt::connection_ack, int64_t{0},
-                                                    deps.who.id, payload));
+                                                    wire_id(deps, deps.who.id), payload));
     }
     default:
       return;  // CONNECTION, STATUS, IMAGE, …: nothing to answer, as before
@@ -190,10 +237,11 @@ void replace_older_connections(session_ptr self, const session_deps& deps) {
 
 void replaced_by(const session_deps& deps, const std::string& new_device) {
   if (deps.device_id != new_device) {
-    auto text =
-        fmt::format("userId {} has logged in from another deviceId {}", deps.who.id, new_device);
-    send_frame(deps.out, voiceping::encode(channel::direct, mt::login_duplicated, int64_t{0},
-                                           deps.who.id, text));
+    auto me = wire_id(deps, deps.who.id);
+    auto text = fmt::format("userId {} has logged in from another deviceId {}",
+                            voiceping::id_string(me), new_device);
+    send_frame(deps.out,
+               voiceping::encode(channel::direct, mt::login_duplicated, int64_t{0}, me, text));
   }
   deps.out->close(ws::close_code::replaced, "logged in again");
 }

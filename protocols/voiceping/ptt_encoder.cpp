@@ -37,8 +37,8 @@ std::string text_payload(const ptt::talk_event& e) {
 ws::frame_ptr ptt_encoder::encode(const ptt::talk_event& e) const {
   using kind = ptt::talk_event::kind;
   auto ct = e.type == ptt::channel_type::group ? channel::group : channel::direct;
-  msgpack::value from = e.from;
-  msgpack::value to = e.target;
+  auto from = id(e.from);
+  auto to = id(e.target);
   std::string bytes;
   switch (e.what) {
     case kind::started:

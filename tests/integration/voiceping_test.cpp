@@ -3,90 +3,11 @@
 // clients in the same talk group.
 #include <catch2/catch.hpp>
 
-#include "tests/integration/ptt_fixture.hpp"
-#include "tests/support/http_client.hpp"
-#include "tests/support/msgpack_writer.hpp"
+#include "tests/integration/voiceping_client.hpp"
 
 using namespace sb::test;
 using namespace std::chrono_literals;
 namespace json = boost::json;
-
-namespace {
-
-const std::string G = mp::uint(0);  // channel types
-const std::string P = mp::uint(1);
-
-std::string router_token(ptt_fixture& f, const std::string& email) {
-  auto r = call(f.server.port(), "POST", "/api/router/token", f.token_of(email),
-                json::object{{"eventId", f.event}});
-  REQUIRE(r.status == 200);
-  return std::string(r.json().at("token").as_string());
-}
-
-std::unique_ptr<ws_client> vp_connect(ptt_fixture& f, std::map<std::string, std::string> headers) {
-  ws_client::options o;
-  o.target = "/any/path";  // every path upgrades
-  o.headers = std::move(headers);
-  return std::make_unique<ws_client>(f.server.voiceping_port(), o);
-}
-
-/// The next binary message; throws on timeout.
-std::string next_frame(ws_client& c, std::chrono::milliseconds timeout = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto m = c.read(std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now()));
-    if (!m) break;
-    if (m->empty() || (*m)[0] == '{') continue;  // native JSON
-    return *m;
-  }
-  throw std::runtime_error("no binary frame within the timeout");
-}
-
-/// The next frame of channel type `ct` and message type `type`, skipping others.
-std::string next_of_type(ws_client& c, const std::string& ct, int type) {
-  for (;;) {
-    auto f = next_frame(c);
-    if (f.substr(1, 1) == ct && static_cast<uint8_t>(f[2]) == type) return f;
-  }
-}
-
-/// CONNECTION_TEST round trip: once answered, the session has joined its talk groups.
-void sync(ws_client& c, const std::string& user) {
-  c.send_binary(mp::arr({P, mp::uint(25), mp::str(user), mp::uint(0), mp::str("sync")}));
-  REQUIRE(next_frame(c) == mp::arr({P, mp::uint(26), mp::uint(0), mp::str(user), mp::str("sync")}));
-}
-
-std::unique_ptr<ws_client> vp_user(ptt_fixture& f, const std::string& email,
-                                   const std::string& id) {
-  auto c = vp_connect(f, {{"token", router_token(f, email)}, {"device_id", "dev-" + email}});
-  sync(*c, id);
-  return c;
-}
-
-/// The str8 at `pos` of a frame (message ids are longer than 31 bytes).
-std::string str8_at(const std::string& frame, size_t pos) {
-  REQUIRE(frame.size() > pos + 2);
-  REQUIRE(static_cast<uint8_t>(frame[pos]) == 0xd9);
-  return frame.substr(pos + 2, static_cast<uint8_t>(frame[pos + 1]));
-}
-
-/// The message id of a six-element acknowledgement [ct, type, me, to, id, "Acknowledged"].
-std::string acked_id(const std::string& frame, const std::string& head) {
-  REQUIRE(frame.substr(0, head.size()) == head);
-  auto id = str8_at(frame, head.size());
-  CHECK(frame.substr(head.size() + 2 + id.size()) == mp::str("Acknowledged"));
-  return id;
-}
-
-/// "<…>_<duration>ms.opus" → duration.
-std::string duration_of(const std::string& id) {
-  auto end = id.rfind("ms.opus");
-  auto start = id.rfind('_', end) + 1;
-  return id.substr(start, end - start);
-}
-
-}  // namespace
 
 TEST_CASE("VoicePing clients talk in a group byte-exactly, and native members hear them",
           "[ptt][voiceping]") {

@@ -4,6 +4,9 @@
 
 #include "protocols/voiceping/frame.hpp"
 #include "protocols/voiceping/msgpack.hpp"
+#include "protocols/voiceping/ptt_encoder.hpp"
+#include "protocols/voiceping/wire_ids.hpp"
+#include "protocols/ws/frame.hpp"
 #include "tests/support/msgpack_writer.hpp"
 
 using namespace sb;
@@ -98,4 +101,37 @@ TEST_CASE("VoicePing frames encode byte-exactly", "[voiceping][unit]") {
   CHECK(vp::start_ack_text(std::nullopt) == "Acknowledged");
   CHECK(vp::start_ack_text(msgpack::value(std::string("dispatch"))) == "dispatch");
   CHECK(vp::start_ack_text(msgpack::value(int64_t{0})) == "Acknowledged");
+}
+
+TEST_CASE("drop-in ids: foreign ids map to ours by namespace and come back in their type",
+          "[voiceping][unit]") {
+  vp::wire_ids ids;
+  vp::ptt_encoder enc(&ids);
+  ptt::talk_event e;
+  e.what = ptt::talk_event::kind::audio;
+  e.type = ptt::channel_type::group;
+  e.target = "channel-uuid";
+  e.from = "user-uuid";
+  e.payload = std::make_shared<const std::string>("op");
+  // Nothing linked: our ids, as strings.
+  CHECK(ws::frame_payload(*enc.encode(e)) ==
+        mp::arr({mp::uint(0), mp::uint(3), mp::str("user-uuid"), mp::str("channel-uuid"),
+                 mp::bin("op")}));
+  CHECK_FALSE(ids.internal_of(vp::wire_ids::kind::user, "7"));
+
+  ids.add(vp::wire_ids::kind::user, "7", true, "user-uuid");
+  ids.add(vp::wire_ids::kind::channel, "7", false, "channel-uuid");
+  // User 7 and channel "7" are different ids, each back in the type it came in.
+  CHECK(ids.internal_of(vp::wire_ids::kind::user, "7") == "user-uuid");
+  CHECK(ids.internal_of(vp::wire_ids::kind::channel, "7") == "channel-uuid");
+  CHECK_FALSE(ids.internal_of(vp::wire_ids::kind::user, "8"));
+  CHECK(ids.wire_of("user-uuid") == msgpack::value(int64_t{7}));
+  CHECK(ids.wire_of("channel-uuid") == msgpack::value(std::string("7")));
+  CHECK(ids.wire_of("someone-else") == msgpack::value(std::string("someone-else")));
+  CHECK(ws::frame_payload(*enc.encode(e)) ==
+        mp::arr({mp::uint(0), mp::uint(3), mp::uint(7), mp::str("7"), mp::bin("op")}));
+
+  // A "number" that does not fit an integer goes back as the text it was.
+  ids.add(vp::wire_ids::kind::user, "99999999999999999999", true, "big-uuid");
+  CHECK(ids.wire_of("big-uuid") == msgpack::value(std::string("99999999999999999999")));
 }

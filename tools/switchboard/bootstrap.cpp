@@ -1,5 +1,6 @@
 #include "tools/switchboard/bootstrap.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <caf/all.hpp>
 
@@ -15,9 +16,31 @@
 #include "persistence/audit.hpp"
 #include "persistence/identity/tenants.hpp"
 #include "persistence/identity/users.hpp"
+#include "persistence/ptt/dropin.hpp"
 #include "persistence/store_client.hpp"
 
 namespace sb {
+
+namespace {
+
+/// Runs a store job and waits for it: start-up runs on the main thread, before anything
+/// serves. Throws with the store's message when it fails.
+template <class F>
+auto ask_and_wait(caf::actor_system& sys, const persistence::store_client& store,
+                  std::string_view name, F fn) {
+  using result = std::invoke_result_t<F, soci::session&>;
+  std::promise<result> answer;
+  store.ask(
+      sys, "bootstrap", name, fn, [&answer](result& r) { answer.set_value(std::move(r)); },
+      [&answer, name](const persistence::store_failure& f) {
+        auto why = f.message.empty() ? std::string(code_string(f.code)) : f.message;
+        answer.set_exception(
+            std::make_exception_ptr(std::runtime_error(fmt::format("{} failed: {}", name, why))));
+      });
+  return answer.get_future().get();
+}
+
+}  // namespace
 
 void bootstrap_admin(caf::actor_system& sys, const persistence::store_client& store,
                      const config::node_config& cfg) {
@@ -54,20 +77,27 @@ void bootstrap_admin(caf::actor_system& sys, const persistence::store_client& st
     persistence::append_audit(sql, e);
     return true;
   };
-  // Start-up runs on the main thread, before anything serves: it may wait.
-  std::promise<std::optional<std::string>> answer;  // the failure, if any
-  store.ask(
-      sys, "bootstrap", "bootstrap_admin", create,
-      [&answer, email](bool created) {
-        if (created) spdlog::info("bootstrap administrator {} created", email);
-        answer.set_value(std::nullopt);
-      },
-      [&answer](const persistence::store_failure& f) {
-        answer.set_value(f.message.empty() ? std::string(code_string(f.code)) : f.message);
-      });
-  if (auto failure = answer.get_future().get()) {
-    throw std::runtime_error("bootstrap failed: " + *failure);
+  if (ask_and_wait(sys, store, "bootstrap_admin", create)) {
+    spdlog::info("bootstrap administrator {} created", email);
   }
+}
+
+persistence::dropin_scope open_voiceping_dropin(caf::actor_system& sys,
+                                                const persistence::store_client& store,
+                                                const config::node_config& cfg,
+                                                voiceping::wire_ids& ids) {
+  const auto& p = cfg.ptt;
+  if (p.dropin_tenant.empty()) return {};
+  auto opened = ask_and_wait(sys, store, "dropin_open", [p](soci::session& sql) {
+    auto scope = persistence::open_dropin_scope(sql, p.dropin_tenant, p.dropin_event);
+    return std::make_pair(scope, persistence::dropin_links(sql, scope.tenant_id));
+  });
+  learn_links(ids, opened.second);
+  spdlog::warn(
+      "VoicePing drop-in router mode: tokens signed with the router secret provision users and "
+      "channels in tenant '{}' (event '{}'; {} ids known)",
+      p.dropin_tenant, p.dropin_event, opened.second.size());
+  return opened.first;
 }
 
 }  // namespace sb

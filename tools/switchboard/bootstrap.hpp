@@ -2,6 +2,7 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/session/voiceping_naming.hpp"
 #include "config/node_config.hpp"
 #include "persistence/store_client.hpp"
 
@@ -14,5 +15,13 @@ namespace sb {
 /// weak password or a store failure.
 void bootstrap_admin(caf::actor_system& sys, const persistence::store_client& store,
                      const config::node_config& cfg);
+
+/// The VoicePing drop-in router mode (VOICEPING_DROPIN_TENANT): its tenant and event, created
+/// when missing, and every foreign id linked so far, learnt into `ids`. An empty scope when the
+/// mode is off. Runs on the main thread at start-up (it may block); throws on a store failure.
+persistence::dropin_scope open_voiceping_dropin(caf::actor_system& sys,
+                                                const persistence::store_client& store,
+                                                const config::node_config& cfg,
+                                                voiceping::wire_ids& ids);
 
 }  // namespace sb

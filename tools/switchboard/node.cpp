@@ -66,10 +66,16 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
+// The ids VoicePing clients see (a drop-in router's foreign ids), for the life of the process.
+voiceping::wire_ids& voiceping_wire_ids() {
+  static voiceping::wire_ids ids;
+  return ids;
+}
+
 // One encoder per wire protocol, shared by every talk group for the life of the process.
 std::array<const ptt::encoder*, kWires> ptt_encoders() {
   static const native::ptt_encoder native_encoder;
-  static const voiceping::ptt_encoder voiceping_encoder;
+  static const voiceping::ptt_encoder voiceping_encoder{&voiceping_wire_ids()};
   return {&native_encoder, &voiceping_encoder};
 }
 
@@ -228,8 +234,11 @@ int run_node(config::node_config cfg) {
   }
   // The one way every part of the node asks the store.
   persistence::store_client store_client{store, cfg.database.request_timeout};
+  auto voiceping = std::make_shared<voiceping_naming>();
+  voiceping->ids = &voiceping_wire_ids();
   try {
     bootstrap_admin(sys, store_client, cfg);
+    voiceping->dropin = open_voiceping_dropin(sys, store_client, cfg, *voiceping->ids);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
@@ -321,7 +330,8 @@ int run_node(config::node_config cfg) {
                    secrets,
                    std::make_shared<const call_deps>(call_deps{
                        store_client, directory, cfg.calls, cfg.database.request_timeout, matrix}),
-                   chat};
+                   chat,
+                   voiceping};
   auto stream_stats =
       sys.spawn(stream_stats_actor, store_client, ctx.webhook_stats, cfg.cti.stats_interval);
   api::router router;
