@@ -10,6 +10,7 @@
 #include "api/operations.hpp"
 #include "api/output.hpp"
 #include "api/store_call.hpp"
+#include "api/usecases/ptt_control.hpp"
 #include "api/usecases/user_admin.hpp"
 #include "config/ground/clock.hpp"
 #include "persistence/audit.hpp"
@@ -216,6 +217,74 @@ void patch_settings(context& ctx, http::request req, path_params, principal who,
       });
 }
 
+persistence::seed_names seed_names_of(const config::node_config& cfg) {
+  return {cfg.ptt.test_seed_event, cfg.ptt.test_seed_team, cfg.ptt.test_seed_channel};
+}
+
+json::value named(const std::string& id, const std::string& name) {
+  return json::object{{"id", id}, {"name", name}};
+}
+
+/// {enabled, seeded, event, team, channel}: each part {id, name}, or null while missing.
+json::object seed_json(const context& ctx, const persistence::test_seed& s) {
+  json::object o{{"enabled", ctx.cfg.ptt.test_seed_enabled}, {"seeded", s.channel.has_value()}};
+  o["event"] = s.event ? named(s.event->id, s.event->name) : json::value(nullptr);
+  o["team"] = s.team ? named(s.team->id, s.team->name) : json::value(nullptr);
+  o["channel"] = s.channel ? named(s.channel->id, s.channel->name) : json::value(nullptr);
+  return o;
+}
+
+void get_test_seed(context& ctx, http::request req, path_params, principal who,
+                   http::responder respond) {
+  answer_from_store(
+      ctx, req, who.tenant_id, "find_test_seed",
+      [scope = persistence::tenant_scope(who.tenant_id), names = seed_names_of(ctx.cfg)](
+          soci::session& sql) { return persistence::find_test_seed(sql, scope, names); },
+      respond,
+      [&ctx](persistence::test_seed& s) {
+        return http::response::json(200, json::serialize(seed_json(ctx, s)));
+      });
+}
+
+/// Plants what is missing of the seed (201 when anything was, else 200); only with
+/// TEST_SEED_ENABLED, as test data has no place on a node that did not ask for it.
+void plant_test_seed(context& ctx, http::request req, path_params, principal who,
+                     http::responder respond) {
+  if (!ctx.cfg.ptt.test_seed_enabled) {
+    return respond(http::problem(
+        errc::not_configured, "the test seed is off on this node (TEST_SEED_ENABLED)", req.path));
+  }
+  answer_from_store(
+      ctx, req, who.tenant_id, "plant_test_seed",
+      [by = requester_of(who, req), names = seed_names_of(ctx.cfg)](soci::session& sql) {
+        bool created = false;
+        auto seed = ptt_cases::plant_test_seed(sql, by, names, created);
+        return std::make_pair(seed, created);
+      },
+      respond,
+      [&ctx](std::pair<persistence::test_seed, bool>& planted) {
+        return http::response::json(planted.second ? 201 : 200,
+                                    json::serialize(seed_json(ctx, planted.first)));
+      });
+}
+
+/// Deletes the seed's event with everything in it; its channels' live groups and listeners
+/// are told. Allowed with the seed off too: cleaning up is always safe.
+void remove_test_seed(context& ctx, http::request req, path_params, principal who,
+                      http::responder respond) {
+  answer_from_store(
+      ctx, req, who.tenant_id, "remove_test_seed",
+      [by = requester_of(who, req), names = seed_names_of(ctx.cfg)](soci::session& sql) {
+        return ptt_cases::remove_test_seed(sql, by, names);
+      },
+      respond,
+      [&ctx, tenant = who.tenant_id](
+          std::vector<std::pair<std::string, persistence::channel_change>>& changes) {
+        for (const auto& [user, change] : changes) channels_changed(ctx, tenant, user, change);
+        return http::response::json(200, R"({"ok":true})");
+      });
+}
+
 }  // namespace
 
 void add_console_admin_routes(router& r, context& ctx) {
@@ -226,6 +295,9 @@ void add_console_admin_routes(router& r, context& ctx) {
   // SMTP serves every tenant of the node: its settings are the operators'.
   routes.add("GET", "/api/admin/settings", policy::operators, get_settings);
   routes.add("PATCH", "/api/admin/settings", policy::operators, patch_settings);
+  routes.add("GET", "/api/admin/test-seed", policy::admins, get_test_seed);
+  routes.add("POST", "/api/admin/test-seed", policy::admins, plant_test_seed);
+  routes.add("DELETE", "/api/admin/test-seed", policy::admins, remove_test_seed);
   routes.add(
       "GET", "/api/admin/status", policy::admins,
       +[](context& ctx, http::request, path_params, principal, http::responder respond) {

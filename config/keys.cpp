@@ -484,6 +484,20 @@ std::vector<key_spec> build_table() {
       "ptt.dropin_event", "VOICEPING_DROPIN_EVENT",
       "the event of the drop-in tenant that provisioned channels belong to, created when missing",
       [](auto& x) -> auto& { return x.ptt.dropin_event; }, non_empty));
+  t.push_back(bool_key(
+      "ptt.test_seed_enabled", "TEST_SEED_ENABLED",
+      "plant the test event, team and channel at start (in BOOTSTRAP_TENANT_NAME's tenant) and "
+      "let admins plant them with POST /api/admin/test-seed",
+      [](auto& x) -> auto& { return x.ptt.test_seed_enabled; }));
+  t.push_back(string_key(
+      "ptt.test_seed_event", "TEST_SEED_EVENT_NAME", "the test seed's event name",
+      [](auto& x) -> auto& { return x.ptt.test_seed_event; }, non_empty));
+  t.push_back(string_key(
+      "ptt.test_seed_team", "TEST_SEED_TEAM_NAME", "the test seed's team name",
+      [](auto& x) -> auto& { return x.ptt.test_seed_team; }, non_empty));
+  t.push_back(string_key(
+      "ptt.test_seed_channel", "TEST_SEED_CHANNEL_NAME", "the test seed's channel name",
+      [](auto& x) -> auto& { return x.ptt.test_seed_channel; }, non_empty));
   t.push_back(uint_key(
       "ptt.fanout_lane_listeners", "PTT_FANOUT_LANE_LISTENERS",
       "a talk group with this many listeners writes its audio through parallel fan-out lanes "

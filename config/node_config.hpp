@@ -120,9 +120,15 @@ struct ptt_config {
   /// this tenant (by name; created when missing); "" = off.
   std::string dropin_tenant;
   std::string dropin_event = "VoicePing";  ///< the drop-in tenant's event (created when missing)
-  uint32_t fanout_lane_listeners = 256;    ///< groups this big write through lanes; 0 = never
-  milliseconds max_audio_lag{500};         ///< older audio is dropped, not delivered; 0 = never
-  uint32_t fanout_lanes = 0;               ///< lanes per big group; 0 = one per usable CPU
+  /// The control plane's test seed (TEST_SEED_*): an event, team and TEAM channel by these
+  /// names, planted at start in the bootstrap tenant and by /api/admin/test-seed.
+  bool test_seed_enabled = false;
+  std::string test_seed_event = "VoicePing Test Event";
+  std::string test_seed_team = "Test Team";
+  std::string test_seed_channel = "Test Channel";
+  uint32_t fanout_lane_listeners = 256;  ///< groups this big write through lanes; 0 = never
+  milliseconds max_audio_lag{500};       ///< older audio is dropped, not delivered; 0 = never
+  uint32_t fanout_lanes = 0;             ///< lanes per big group; 0 = one per usable CPU
   // What one talker may send; the defaults are far above what an Opus voice client sends
   // (16–64 kbit/s in 20–60 ms frames of a few hundred bytes).
   uint64_t max_audio_frame_bytes = 4096;         ///< one audio frame

@@ -162,4 +162,24 @@ persistence::channel_change join_invite(soci::session& sql, const requester& by,
   return change;
 }
 
+persistence::test_seed plant_test_seed(soci::session& sql, const requester& by,
+                                       const persistence::seed_names& names, bool& created) {
+  auto seed = persistence::plant_test_seed(sql, scope_of(by.who), names, by.who.id, created);
+  if (created) {
+    persistence::append_audit(sql, audit_of(by, "test_seed_planted", "event", seed.event->id,
+                                            {{"name", seed.event->name}}));
+  }
+  return seed;
+}
+
+std::vector<std::pair<std::string, persistence::channel_change>> remove_test_seed(
+    soci::session& sql, const requester& by, const persistence::seed_names& names) {
+  auto seed = persistence::find_test_seed(sql, scope_of(by.who), names);
+  if (!seed.event) throw persistence::store_error(errc::not_found, "there is no test seed");
+  auto changes = persistence::delete_event(sql, scope_of(by.who), seed.event->id);
+  persistence::append_audit(sql, audit_of(by, "test_seed_removed", "event", seed.event->id,
+                                          {{"name", seed.event->name}}));
+  return changes;
+}
+
 }  // namespace sb::api::ptt_cases

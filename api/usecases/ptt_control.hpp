@@ -8,6 +8,7 @@
 
 #include "api/effects.hpp"
 #include "persistence/ptt/control_plane.hpp"
+#include "persistence/ptt/test_seed.hpp"
 
 // The push-to-talk control plane's use cases (docs/api.md, "Events, teams and channels").
 // Each runs inside one store transaction: it checks who may act (the dispatcher rule of
@@ -76,5 +77,14 @@ persistence::event_invite create_invite(soci::session& sql, const requester& by,
                                         const std::string& event_id, const invite_request& in);
 persistence::channel_change join_invite(soci::session& sql, const requester& by,
                                         const std::string& token);
+
+/// The test seed in the requester's tenant: created where missing (`created` says whether
+/// anything was), audited.
+persistence::test_seed plant_test_seed(soci::session& sql, const requester& by,
+                                       const persistence::seed_names& names, bool& created);
+/// Deletes the seed's event with everything in it (store_error(not_found) when there is none);
+/// returns the channel changes of the users who heard its channels.
+std::vector<std::pair<std::string, persistence::channel_change>> remove_test_seed(
+    soci::session& sql, const requester& by, const persistence::seed_names& names);
 
 }  // namespace sb::api::ptt_cases

@@ -31,6 +31,16 @@ tenant_record create_tenant(soci::session& sql, const std::string& name) {
   return t;
 }
 
+std::string tenant_named(soci::session& sql, const std::string& name) {
+  std::string id;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT id FROM tenants WHERE name = :n AND deleted_at_us IS NULL ORDER BY "
+         "created_at_us, id LIMIT 1",
+      soci::use(name), soci::into(id, ind);
+  if (sql.got_data() && ind == soci::i_ok) return id;
+  return create_tenant(sql, name).id;
+}
+
 std::optional<tenant_record> find_tenant(soci::session& sql, const std::string& id) {
   if (!crypto::is_uuid(id)) return std::nullopt;
   soci::rowset<soci::row> rows =

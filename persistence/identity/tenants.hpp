@@ -29,6 +29,9 @@ struct tenant_page {
 
 tenant_record create_tenant(soci::session& sql, const std::string& name);
 std::optional<tenant_record> find_tenant(soci::session& sql, const std::string& id);
+/// The id of the oldest live tenant named `name`, created when there is none (for settings
+/// that name a tenant: the drop-in router mode's, the test seed's).
+std::string tenant_named(soci::session& sql, const std::string& name);
 tenant_page list_tenants(soci::session& sql, int64_t page, int64_t limit);
 /// Throws store_error(not_found).
 tenant_record update_tenant(soci::session& sql, const std::string& id,

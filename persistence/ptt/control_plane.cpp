@@ -2,6 +2,7 @@
 
 #include "config/domain/ptt/event_rules.hpp"
 
+#include <fmt/format.h>
 #include <soci/soci.h>
 #include <boost/json.hpp>
 
@@ -447,6 +448,39 @@ channel_change decide_user(soci::session& sql, const tenant_scope& scope,
          "(SELECT id FROM ptt_channels WHERE event_id = :e)",
       soci::use(status), soci::use(user_id), soci::use(event_id);
   return diff(sql, event_id, user_id, before, heard_channels(sql, event_id, user_id), status);
+}
+
+std::vector<std::pair<std::string, channel_change>> delete_event(soci::session& sql,
+                                                                 const tenant_scope& scope,
+                                                                 const std::string& event_id) {
+  require_event(sql, scope, event_id);
+  std::vector<std::pair<std::string, channel_change>> changes;
+  for (const auto& m : list_event_members(sql, scope, event_id)) {
+    auto heard = heard_channels(sql, event_id, m.user_id);
+    if (heard.empty()) continue;
+    channel_change c;
+    c.status = m.status;
+    c.removed.assign(heard.begin(), heard.end());
+    changes.emplace_back(m.user_id, std::move(c));
+  }
+  std::string tenant = scope.tenant_id();
+  sql << "DELETE FROM chat_conversations WHERE tenant_id = :t AND kind = 'channel' AND id IN "
+         "(SELECT id FROM ptt_channels WHERE event_id = :e)",
+      soci::use(tenant), soci::use(event_id);
+  // Children first: PostgreSQL cascades, SQLite only with foreign keys on for the connection;
+  // naming every table keeps both the same.
+  sql << "DELETE FROM ptt_channel_members WHERE channel_id IN (SELECT id FROM ptt_channels WHERE "
+         "event_id = :e)",
+      soci::use(event_id);
+  sql << "DELETE FROM ptt_team_members WHERE team_id IN (SELECT id FROM ptt_teams WHERE "
+         "event_id = :e)",
+      soci::use(event_id);
+  for (const char* table : {"ptt_channels", "ptt_teams", "ptt_event_members", "ptt_invites"}) {
+    sql << fmt::format("DELETE FROM {} WHERE event_id = :e", table), soci::use(event_id);
+  }
+  sql << "DELETE FROM ptt_events WHERE id = :e AND tenant_id = :t", soci::use(event_id),
+      soci::use(tenant);
+  return changes;
 }
 
 channel_change set_user_channels(soci::session& sql, const tenant_scope& scope,

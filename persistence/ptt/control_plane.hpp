@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "persistence/tenant_scope.hpp"
@@ -149,6 +150,14 @@ channel_change set_user_channels(soci::session& sql, const tenant_scope& scope,
                                  const std::vector<std::string>& channel_ids);
 void set_user_teams(soci::session& sql, const tenant_scope& scope, const std::string& event_id,
                     const std::string& user_id, const std::vector<std::string>& team_ids);
+
+/// Deletes the event with its teams, channels, memberships, invites and the channels'
+/// conversations (recordings and talk messages stay, under their retention). Returns, for each
+/// user who heard a channel of it, the change to tell the live groups and sessions. Throws
+/// store_error(not_found).
+std::vector<std::pair<std::string, channel_change>> delete_event(soci::session& sql,
+                                                                 const tenant_scope& scope,
+                                                                 const std::string& event_id);
 
 /// Users who hear the channel: ACTIVE in the channel and in its event.
 std::vector<std::string> channel_listeners(soci::session& sql, const tenant_scope& scope,

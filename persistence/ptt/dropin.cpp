@@ -67,11 +67,7 @@ std::vector<std::string> heard(soci::session& sql, const dropin_scope& scope,
 dropin_scope open_dropin_scope(soci::session& sql, const std::string& tenant_name,
                                const std::string& event_name) {
   dropin_scope s;
-  soci::indicator ind = soci::i_null;
-  sql << "SELECT id FROM tenants WHERE name = :n AND deleted_at_us IS NULL ORDER BY "
-         "created_at_us, id LIMIT 1",
-      soci::use(tenant_name), soci::into(s.tenant_id, ind);
-  if (!sql.got_data() || ind != soci::i_ok) s.tenant_id = create_tenant(sql, tenant_name).id;
+  s.tenant_id = tenant_named(sql, tenant_name);
   tenant_scope scope(s.tenant_id);
   for (const auto& e : list_events(sql, scope)) {
     if (e.name == event_name) {

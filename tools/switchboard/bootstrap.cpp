@@ -17,6 +17,7 @@
 #include "persistence/identity/tenants.hpp"
 #include "persistence/identity/users.hpp"
 #include "persistence/ptt/dropin.hpp"
+#include "persistence/ptt/test_seed.hpp"
 #include "persistence/store_client.hpp"
 
 namespace sb {
@@ -79,6 +80,33 @@ void bootstrap_admin(caf::actor_system& sys, const persistence::store_client& st
   };
   if (ask_and_wait(sys, store, "bootstrap_admin", create)) {
     spdlog::info("bootstrap administrator {} created", email);
+  }
+}
+
+void plant_test_seed(caf::actor_system& sys, const persistence::store_client& store,
+                     const config::node_config& cfg) {
+  const auto& p = cfg.ptt;
+  if (!p.test_seed_enabled) return;
+  auto tenant = cfg.auth.bootstrap_tenant_name;
+  auto created = ask_and_wait(sys, store, "test_seed_plant", [p, tenant](soci::session& sql) {
+    persistence::tenant_scope scope(persistence::tenant_named(sql, tenant));
+    bool created = false;
+    auto seed = persistence::plant_test_seed(
+        sql, scope, {p.test_seed_event, p.test_seed_team, p.test_seed_channel}, "", created);
+    if (created) {
+      persistence::audit_entry e;
+      e.tenant_id = scope.tenant_id();
+      e.actor_kind = "system";
+      e.action = "test_seed_planted";
+      e.target_kind = "event";
+      e.target_id = seed.event->id;
+      persistence::append_audit(sql, e);
+    }
+    return created;
+  });
+  if (created) {
+    spdlog::info("test seed planted in tenant '{}': event '{}', team '{}', channel '{}'", tenant,
+                 p.test_seed_event, p.test_seed_team, p.test_seed_channel);
   }
 }
 

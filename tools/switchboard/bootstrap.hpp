@@ -16,6 +16,12 @@ namespace sb {
 void bootstrap_admin(caf::actor_system& sys, const persistence::store_client& store,
                      const config::node_config& cfg);
 
+/// With TEST_SEED_ENABLED, the control plane's test event, team and channel in the tenant named
+/// BOOTSTRAP_TENANT_NAME (created when missing), where they are not yet. Runs on the main
+/// thread at start-up (it may block); throws on a store failure.
+void plant_test_seed(caf::actor_system& sys, const persistence::store_client& store,
+                     const config::node_config& cfg);
+
 /// The VoicePing drop-in router mode (VOICEPING_DROPIN_TENANT): its tenant and event, created
 /// when missing, and every foreign id linked so far, learnt into `ids`. An empty scope when the
 /// mode is off. Runs on the main thread at start-up (it may block); throws on a store failure.

@@ -238,6 +238,7 @@ int run_node(config::node_config cfg) {
   voiceping->ids = &voiceping_wire_ids();
   try {
     bootstrap_admin(sys, store_client, cfg);
+    plant_test_seed(sys, store_client, cfg);
     voiceping->dropin = open_voiceping_dropin(sys, store_client, cfg, *voiceping->ids);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
