@@ -42,6 +42,37 @@ call_failed answer_failure(context& ctx, http::responder respond, std::string pa
   };
 }
 
+/// For a user who came with a Matrix access token (seed 003: "call permissions based on room
+/// membership"): `then()` only when they and each Matrix id of `others` are joined members of
+/// `room`, asked of the homeserver with the user's own token; 403 otherwise. Others go on.
+void when_in_room(context& ctx, const http::request& req, const principal& who,
+                  const std::string& room, std::vector<std::string> others, http::responder respond,
+                  std::function<void()> then) {
+  if (who.matrix_user.empty() || !ctx.matrix) return then();
+  others.push_back(who.matrix_user);
+  ctx.matrix->joined_members(
+      std::string(req.bearer_token()), room,
+      [room, others, path = req.path, respond, then](auto answer) {
+        auto* members = std::get_if<std::vector<std::string>>(&answer);
+        if (!members) {
+          auto code = std::get<errc>(answer);
+          return respond(
+              http::problem(code == errc::unauthorized ? errc::forbidden : code,
+                            code == errc::forbidden || code == errc::unauthorized
+                                ? "you are not a joined member of the room " + room
+                                : "the homeserver could not say who is in the room; retry later",
+                            path));
+        }
+        for (const auto& id : others) {
+          if (std::find(members->begin(), members->end(), id) == members->end()) {
+            return respond(http::problem(errc::forbidden,
+                                         id + " is not a joined member of the room " + room, path));
+          }
+        }
+        then();
+      });
+}
+
 void initiate(context& ctx, const http::request& req, const principal& who,
               http::responder respond) {
   auto in = read_body(req, respond);
@@ -75,8 +106,16 @@ void initiate(context& ctx, const http::request& req, const principal& who,
   setup.media = media.value_or("audio");
   setup.room_id = room;
   setup.sdp = sdp;
-  place_call(ctx.sys, *ctx.calls, std::move(setup), answer_call(respond, 201),
-             answer_failure(ctx, respond, req.path));
+  std::vector<std::string> matrix_callees;
+  for (const auto& c : setup.callees) {
+    if (!c.matrix_user.empty()) matrix_callees.push_back(c.matrix_user);
+  }
+  auto place = [&ctx, setup = std::move(setup), respond, path = req.path]() mutable {
+    place_call(ctx.sys, *ctx.calls, std::move(setup), answer_call(respond, 201),
+               answer_failure(ctx, respond, path));
+  };
+  if (!room) return place();
+  when_in_room(ctx, req, who, *room, std::move(matrix_callees), respond, std::move(place));
 }
 
 /// Reads what an action carries from the body; answers 400 and returns false when invalid.
@@ -137,8 +176,26 @@ void add_action(router& r, context& ctx, const char* verb, call_action action, b
                   cmd.tenant_id = who.tenant_id;
                   cmd.user_id = who.id;
                   if (!read_action_body(req, action, audio, cmd, respond)) return;
-                  ask_call(ctx.sys, *ctx.calls, std::string(p.get("callId")), std::move(cmd),
-                           answer_call(respond), answer_failure(ctx, respond, req.path));
+                  auto call_id = std::string(p.get("callId"));
+                  auto act = [&ctx, call_id, cmd, respond, path = req.path]() mutable {
+                    ask_call(ctx.sys, *ctx.calls, call_id, std::move(cmd), answer_call(respond),
+                             answer_failure(ctx, respond, path));
+                  };
+                  // Answering joins the call: a Matrix user must be in its room.
+                  if (action != call_action::answer || who.matrix_user.empty()) return act();
+                  ctx.store.ask(
+                      ctx.sys, call_id, "call_room",
+                      [tenant = who.tenant_id, call_id](soci::session& sql) {
+                        auto c = persistence::find_call(sql, tenant_scope(tenant), call_id);
+                        return c ? c->room_id : std::nullopt;
+                      },
+                      [&ctx, req, who, respond, act](std::optional<std::string>& room) mutable {
+                        if (!room) return act();
+                        when_in_room(ctx, req, who, *room, {}, respond, std::move(act));
+                      },
+                      [&ctx, respond, path = req.path](const persistence::store_failure& f) {
+                        respond(store_problem(ctx, f, path));
+                      });
                 }));
 }
 

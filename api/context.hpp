@@ -14,6 +14,7 @@
 #include "actors/chat/conversation.hpp"
 #include "actors/cti/stream_stats.hpp"
 #include "actors/identity/authenticator.hpp"
+#include "actors/identity/matrix_auth.hpp"
 #include "actors/identity/password_hasher.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/session/voiceping_naming.hpp"
@@ -46,6 +47,7 @@ struct context {
   std::shared_ptr<const call_deps> calls;              ///< what call actors are made with
   std::shared_ptr<const chat_deps> chat;               ///< what conversation actors are made with
   std::shared_ptr<const voiceping_naming> voiceping;   ///< VoicePing ids, the drop-in mode
+  matrix_auth* matrix = nullptr;                       ///< Matrix access tokens (calls)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<uint16_t> port{0};            ///< the bound port, known once listening
   std::atomic<uint16_t> voiceping_port{0};  ///< the VoicePing listener's, when it runs

@@ -205,10 +205,27 @@ handler guarded(context& ctx, access a, authed_handler h) {
       return refuse(req, std::move(respond), "this API needs an x-app-api-key header");
     }
     auto token = std::string(req.bearer_token());
-    if (token.empty()) token = cookie(req, "sb_access");
+    bool bearer = !token.empty();
+    if (!bearer) token = cookie(req, "sb_access");
     if (token.empty()) return refuse(req, std::move(respond), "missing credentials");
-    ctx.auth.user_token(token, on_result);
+    authenticate_user_token(ctx, token, a.matrix_tokens && bearer, on_result);
   };
+}
+
+void authenticate_user_token(context& ctx, const std::string& token, bool matrix,
+                             authenticator::done_fn done) {
+  bool jwt = std::count(token.begin(), token.end(), '.') == 2;
+  if (!matrix || jwt || !ctx.matrix || !ctx.matrix->enabled()) {
+    return ctx.auth.user_token(token, std::move(done));
+  }
+  ctx.matrix->verify(token, [&ctx, done](std::variant<matrix_identity, errc> r) {
+    auto* id = std::get_if<matrix_identity>(&r);
+    if (!id) return done(std::get<errc>(r));
+    ctx.auth.user_id(id->user_id, [done, matrix_user = id->matrix_user](auth_result who) {
+      if (auto* p = std::get_if<principal>(&who)) p->matrix_user = matrix_user;
+      done(std::move(who));
+    });
+  });
 }
 
 namespace {

@@ -29,6 +29,8 @@ struct access {
   rate_class limit = rate_class::api;
   /// Open to a user who must change their password first (everything else answers 412).
   bool during_profile_setup = false;
+  /// A Matrix access token is a user's credential too (MATRIX_AUTH_ENABLED; the call routes).
+  bool matrix_tokens = false;
 };
 
 /// The access policies, named once: every guarded route uses one of these.
@@ -44,8 +46,10 @@ inline const access operators{access::who::user, {}, true, rate_class::api};
 /// CTI apps by their API key, on the calls budget.
 inline const access apps{access::who::app, {}, false, rate_class::calls_api};
 /// Users on call routes (the calls budget), and the same with CTI apps admitted too.
-inline const access callers{access::who::user, {}, false, rate_class::calls_api};
-inline const access callers_or_apps{access::who::user_or_app, {}, false, rate_class::calls_api};
+/// Matrix users' access tokens are taken here (seed 003).
+inline const access callers{access::who::user, {}, false, rate_class::calls_api, false, true};
+inline const access callers_or_apps{access::who::user_or_app, {},    false,
+                                    rate_class::calls_api,    false, true};
 /// /internal: the INTERNAL_API_SECRET bearer.
 inline const access operator_secret{access::who::internal, {}, false, rate_class::internal_api};
 }  // namespace policy
@@ -87,6 +91,12 @@ void add_operator_route(router& r, context& ctx, const char* method, const char*
 
 /// Wraps an unauthenticated route with the client IP's budget of class `c`.
 handler limited(context& ctx, rate_class c, handler h);
+
+/// A bearer token as a user's credential: an access token of ours or, with `matrix` on a node
+/// that takes them (MATRIX_AUTH_ENABLED), a Matrix access token (anything but a JWT), checked
+/// with the homeserver; the principal then carries the Matrix id.
+void authenticate_user_token(context& ctx, const std::string& token, bool matrix,
+                             authenticator::done_fn done);
 
 /// Counts one hit for `key` against class `c`; on refusal answers 429 and returns false,
 /// otherwise returns a responder that adds the RateLimit headers.

@@ -57,7 +57,8 @@ class gateway_app final : public socketio::application,
       return reject(*conn, nsp, errc::unauthorized,
                     "send an access token: auth.token, Authorization: Bearer or ?token=");
     }
-    ctx_.auth.user_token(token, [self = shared_from_this(), nsp](auth_result r) {
+    // The seed's call signaling runs here: a Matrix user's token is taken too.
+    authenticate_user_token(ctx_, token, true, [self = shared_from_this(), nsp](auth_result r) {
       self->authenticated(nsp, std::move(r));
     });
   }

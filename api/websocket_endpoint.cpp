@@ -185,7 +185,8 @@ void handle_upgrade(context& ctx, http::request req, protocols::upgrade_responde
     respond(std::move(problem));
   };
   if (!creds.api_key.empty()) return ctx.auth.api_key(creds.api_key, on_result);
-  if (!creds.token.empty()) return ctx.auth.user_token(creds.token, on_result);
+  // Call signaling is one of the call endpoints: a Matrix user's token is taken here too.
+  if (!creds.token.empty()) return authenticate_user_token(ctx, creds.token, true, on_result);
   on_result(errc::unauthorized);
 }
 

@@ -753,6 +753,26 @@ std::vector<key_spec> build_table() {
         return parse_choice(v, {"trace", "debug", "info", "warn", "error", "off"});
       }));
   t.push_back(bool_key(
+      "calls.matrix_auth", "MATRIX_AUTH_ENABLED",
+      "the call endpoints (REST and WebSocket) also accept Matrix access tokens, checked with "
+      "the homeserver's /account/whoami (needs MATRIX_HOMESERVER_URL)",
+      [](auto& x) -> auto& { return x.calls.matrix_auth; }));
+  t.push_back(ms_key(
+      "calls.matrix_auth_cache_ttl_ms", "MATRIX_AUTH_CACHE_TTL_MS",
+      "how long a Matrix access token the homeserver confirmed is trusted without asking again "
+      "(a token logged out meanwhile works that long)",
+      [](auto& x) -> auto& { return x.calls.matrix_auth_cache_ttl; }, 0, kMaxMs));
+  t.push_back(string_key(
+      "calls.matrix_users_tenant", "MATRIX_USERS_TENANT",
+      "a Matrix user no Switchboard user is linked to is created in this tenant (by name, created "
+      "when missing); \"\" = such tokens are refused",
+      [](auto& x) -> auto& { return x.calls.matrix_users_tenant; }, any_string));
+  t.push_back(uint_key(
+      "calls.matrix_auth_max_pending", "MATRIX_AUTH_MAX_PENDING",
+      "Matrix token checks waiting on the homeserver at once; beyond, requests get 503 "
+      "overloaded",
+      [](auto& x) -> auto& { return x.calls.matrix_auth_max_pending; }, 1, 10'000));
+  t.push_back(bool_key(
       "log.json", "JSON_LOGS", "one JSON object per log line",
       [](auto& x) -> auto& { return x.log.json; }));
   return t;

@@ -53,6 +53,11 @@ void validate(const node_config& cfg) {
           "events; not in production");
     }
   }
+  if (cfg.calls.matrix_auth && cfg.calls.matrix_homeserver_url.empty()) {
+    throw config_error(
+        "calls.matrix_auth (MATRIX_AUTH_ENABLED): Matrix tokens are checked with the homeserver; "
+        "set MATRIX_HOMESERVER_URL");
+  }
   if (!cfg.ptt.dropin_tenant.empty() && cfg.ptt.router_jwt_secret.empty() &&
       cfg.ptt.secret_key.empty()) {
     throw config_error(

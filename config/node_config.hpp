@@ -211,6 +211,12 @@ struct calls_config {
   milliseconds matrix_retry_base{1'000};  ///< first retry delay of an undelivered event
   milliseconds matrix_retry_max{60'000};  ///< longest retry delay
   milliseconds matrix_timeout{10'000};    ///< one request to the homeserver
+  // Matrix users on the call endpoints (seed 003): their access tokens, checked with the
+  // homeserver's whoami.
+  bool matrix_auth = false;                     ///< accept Matrix access tokens
+  milliseconds matrix_auth_cache_ttl{300'000};  ///< how long a checked token is trusted
+  std::string matrix_users_tenant;  ///< unknown Matrix users are provisioned here; "" = refused
+  uint32_t matrix_auth_max_pending = 32;  ///< homeserver checks in flight at once; more: 503
 };
 
 struct log_config {

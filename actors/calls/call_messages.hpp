@@ -65,7 +65,7 @@ typename Inspector::result_type inspect(Inspector& f, call_party& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, callee_ref& x) {
-  return f(caf::meta::type_name("callee_ref"), x.user_id, x.extension);
+  return f(caf::meta::type_name("callee_ref"), x.user_id, x.extension, x.matrix_user);
 }
 
 template <class Inspector>

@@ -13,6 +13,7 @@
 #include "config/ground/metrics.hpp"
 #include "persistence/calls/matrix_outbox.hpp"
 #include "persistence/store_job.hpp"
+#include "protocols/calls/matrix_answers.hpp"
 #include "protocols/http/client.hpp"
 #include "protocols/http/message.hpp"
 
@@ -32,10 +33,10 @@ struct delivery {
 
 /// PUTs one event; the homeserver's event id, or throws with the reason.
 std::string put_event(const config::calls_config& cfg, const persistence::matrix_event& e) {
-  auto url = cfg.matrix_homeserver_url;
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  url += "/_matrix/client/v3/rooms/" + http::percent_encode(e.room_id) + "/send/" +
-         http::percent_encode(e.type) + "/sb" + std::to_string(e.id);
+  auto url = matrix::client_api_url(cfg.matrix_homeserver_url,
+                                    "/_matrix/client/v3/rooms/" + http::percent_encode(e.room_id) +
+                                        "/send/" + http::percent_encode(e.type) + "/sb" +
+                                        std::to_string(e.id));
   auto reply = http::fetch(
       "PUT", url, e.content,
       {{"Authorization", "Bearer " + cfg.matrix_bot_token}, {"Content-Type", "application/json"}},

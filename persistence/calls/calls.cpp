@@ -1,9 +1,11 @@
 #include "persistence/calls/calls.hpp"
 
+#include <fmt/format.h>
 #include <soci/soci.h>
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "config/ground/crypto.hpp"
 #include "persistence/connection.hpp"
@@ -29,20 +31,22 @@ call_party read_party(const row_reader& in) {
 
 call_party find_party(soci::session& sql, const tenant_scope& scope, const callee_ref& ref) {
   soci::row row;
-  std::string key = ref.extension.empty() ? ref.user_id : ref.extension;
-  if (ref.extension.empty() && !crypto::is_uuid(ref.user_id)) {
+  // The column that names the callee, and the words that say whom it names.
+  auto [column, key, named] =
+      !ref.extension.empty()     ? std::tuple("extension", ref.extension, "with extension ")
+      : !ref.matrix_user.empty() ? std::tuple("matrix_user_id", ref.matrix_user, "")
+                                 : std::tuple("id", ref.user_id, "");
+  if (ref.extension.empty() && ref.matrix_user.empty() && !crypto::is_uuid(ref.user_id)) {
     throw store_error(errc::not_found, "no user " + ref.user_id + " in this tenant");
   }
   // One-time queries: one PostgreSQL round trip each (a prepared statement takes three).
-  sql << std::string(
-             "SELECT id, display_name, first_name, last_name, extension, status FROM "
-             "users WHERE tenant_id = :t AND deleted_at_us IS NULL AND ") +
-             (ref.extension.empty() ? "id = :k" : "extension = :k"),
+  sql << fmt::format(
+      "SELECT id, display_name, first_name, last_name, extension, status FROM users WHERE "
+      "tenant_id = :t AND deleted_at_us IS NULL AND {} = :k",
+      column),
       soci::use(scope.tenant_id()), soci::use(key), soci::into(row);
   if (!sql.got_data()) {
-    throw store_error(errc::not_found, ref.extension.empty()
-                                           ? "no user " + key + " in this tenant"
-                                           : "no user with extension " + key + " in this tenant");
+    throw store_error(errc::not_found, fmt::format("no user {}{} in this tenant", named, key));
   }
   row_reader in(row);
   if (in.str("status") != "active") {
@@ -148,7 +152,7 @@ std::optional<int64_t> together_s(const call_row& c, const call_participant_row&
 std::vector<call_party> resolve_call_parties(soci::session& sql, const tenant_scope& scope,
                                              const std::string& caller_id,
                                              const std::vector<callee_ref>& callees) {
-  std::vector<call_party> out{find_party(sql, scope, {caller_id, {}})};
+  std::vector<call_party> out{find_party(sql, scope, {caller_id, {}, {}})};
   std::set<std::string> seen{caller_id};
   for (const auto& ref : callees) {
     auto party = find_party(sql, scope, ref);

@@ -89,13 +89,14 @@ TEST_CASE_METHOD(node_system, "call setups, commands and rows cross nodes intact
   call_setup setup;
   setup.tenant_id = "t1";
   setup.caller_id = "u1";
-  setup.callees = {{"u2", ""}, {"", "101"}};
+  setup.callees = {{"u2", ""}, {"", "101"}, {"", "", "@bob:example.org"}};
   setup.media = "video";
   setup.room_id = "!room:example.org";
   auto s = across(caf::make_message(invite_atom::value, setup)).get_as<call_setup>(1);
   CHECK(s.tenant_id == "t1");
-  REQUIRE(s.callees.size() == 2);
+  REQUIRE(s.callees.size() == 3);
   CHECK(s.callees[1].extension == "101");
+  CHECK(s.callees[2].matrix_user == "@bob:example.org");
   CHECK(s.room_id == "!room:example.org");
   CHECK_FALSE(s.sdp);
 

@@ -212,6 +212,14 @@ seeds["forwarded_for"] = [
     b"::1, fd00::/8\n::1\nnot-an-ip, fd00::5", b"false\n127.0.0.1\n203.0.113.5",
     b"127.0.0.1/33\n127.0.0.1\n1.2.3.4", b"true\n::ffff:127.0.0.1\n,,, ,1.2.3.4",
 ]
+seeds["matrix_answers"] = [
+    b'{"user_id":"@alice:matrix.test","device_id":"ABC","is_guest":false}',
+    b'{"errcode":"M_UNKNOWN_TOKEN","error":"Unknown access token"}',
+    b'{"joined":{"@alice:matrix.test":{"display_name":"Alice","avatar_url":null},'
+    b'"@bob:matrix.test":{}}}',
+    b'{"joined":{"not-a-user":{},"@:x":{},"@a:":{},"@ok:hs.example:8448":{}}}',
+    b'{"user_id":"@a b:c"}', b'{"joined":[]}', b'[]', b'{"user_id":' + b'"@' + b'x' * 300 + b':h"}',
+]
 
 for target, inputs in seeds.items():
     folder = os.path.join(HERE, "corpus", target)

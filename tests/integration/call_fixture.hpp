@@ -53,6 +53,13 @@ inline std::string str(const boost::json::value& v) {
   return std::string(v.as_string());
 }
 
+/// A problem+json answer with `status` and `code`.
+inline void expect_problem(const http_reply& r, unsigned status, const std::string& code) {
+  INFO(r.body);
+  CHECK(r.status == status);
+  CHECK(r.json().at("code") == jv(code));
+}
+
 struct call_fixture {
   explicit call_fixture(env_map env = {}) : server(db.env_with(std::move(env))) {
     admin = admin_token(server);

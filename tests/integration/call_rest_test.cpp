@@ -22,12 +22,6 @@ http_reply get(call_fixture& f, const std::string& email, const std::string& pat
   return call(f.server.port(), "GET", path, f.token(email));
 }
 
-void expect_problem(const http_reply& r, unsigned status, const std::string& code) {
-  INFO(r.body);
-  CHECK(r.status == status);
-  CHECK(r.json().at("code") == jv(code));
-}
-
 }  // namespace
 
 TEST_CASE("the call lifecycle over REST reaches the parties' devices", "[calls]") {

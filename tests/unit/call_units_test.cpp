@@ -7,6 +7,7 @@
 
 #include "persistence/calls/calls.hpp"
 #include "protocols/calls/ice_servers.hpp"
+#include "protocols/calls/matrix_answers.hpp"
 #include "protocols/native/codec.hpp"
 
 using namespace sb;
@@ -56,6 +57,8 @@ TEST_CASE("call requests decode, and malformed ones are refused with the request
   CHECK(inv.media == "video");
   CHECK(calls::callee_of("101").extension == "101");
   CHECK(calls::callee_of("u2").user_id == "u2");
+  CHECK(calls::callee_of("@bob:matrix.test").matrix_user == "@bob:matrix.test");
+  CHECK(calls::callee_of("@bob:matrix.test").user_id.empty());
 
   for (auto bad : {R"({"type":"call.offer","id":"x","call_id":"c"})",
                    R"({"type":"call.media","id":"x","call_id":"c"})",
@@ -96,4 +99,22 @@ TEST_CASE("a finished call leaves one row per user and peer", "[calls]") {
   CHECK(rows[2].contact_name == "Carol");
   CHECK(rows[2].outcome == "missed");
   CHECK_FALSE(rows[3].duration_s.has_value());
+}
+
+TEST_CASE("a homeserver's whoami and joined_members answers are read strictly", "[calls][unit]") {
+  CHECK(matrix::whoami_user(R"({"user_id":"@alice:matrix.test","device_id":"D"})") ==
+        "@alice:matrix.test");
+  for (auto bad :
+       {R"({"errcode":"M_UNKNOWN_TOKEN"})", R"({"user_id":"alice"})", R"({"user_id":"@:hs"})",
+        R"({"user_id":"@a b:hs"})", R"({"user_id":7})", "[]", "not json"}) {
+    CHECK_FALSE(matrix::whoami_user(bad));
+  }
+  auto members = matrix::joined_members(
+      R"({"joined":{"@alice:matrix.test":{"display_name":"A"},"junk":{},"@bob:hs:8448":{}}})");
+  REQUIRE(members);
+  CHECK(*members == std::vector<std::string>{"@alice:matrix.test", "@bob:hs:8448"});
+  CHECK_FALSE(matrix::joined_members(R"({"joined":[]})"));
+  CHECK(matrix::is_user_id(std::string("@") + std::string(250, 'x') + ":h"));
+  CHECK_FALSE(matrix::is_user_id(std::string("@") + std::string(253, 'x') + ":h"));
+  CHECK(matrix::client_api_url("http://hs/", "/_matrix/x") == "http://hs/_matrix/x");
 }

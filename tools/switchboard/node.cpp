@@ -281,7 +281,7 @@ int run_node(config::node_config cfg) {
   recover_calls(sys, store_client, directory);
 
   caf::actor matrix;
-  if (!cfg.calls.matrix_homeserver_url.empty()) {
+  if (!cfg.calls.matrix_homeserver_url.empty() && !cfg.calls.matrix_bot_token.empty()) {
     matrix = sys.spawn<caf::detached>(matrix_sender_actor, store_client, cfg.calls);
   }
   auth_cache cache;
@@ -302,6 +302,7 @@ int run_node(config::node_config cfg) {
       {cfg.auth.password_hash_ops, size_t{cfg.auth.password_hash_memory_kib} * 1024},
       cfg.auth.hasher_threads,
       cfg.auth.hasher_max_queue};
+  matrix_auth matrix_users{sys, store_client, cfg.calls};
   rate_limiter limiter;
   auto secrets = std::make_shared<const crypto::secret_box>(
       cfg.cti.secrets_key.empty() ? "sb-secrets:" + jwt_secret : cfg.cti.secrets_key);
@@ -332,7 +333,8 @@ int run_node(config::node_config cfg) {
                    std::make_shared<const call_deps>(call_deps{
                        store_client, directory, cfg.calls, cfg.database.request_timeout, matrix}),
                    chat,
-                   voiceping};
+                   voiceping,
+                   &matrix_users};
   auto stream_stats =
       sys.spawn(stream_stats_actor, store_client, ctx.webhook_stats, cfg.cti.stats_interval);
   api::router router;

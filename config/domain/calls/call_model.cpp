@@ -53,8 +53,9 @@ callee_ref callee_of(std::string_view target) {
   bool digits =
       !target.empty() && target.size() <= 10 &&
       std::all_of(target.begin(), target.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (digits) return {{}, std::string(target)};
-  return {std::string(target), {}};
+  if (digits) return {{}, std::string(target), {}};
+  if (target.starts_with('@')) return {{}, {}, std::string(target)};
+  return {std::string(target), {}, {}};
 }
 
 }  // namespace sb::calls

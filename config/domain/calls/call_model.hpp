@@ -24,6 +24,7 @@ struct call_party {
 struct callee_ref {
   std::string user_id;
   std::string extension;
+  std::string matrix_user{};  ///< "@alice:example.org": the user linked to that Matrix id
 };
 
 struct call_participant_row {
@@ -81,7 +82,8 @@ std::optional<call_refusal> refusal_for(const call_row* c, const std::string& te
 /// The wire name of an action ("answer", "answer_sdp", …).
 std::string_view action_name(call_action a);
 
-/// "101" (1 to 10 digits) dials an extension; anything else is a user id.
+/// "101" (1 to 10 digits) dials an extension, "@alice:example.org" a Matrix user; anything else
+/// is a user id.
 callee_ref callee_of(std::string_view target);
 
 }  // namespace sb::calls

@@ -18,6 +18,7 @@ struct principal {
   std::string role;       ///< users: admin, manager, dispatcher, user
   bool superadmin = false;
   bool must_change_password = false;  ///< users: only the profile and password routes answer
+  std::string matrix_user{};  ///< users who came with a Matrix access token: their Matrix id
 
   /// The directory tag of this principal's sessions: "user:<id>" or "app:<id>".
   std::string tag() const {
