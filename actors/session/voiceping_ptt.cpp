@@ -183,7 +183,10 @@ void on_membership(session_ptr self, const session_deps& deps, const frame& f,
   // Only where the token named no channels.
   if (f.type != channel::group || !deps.user_add) return;
   bool add = f.message_type == static_cast<int64_t>(mt::user_add);
-  if (deps.voiceping && deps.voiceping->foreign_in(deps.who.tenant_id)) {
+  // A foreign id (linked, or any id that is not ours) in the drop-in tenant.
+  auto given = voiceping::id_string(f.to);
+  if (deps.voiceping && deps.voiceping->foreign_in(deps.who.tenant_id) &&
+      (given != target || !crypto::is_uuid(given))) {
     return change_foreign_membership(self, deps, f, add);
   }
   // Elsewhere only channels the user is a member of: the talk group refuses anyone else.

@@ -43,10 +43,15 @@ id_link link(soci::session& sql, const std::string& tenant_id, id_link::kind k,
   return {k, id, internal};
 }
 
-/// Ours for a foreign channel id, the channel created (and linked) when new.
+/// Ours for a foreign channel id, the channel created (and linked) when new. The id of one of
+/// the event's own channels names that channel (a token of our own control plane).
 std::string channel_of(soci::session& sql, const dropin_scope& scope, const external_id& id,
                        std::vector<id_link>& new_links) {
   if (auto ours = linked(sql, scope.tenant_id, id_link::kind::channel, id)) return *ours;
+  if (auto c = find_channel(sql, tenant_scope(scope.tenant_id), id.text);
+      c && c->event_id == scope.event_id) {
+    return c->id;
+  }
   auto c =
       create_channel(sql, tenant_scope(scope.tenant_id), scope.event_id, std::nullopt, id.text);
   new_links.push_back(link(sql, scope.tenant_id, id_link::kind::channel, id, c.id));
