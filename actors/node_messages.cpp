@@ -2,6 +2,7 @@
 
 #include "actors/calls/call_messages.hpp"
 #include "actors/chat/chat_messages.hpp"
+#include "actors/cluster/member.hpp"
 #include "actors/ptt/ptt_messages.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/atoms.hpp"
@@ -25,6 +26,8 @@ void add_node_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<chat::message>("sb.chat_message");
   cfg.add_message_type<chat::member>("sb.chat_member");
   cfg.add_message_type<chat::conversation>("sb.chat_conversation");
+  cfg.add_message_type<member_info>("sb.member_info");
+  cfg.add_message_type<std::vector<member_info>>("sb.member_list");
 }
 
 }  // namespace sb

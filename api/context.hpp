@@ -12,6 +12,7 @@
 
 #include "actors/calls/call_actor.hpp"
 #include "actors/chat/conversation.hpp"
+#include "actors/cluster/member.hpp"
 #include "actors/cti/stream_stats.hpp"
 #include "actors/identity/authenticator.hpp"
 #include "actors/identity/matrix_auth.hpp"
@@ -48,6 +49,7 @@ struct context {
   std::shared_ptr<const chat_deps> chat;               ///< what conversation actors are made with
   std::shared_ptr<const voiceping_naming> voiceping;   ///< VoicePing ids, the drop-in mode
   matrix_auth* matrix = nullptr;                       ///< Matrix access tokens (calls)
+  std::shared_ptr<const cluster_view> cluster;         ///< the members; null: a single node
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<uint16_t> port{0};            ///< the bound port, known once listening
   std::atomic<uint16_t> voiceping_port{0};  ///< the VoicePing listener's, when it runs

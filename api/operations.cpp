@@ -20,6 +20,8 @@
 
 namespace sb::api {
 
+namespace json = boost::json;
+
 namespace {
 
 constexpr auto kHealthTimeout = std::chrono::seconds(2);
@@ -47,6 +49,17 @@ std::string webhook_backlog(const context& ctx) {
                      failed, dead, lag);
 }
 
+/// {"node","members":[{"name","host","port"}]} of a cluster member (this node first), or null.
+std::string cluster_json(const context& ctx) {
+  if (!ctx.cluster) return "null";
+  json::array members;
+  for (const auto& m : ctx.cluster->members()) {
+    members.push_back(json::object{{"name", m.name}, {"host", m.host}, {"port", m.port}});
+  }
+  return json::serialize(
+      json::object{{"node", ctx.cluster->self().name}, {"members", std::move(members)}});
+}
+
 // The seed's health shape, plus version and database details. Built by hand because
 // Boost.JSON prints doubles in exponent form ("1.5E0"), and the seed's clients expect 120.5.
 http::response health_response(context& ctx, bool db_up, double latency_ms, errc error) {
@@ -56,11 +69,12 @@ http::response health_response(context& ctx, bool db_up, double latency_ms, errc
                                ctx.store.backend()->live_workers());
   db += db_up ? fmt::format(R"("latency_ms":{:.3f}}})", latency_ms)
               : fmt::format(R"("error":"{}"}})", code_string(error));
-  auto body = fmt::format(
-      R"({{"status":"{}","timestamp":"{}","uptime":{:.3f},"environment":{},"port":{},)"
-      R"("version":"{}","database":{},"webhooks":{}}})",
-      db_up ? "healthy" : "degraded", iso_time(now_us()), uptime_seconds(ctx),
-      json_string(ctx.cfg.environment), ctx.port.load(), SB_VERSION, db, webhook_backlog(ctx));
+  auto body =
+      fmt::format(R"({{"status":"{}","timestamp":"{}","uptime":{:.3f},"environment":{},"port":{},)"
+                  R"("version":"{}","database":{},"webhooks":{},"cluster":{}}})",
+                  db_up ? "healthy" : "degraded", iso_time(now_us()), uptime_seconds(ctx),
+                  json_string(ctx.cfg.environment), ctx.port.load(), SB_VERSION, db,
+                  webhook_backlog(ctx), cluster_json(ctx));
   auto res = http::response::json(db_up ? 200 : 503, std::move(body));
   if (!db_up)
     res.set_header("Retry-After", std::to_string(ctx.store.backend()->retry_after().count()));
@@ -154,6 +168,18 @@ void add_operations_routes(router& r, context& ctx) {
         "# HELP sb_session_inflight Client requests waiting on the store\n"
         "# TYPE sb_session_inflight gauge\nsb_session_inflight {}\n",
         uptime_seconds(ctx), resident_bytes(), ctx.node->inflight.load());
+    if (ctx.cluster) {
+      auto members = ctx.cluster->members();
+      out += fmt::format(
+          "# HELP sb_cluster_members Live members of the cluster, this node included\n"
+          "# TYPE sb_cluster_members gauge\nsb_cluster_members {}\n"
+          "# HELP sb_cluster_member A live member of the cluster, by name\n"
+          "# TYPE sb_cluster_member gauge\n",
+          members.size());
+      for (const auto& m : members) {
+        out += "sb_cluster_member" + metrics::render_labels({{"name", m.name}}) + " 1\n";
+      }
+    }
   });
   r.add("GET", "/health",
         [&ctx](http::request, path_params, http::responder respond) { health(ctx, respond); });

@@ -775,6 +775,44 @@ std::vector<key_spec> build_table() {
   t.push_back(bool_key(
       "log.json", "JSON_LOGS", "one JSON object per log line",
       [](auto& x) -> auto& { return x.log.json; }));
+  t.push_back(bool_key(
+      "cluster.enabled", "CLUSTER_ENABLED",
+      "run as a member of a cluster of nodes sharing one PostgreSQL database",
+      [](auto& x) -> auto& { return x.cluster.enabled; }));
+  t.push_back(string_key(
+      "cluster.node_name", "CLUSTER_NODE_NAME",
+      "this node's name, unique in the cluster (\"\" = <host name>:<cluster port>)",
+      [](auto& x) -> auto& { return x.cluster.node_name; }, any_string));
+  t.push_back(string_key(
+      "cluster.bind", "CLUSTER_BIND", "the address the cluster port listens on",
+      [](auto& x) -> auto& { return x.cluster.bind; }, non_empty));
+  t.push_back(uint_key(
+      "cluster.port", "CLUSTER_PORT", "the port other nodes connect to (0 = any free port)",
+      [](auto& x) -> auto& { return x.cluster.port; }, 0, 65535));
+  t.push_back(string_key(
+      "cluster.port_file", "CLUSTER_PORT_FILE", "if set, the bound cluster port is written here",
+      [](auto& x) -> auto& { return x.cluster.port_file; }, any_string));
+  t.push_back(string_key(
+      "cluster.advertise_host", "CLUSTER_ADVERTISE_HOST",
+      "the host other nodes reach this one at (\"\" = the bind address)",
+      [](auto& x) -> auto& { return x.cluster.advertise_host; }, any_string));
+  t.push_back(string_key(
+      "cluster.seeds", "CLUSTER_SEEDS",
+      "comma-separated host:port of members to join through (the first node has none)",
+      [](auto& x) -> auto& { return x.cluster.seeds; }, any_string));
+  t.push_back(string_key(
+      "cluster.secret", "CLUSTER_SECRET",
+      "shared by every member; nodes with another secret are refused (at least 32 characters "
+      "in production)",
+      [](auto& x) -> auto& { return x.cluster.secret; }, any_string));
+  t.push_back(ms_key(
+      "cluster.heartbeat_ms", "CLUSTER_HEARTBEAT_MS",
+      "how often a node tells each peer it is alive",
+      [](auto& x) -> auto& { return x.cluster.heartbeat; }, 10, kMaxMs));
+  t.push_back(ms_key(
+      "cluster.timeout_ms", "CLUSTER_TIMEOUT_MS",
+      "a peer silent this long is taken for dead (its entities move to the survivors)",
+      [](auto& x) -> auto& { return x.cluster.timeout; }, 100, kMaxMs));
   return t;
 }
 

@@ -47,10 +47,28 @@ void validate(const node_config& cfg) {
           "auth.internal_api_secret (INTERNAL_API_SECRET): production needs at least 32 "
           "characters");
     }
+    if (cfg.cluster.enabled && cfg.cluster.secret.size() < 32) {
+      throw config_error(
+          "cluster.secret (CLUSTER_SECRET): production needs at least 32 characters");
+    }
     if (cfg.cti.allow_unsigned_webhooks) {
       throw config_error(
           "cti.allow_unsigned_webhooks (DIALPAD_ALLOW_UNSIGNED_WEBHOOKS): anyone could post "
           "events; not in production");
+    }
+  }
+  if (cfg.cluster.enabled) {
+    if (parse_database_url(cfg.database.url).kind != dialect::postgresql) {
+      throw config_error(
+          "cluster.enabled (CLUSTER_ENABLED): a cluster's nodes share one PostgreSQL database; "
+          "set DATABASE_URL to it (SQLite is one node's)");
+    }
+    if (cfg.cluster.secret.empty()) {
+      throw config_error(
+          "cluster.secret (CLUSTER_SECRET): every member needs the cluster's secret");
+    }
+    if (cfg.cluster.timeout <= cfg.cluster.heartbeat) {
+      throw config_error("cluster.timeout_ms: must exceed cluster.heartbeat_ms");
     }
   }
   if (cfg.calls.matrix_auth && cfg.calls.matrix_homeserver_url.empty()) {

@@ -224,6 +224,21 @@ struct log_config {
   bool json = false;
 };
 
+/// Clustering: nodes over CAF's middleman, one PostgreSQL database (docs/operations.md,
+/// "Running a cluster").
+struct cluster_config {
+  bool enabled = false;
+  std::string node_name;           ///< unique in the cluster; "" = the host name and port
+  std::string bind = "127.0.0.1";  ///< the address the cluster port listens on
+  uint16_t port = 7400;            ///< 0 = any free port
+  std::string port_file;           ///< if set, the bound cluster port is written here
+  std::string advertise_host;      ///< how peers reach this node; "" = the bind address
+  std::string seeds;               ///< comma-separated host:port of nodes to join through
+  std::string secret;              ///< shared by every node; foreign clusters are refused
+  milliseconds heartbeat{500};     ///< how often each node tells every peer it is alive
+  milliseconds timeout{3'000};     ///< a peer silent this long is dead
+};
+
 /// Everything a node is configured with. Loaded by `config::load` from defaults, a TOML file,
 /// environment variables and flags, in that order of precedence.
 struct node_config {
@@ -246,6 +261,7 @@ struct node_config {
   calls_config calls;
   chat_config chat;
   socketio_config socketio;
+  cluster_config cluster;
 };
 
 }  // namespace sb::config

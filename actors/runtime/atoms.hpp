@@ -29,6 +29,15 @@ using voiceping_atom = caf::atom_constant<caf::atom("voiceping")>;
 using replaced_atom = caf::atom_constant<caf::atom("replaced")>;
 using loaded_atom = caf::atom_constant<caf::atom("loaded")>;
 
+// The cluster's membership (actors/cluster).
+/// (hello_atom, member_info) to a peer's membership actor: here I am; the answer is its view.
+using hello_atom = caf::atom_constant<caf::atom("hello")>;
+/// (heartbeat_atom, name, incarnation): the sender is alive.
+using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
+/// (seed_atom): try the seeds and the known members not connected.
+using seed_atom = caf::atom_constant<caf::atom("seed")>;
+using get_atom = caf::get_atom;
+
 // Identity and the directory.
 using hash_atom = caf::atom_constant<caf::atom("pwhash")>;
 using verify_atom = caf::atom_constant<caf::atom("pwverify")>;

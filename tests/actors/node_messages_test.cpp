@@ -7,6 +7,7 @@
 
 #include "actors/calls/call_messages.hpp"
 #include "actors/chat/chat_messages.hpp"
+#include "actors/cluster/membership.hpp"
 #include "actors/node_messages.hpp"
 #include "actors/ptt/ptt_messages.hpp"
 #include "actors/ptt/talk_group.hpp"
@@ -183,6 +184,25 @@ TEST_CASE_METHOD(node_system, "chat sends, changes, pointers and deliveries cros
                     .get_as<chat_typing>(1);
   CHECK(typing.user_id == "u1");
   CHECK_FALSE(typing.typing);
+}
+
+TEST_CASE_METHOD(node_system, "members introduce themselves across nodes intact", "[cluster]") {
+  member_info m{"beta", "inc-1", "10.0.0.2", 7400, "proof"};
+  auto hello = across(caf::make_message(hello_atom::value, m));
+  CHECK(hello.get_as<member_info>(1) == m);
+  auto view = across(caf::make_message(std::vector<member_info>{m, m}));
+  CHECK(view.get_as<std::vector<member_info>>(0).size() == 2);
+}
+
+TEST_CASE("seed lists read as host:port pairs", "[cluster]") {
+  auto seeds = parse_seeds(" a.example:7400, 10.0.0.2:7401,,[::1]:7402 ");
+  REQUIRE(seeds.size() == 3);
+  CHECK(seeds[0] == std::pair<std::string, uint16_t>{"a.example", 7400});
+  CHECK(seeds[2] == std::pair<std::string, uint16_t>{"[::1]", 7402});
+  CHECK(parse_seeds("").empty());
+  for (auto bad : {"host", ":7400", "host:0", "host:70000", "host:74x"}) {
+    CHECK_THROWS_AS(parse_seeds(bad), std::invalid_argument);
+  }
 }
 
 TEST_CASE_METHOD(node_system, "a node that lacks the names cannot read the messages", "[cluster]") {

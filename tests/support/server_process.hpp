@@ -43,6 +43,9 @@ class server_process {
   /// True while the process runs.
   bool running() { return child_->running(); }
 
+  /// The process id (to pause it with SIGSTOP, say).
+  pid_t pid() const { return child_->pid(); }
+
   /// The server's resident memory in KiB (VmRSS), read from /proc.
   long rss_kib() const;
 

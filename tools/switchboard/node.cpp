@@ -58,6 +58,7 @@
 #include "protocols/voiceping/ptt_encoder.hpp"
 #include "protocols/ws/frame.hpp"
 #include "tools/switchboard/bootstrap.hpp"
+#include "tools/switchboard/cluster_startup.hpp"
 #include "tools/switchboard/database_startup.hpp"
 
 namespace sb {
@@ -220,6 +221,7 @@ int run_node(config::node_config cfg) {
                                         ? caf::atom("stealing")
                                         : caf::atom("sharing"));
   add_node_messages(actor_cfg);
+  configure_cluster(actor_cfg, cfg.cluster);
   actor_cfg.add_error_category(caf::atom("sb"),
                                [](uint8_t code, caf::atom_value, const caf::message&) {
                                  return std::string(code_string(static_cast<errc>(code)));
@@ -234,6 +236,17 @@ int run_node(config::node_config cfg) {
   }
   // The one way every part of the node asks the store.
   persistence::store_client store_client{store, cfg.database.request_timeout};
+  std::optional<cluster_node> cluster;
+  try {
+    cluster = join_cluster(sys, cfg);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  if (cluster && !cfg.cluster.port_file.empty()) {
+    write_port_file(cfg.cluster.port_file, cluster->view->self().port);
+  }
   auto voiceping = std::make_shared<voiceping_naming>();
   voiceping->ids = &voiceping_wire_ids();
   try {
@@ -334,7 +347,8 @@ int run_node(config::node_config cfg) {
                        store_client, directory, cfg.calls, cfg.database.request_timeout, matrix}),
                    chat,
                    voiceping,
-                   &matrix_users};
+                   &matrix_users,
+                   cluster ? cluster->view : nullptr};
   auto stream_stats =
       sys.spawn(stream_stats_actor, store_client, ctx.webhook_stats, cfg.cti.stats_interval);
   api::router router;

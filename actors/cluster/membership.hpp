@@ -1,0 +1,62 @@
+#pragma once
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/cluster/member.hpp"
+#include "actors/runtime/atoms.hpp"
+#include "config/node_config.hpp"
+
+namespace sb {
+
+/// The node's membership actor, published on the cluster port: it joins through the seeds,
+/// keeps a full mesh (it connects to every member a peer names), sends each peer a heartbeat
+/// every cluster.heartbeat and takes a peer silent for cluster.timeout (or whose connection
+/// broke) for dead. A peer that comes back under a new incarnation replaces its old life. Its
+/// timers start with the first (seed_atom) and (tick_atom) the node sends once it is published.
+using membership_actor = caf::typed_actor<
+    /// A peer introduces itself; the answer is the members this node knows (itself first).
+    caf::replies_to<hello_atom, member_info>::with<std::vector<member_info>>,
+    /// A peer is alive (name, incarnation).
+    caf::reacts_to<heartbeat_atom, std::string, std::string>,
+    /// Timers: heartbeats and expiry (tick), connecting to seeds and named members (seed).
+    caf::reacts_to<tick_atom>, caf::reacts_to<seed_atom>,
+    /// The live members, this node included, sorted by name.
+    caf::replies_to<get_atom>::with<std::vector<member_info>>>;
+
+struct membership_deps {
+  std::shared_ptr<cluster_view> view;
+  std::vector<std::pair<std::string, uint16_t>> seeds;
+  std::chrono::milliseconds heartbeat{500};
+  std::chrono::milliseconds timeout{3000};
+};
+
+struct peer {
+  member_info info;
+  membership_actor handle;
+  std::chrono::steady_clock::time_point last_seen;
+};
+
+struct membership_state {
+  membership_state() = default;  // not an aggregate, see mailer_state
+  membership_deps deps;
+  std::map<std::string, peer> peers;                     ///< by name
+  std::map<std::string, uint16_t> connecting;            ///< "host:port" being connected to
+  std::vector<std::pair<std::string, uint16_t>> wanted;  ///< members named by peers, to dial
+  static inline const char* name = "cluster-membership";
+};
+
+membership_actor::behavior_type membership_impl(
+    membership_actor::stateful_pointer<membership_state> self, membership_deps deps);
+
+/// "host:port,host:port" → pairs; throws std::invalid_argument naming the bad entry.
+std::vector<std::pair<std::string, uint16_t>> parse_seeds(const std::string& list);
+
+}  // namespace sb

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <memory>
+#include <optional>
+
+#include "actors/cluster/membership.hpp"
+#include "config/node_config.hpp"
+
+namespace sb {
+
+/// Loads CAF's middleman for a cluster member: heartbeats on every connection, and the
+/// cluster's identifier (from its secret), so that BASP refuses nodes of another cluster.
+/// Does nothing for a single node. Before the actor system starts.
+void configure_cluster(caf::actor_system_config& cfg, const config::cluster_config& cluster);
+
+/// A cluster member's membership actor and its view of the members.
+struct cluster_node {
+  membership_actor membership;
+  std::shared_ptr<cluster_view> view;
+};
+
+/// Spawns the membership actor, publishes it on the cluster port and starts joining through
+/// the seeds. nullopt for a single node. Runs on the main thread at
+/// start-up (publishing blocks); throws when the port cannot be opened.
+std::optional<cluster_node> join_cluster(caf::actor_system& sys, const config::node_config& cfg);
+
+}  // namespace sb
