@@ -12,7 +12,7 @@
 
 #include "actors/calls/call_actor.hpp"
 #include "actors/chat/conversation.hpp"
-#include "actors/cluster/member.hpp"
+#include "actors/cluster/membership.hpp"
 #include "actors/cti/stream_stats.hpp"
 #include "actors/identity/authenticator.hpp"
 #include "actors/identity/matrix_auth.hpp"
@@ -50,6 +50,7 @@ struct context {
   std::shared_ptr<const voiceping_naming> voiceping;   ///< VoicePing ids, the drop-in mode
   matrix_auth* matrix = nullptr;                       ///< Matrix access tokens (calls)
   std::shared_ptr<const cluster_view> cluster;         ///< the members; null: a single node
+  membership_actor membership;                         ///< news for the other members, or null
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<uint16_t> port{0};            ///< the bound port, known once listening
   std::atomic<uint16_t> voiceping_port{0};  ///< the VoicePing listener's, when it runs

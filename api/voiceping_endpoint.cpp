@@ -80,7 +80,8 @@ void admit_foreign(context& ctx, persistence::external_id user,
       },
       [&ctx, naming, listed, done](persistence::dropin_change& c) {
         learn_links(*naming->ids, c.new_links);
-        announce_channel_change(ctx.directory, naming->dropin.tenant_id, c.user_id, c.channels);
+        announce_channel_change(ctx.directory, ctx.membership, naming->dropin.tenant_id, c.user_id,
+                                c.channels);
         ctx.auth.user_id(c.user_id, as_identity(done, listed));
       },
       [done](const persistence::store_failure& f) { done(f.code); });

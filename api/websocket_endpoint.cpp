@@ -147,6 +147,7 @@ session_deps session_deps_for(context& ctx, const principal& who, std::vector<st
     deps.chat = ctx.chat;
   }
   if (protocol == wire::voiceping) deps.voiceping = ctx.voiceping;
+  deps.cluster = ctx.membership;
   const auto& p = ctx.cfg.ptt;
   deps.audio = {p.max_audio_frame_bytes, p.max_audio_bytes_per_s, p.max_burst_bytes};
   return deps;

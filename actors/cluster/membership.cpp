@@ -66,6 +66,10 @@ void admit(self_ptr self, const member_info& info, membership_actor handle) {
   self->monitor(handle);
   st.peers[info.name] = peer{info, handle, clock::now()};
   publish_view(self);
+  // Apart from that member, this node may have missed invalidations it broadcast.
+  if (st.deps.deliver) {
+    st.deps.deliver(caf::make_message(forget_atom::value, std::string("all"), std::string()));
+  }
 }
 
 /// The members a peer named that this node does not know: dialled on the next seed round.
@@ -226,6 +230,14 @@ membership_actor::behavior_type membership_impl(self_ptr self, membership_deps d
         self->delayed_send(self, self->state.deps.timeout, seed_atom::value);
       },
       [self](get_atom) { return self->state.deps.view->members(); },
+      [self](broadcast_atom, caf::message& msg) {
+        for (const auto& [name, p] : self->state.peers) {
+          self->send(p.handle, deliver_atom::value, msg);
+        }
+      },
+      [self](deliver_atom, caf::message& msg) {
+        if (self->state.deps.deliver) self->state.deps.deliver(msg);
+      },
   };
 }
 

@@ -5,6 +5,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,13 +30,19 @@ using membership_actor = caf::typed_actor<
     /// Timers: heartbeats and expiry (tick), connecting to seeds and named members (seed).
     caf::reacts_to<tick_atom>, caf::reacts_to<seed_atom>,
     /// The live members, this node included, sorted by name.
-    caf::replies_to<get_atom>::with<std::vector<member_info>>>;
+    caf::replies_to<get_atom>::with<std::vector<member_info>>,
+    /// From this node: a message for every other member's node (invalidations, directory news).
+    caf::reacts_to<broadcast_atom, caf::message>,
+    /// From a peer: a message for this node, handed to `deliver`.
+    caf::reacts_to<deliver_atom, caf::message>>;
 
 struct membership_deps {
   std::shared_ptr<cluster_view> view;
   std::vector<std::pair<std::string, uint16_t>> seeds;
   std::chrono::milliseconds heartbeat{500};
   std::chrono::milliseconds timeout{3000};
+  /// What this node does with a message another member broadcast.
+  std::function<void(const caf::message&)> deliver;
 };
 
 struct peer {

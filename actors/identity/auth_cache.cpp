@@ -71,4 +71,11 @@ void auth_cache::forget_tenant(const std::string& tenant_id) {
   });
 }
 
+void auth_cache::forget_all() {
+  std::unique_lock lock{mutex_};
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  users_.clear();
+  keys_.clear();
+}
+
 }  // namespace sb

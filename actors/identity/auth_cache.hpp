@@ -27,7 +27,8 @@ struct user_state {
 /// (every HTTP request, every WebSocket upgrade) never waits for the database. Every mutation
 /// that changes these facts updates the cache after its commit.
 ///
-/// In a cluster each node has its own cache; the cluster issue broadcasts invalidations.
+/// In a cluster each node has its own cache; invalidations are broadcast to every member, and a
+/// member drops its whole cache when another joins (it may have missed some while apart).
 class auth_cache {
  public:
   explicit auth_cache(size_t max_entries = 100'000) : max_entries_(max_entries) {}
@@ -53,6 +54,8 @@ class auth_cache {
   void forget_app(const std::string& app_id);
   /// Drops every cached user and key of the tenant (suspension).
   void forget_tenant(const std::string& tenant_id);
+  /// Drops everything: a cluster member that (re)joins may have missed invalidations.
+  void forget_all();
 
   static constexpr int64_t negative_ttl_us = 30'000'000;
 

@@ -37,6 +37,13 @@ using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 /// (seed_atom): try the seeds and the known members not connected.
 using seed_atom = caf::atom_constant<caf::atom("seed")>;
 using get_atom = caf::get_atom;
+/// (broadcast_atom, caf::message) to the local membership actor: to every other member, which
+/// hands it to its node as (deliver_atom, caf::message).
+using broadcast_atom = caf::atom_constant<caf::atom("broadcast")>;
+using deliver_atom = caf::atom_constant<caf::atom("deliver")>;
+/// (forget_atom, kind, id) delivered from another member: drop cached identity facts of a user,
+/// an app or a tenant.
+using forget_atom = caf::atom_constant<caf::atom("forget")>;
 
 // Identity and the directory.
 using hash_atom = caf::atom_constant<caf::atom("pwhash")>;

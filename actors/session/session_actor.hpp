@@ -28,6 +28,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::voiceping::frame)
 #include "actors/calls/call_actor.hpp"
 #include "actors/chat/chat_sink.hpp"
 #include "actors/chat/conversation.hpp"
+#include "actors/cluster/membership.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "actors/session/audio_meter.hpp"
@@ -56,9 +57,10 @@ struct session_deps {
   std::string device_id;                  ///< VoicePing: the client's device
   bool user_add = false;                  ///< VoicePing: USER_ADD/USER_REMOVE are honoured
   std::shared_ptr<const voiceping_naming> voiceping;  ///< VoicePing sessions: ids on the wire
-  std::shared_ptr<const call_deps> calls;             ///< native user sessions: calls (else null)
-  std::shared_ptr<const chat_deps> chat;              ///< native user sessions: chat (else null)
-  audio_limits audio;                                 ///< what a talker may send (ptt.*)
+  membership_actor cluster;                ///< on a cluster member: news for the other members
+  std::shared_ptr<const call_deps> calls;  ///< native user sessions: calls (else null)
+  std::shared_ptr<const chat_deps> chat;   ///< native user sessions: chat (else null)
+  audio_limits audio;                      ///< what a talker may send (ptt.*)
 };
 
 /// A talk group the session listens to.

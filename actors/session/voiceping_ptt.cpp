@@ -169,7 +169,8 @@ void change_foreign_membership(session_ptr self, const session_deps& deps, const
       },
       [self, deps](persistence::dropin_change& c) {
         learn_links(*deps.voiceping->ids, c.new_links);
-        announce_channel_change(deps.directory, deps.who.tenant_id, deps.who.id, c.channels);
+        announce_channel_change(deps.directory, deps.cluster, deps.who.tenant_id, deps.who.id,
+                                c.channels);
         for (const auto& id : c.channels.added) {
           update_channel(self, deps, id, true, c.channels.dispatcher);
         }

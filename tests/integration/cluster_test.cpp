@@ -12,10 +12,13 @@
 #include <set>
 #include <thread>
 
+#include "tests/integration/api_calls.hpp"
+#include "tests/support/auth.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_database.hpp"
+#include "tests/support/ws_client.hpp"
 
 using namespace sb::test;
 using namespace std::chrono_literals;
@@ -121,6 +124,36 @@ TEST_CASE("a paused member is dropped, then taken back when it resumes", "[clust
   CHECK(c.sees(2, {"alpha", "gamma"}, 3s));
   ::kill(pid, SIGCONT);
   for (size_t i = 0; i < 3; ++i) CHECK(c.sees(i, kAll, 8s));
+}
+
+TEST_CASE("a suspension on one member reaches the user's sockets and caches on every member",
+          "[cluster][pg_only]") {
+  three_nodes c;
+  for (size_t i = 0; i < 3; ++i) REQUIRE(c.sees(i, kAll, 5s));
+  auto admin = admin_token(*c[0].server);
+  auto user = create_user(c[0].server->port(), admin,
+                          {{"email", "roamer@cluster.test"},
+                           {"firstName", "R"},
+                           {"lastName", "M"},
+                           {"role", "user"},
+                           {"password", "a-long-enough-passphrase"}});
+  auto token = login(c[0].server->port(), "roamer@cluster.test", "a-long-enough-passphrase");
+  // Known (and cached) on gamma, with a socket there.
+  REQUIRE(call(c[2].server->port(), "GET", "/api/v1/auth/me", token).status == 200);
+  ws_client::options o;
+  o.headers = bearer(token);
+  ws_client socket(c[2].server->port(), o);
+  socket.send_text(R"({"type":"ping","id":"p"})");
+  REQUIRE(socket.read(5s).has_value());
+
+  auto suspended_at = std::chrono::steady_clock::now();
+  REQUIRE(call(c[0].server->port(), "PATCH", "/api/v1/users/" + user + "/status", admin,
+               json::object{{"status", "suspended"}})
+              .status == 200);
+  CHECK(socket.wait_closed(2s) == 4401);
+  CHECK(std::chrono::steady_clock::now() - suspended_at < 1s);
+  CHECK(call(c[2].server->port(), "GET", "/api/v1/auth/me", token).status == 401);
+  CHECK(call(c[1].server->port(), "GET", "/api/v1/auth/me", token).status == 401);
 }
 
 TEST_CASE("a cluster needs PostgreSQL and a secret", "[cluster]") {

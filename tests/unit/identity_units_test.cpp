@@ -97,6 +97,13 @@ TEST_CASE("the auth cache refuses facts that an invalidation overtook", "[identi
   cache.put_key("old", old, 0, cache.generation());
   CHECK(cache.key("old", 99)->owner.has_value());
   CHECK_FALSE(cache.key("old", 100)->owner.has_value());
+  // A cluster member that (re)joins forgets everything, and a load that raced with it too.
+  gen = cache.generation();
+  cache.forget_all();
+  CHECK_FALSE(cache.user("u1").has_value());
+  CHECK_FALSE(cache.key("old", 1).has_value());
+  cache.put_user("u1", user_state{"t", "user", "active", 0, false, true}, gen);
+  CHECK_FALSE(cache.user("u1").has_value());
 }
 
 TEST_CASE("mail is rendered with CRLF, dot-stuffing and encoded subjects", "[identity]") {

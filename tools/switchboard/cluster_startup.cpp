@@ -37,7 +37,8 @@ void configure_cluster(caf::actor_system_config& cfg, const config::cluster_conf
           std::vector<std::string>{"switchboard-" + proof_of(cluster.secret).substr(0, 16)});
 }
 
-std::optional<cluster_node> join_cluster(caf::actor_system& sys, const config::node_config& cfg) {
+std::optional<cluster_node> join_cluster(caf::actor_system& sys, const config::node_config& cfg,
+                                         std::function<void(const caf::message&)> deliver) {
   const auto& c = cfg.cluster;
   if (!c.enabled) return std::nullopt;
   member_info me;
@@ -52,7 +53,7 @@ std::optional<cluster_node> join_cluster(caf::actor_system& sys, const config::n
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(std::string("cluster.seeds (CLUSTER_SEEDS): ") + e.what());
   }
-  membership_deps deps{view, std::move(seeds), c.heartbeat, c.timeout};
+  membership_deps deps{view, std::move(seeds), c.heartbeat, c.timeout, std::move(deliver)};
   auto membership = sys.spawn(membership_impl, std::move(deps));
   auto port = sys.middleman().publish(membership, c.port, c.bind.c_str(), true);
   if (!port) {

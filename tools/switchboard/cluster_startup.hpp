@@ -2,6 +2,7 @@
 
 #include <caf/fwd.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -24,6 +25,8 @@ struct cluster_node {
 /// Spawns the membership actor, publishes it on the cluster port and starts joining through
 /// the seeds. nullopt for a single node. Runs on the main thread at
 /// start-up (publishing blocks); throws when the port cannot be opened.
-std::optional<cluster_node> join_cluster(caf::actor_system& sys, const config::node_config& cfg);
+/// `deliver` is what this node does with a message another member broadcast.
+std::optional<cluster_node> join_cluster(caf::actor_system& sys, const config::node_config& cfg,
+                                         std::function<void(const caf::message&)> deliver);
 
 }  // namespace sb

@@ -236,17 +236,6 @@ int run_node(config::node_config cfg) {
   }
   // The one way every part of the node asks the store.
   persistence::store_client store_client{store, cfg.database.request_timeout};
-  std::optional<cluster_node> cluster;
-  try {
-    cluster = join_cluster(sys, cfg);
-  } catch (const std::exception& e) {
-    spdlog::error("{}", e.what());
-    caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
-    return 1;
-  }
-  if (cluster && !cfg.cluster.port_file.empty()) {
-    write_port_file(cfg.cluster.port_file, cluster->view->self().port);
-  }
   auto voiceping = std::make_shared<voiceping_naming>();
   voiceping->ids = &voiceping_wire_ids();
   try {
@@ -308,6 +297,32 @@ int run_node(config::node_config cfg) {
   if (cfg.auth.internal_api_secret.empty()) {
     spdlog::warn("INTERNAL_API_SECRET is not set: /internal refuses every request");
   }
+  // A member's news for this node: cached identity facts to drop, or a message for the
+  // directory (a kick, a membership change).
+  auto deliver = [&cache, directory](const caf::message& m) {
+    if (m.size() == 3 && m.match_element<forget_atom>(0) && m.match_element<std::string>(1) &&
+        m.match_element<std::string>(2)) {
+      const auto& kind = m.get_as<std::string>(1);
+      const auto& id = m.get_as<std::string>(2);
+      if (kind == "user") cache.forget_user(id);
+      if (kind == "app") cache.forget_app(id);
+      if (kind == "tenant") cache.forget_tenant(id);
+      if (kind == "all") cache.forget_all();
+      return;
+    }
+    caf::anon_send(caf::actor_cast<caf::actor>(directory), m);
+  };
+  std::optional<cluster_node> cluster;
+  try {
+    cluster = join_cluster(sys, cfg, deliver);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  if (cluster && !cfg.cluster.port_file.empty()) {
+    write_port_file(cfg.cluster.port_file, cluster->view->self().port);
+  }
   token_service tokens{jwt_secret, cfg.auth.access_token_ttl_s};
   authenticator auth{sys, store_client, cache, tokens, cfg.auth.internal_api_secret};
   password_hasher hasher{
@@ -348,7 +363,8 @@ int run_node(config::node_config cfg) {
                    chat,
                    voiceping,
                    &matrix_users,
-                   cluster ? cluster->view : nullptr};
+                   cluster ? cluster->view : nullptr,
+                   cluster ? cluster->membership : membership_actor{}};
   auto stream_stats =
       sys.spawn(stream_stats_actor, store_client, ctx.webhook_stats, cfg.cti.stats_interval);
   api::router router;
