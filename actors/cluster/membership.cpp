@@ -22,7 +22,7 @@ std::string address(const std::string& host, uint16_t port) {
   return fmt::format("{}:{}", host, port);
 }
 
-/// Publishes the live members (this node first, then by name) to the node's view.
+/// Publishes the live members, this node included, sorted by name, to the node's view.
 void publish_view(self_ptr self) {
   auto& st = self->state;
   std::vector<member_info> members{st.deps.view->self()};
@@ -72,7 +72,7 @@ void admit(self_ptr self, const member_info& info, membership_actor handle) {
   }
 }
 
-/// The members a peer named that this node does not know: dialled on the next seed round.
+/// Notes the members a peer named that this node does not know, for dial_missing.
 void learn(self_ptr self, const std::vector<member_info>& view) {
   auto& st = self->state;
   for (const auto& m : view) {
