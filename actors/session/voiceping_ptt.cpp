@@ -156,11 +156,8 @@ void on_receipt(session_ptr self, const session_deps& deps, const frame& f,
 /// The drop-in mode's USER_ADD / USER_REMOVE: the membership is stored (a new channel created),
 /// then the user's sessions join or leave. The session takes no other frame meanwhile, so a
 /// START sent after USER_ADD finds the membership committed.
-void change_foreign_membership(session_ptr self, const session_deps& deps, const frame& f,
-                               bool add) {
-  persistence::external_id channel{voiceping::id_string(f.to),
-                                   !f.to.string() && !voiceping::id_string(f.to).empty()};
-  if (channel.text.empty()) return;
+void change_foreign_membership(session_ptr self, const session_deps& deps,
+                               persistence::external_id channel, bool add) {
   const auto& naming = deps.voiceping;
   deps.store.ask_awaited(
       self, "vp-dropin:" + naming->dropin.tenant_id, "dropin_membership",
@@ -186,9 +183,10 @@ void on_membership(session_ptr self, const session_deps& deps, const frame& f,
   bool add = f.message_type == static_cast<int64_t>(mt::user_add);
   // A foreign id (linked, or any id that is not ours) in the drop-in tenant.
   auto given = voiceping::id_string(f.to);
-  if (deps.voiceping && deps.voiceping->foreign_in(deps.who.tenant_id) &&
+  if (!given.empty() && deps.voiceping && deps.voiceping->foreign_in(deps.who.tenant_id) &&
       (given != target || !crypto::is_uuid(given))) {
-    return change_foreign_membership(self, deps, f, add);
+    bool is_number = !f.to.string();  // id_string reads only strings and integers
+    return change_foreign_membership(self, deps, {given, is_number}, add);
   }
   // Elsewhere only channels the user is a member of: the talk group refuses anyone else.
   if (!crypto::is_uuid(target)) return;

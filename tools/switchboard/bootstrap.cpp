@@ -41,6 +41,18 @@ auto ask_and_wait(caf::actor_system& sys, const persistence::store_client& store
   return answer.get_future().get();
 }
 
+/// An audit row of something the node did at start, on nobody's request.
+void append_system_audit(soci::session& sql, const std::string& tenant_id, std::string action,
+                         std::string target_kind, const std::string& target_id) {
+  persistence::audit_entry e;
+  e.tenant_id = tenant_id;
+  e.actor_kind = "system";
+  e.action = std::move(action);
+  e.target_kind = std::move(target_kind);
+  e.target_id = target_id;
+  persistence::append_audit(sql, e);
+}
+
 }  // namespace
 
 void bootstrap_admin(caf::actor_system& sys, const persistence::store_client& store,
@@ -69,13 +81,7 @@ void bootstrap_admin(caf::actor_system& sys, const persistence::store_client& st
     u.superadmin = true;
     u.must_change_password = a.bootstrap_admin_must_change;
     auto created = persistence::create_user(sql, persistence::tenant_scope(tenant.id), u);
-    persistence::audit_entry e;
-    e.tenant_id = tenant.id;
-    e.actor_kind = "system";
-    e.action = "user.bootstrapped";
-    e.target_kind = "user";
-    e.target_id = created.id;
-    persistence::append_audit(sql, e);
+    append_system_audit(sql, tenant.id, "user.bootstrapped", "user", created.id);
     return true;
   };
   if (ask_and_wait(sys, store, "bootstrap_admin", create)) {
@@ -94,13 +100,7 @@ void plant_test_seed(caf::actor_system& sys, const persistence::store_client& st
     auto seed = persistence::plant_test_seed(
         sql, scope, {p.test_seed_event, p.test_seed_team, p.test_seed_channel}, "", created);
     if (created) {
-      persistence::audit_entry e;
-      e.tenant_id = scope.tenant_id();
-      e.actor_kind = "system";
-      e.action = "test_seed_planted";
-      e.target_kind = "event";
-      e.target_id = seed.event->id;
-      persistence::append_audit(sql, e);
+      append_system_audit(sql, scope.tenant_id(), "test_seed_planted", "event", seed.event->id);
     }
     return created;
   });
