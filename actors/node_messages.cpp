@@ -3,6 +3,7 @@
 #include "actors/calls/call_messages.hpp"
 #include "actors/chat/chat_messages.hpp"
 #include "actors/cluster/member.hpp"
+#include "actors/ptt/fanout.hpp"
 #include "actors/ptt/ptt_messages.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/atoms.hpp"
@@ -15,6 +16,8 @@ void add_node_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<shared_bytes>("sb.shared_bytes");
   cfg.add_message_type<floor_request>("sb.floor_request");
   cfg.add_message_type<ptt::talk_event>("sb.talk_event");
+  cfg.add_message_type<relay_frames>("sb.relay_frames");
+  cfg.add_message_type<std::vector<shared_bytes>>("sb.shared_bytes_list");
   cfg.add_message_type<call_setup>("sb.call_setup");
   cfg.add_message_type<call_command>("sb.call_command");
   cfg.add_message_type<calls::call_row>("sb.call_row");

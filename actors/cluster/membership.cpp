@@ -6,6 +6,7 @@
 #include <caf/io/middleman.hpp>
 
 #include "actors/runtime/caf_errc.hpp"
+#include "config/domain/cluster/placement.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -30,6 +31,14 @@ void publish_view(self_ptr self) {
   std::sort(members.begin(), members.end(),
             [](const member_info& a, const member_info& b) { return a.name < b.name; });
   st.deps.view->set(std::move(members));
+  if (st.deps.directory) self->send(st.deps.directory, place_atom::value);
+}
+
+/// The member that owns `logical_id` among the live ones.
+std::string owner_name(self_ptr self, const std::string& logical_id) {
+  std::vector<std::string> names{self->state.deps.view->self().name};
+  for (const auto& [name, p] : self->state.peers) names.push_back(name);
+  return cluster::owner_of(names, logical_id);
 }
 
 std::vector<member_info> known_members(self_ptr self) {
@@ -66,6 +75,10 @@ void admit(self_ptr self, const member_info& info, membership_actor handle) {
   self->monitor(handle);
   st.peers[info.name] = peer{info, handle, clock::now()};
   publish_view(self);
+  // The others may not know it (a restarted member without seeds of its own): tell them.
+  for (const auto& [name, p] : st.peers) {
+    if (name != info.name) self->send(p.handle, seed_atom::value, std::vector<member_info>{info});
+  }
   // Apart from that member, this node may have missed invalidations it broadcast.
   if (st.deps.deliver) {
     st.deps.deliver(caf::make_message(forget_atom::value, std::string("all"), std::string()));
@@ -141,6 +154,13 @@ void dial_missing(self_ptr self) {
 }
 
 }  // namespace
+
+bool owns(const std::vector<member_info>& members, const member_info& self,
+          const std::string& logical_id) {
+  std::vector<std::string> names;
+  for (const auto& m : members) names.push_back(m.name);
+  return cluster::owner_of(names, logical_id) == self.name;
+}
 
 std::vector<std::pair<std::string, uint16_t>> parse_seeds(const std::string& list) {
   std::vector<std::pair<std::string, uint16_t>> out;
@@ -229,6 +249,10 @@ membership_actor::behavior_type membership_impl(self_ptr self, membership_deps d
         // that was away); a full mesh stays full without them.
         self->delayed_send(self, self->state.deps.timeout, seed_atom::value);
       },
+      [self](seed_atom, const std::vector<member_info>& members) {
+        learn(self, members);
+        dial_missing(self);
+      },
       [self](get_atom) { return self->state.deps.view->members(); },
       [self](broadcast_atom, caf::message& msg) {
         for (const auto& [name, p] : self->state.peers) {
@@ -237,6 +261,28 @@ membership_actor::behavior_type membership_impl(self_ptr self, membership_deps d
       },
       [self](deliver_atom, caf::message& msg) {
         if (self->state.deps.deliver) self->state.deps.deliver(msg);
+      },
+      [self](resolve_atom, const std::string& id) -> caf::result<caf::actor> {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<caf::actor>();
+        auto found = [rp](caf::actor& a) mutable { rp.deliver(std::move(a)); };
+        auto failed = [rp](caf::error&) mutable { rp.deliver(caf::make_error(errc::timeout)); };
+        auto owner = owner_name(self, id);
+        if (owner == st.deps.view->self().name) {
+          self->request(st.deps.directory, st.deps.timeout, home_atom::value, id)
+              .then(found, failed);
+        } else {
+          self->request(st.peers.at(owner).handle, st.deps.timeout, home_atom::value, id)
+              .then(found, failed);
+        }
+        return rp;
+      },
+      [self](home_atom, const std::string& id) -> caf::result<caf::actor> {
+        auto rp = self->make_response_promise<caf::actor>();
+        self->request(self->state.deps.directory, self->state.deps.timeout, home_atom::value, id)
+            .then([rp](caf::actor& a) mutable { rp.deliver(std::move(a)); },
+                  [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
+        return rp;
       },
   };
 }

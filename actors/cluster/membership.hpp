@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "actors/cluster/member.hpp"
+#include "actors/directory/directory.hpp"
 #include "actors/runtime/atoms.hpp"
 #include "config/node_config.hpp"
 
@@ -29,12 +30,19 @@ using membership_actor = caf::typed_actor<
     caf::reacts_to<heartbeat_atom, std::string, std::string>,
     /// Timers: heartbeats and expiry (tick), connecting to seeds and named members (seed).
     caf::reacts_to<tick_atom>, caf::reacts_to<seed_atom>,
+    /// From a peer: members it took in, for this node to connect to if it does not know them.
+    caf::reacts_to<seed_atom, std::vector<member_info>>,
     /// The live members, this node included, sorted by name.
     caf::replies_to<get_atom>::with<std::vector<member_info>>,
     /// From this node: a message for every other member's node (invalidations, directory news).
     caf::reacts_to<broadcast_atom, caf::message>,
     /// From a peer: a message for this node, handed to `deliver`.
-    caf::reacts_to<deliver_atom, caf::message>>;
+    caf::reacts_to<deliver_atom, caf::message>,
+    /// From this node: the entity (a talk group) on the member that owns it now, activated
+    /// there if need be; errc::timeout while that member cannot be asked.
+    caf::replies_to<resolve_atom, std::string>::with<caf::actor>,
+    /// From a peer: the entity on this node, whatever the placement (the directory's home).
+    caf::replies_to<home_atom, std::string>::with<caf::actor>>;
 
 struct membership_deps {
   std::shared_ptr<cluster_view> view;
@@ -43,6 +51,9 @@ struct membership_deps {
   std::chrono::milliseconds timeout{3000};
   /// What this node does with a message another member broadcast.
   std::function<void(const caf::message&)> deliver;
+  /// The node's directory: told when the members change (placement moves), asked for the
+  /// entities this node owns.
+  directory_actor directory;
 };
 
 struct peer {
@@ -62,6 +73,10 @@ struct membership_state {
 
 membership_actor::behavior_type membership_impl(
     membership_actor::stateful_pointer<membership_state> self, membership_deps deps);
+
+/// True when `self` owns `logical_id` among `members` (rendezvous hashing over their names).
+bool owns(const std::vector<member_info>& members, const member_info& self,
+          const std::string& logical_id);
 
 /// "host:port,host:port" → pairs; throws std::invalid_argument naming the bad entry.
 std::vector<std::pair<std::string, uint16_t>> parse_seeds(const std::string& list);

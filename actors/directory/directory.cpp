@@ -16,23 +16,28 @@ std::string kind_of(const std::string& logical_id) {
 
 directory_actor::behavior_type directory_impl(
     directory_actor::stateful_pointer<directory_state> self,
-    std::map<std::string, activator> activators) {
+    std::map<std::string, activator> activators, directory_placement placement) {
   static actor_census census{"directory"};
   census.track(self);
   self->state.activators = std::move(activators);
+  self->state.placement = std::move(placement);
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& st = self->state;
     auto it = st.ids.find(dm.source);
     if (it == st.ids.end()) return;
-    const auto& id = it->second;
+    const auto id = it->second;
+    st.ids.erase(it);
+    // A relay replaced by its entity (home) no longer holds the entry.
+    auto entry = st.entries.find(id);
+    if (entry == st.entries.end() || entry->second.address() != dm.source) return;
     for (const auto& tag : st.tags_of[id]) {
       auto& members = st.ids_by_tag[tag];
       members.erase(id);
       if (members.empty()) st.ids_by_tag.erase(tag);
     }
     st.tags_of.erase(id);
-    st.entries.erase(id);
-    st.ids.erase(it);
+    st.entries.erase(entry);
+    st.relayed.erase(id);
   });
   // On shutdown, registered actors go down with the directory that knows them.
   self->set_exit_handler([=](caf::exit_msg& msg) {
@@ -49,11 +54,21 @@ directory_actor::behavior_type directory_impl(
   };
   // The actor of `id`, activated through its kind's activator when `activate`; invalid when
   // there is none.
+  // there is none. A placed id another member owns gets its kind's relay.
   auto find = [=](const std::string& id, bool activate) -> caf::actor {
     auto& st = self->state;
     if (auto it = st.entries.find(id); it != st.entries.end()) return it->second;
+    if (!activate) return caf::actor{};
+    const auto& placement = st.placement;
+    if (auto relay = placement.relays.find(kind_of(id));
+        relay != placement.relays.end() && placement.here && !placement.here(id)) {
+      auto a = relay->second(self->system(), id);
+      add(id, a, {});
+      st.relayed.insert(id);
+      return a;
+    }
     auto act = st.activators.find(kind_of(id));
-    if (!activate || act == st.activators.end()) return caf::actor{};
+    if (act == st.activators.end()) return caf::actor{};
     auto a = act->second(self->system(), id);
     add(id, a, {});
     return a;
@@ -121,6 +136,40 @@ directory_actor::behavior_type directory_impl(
           if (self->state.ids_by_tag.count(t)) out.push_back(t);
         }
         return out;
+      },
+      [=](home_atom, const std::string& id) -> caf::result<caf::actor> {
+        census.on_message(self);
+        auto& st = self->state;
+        // The asker's members differ from this node's for a moment: it asks again, by when
+        // they agree. An entity never runs where its own node's members say it does not.
+        const auto& placement = st.placement;
+        if (placement.here && placement.relays.count(kind_of(id)) && !placement.here(id)) {
+          return caf::make_error(errc::conflict);
+        }
+        if (st.relayed.erase(id) > 0) {  // this node thought another member owned it
+          caf::anon_send(st.entries[id], moved_atom::value);
+          st.entries.erase(id);
+        }
+        if (auto it = st.entries.find(id); it != st.entries.end()) return it->second;
+        auto act = st.activators.find(kind_of(id));
+        if (act == st.activators.end()) return caf::make_error(errc::not_found);
+        auto a = act->second(self->system(), id);
+        add(id, a, {});
+        return a;
+      },
+      [=](place_atom) {
+        census.on_message(self);
+        auto& st = self->state;
+        if (!st.placement.here) return;
+        // Out of the directory at once: the next resolve finds the new owner, not the
+        // entity that is handing its listeners back.
+        std::erase_if(st.entries, [&](const auto& entry) {
+          const auto& [id, a] = entry;
+          if (st.relayed.count(id) || !st.placement.relays.count(kind_of(id))) return false;
+          if (st.placement.here(id)) return false;
+          caf::anon_send(a, moved_atom::value);
+          return true;
+        });
       },
       [=](list_atom, const std::string& kind) {
         census.on_message(self);

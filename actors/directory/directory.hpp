@@ -22,6 +22,16 @@ namespace sb {
 /// from the store when it gets its first message, and may quit when idle).
 using activator = std::function<caf::actor(caf::actor_system&, const std::string& logical_id)>;
 
+/// On a cluster member: which entities this node owns, and what stands in for one owned
+/// elsewhere. Empty on a single node (every entity is local).
+struct directory_placement {
+  /// True when this node owns the logical id (rendezvous over the live members).
+  std::function<bool(const std::string& logical_id)> here;
+  /// By kind: the local stand-in for an entity owned by another member (a talk group's relay).
+  /// Only these kinds are placed; the others stay wherever they were activated.
+  std::map<std::string, activator> relays;
+};
+
 struct directory_state {
   directory_state() = default;  // not an aggregate, see mailer_state
 
@@ -30,6 +40,8 @@ struct directory_state {
   std::unordered_map<std::string, std::vector<std::string>> tags_of;  // id → tags
   std::unordered_map<std::string, std::set<std::string>> ids_by_tag;  // tag → ids
   std::map<std::string, activator> activators;                        // by kind
+  directory_placement placement;
+  std::set<std::string> relayed;  ///< ids whose entry is a relay, not the entity itself
   static inline const char* name = "directory";
 };
 
@@ -49,6 +61,13 @@ struct directory_state {
 ///  list(kind) → the live ids of that kind, sorted
 ///  tagged(tag) → the live actors with the tag
 ///  online(tags) → those of `tags` that at least one live actor carries
+///  home(id) → the entity itself, activated here (a member's relay asks the owner this); a
+///    relay standing in for it here is told it moved; errc::conflict when this node's members
+///    say another member owns it (the asker's view is behind or ahead: it asks again)
+///  place: the members changed; every placed entity this node no longer owns is told it
+///    moved (it hands its listeners back and quits)
+/// On a cluster member, resolving a placed id (a talk group) this node does not own
+/// activates the kind's relay instead: callers hold the same interface either way.
 /// Handles are dynamic (caf::actor): the directory holds every kind; each kind's interface
 /// header casts what it resolves (as_talk_group in talk_group.hpp, …).
 using directory_actor = caf::typed_actor<
@@ -61,13 +80,14 @@ using directory_actor = caf::typed_actor<
     caf::replies_to<lookup_atom, std::string>::with<caf::actor>,
     caf::replies_to<list_atom, std::string>::with<std::vector<std::string>>,
     caf::replies_to<tagged_atom, std::string>::with<std::vector<caf::actor>>,
-    caf::replies_to<online_atom, std::vector<std::string>>::with<std::vector<std::string>>>;
+    caf::replies_to<online_atom, std::vector<std::string>>::with<std::vector<std::string>>,
+    caf::replies_to<home_atom, std::string>::with<caf::actor>, caf::reacts_to<place_atom>>;
 
 /// The node's directory. Entries disappear when their actor dies; when the directory is told
 /// to exit, it takes every registered actor down with it.
 directory_actor::behavior_type directory_impl(
     directory_actor::stateful_pointer<directory_state> self,
-    std::map<std::string, activator> activators);
+    std::map<std::string, activator> activators, directory_placement placement);
 
 /// "group" for "group:42"; the whole id when it has no ':'.
 std::string kind_of(const std::string& logical_id);

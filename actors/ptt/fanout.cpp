@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+
 #include "config/ground/clock.hpp"
 #include "config/ground/metrics.hpp"
 
@@ -43,8 +45,32 @@ void enqueue(const std::vector<listener>& roster, const delivery_job& job, bool 
 
 }  // namespace
 
+relay_frames to_relay(const delivery_job& job) {
+  relay_frames out;
+  for (const auto& f : job.frames) out.frames.emplace_back(f);
+  out.mode = static_cast<uint8_t>(job.mode);
+  out.user = job.user;
+  out.only_user = job.only_user;
+  out.audio = job.audio;
+  return out;
+}
+
+delivery_job from_relay(const relay_frames& frames) {
+  delivery_job job;
+  for (size_t i = 0; i < std::min(kWires, frames.frames.size()); ++i) {
+    const auto& f = frames.frames[i].ptr();
+    if (f && !f->empty()) job.frames[i] = f;
+  }
+  job.mode = frames.mode == static_cast<uint8_t>(ws::delivery::droppable) ? ws::delivery::droppable
+                                                                          : ws::delivery::reliable;
+  job.user = frames.user;
+  job.only_user = frames.only_user;
+  job.audio = frames.audio;
+  return job;
+}
+
 bool is_late(int64_t sent_us, int64_t max_lag_us) {
-  if (max_lag_us <= 0 || steady_us() - sent_us <= max_lag_us) return false;
+  if (max_lag_us <= 0 || sent_us == 0 || steady_us() - sent_us <= max_lag_us) return false;
   fanout_counters().frames_late.inc();
   return true;
 }

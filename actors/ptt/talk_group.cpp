@@ -72,6 +72,13 @@ void refresh_rosters(self_ptr self) {
   auto& st = self->state;
   st.wires_in_use = {};
   for (const auto& l : st.listeners) st.wires_in_use[static_cast<size_t>(l.protocol)] = true;
+  st.relays.clear();
+  for (const auto& r : st.remote) {
+    st.wires_in_use[static_cast<size_t>(r.protocol)] = true;
+    if (std::find(st.relays.begin(), st.relays.end(), r.relay) == st.relays.end()) {
+      st.relays.push_back(r.relay);
+    }
+  }
   st.lane_rosters.clear();
   if (!st.lanes.empty()) {
     std::vector<std::vector<listener>> parts(st.lanes.size());
@@ -101,6 +108,10 @@ void fan_out(self_ptr self, const ptt::talk_event& e, const std::string& user,
   job.user = user;
   job.only_user = only_user;
   job.audio = e.what == kind::audio;
+  if (!st.relays.empty()) {  // once per member, whatever its number of listeners
+    auto relayed = caf::make_message(relay_job_atom::value, to_relay(job));
+    for (const auto& relay : st.relays) caf::anon_send(relay, relayed);
+  }
   if (!laned) return deliver(st.listeners, job);
   for (size_t i = 0; i < st.lanes.size(); ++i) {
     caf::anon_send(st.lanes[i], fanout_atom::value, job, st.lane_rosters[i]);
@@ -181,22 +192,58 @@ void grant(self_ptr self, const floor_request& r) {
 void schedule_idle_check(self_ptr self) {
   auto& st = self->state;
   const auto& deps = st.deps;
-  if (!st.listeners.empty() || st.floor) return;
+  if (!st.listeners.empty() || !st.remote.empty() || st.floor) return;
   self->delayed_send(self, deps.cfg.group_idle, caf::timeout_atom::value, ++st.idle_generation);
 }
 
-void remove_listeners(self_ptr self, const std::function<bool(const listener&)>& gone,
-                      ptt::release_reason reason) {
+/// Whether a listener goes: (session id, user id, its session or relay, on another member).
+using listener_test = std::function<bool(const std::string& session_id, const std::string& user_id,
+                                         const caf::actor& via, bool remote)>;
+
+void remove_listeners(self_ptr self, const listener_test& gone, ptt::release_reason reason) {
   auto& st = self->state;
   bool holder_gone = false;
-  auto removed = std::erase_if(st.listeners, [&](const listener& l) {
-    if (!gone(l)) return false;
-    if (st.floor && st.floor->session_id == l.session_id) holder_gone = true;
+  auto leaves = [&](const std::string& session_id, const std::string& user_id,
+                    const caf::actor& via, bool remote) {
+    if (!gone(session_id, user_id, via, remote)) return false;
+    if (st.floor && st.floor->session_id == session_id) holder_gone = true;
     return true;
+  };
+  auto removed = std::erase_if(st.listeners, [&](const listener& l) {
+    return leaves(l.session_id, l.user_id, l.session, false);
+  });
+  removed += std::erase_if(st.remote, [&](const remote_listener& r) {
+    return leaves(r.session_id, r.user_id, r.relay, true);
   });
   if (removed > 0) st.rosters_stale = true;
   if (holder_gone) release(self, reason);
   schedule_idle_check(self);
+}
+
+/// Answers whether `user` may listen, running `add` first when they may. A user who was not a
+/// member when the group loaded may have been added since: the store is asked before refusing.
+caf::result<bool> when_member(self_ptr self, const std::string& user, std::function<void()> add) {
+  auto& st = self->state;
+  if (st.members.count(user)) {
+    add();
+    return true;
+  }
+  auto rp = self->make_response_promise<bool>();
+  st.deps.store.ask(
+      self, shard_of(self), "is_listener",
+      [tenant = st.tenant_id, channel = st.channel_id, user](soci::session& sql) {
+        return persistence::is_channel_listener(sql, persistence::tenant_scope(tenant), channel,
+                                                user);
+      },
+      [self, user, add, rp](bool member) mutable {
+        if (member) {
+          self->state.members.insert(user);
+          add();
+        }
+        rp.deliver(member);
+      },
+      [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
+  return rp;
 }
 
 /// The group's behaviour. Until the channel and its members are loaded every message waits
@@ -208,41 +255,52 @@ talk_group_actor::behavior_type running(self_ptr self) {
       [=](subscribe_atom, listener& l) -> caf::result<bool> {
         if (!loaded()) return caf::skip;
         census.on_message(self);
-        auto add = [self](listener l) {
+        auto user = l.user_id;
+        return when_member(self, user, [self, l = std::move(l)] {
           auto& st = self->state;
           std::erase_if(st.listeners, [&](const auto& x) { return x.session_id == l.session_id; });
           self->monitor(l.session);
-          st.listeners.push_back(std::move(l));
+          st.listeners.push_back(l);
           st.rosters_stale = true;
-        };
+        });
+      },
+      [=](relay_atom, const std::string& session_id, const std::string& user_id, uint8_t protocol,
+          const caf::actor& relay) -> caf::result<bool> {
+        if (!loaded()) return caf::skip;
+        census.on_message(self);
+        remote_listener r{session_id, user_id, static_cast<wire>(protocol), relay};
+        if (protocol >= kWires) return caf::make_error(errc::bad_request);
+        return when_member(self, user_id, [self, r = std::move(r)] {
+          auto& st = self->state;
+          std::erase_if(st.remote, [&](const auto& x) { return x.session_id == r.session_id; });
+          self->monitor(r.relay);
+          st.remote.push_back(r);
+          st.rosters_stale = true;
+        });
+      },
+      [=](moved_atom) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
+        census.on_message(self);
         auto& st = self->state;
-        if (st.members.count(l.user_id)) {
-          add(std::move(l));
-          return true;
+        spdlog::info("group {}: another member owns it now; handing its listeners back",
+                     st.channel_id);
+        if (st.floor) release(self, ptt::release_reason::disconnected);
+        if (st.rosters_stale) refresh_rosters(self);
+        for (const auto& l : st.listeners) {
+          caf::anon_send(l.session, moved_atom::value, st.channel_id);
         }
-        // Not a member when the group loaded: maybe added since. Ask before refusing.
-        auto rp = self->make_response_promise<bool>();
-        st.deps.store.ask(
-            self, shard_of(self), "is_listener",
-            [tenant = st.tenant_id, channel = st.channel_id, user = l.user_id](soci::session& sql) {
-              return persistence::is_channel_listener(sql, persistence::tenant_scope(tenant),
-                                                      channel, user);
-            },
-            [self, l, add, rp](bool member) mutable {
-              if (member) {
-                self->state.members.insert(l.user_id);
-                add(std::move(l));
-              }
-              rp.deliver(member);
-            },
-            [rp](const persistence::store_failure& f) mutable { rp.deliver(f.to_error()); });
-        return rp;
+        for (const auto& relay : st.relays) caf::anon_send(relay, moved_atom::value);
+        self->quit();
+        return caf::unit;
       },
       [=](unsubscribe_atom, const std::string& session_id) -> caf::result<void> {
         if (!loaded()) return caf::skip;
         census.on_message(self);
         remove_listeners(
-            self, [&](const listener& l) { return l.session_id == session_id; },
+            self,
+            [&](const std::string& id, const std::string&, const caf::actor&, bool) {
+              return id == session_id;
+            },
             ptt::release_reason::disconnected);
         return caf::unit;
       },
@@ -363,10 +421,15 @@ talk_group_actor::behavior_type running(self_ptr self) {
               st.members = {members.begin(), members.end()};
               remove_listeners(
                   self,
-                  [&](const listener& l) {
-                    if (st.members.count(l.user_id)) return false;
-                    // Tell the session, so that it stops sending here too.
-                    caf::anon_send(l.session, unsubscribe_atom::value, st.channel_id);
+                  [&](const std::string& session_id, const std::string& user_id,
+                      const caf::actor& via, bool remote) {
+                    if (st.members.count(user_id)) return false;
+                    // Tell the session (or its relay), so that it stops sending here too.
+                    if (remote) {
+                      caf::anon_send(via, relay_atom::value, session_id);
+                    } else {
+                      caf::anon_send(via, unsubscribe_atom::value, st.channel_id);
+                    }
                     return true;
                   },
                   ptt::release_reason::removed);
@@ -395,7 +458,10 @@ talk_group_actor::behavior_type running(self_ptr self) {
       [=](caf::timeout_atom, uint64_t generation) -> caf::result<void> {
         if (!loaded()) return caf::skip;
         auto& st = self->state;
-        if (generation == st.idle_generation && st.listeners.empty() && !st.floor) self->quit();
+        if (generation == st.idle_generation && st.listeners.empty() && st.remote.empty() &&
+            !st.floor) {
+          self->quit();
+        }
         return caf::unit;
       },
   };
@@ -412,7 +478,10 @@ talk_group_actor::behavior_type talk_group_impl(self_ptr self, group_deps deps,
   st.channel_id = channel_id;
   self->set_down_handler([self](caf::down_msg& dm) {
     remove_listeners(
-        self, [&](const listener& l) { return l.session.address() == dm.source; },
+        self,
+        [&](const std::string&, const std::string&, const caf::actor& via, bool) {
+          return via.address() == dm.source;
+        },
         ptt::release_reason::disconnected);
   });
   using loaded = std::pair<std::optional<persistence::ptt_channel>, std::vector<std::string>>;

@@ -76,10 +76,12 @@ struct talk_group_state {
   std::string event_id;
   std::unordered_set<std::string> members;  ///< users who may hear and talk
   std::vector<listener> listeners;
-  std::vector<caf::actor> lanes;  ///< fan-out lanes, once the group is big (fanout.hpp)
+  std::vector<remote_listener> remote;  ///< connections on other members, behind their relays
+  std::vector<caf::actor> lanes;        ///< fan-out lanes, once the group is big (fanout.hpp)
   // Derived from `listeners` when they change (refresh_rosters in talk_group.cpp):
   std::array<bool, kWires> wires_in_use{};  ///< protocols some listener speaks
   std::vector<roster_ptr> lane_rosters;     ///< each lane's share of `listeners`
+  std::vector<caf::actor> relays;           ///< the relays of `remote`, each once
   bool rosters_stale = true;                ///< listeners changed since then
   std::optional<floor_state> floor;
   uint64_t bursts = 0;
@@ -104,6 +106,10 @@ struct talk_group_state {
 ///  membership: reload the listeners; drop connections of users removed
 ///  traffic → (active, talker, last audio epoch ms)
 ///  floor_timer(burst, reason), timeout(generation): the group's own timers
+///  relay(session, user, wire, relay) → false when the user is not a member: a connection on
+///      another member, which gets the group's events through that member's relay
+///  moved: another member owns the group now: every listener and relay is told (they resolve
+///      the group again), the floor is released, and the group quits
 using talk_group_actor = caf::typed_actor<
     caf::replies_to<subscribe_atom, listener>::with<bool>,
     caf::reacts_to<unsubscribe_atom, std::string>,
@@ -114,7 +120,9 @@ using talk_group_actor = caf::typed_actor<
     caf::reacts_to<channel_text_atom, chat::message>, caf::reacts_to<membership_atom>,
     caf::replies_to<traffic_atom>::with<bool, std::string, int64_t>,
     caf::reacts_to<floor_timer_atom, uint64_t, uint8_t>,
-    caf::reacts_to<caf::timeout_atom, uint64_t>>;
+    caf::reacts_to<caf::timeout_atom, uint64_t>,
+    caf::replies_to<relay_atom, std::string, std::string, uint8_t, caf::actor>::with<bool>,
+    caf::reacts_to<moved_atom>>;
 
 /// One actor per channel (talk group), activated on demand as "group:<channel id>". It loads
 /// the channel's listeners from the store on start (deferring other messages until then),
@@ -122,7 +130,8 @@ using talk_group_actor = caf::typed_actor<
 /// listener (encoded once per wire protocol, written straight to the connections, droppable
 /// for slow listeners; from ptt.fanout_lane_listeners listeners on, split over fan-out lanes
 /// that write in parallel), records bursts, and forgets itself after ptt.group_idle_ms without
-/// listeners.
+/// listeners. On a cluster, the member that owns the group runs it; listeners on other members
+/// reach it through their member's relay (group_relay.hpp), one message per event and member.
 talk_group_actor::behavior_type talk_group_impl(
     talk_group_actor::stateful_pointer<talk_group_state> self, group_deps deps,
     std::string channel_id);

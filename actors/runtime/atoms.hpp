@@ -101,5 +101,15 @@ using presence_grace_atom = caf::atom_constant<caf::atom("prgrace")>;
 using sio_event_atom = caf::atom_constant<caf::atom("sioevent")>;
 /// (fanout_atom, event, share of the connections) to a fan-out lane: write it to them.
 using fanout_atom = caf::atom_constant<caf::atom("fanout")>;
+/// Cluster placement: (place_atom) to the directory when the members changed; (home_atom, id)
+/// activates an entity on this node whatever the placement says; (moved_atom) to an entity
+/// that now belongs to another member, (moved_atom, channel) to a session whose group moved.
+using place_atom = caf::atom_constant<caf::atom("place")>;
+using home_atom = caf::atom_constant<caf::atom("home")>;
+using moved_atom = caf::atom_constant<caf::atom("moved")>;
+/// A talk group's relay on another member: (relay_atom, session, user, wire, relay) subscribes
+/// one of its connections; (relay_job_atom, frames) is one event for its connections.
+using relay_atom = caf::atom_constant<caf::atom("relay")>;
+using relay_job_atom = caf::atom_constant<caf::atom("relayjob")>;
 
 }  // namespace sb

@@ -24,6 +24,24 @@ void tell_native(const session_deps& deps, std::string frame) {
   if (deps.protocol == wire::native) deps.out->send(ws::text_frame(frame));
 }
 
+/// Resolves the channel's group and subscribes this session's connection to it: then
+/// `answered(group, accepted)`, or `failed()` when the group could not be reached.
+void subscribe_group(session_ptr self, const session_deps& deps, const std::string& channel,
+                     std::function<void(const talk_group_actor&, bool)> answered,
+                     std::function<void()> failed) {
+  self->request(deps.directory, deps.request_timeout, resolve_atom::value, "group:" + channel)
+      .then(
+          [self, deps, answered, failed](caf::actor& resolved) {
+            auto group = as_talk_group(resolved);
+            listener me{self->state.id, deps.who.id, deps.out, deps.protocol,
+                        caf::actor_cast<caf::actor>(self)};
+            self->request(group, deps.request_timeout, subscribe_atom::value, std::move(me))
+                .then([group, answered](bool accepted) { answered(group, accepted); },
+                      [failed](caf::error&) { failed(); });
+          },
+          [failed](caf::error&) { failed(); });
+}
+
 }  // namespace
 
 void join_heard_channels(session_ptr self, const session_deps& deps, std::function<void()> done,
@@ -67,24 +85,40 @@ void update_channel(session_ptr self, const session_deps& deps, const std::strin
     }
     return done();
   }
-  self->request(deps.directory, deps.request_timeout, resolve_atom::value, "group:" + channel)
-      .then(
-          [self, deps, channel, dispatcher, done](caf::actor& resolved) {
-            auto group = as_talk_group(resolved);
-            listener me{self->state.id, deps.who.id, deps.out, deps.protocol,
-                        caf::actor_cast<caf::actor>(self)};
-            self->request(group, deps.request_timeout, subscribe_atom::value, std::move(me))
-                .then(
-                    [self, deps, group, channel, dispatcher, done](bool accepted) {
-                      if (accepted) {
-                        self->state.channels[channel] = {group, dispatcher};
-                        tell_native(deps, native::encode_channel_joined(channel, dispatcher));
-                      }
-                      done();
-                    },
-                    [done](caf::error&) { done(); });
-          },
-          [done](caf::error&) { done(); });
+  subscribe_group(
+      self, deps, channel,
+      [self, deps, channel, dispatcher, done](const talk_group_actor& group, bool accepted) {
+        if (accepted) {
+          self->state.channels[channel] = {group, dispatcher};
+          tell_native(deps, native::encode_channel_joined(channel, dispatcher));
+        }
+        done();
+      },
+      done);
+}
+
+void rejoin_moved_channel(session_ptr self, const session_deps& deps, const std::string& channel,
+                          bool dispatcher, uint32_t attempt) {
+  constexpr uint32_t kAttempts = 40;
+  subscribe_group(
+      self, deps, channel,
+      [self, deps, channel, dispatcher](const talk_group_actor& group, bool accepted) {
+        spdlog::debug("{}: group {} moved; joined it again: {}", self->state.id, channel, accepted);
+        if (accepted) {
+          self->state.channels[channel] = {group, dispatcher};
+        } else {
+          tell_native(deps, native::encode_channel_left(channel));  // removed meanwhile
+        }
+      },
+      [self, deps, channel, dispatcher, attempt] {
+        if (attempt + 1 < kAttempts) {
+          self->delayed_send(self, std::chrono::milliseconds(250), moved_atom::value, channel,
+                             dispatcher, attempt + 1);
+          return;
+        }
+        spdlog::warn("{}: could not join group {} again after it moved", self->state.id, channel);
+        tell_native(deps, native::encode_channel_left(channel));
+      });
 }
 
 void left_channel(session_ptr self, const session_deps& deps, const std::string& channel) {

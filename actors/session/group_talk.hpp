@@ -36,6 +36,12 @@ void join_heard_channels(session_ptr self, const session_deps& deps, std::functi
 void update_channel(session_ptr self, const session_deps& deps, const std::string& channel,
                     bool hears, bool dispatcher, std::function<void()> done = {});
 
+/// Joins the channel's group again after it moved to another member (or its owner died),
+/// without telling the client: the session asks the directory again every 250 ms, up to 40
+/// times (moved_atom with the next attempt), then gives the channel up (channel.left).
+void rejoin_moved_channel(session_ptr self, const session_deps& deps, const std::string& channel,
+                          bool dispatcher, uint32_t attempt);
+
 /// Forgets a channel the session no longer hears (the group dropped it).
 void left_channel(session_ptr self, const session_deps& deps, const std::string& channel);
 

@@ -211,6 +211,18 @@ session_actor::behavior_type session_impl(self_ptr self, session_deps given) {
         join_heard_channels(
             self, deps, [] {}, attempt);
       },
+      [=, &deps](moved_atom, const std::string& channel) {
+        census.on_message(self);
+        auto it = self->state.channels.find(channel);
+        if (it == self->state.channels.end()) return;
+        bool dispatcher = it->second.dispatcher;
+        self->state.channels.erase(it);
+        rejoin_moved_channel(self, deps, channel, dispatcher, 0);
+      },
+      [=, &deps](moved_atom, const std::string& channel, bool dispatcher, uint32_t attempt) {
+        census.on_message(self);
+        rejoin_moved_channel(self, deps, channel, dispatcher, attempt);
+      },
       [=, &deps](unsubscribe_atom, const std::string& channel) {
         census.on_message(self);
         left_channel(self, deps, channel);

@@ -112,6 +112,8 @@ struct session_state {
 ///  call(frame): a call event for this device's client
 ///  replaced(device): a newer VoicePing connection of the user took over
 ///  rejoin(attempt): load the user's talk groups again (the store was down at the last try)
+///  moved(channel[, dispatcher, attempt]): the channel's group moved to another cluster
+///      member: join it again where it is now
 using session_actor = caf::typed_actor<
     caf::reacts_to<inbound_atom, native::request>, caf::reacts_to<voiceping_atom, voiceping::frame>,
     caf::reacts_to<audio_atom, audio_route, std::string, audio_bytes>,
@@ -119,7 +121,8 @@ using session_actor = caf::typed_actor<
     caf::reacts_to<membership_atom, std::string, bool, bool>,
     caf::reacts_to<unsubscribe_atom, std::string>, caf::reacts_to<direct_atom, ptt::talk_event>,
     caf::reacts_to<call_atom, shared_bytes>, caf::reacts_to<replaced_atom, std::string>,
-    caf::reacts_to<rejoin_atom, uint32_t>>;
+    caf::reacts_to<rejoin_atom, uint32_t>, caf::reacts_to<moved_atom, std::string>,
+    caf::reacts_to<moved_atom, std::string, bool, uint32_t>>;
 
 /// One actor per WebSocket connection, acting for the principal that authenticated the
 /// upgrade. It handles decoded native requests: `ping` at once; `echo` by committing a note

@@ -43,7 +43,8 @@ struct call_fixture : test::deterministic_system {
       u.extension = std::to_string(extension++);
       ids[name] = persistence::create_user(*sql, scope, u).id;
     }
-    directory = sys.spawn(directory_impl, std::map<std::string, activator>{});
+    directory =
+        sys.spawn(directory_impl, std::map<std::string, activator>{}, directory_placement{});
     cfg_calls.ring_timeout = 30s;
     cfg_calls.reconnect_grace = 15s;
     run();

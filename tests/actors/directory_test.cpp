@@ -28,7 +28,7 @@ struct directory_fixture : test::deterministic_system {
            ++activations;
            return s.spawn(recorder, id, log);
          }}};
-    directory = sys.spawn(directory_impl, activators);
+    directory = sys.spawn(directory_impl, activators, directory_placement{});
     run();
   }
 

@@ -25,7 +25,7 @@ struct directory_fixture {
         return {[id](caf::get_atom) { return id; }};
       });
     };
-    directory = sys.spawn(directory_impl, activators);
+    directory = sys.spawn(directory_impl, activators, directory_placement{});
   }
   ~directory_fixture() { caf::anon_send_exit(directory, caf::exit_reason::user_shutdown); }
 

@@ -35,8 +35,39 @@ server_process::server_process(env_map settings, std::vector<std::string> args)
   start();
 }
 
-void server_process::restart(int sig) {
+namespace {
+
+bool crashed(int exit_code, const std::string& log) {
+  for (int sig : {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL}) {
+    if (exit_code == 128 + sig) return true;
+  }
+  return log.find("ERROR: AddressSanitizer") != std::string::npos ||
+         log.find("runtime error:") != std::string::npos;
+}
+
+std::string tail_lines(const std::string& text, size_t lines) {
+  size_t at = text.size();
+  while (lines-- > 0 && at > 0) {
+    at = text.rfind('\n', at - 1);
+    if (at == std::string::npos) return text;
+  }
+  return text.substr(at);
+}
+
+}  // namespace
+
+server_process::~server_process() {
+  if (!child_ || child_->running()) return;
+  auto output = log();
+  int code = child_->wait();
+  if (!crashed(code, output)) return;
+  std::fprintf(stderr, "switchboard (pid %d) crashed, exit %d; the end of its log:\n%s\n",
+               child_->pid(), code, tail_lines(output, 80).c_str());
+}
+
+void server_process::restart(int sig, const env_map& changed) {
   stop(sig);
+  for (const auto& [k, v] : changed) env_[k] = v;
   env_["PORT"] = std::to_string(port_);
   if (env_["VOICEPING_PORT"] == "0") env_["VOICEPING_PORT"] = std::to_string(voiceping_port());
   std::remove(dir_.file("port").c_str());

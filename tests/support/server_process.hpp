@@ -27,6 +27,12 @@ class server_process {
   /// added) and waits until it listens. Throws with the server's log when it does not come up.
   explicit server_process(env_map env, std::vector<std::string> args = {});
 
+  /// A server that crashed (a fatal signal, a sanitizer report) prints its log's tail to
+  /// stderr, so a failure in CI shows why the node went away.
+  ~server_process();
+  server_process(const server_process&) = delete;
+  server_process& operator=(const server_process&) = delete;
+
   uint16_t port() const { return port_; }
 
   /// The VoicePing listener's port (VOICEPING_PORT=0 and VOICEPING_PORT_FILE are added unless
@@ -37,8 +43,8 @@ class server_process {
   int stop(int sig, std::chrono::seconds timeout = std::chrono::seconds(30));
 
   /// Stops the server with `sig` (SIGKILL: a crash) and starts it again with the same
-  /// settings on the same ports; returns when it listens again.
-  void restart(int sig);
+  /// settings (and `changed` ones) on the same ports; returns when it listens again.
+  void restart(int sig, const env_map& changed = {});
 
   /// True while the process runs.
   bool running() { return child_->running(); }

@@ -37,23 +37,29 @@ void configure_cluster(caf::actor_system_config& cfg, const config::cluster_conf
           std::vector<std::string>{"switchboard-" + proof_of(cluster.secret).substr(0, 16)});
 }
 
-std::optional<cluster_node> join_cluster(caf::actor_system& sys, const config::node_config& cfg,
-                                         std::function<void(const caf::message&)> deliver) {
-  const auto& c = cfg.cluster;
-  if (!c.enabled) return std::nullopt;
+std::shared_ptr<cluster_view> make_cluster_view(const config::cluster_config& c) {
+  if (!c.enabled) return nullptr;
   member_info me;
   me.incarnation = crypto::random_uuid();
   me.host = c.advertise_host.empty() ? c.bind : c.advertise_host;
   me.port = c.port;
   me.proof = proof_of(c.secret);
-  auto view = std::make_shared<cluster_view>(me);
+  me.name = c.node_name;
+  return std::make_shared<cluster_view>(me);
+}
+
+cluster_node join_cluster(caf::actor_system& sys, const config::node_config& cfg,
+                          std::shared_ptr<cluster_view> view, directory_actor directory,
+                          std::function<void(const caf::message&)> deliver) {
+  const auto& c = cfg.cluster;
   std::vector<std::pair<std::string, uint16_t>> seeds;
   try {
     seeds = parse_seeds(c.seeds);
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(std::string("cluster.seeds (CLUSTER_SEEDS): ") + e.what());
   }
-  membership_deps deps{view, std::move(seeds), c.heartbeat, c.timeout, std::move(deliver)};
+  membership_deps deps{view,      std::move(seeds),   c.heartbeat,
+                       c.timeout, std::move(deliver), std::move(directory)};
   auto membership = sys.spawn(membership_impl, std::move(deps));
   auto port = sys.middleman().publish(membership, c.port, c.bind.c_str(), true);
   if (!port) {
@@ -61,8 +67,9 @@ std::optional<cluster_node> join_cluster(caf::actor_system& sys, const config::n
     throw std::runtime_error(fmt::format("cannot open the cluster port {}:{}: {}", c.bind, c.port,
                                          sys.render(port.error())));
   }
+  auto me = view->self();
   me.port = *port;
-  me.name = c.node_name.empty() ? fmt::format("{}:{}", host_name(), me.port) : c.node_name;
+  if (me.name.empty()) me.name = fmt::format("{}:{}", host_name(), me.port);
   view->set_self(me);
   spdlog::info("cluster: member {} (incarnation {}) on {}:{}; seeds: {}", me.name, me.incarnation,
                me.host, me.port, c.seeds.empty() ? "none" : c.seeds);

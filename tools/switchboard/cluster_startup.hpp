@@ -22,11 +22,15 @@ struct cluster_node {
   std::shared_ptr<cluster_view> view;
 };
 
-/// Spawns the membership actor, publishes it on the cluster port and starts joining through
-/// the seeds. nullopt for a single node. Runs on the main thread at
-/// start-up (publishing blocks); throws when the port cannot be opened.
-/// `deliver` is what this node does with a message another member broadcast.
-std::optional<cluster_node> join_cluster(caf::actor_system& sys, const config::node_config& cfg,
-                                         std::function<void(const caf::message&)> deliver);
+/// The node's view of the members (only itself until it joins); null for a single node.
+std::shared_ptr<cluster_view> make_cluster_view(const config::cluster_config& cluster);
+
+/// Spawns the membership actor, publishes it on the cluster port (naming `view`'s member once
+/// the port is known) and starts joining through the seeds. Runs on the main thread at
+/// start-up (publishing blocks); throws when the port cannot be opened. `deliver` is what this
+/// node does with a message another member broadcast.
+cluster_node join_cluster(caf::actor_system& sys, const config::node_config& cfg,
+                          std::shared_ptr<cluster_view> view, directory_actor directory,
+                          std::function<void(const caf::message&)> deliver);
 
 }  // namespace sb

@@ -29,6 +29,7 @@
 #include "actors/identity/token_service.hpp"
 #include "actors/node_messages.hpp"
 #include "actors/presence/presence.hpp"
+#include "actors/ptt/group_relay.hpp"
 #include "actors/ptt/recorder.hpp"
 #include "actors/ptt/talk_group.hpp"
 #include "actors/runtime/atoms.hpp"
@@ -277,7 +278,22 @@ int run_node(config::node_config cfg) {
          return caf::actor_cast<caf::actor>(
              s.spawn(webhook_stream_impl, streams, id.substr(id.find(':') + 1)));
        }}};
-  auto directory = sys.spawn(directory_impl, activators);
+  // On a cluster member, a talk group owned by another member is reached through a relay; the
+  // membership actor that finds owners exists only once the directory does.
+  auto view = make_cluster_view(cfg.cluster);
+  auto relays = std::make_shared<relay_deps>(relay_deps{
+      owner_finder{}, "", cfg.ptt, cfg.database.request_timeout, cfg.cluster.timeout * 2});
+  directory_placement placement;
+  if (view) {
+    placement.here = [view](const std::string& id) {
+      return owns(view->members(), view->self(), id);
+    };
+    placement.relays = {{"group", [relays](caf::actor_system& s, const std::string& id) {
+                           return caf::actor_cast<caf::actor>(
+                               s.spawn(group_relay_impl, *relays, id.substr(id.find(':') + 1)));
+                         }}};
+  }
+  auto directory = sys.spawn(directory_impl, activators, std::move(placement));
   chat->directory = directory;
   resume_webhook_streams(sys, store_client, directory);
   recover_calls(sys, store_client, directory);
@@ -314,7 +330,11 @@ int run_node(config::node_config cfg) {
   };
   std::optional<cluster_node> cluster;
   try {
-    cluster = join_cluster(sys, cfg, deliver);
+    if (view) {
+      cluster = join_cluster(sys, cfg, view, directory, deliver);
+      relays->finder = caf::actor_cast<owner_finder>(cluster->membership);
+      relays->member = view->self().name;
+    }
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
