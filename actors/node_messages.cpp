@@ -3,6 +3,7 @@
 #include "actors/calls/call_messages.hpp"
 #include "actors/chat/chat_messages.hpp"
 #include "actors/cluster/member.hpp"
+#include "actors/cti/webhook_stream.hpp"
 #include "actors/ptt/fanout.hpp"
 #include "actors/ptt/ptt_messages.hpp"
 #include "actors/ptt/talk_group.hpp"
@@ -29,6 +30,8 @@ void add_node_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<chat::message>("sb.chat_message");
   cfg.add_message_type<chat::member>("sb.chat_member");
   cfg.add_message_type<chat::conversation>("sb.chat_conversation");
+  cfg.add_message_type<persistence::app_event>("sb.app_event");
+  cfg.add_message_type<std::vector<persistence::app_event>>("sb.app_event_list");
   cfg.add_message_type<member_info>("sb.member_info");
   cfg.add_message_type<std::vector<member_info>>("sb.member_list");
 }

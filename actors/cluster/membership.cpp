@@ -32,6 +32,7 @@ void publish_view(self_ptr self) {
             [](const member_info& a, const member_info& b) { return a.name < b.name; });
   st.deps.view->set(std::move(members));
   if (st.deps.directory) self->send(st.deps.directory, place_atom::value);
+  if (st.deps.changed) st.deps.changed();
 }
 
 /// The member that owns `logical_id` among the live ones.

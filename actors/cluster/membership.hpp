@@ -54,6 +54,8 @@ struct membership_deps {
   /// The node's directory: told when the members change (placement moves), asked for the
   /// entities this node owns.
   directory_actor directory;
+  /// What else the node does when the members change (wake the webhook streams it may own now).
+  std::function<void()> changed;
 };
 
 struct peer {

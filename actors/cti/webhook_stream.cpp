@@ -15,6 +15,7 @@
 #include "config/ground/crypto.hpp"
 #include "config/ground/errc.hpp"
 #include "config/ground/metrics.hpp"
+#include "persistence/cluster/leases.hpp"
 #include "persistence/connection.hpp"
 #include "persistence/cti/processing.hpp"
 #include "persistence/cti/webhook_events.hpp"
@@ -70,9 +71,10 @@ void deliver(const webhook_stream_state::follower& f, const app_event& e) {
 }
 
 /// Each event is encoded once and the frame shared by every live follower.
-void publish(webhook_stream_ptr self, const std::vector<app_event>& events) {
+void publish_now(webhook_stream_ptr self, const std::vector<app_event>& events) {
   for (const auto& e : events) {
-    self->state.last_seq = std::max(self->state.last_seq, e.seq);
+    if (e.seq <= self->state.last_seq) continue;  // already published
+    self->state.last_seq = e.seq;
     ws::frame_ptr frame;
     for (auto& f : self->state.followers) {
       if (f.catching_up) {
@@ -83,6 +85,84 @@ void publish(webhook_stream_ptr self, const std::vector<app_event>& events) {
       }
     }
   }
+}
+
+bool clustered(webhook_stream_ptr self) {
+  return !self->state.deps.cluster.holder.empty();
+}
+
+std::string entity_of(webhook_stream_ptr self) {
+  return "webhooks:" + self->state.app_id;
+}
+
+/// The fence a processing job checks (nullopt on a single node: nothing to check).
+std::optional<int64_t> fence_to_check(webhook_stream_ptr self) {
+  return clustered(self) ? self->state.fence : std::nullopt;
+}
+
+/// Another member took the app's lease (a job found the fence risen): stop processing here.
+void lose_lease(webhook_stream_ptr self) {
+  auto& st = self->state;
+  if (st.fence) spdlog::warn("app {}: another member processes its events now", st.app_id);
+  st.fence.reset();
+}
+
+/// The events this member committed, for the followers on the other members.
+void tell_members(webhook_stream_ptr self, const std::vector<app_event>& events) {
+  if (!clustered(self) || events.empty()) return;
+  self->state.deps.cluster.tell_members(caf::make_message(
+      forward_atom::value, entity_of(self), caf::make_message(publish_atom::value, events), false));
+}
+
+void publish(webhook_stream_ptr self, std::vector<app_event> events);
+
+/// Reads the events after last_seq up to `upto` from the store and publishes them, then what
+/// came meanwhile (held in `gap_backlog`).
+void fill_gap(webhook_stream_ptr self, int64_t upto) {
+  auto& st = self->state;
+  auto limit = int64_t{st.deps.cfg.replay_limit};
+  st.deps.store.ask(
+      self, st.shard, "cti_events_gap",
+      [app = st.app_id, since = st.last_seq, limit](soci::session& sql) {
+        return persistence::app_events_since(sql, app, since, limit);
+      },
+      [self, upto, limit](std::vector<app_event>& page) {
+        auto& st = self->state;
+        std::erase_if(page, [&](const app_event& e) { return e.seq > upto; });
+        publish_now(self, page);
+        if (static_cast<int64_t>(page.size()) == limit && st.last_seq < upto) {
+          return fill_gap(self, upto);
+        }
+        st.filling_gap = false;
+        publish(self, std::exchange(st.gap_backlog, {}));
+      },
+      [self](const persistence::store_failure& f) {
+        auto& st = self->state;
+        spdlog::warn("app {}: missed events could not be read ({}); clients may see a gap",
+                     st.app_id, code_string(f.code));
+        st.filling_gap = false;
+        publish(self, std::exchange(st.gap_backlog, {}));
+      });
+}
+
+/// Publishes events in seq order. Numbers have no gaps; a gap means this member missed some
+/// (another member committed them and was lost before telling): they are read from the store
+/// first, and what arrives meanwhile waits, so that followers still see every event in order.
+void publish(webhook_stream_ptr self, std::vector<app_event> events) {
+  auto& st = self->state;
+  if (st.filling_gap) {
+    st.gap_backlog.insert(st.gap_backlog.end(), events.begin(), events.end());
+    return;
+  }
+  std::erase_if(events, [&](const app_event& e) { return e.seq <= st.last_seq; });
+  if (events.empty()) return;
+  auto first = events.front().seq;
+  if (first > st.last_seq + 1 && !st.followers.empty()) {
+    st.filling_gap = true;
+    st.gap_backlog = std::move(events);
+    return fill_gap(self, first - 1);
+  }
+  publish_now(self, events);
 }
 
 milliseconds backoff(const config::cti_config& cfg, int64_t attempts) {
@@ -99,6 +179,7 @@ void handle_outcome(webhook_stream_ptr self, const persistence::webhook_event& e
   if (!outcome.unprocessable) {
     stream_counters().processed.inc();
     publish(self, outcome.events);
+    tell_members(self, outcome.events);
     return;
   }
   spdlog::warn("app {}: webhook event {} is dead: {}", self->state.app_id, e.id,
@@ -112,7 +193,8 @@ void process_one(webhook_stream_ptr self, const persistence::webhook_event& e,
   auto& st = self->state;
   st.deps.store.ask(
       self, st.shard, "process_webhook",
-      [e](soci::session& sql) {
+      [e, entity = entity_of(self), fence = fence_to_check(self)](soci::session& sql) {
+        if (fence) persistence::check_fence(sql, entity, *fence);
         return std::move(persistence::process_webhook_events(sql, kWire, {e}, now_us()).front());
       },
       [self, e, next](persistence::processing_outcome& outcome) {
@@ -120,6 +202,10 @@ void process_one(webhook_stream_ptr self, const persistence::webhook_event& e,
         next();
       },
       [self, e, next](const persistence::store_failure& f) {
+        if (f.code == errc::conflict) {
+          lose_lease(self);
+          return next();
+        }
         stream_counters().failures.inc();
         auto& st = self->state;
         auto why = f.message.empty() ? std::string(code_string(f.code)) : f.message;
@@ -128,7 +214,9 @@ void process_one(webhook_stream_ptr self, const persistence::webhook_event& e,
                      e.attempts + 1, why);
         st.deps.store.ask(
             self, st.shard, "webhook_failed",
-            [id = e.id, why, delay, max = st.deps.cfg.max_attempts](soci::session& sql) {
+            [id = e.id, why, delay, max = st.deps.cfg.max_attempts, entity = entity_of(self),
+             fence = fence_to_check(self)](soci::session& sql) {
+              if (fence) persistence::check_fence(sql, entity, *fence);
               persistence::record_webhook_failure(
                   sql, id, why, now_us(),
                   std::chrono::duration_cast<std::chrono::microseconds>(delay).count(), max, false);
@@ -174,14 +262,20 @@ void process_batch(webhook_stream_ptr self, std::vector<persistence::webhook_eve
   auto batch = std::make_shared<std::vector<persistence::webhook_event>>(std::move(events));
   st.deps.store.ask(
       self, st.shard, "process_webhooks",
-      [batch](soci::session& sql) {
+      [batch, entity = entity_of(self), fence = fence_to_check(self)](soci::session& sql) {
+        if (fence) persistence::check_fence(sql, entity, *fence);
         return persistence::process_webhook_events(sql, kWire, *batch, now_us());
       },
       [self, batch, finish](std::vector<persistence::processing_outcome>& outcomes) {
         for (size_t i = 0; i < outcomes.size(); ++i) handle_outcome(self, (*batch)[i], outcomes[i]);
         finish();
       },
-      [self, batch, finish](const persistence::store_failure&) {
+      [self, batch, finish](const persistence::store_failure& f) {
+        if (f.code == errc::conflict) {
+          lose_lease(self);
+          self->state.draining = false;
+          return;
+        }
         auto left = std::make_shared<size_t>(batch->size());
         for (const auto& e : *batch) {
           process_one(self, e, [left, finish] {
@@ -191,8 +285,11 @@ void process_batch(webhook_stream_ptr self, std::vector<persistence::webhook_eve
       });
 }
 
+void take_lease(webhook_stream_ptr self);
+
 void drain(webhook_stream_ptr self) {
   auto& st = self->state;
+  if (clustered(self) && !st.fence) return take_lease(self);
   if (st.draining) {
     st.again = true;
     return;
@@ -214,6 +311,65 @@ void drain(webhook_stream_ptr self) {
         spdlog::warn("app {}: cannot read webhook events: {}", st.app_id, code_string(f.code));
         self->delayed_send(self, st.deps.cfg.retry_base, tick_atom::value);
       });
+}
+
+/// Takes the app's lease when this member owns the app (placement), then processes what is
+/// due. Taking fails while another member's lease is live: the lease timer tries again.
+void take_lease(webhook_stream_ptr self) {
+  auto& st = self->state;
+  if (st.leasing || st.fence || !st.deps.cluster.here(entity_of(self))) return;
+  st.leasing = true;
+  st.deps.store.ask(
+      self, st.shard, "take_lease",
+      [entity = entity_of(self), holder = st.deps.cluster.holder,
+       ttl = std::chrono::duration_cast<std::chrono::microseconds>(st.deps.cluster.ttl).count()](
+          soci::session& sql) {
+        return persistence::acquire_lease(sql, entity, holder, now_us(), ttl);
+      },
+      [self](std::optional<int64_t>& fence) {
+        auto& st = self->state;
+        st.leasing = false;
+        if (!fence) return;
+        spdlog::info("app {}: its events are processed on this member now (fence {})", st.app_id,
+                     *fence);
+        st.fence = fence;
+        drain(self);
+      },
+      [self](const persistence::store_failure&) { self->state.leasing = false; });
+}
+
+/// Every third of a lease's time: renews this member's lease, gives it up when another member
+/// owns the app now (it takes it at once), or tries to take it.
+void tend_lease(webhook_stream_ptr self) {
+  auto& st = self->state;
+  self->delayed_send(self, st.deps.cluster.ttl / 3, lease_atom::value);
+  if (!st.fence) return take_lease(self);
+  auto entity = entity_of(self);
+  auto holder = st.deps.cluster.holder;
+  if (!st.deps.cluster.here(entity)) {
+    spdlog::info("app {}: another member owns it now; handing its events over", st.app_id);
+    st.fence.reset();
+    st.deps.store.ask(
+        self, st.shard, "give_up_lease",
+        [entity, holder](soci::session& sql) {
+          persistence::release_lease(sql, entity, holder);
+          return true;
+        },
+        [](bool) {}, [](const persistence::store_failure&) {});
+    return;
+  }
+  st.deps.store.ask(
+      self, st.shard, "renew_lease",
+      [entity, holder,
+       ttl = std::chrono::duration_cast<std::chrono::microseconds>(st.deps.cluster.ttl).count()](
+          soci::session& sql) {
+        return persistence::acquire_lease(sql, entity, holder, now_us(), ttl);
+      },
+      [self](std::optional<int64_t>& fence) {
+        if (!fence) return lose_lease(self);
+        self->state.fence = fence;
+      },
+      [](const persistence::store_failure&) {});  // the fence guards the jobs meanwhile
 }
 
 /// The follower of `session`, or nullptr once it has gone.
@@ -293,7 +449,13 @@ void flush_arrivals(webhook_stream_ptr self) {
         }
         self->state.flushing = false;
         flush_arrivals(self);
-        if (fresh) drain(self);
+        if (!fresh) return;
+        drain(self);
+        // Taken here, processed by the lease holder: wake the app's stream on every member.
+        if (clustered(self) && !self->state.fence) {
+          self->state.deps.cluster.tell_members(caf::make_message(
+              forward_atom::value, entity_of(self), caf::make_message(tick_atom::value), true));
+        }
       },
       [self, batch](const persistence::store_failure& f) {
         for (auto& a : *batch) a.promise.deliver(f.to_error());
@@ -410,6 +572,16 @@ webhook_stream_actor::behavior_type running(webhook_stream_ptr self) {
         if (!self->state.known) self->quit();
         return caf::unit;
       },
+      [=](publish_atom, const std::vector<app_event>& events) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
+        publish(self, events);
+        return caf::unit;
+      },
+      [=](lease_atom) -> caf::result<void> {
+        if (!loaded()) return caf::skip;
+        tend_lease(self);
+        return caf::unit;
+      },
       [=](follow_atom, const cti_follower& who) -> caf::result<void> {
         if (!loaded()) return caf::skip;
         census.on_message(self);
@@ -445,6 +617,7 @@ webhook_stream_actor::behavior_type webhook_stream_impl(webhook_stream_ptr self,
     if (!self->state.known)
       self->delayed_send(self, std::chrono::seconds(30), caf::timeout_atom::value);
     self->become(running(self));
+    if (clustered(self) && self->state.known) return tend_lease(self);  // then drains
     drain(self);  // whatever a previous run left unprocessed
   });
   return running(self);

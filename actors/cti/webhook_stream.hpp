@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "actors/directory/directory.hpp"
+#include "actors/runtime/optional_field.hpp"
 #include "config/node_config.hpp"
 #include "persistence/cti/app_events.hpp"
 #include "persistence/cti/webhook_events.hpp"
@@ -26,6 +27,8 @@ namespace sb {
 using ingest_atom = caf::atom_constant<caf::atom("ingest")>;
 using reload_atom = caf::atom_constant<caf::atom("reload")>;
 using follow_atom = caf::atom_constant<caf::atom("follow")>;
+using publish_atom = caf::atom_constant<caf::atom("publish")>;
+using lease_atom = caf::atom_constant<caf::atom("lease")>;
 
 /// A live client of an app's events: the stream writes to `out` directly.
 struct cti_follower {
@@ -35,9 +38,22 @@ struct cti_follower {
   int64_t since = -1;    ///< replay events after this seq first; -1 = live events only
 };
 
+/// On a cluster member: who processes an app's events. Every member takes deliveries (storing
+/// one is idempotent), but only the holder of the app's lease processes them (its fence checked
+/// in every processing job), and only the member that owns the app by placement takes the
+/// lease. Empty `holder` on a single node: no lease.
+struct stream_cluster {
+  std::string holder;                   ///< "<member name>/<incarnation>"
+  std::chrono::milliseconds ttl{3000};  ///< of a lease (cluster.timeout_ms); renewed every third
+  std::function<bool(const std::string& logical_id)> here;  ///< this member owns it
+  /// Sends a message to every other member's directory (tell_directories' broadcast half).
+  std::function<void(const caf::message&)> tell_members;
+};
+
 struct webhook_stream_deps {
   persistence::store_client store;
   config::cti_config cfg;
+  stream_cluster cluster{};
 };
 
 struct webhook_stream_state {
@@ -72,6 +88,10 @@ struct webhook_stream_state {
   bool again = false;     ///< new events arrived meanwhile
   uint64_t retry_generation = 0;
   std::vector<follower> followers;
+  bool filling_gap = false;  ///< missed events are being read before publishing on
+  std::vector<persistence::app_event> gap_backlog;  ///< what arrived meanwhile
+  std::optional<int64_t> fence;                     ///< the app's lease, while this member holds it
+  bool leasing = false;                             ///< a lease request is in flight
   static inline const char* name = "webhook_stream";
 };
 
@@ -84,10 +104,14 @@ struct webhook_stream_state {
 ///  follow(cti_follower): deliver the app's events to a client until its session ends, after
 ///      replaying those after `since` from the store.
 ///  timeout: a stream for an app that does not exist goes away.
+///  publish(events): the member processing the app committed these: to this member's followers
+///  lease: renew (or give up, or try to take) the app's lease, on a cluster member
 using webhook_stream_actor =
     caf::typed_actor<caf::replies_to<ingest_atom, std::string, std::string>::with<int64_t, bool>,
                      caf::reacts_to<tick_atom>, caf::reacts_to<reload_atom>,
-                     caf::reacts_to<caf::timeout_atom>, caf::reacts_to<follow_atom, cti_follower>>;
+                     caf::reacts_to<caf::timeout_atom>, caf::reacts_to<follow_atom, cti_follower>,
+                     caf::reacts_to<publish_atom, std::vector<persistence::app_event>>,
+                     caf::reacts_to<lease_atom>>;
 
 using webhook_stream_ptr = webhook_stream_actor::stateful_pointer<webhook_stream_state>;
 
@@ -107,5 +131,16 @@ void resume_webhook_streams(caf::actor_system& sys, const persistence::store_cli
                             directory_actor directory);
 
 }  // namespace sb
+
+namespace sb::persistence {
+
+/// An app event crosses members field by field (registered as "sb.app_event").
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, app_event& x) {
+  return f(caf::meta::type_name("app_event"), x.seq, x.event, optional_field{x.crm_user_id},
+           x.body);
+}
+
+}  // namespace sb::persistence
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(sb::cti_follower)

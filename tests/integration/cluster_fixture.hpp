@@ -42,6 +42,9 @@ class three_nodes {
 
   member& operator[](size_t i) { return nodes_[i]; }
 
+  /// The database every member shares.
+  const test_database& db() const { return db_; }
+
   /// Waits until every member sees all three; false after `within` (each).
   bool meshed(std::chrono::milliseconds within) {
     bool all = true;

@@ -50,7 +50,8 @@ std::shared_ptr<cluster_view> make_cluster_view(const config::cluster_config& c)
 
 cluster_node join_cluster(caf::actor_system& sys, const config::node_config& cfg,
                           std::shared_ptr<cluster_view> view, directory_actor directory,
-                          std::function<void(const caf::message&)> deliver) {
+                          std::function<void(const caf::message&)> deliver,
+                          std::function<void()> changed) {
   const auto& c = cfg.cluster;
   std::vector<std::pair<std::string, uint16_t>> seeds;
   try {
@@ -58,8 +59,13 @@ cluster_node join_cluster(caf::actor_system& sys, const config::node_config& cfg
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(std::string("cluster.seeds (CLUSTER_SEEDS): ") + e.what());
   }
-  membership_deps deps{view,      std::move(seeds),   c.heartbeat,
-                       c.timeout, std::move(deliver), std::move(directory)};
+  membership_deps deps{view,
+                       std::move(seeds),
+                       c.heartbeat,
+                       c.timeout,
+                       std::move(deliver),
+                       std::move(directory),
+                       std::move(changed)};
   auto membership = sys.spawn(membership_impl, std::move(deps));
   auto port = sys.middleman().publish(membership, c.port, c.bind.c_str(), true);
   if (!port) {

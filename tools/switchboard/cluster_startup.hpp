@@ -28,9 +28,11 @@ std::shared_ptr<cluster_view> make_cluster_view(const config::cluster_config& cl
 /// Spawns the membership actor, publishes it on the cluster port (naming `view`'s member once
 /// the port is known) and starts joining through the seeds. Runs on the main thread at
 /// start-up (publishing blocks); throws when the port cannot be opened. `deliver` is what this
-/// node does with a message another member broadcast.
+/// node does with a message another member broadcast, `changed` what else it does when the
+/// members change.
 cluster_node join_cluster(caf::actor_system& sys, const config::node_config& cfg,
                           std::shared_ptr<cluster_view> view, directory_actor directory,
-                          std::function<void(const caf::message&)> deliver);
+                          std::function<void(const caf::message&)> deliver,
+                          std::function<void()> changed);
 
 }  // namespace sb

@@ -257,7 +257,20 @@ int run_node(config::node_config cfg) {
   auto chat = std::make_shared<chat_deps>(
       chat_deps{store_client, directory_actor{}, cfg.chat, cfg.database.request_timeout});
   group_deps groups{store_client, recorder, cfg.ptt, ptt_encoders(), chat};
-  webhook_stream_deps streams{store_client, cfg.cti};
+  // On a cluster member, a talk group owned by another member is reached through a relay, and
+  // an app's webhook events are processed by the holder of its lease; the membership actor
+  // (which finds owners and reaches the other members) exists only once the directory does.
+  auto view = make_cluster_view(cfg.cluster);
+  auto members = std::make_shared<membership_actor>();
+  auto streams = std::make_shared<webhook_stream_deps>(webhook_stream_deps{store_client, cfg.cti});
+  if (view) {
+    streams->cluster = stream_cluster{
+        view->self().incarnation, cfg.cluster.timeout,
+        [view](const std::string& id) { return owns(view->members(), view->self(), id); },
+        [members](const caf::message& m) {
+          if (*members) caf::anon_send(*members, broadcast_atom::value, m);
+        }};
+  }
   std::map<std::string, activator> activators{
       {"chat",
        [chat](caf::actor_system& s, const std::string& id) {
@@ -276,11 +289,8 @@ int run_node(config::node_config cfg) {
        }},
       {"webhooks", [streams](caf::actor_system& s, const std::string& id) {
          return caf::actor_cast<caf::actor>(
-             s.spawn(webhook_stream_impl, streams, id.substr(id.find(':') + 1)));
+             s.spawn(webhook_stream_impl, *streams, id.substr(id.find(':') + 1)));
        }}};
-  // On a cluster member, a talk group owned by another member is reached through a relay; the
-  // membership actor that finds owners exists only once the directory does.
-  auto view = make_cluster_view(cfg.cluster);
   auto relays = std::make_shared<relay_deps>(relay_deps{
       owner_finder{}, "", cfg.ptt, cfg.database.request_timeout, cfg.cluster.timeout * 2});
   directory_placement placement;
@@ -331,7 +341,10 @@ int run_node(config::node_config cfg) {
   std::optional<cluster_node> cluster;
   try {
     if (view) {
-      cluster = join_cluster(sys, cfg, view, directory, deliver);
+      cluster = join_cluster(sys, cfg, view, directory, deliver, [&sys, store_client, directory] {
+        resume_webhook_streams(sys, store_client, directory);
+      });
+      *members = cluster->membership;
       relays->finder = caf::actor_cast<owner_finder>(cluster->membership);
       relays->member = view->self().name;
     }
