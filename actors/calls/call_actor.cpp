@@ -179,7 +179,7 @@ void find_devices(self_ptr self, size_t index, bool caller_has_device, call_prom
   if (index == 0 && caller_has_device) index = 1;
   if (index >= c.participants.size()) return start_ringing(self, std::move(rp));
   auto user = c.participants[index].who.user_id;
-  self->request(self->state.deps.directory, self->state.deps.request_timeout, tagged_atom::value,
+  self->request(finder_of(self->state.deps), self->state.deps.request_timeout, tagged_atom::value,
                 call_device_tag(user))
       .await(
           [=](const std::vector<caf::actor>& sessions) mutable {
@@ -257,7 +257,7 @@ void on_invite(self_ptr self, const std::string& id, call_setup& setup, call_pro
     return self->quit();
   }
   auto now = now_us();
-  auto insert = [id, setup, now](soci::session& sql) {
+  auto insert = [id, setup, now, member = st.deps.member](soci::session& sql) {
     auto parties = persistence::resolve_call_parties(
         sql, persistence::tenant_scope(setup.tenant_id), setup.caller_id, setup.callees);
     call_row c;
@@ -279,6 +279,7 @@ void on_invite(self_ptr self, const std::string& id, call_setup& setup, call_pro
       c.participants.push_back(std::move(p));
     }
     persistence::insert_call(sql, c);
+    if (!member.empty()) persistence::set_call_member(sql, id, member);
     return c;
   };
   bool caller_has_device = static_cast<bool>(setup.device);

@@ -28,7 +28,16 @@ struct call_deps {
   config::calls_config cfg;
   std::chrono::milliseconds request_timeout{5000};  ///< asking other actors (directory, devices)
   caf::actor matrix_sender;  ///< nudged after Matrix events are queued; invalid = no Matrix
+  /// Finds devices and calls on every cluster member (the membership actor); invalid on a
+  /// single node, where the directory finds them.
+  entity_finder finder{};
+  std::string member{};  ///< this cluster member's name, kept with its calls ("" alone)
 };
+
+/// Where a call looks for devices and other calls: the cluster's finder, else the directory.
+inline entity_finder finder_of(const call_deps& deps) {
+  return deps.finder ? deps.finder : caf::actor_cast<entity_finder>(deps.directory);
+}
 
 /// The store shard of a call: one per call keeps its rows in order.
 persistence::shard_key call_shard(const std::string& call_id);

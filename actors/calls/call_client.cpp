@@ -98,7 +98,7 @@ void ask_call(caf::actor_system& sys, const call_deps& deps, const std::string& 
       failed(caf::make_error(errc::not_found, std::string("no such call")));
       return self->quit();
     }
-    self->request(deps.directory, deps.request_timeout, lookup_atom::value, "call:" + call_id)
+    self->request(finder_of(deps), deps.request_timeout, lookup_atom::value, "call:" + call_id)
         .then(
             [self, deps, call_id, cmd, ok, failed](const caf::actor& call) {
               self->request(caf::actor_cast<call_actor>(call), deps.request_timeout * 2,

@@ -10,12 +10,12 @@
 namespace sb {
 
 void recover_calls(caf::actor_system& sys, const persistence::store_client& store,
-                   directory_actor directory) {
+                   directory_actor directory, const std::string& member) {
   auto started_us = now_us();
   store.ask_until_committed(
       sys, directory, std::chrono::seconds(1), "fail_unfinished_calls",
-      [started_us](soci::session& sql) {
-        return persistence::fail_unfinished_calls(sql, started_us, now_us());
+      [started_us, member](soci::session& sql) {
+        return persistence::fail_unfinished_calls(sql, member, started_us, now_us());
       },
       [](size_t failed) {
         if (failed)

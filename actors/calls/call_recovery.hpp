@@ -10,12 +10,13 @@
 
 namespace sb {
 
-/// After a restart: the calls the previous run left unfinished are marked failed
+/// After a restart: the calls this member's previous run (`member`, "" alone) left unfinished are
+/// marked failed
 /// ("node_restart") with their history written, rather than left dangling. Only calls created
 /// before this node started are touched, so it may run while new calls are placed; it retries
 /// until the database answers.
 /// It gives up when `directory` goes (the node is stopping).
 void recover_calls(caf::actor_system& sys, const persistence::store_client& store,
-                   directory_actor directory);
+                   directory_actor directory, const std::string& member);
 
 }  // namespace sb

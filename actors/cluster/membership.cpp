@@ -278,6 +278,58 @@ membership_actor::behavior_type membership_impl(self_ptr self, membership_deps d
         }
         return rp;
       },
+      [self](tagged_atom, const std::string& tag) -> caf::result<std::vector<caf::actor>> {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<std::vector<caf::actor>>();
+        auto found = std::make_shared<std::vector<caf::actor>>();
+        auto left = std::make_shared<size_t>(1 + st.peers.size());
+        auto add = [rp, found, left](const std::vector<caf::actor>& more) mutable {
+          found->insert(found->end(), more.begin(), more.end());
+          if (--*left == 0) rp.deliver(std::move(*found));
+        };
+        auto none = [add](caf::error&) mutable { add({}); };  // a member away: its share is lost
+        self->request(st.deps.directory, st.deps.timeout, tagged_atom::value, tag).then(add, none);
+        for (const auto& [name, p] : st.peers) {
+          self->request(p.handle, st.deps.timeout, tagged_atom::value, tag, true).then(add, none);
+        }
+        return rp;
+      },
+      [self](lookup_atom, const std::string& id) -> caf::result<caf::actor> {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<caf::actor>();
+        auto left = std::make_shared<size_t>(1 + st.peers.size());
+        auto answered = std::make_shared<bool>(false);
+        auto one = [rp, left, answered](caf::actor a) mutable {
+          --*left;
+          if (*answered) return;
+          if (a) {
+            *answered = true;
+            rp.deliver(std::move(a));
+          } else if (*left == 0) {
+            rp.deliver(caf::make_error(errc::not_found));
+          }
+        };
+        auto none = [one](caf::error&) mutable { one(caf::actor{}); };
+        self->request(st.deps.directory, st.deps.timeout, lookup_atom::value, id).then(one, none);
+        for (const auto& [name, p] : st.peers) {
+          self->request(p.handle, st.deps.timeout, lookup_atom::value, id, true).then(one, none);
+        }
+        return rp;
+      },
+      [self](tagged_atom, const std::string& tag, bool) -> caf::result<std::vector<caf::actor>> {
+        auto rp = self->make_response_promise<std::vector<caf::actor>>();
+        self->request(self->state.deps.directory, self->state.deps.timeout, tagged_atom::value, tag)
+            .then([rp](std::vector<caf::actor>& found) mutable { rp.deliver(std::move(found)); },
+                  [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
+        return rp;
+      },
+      [self](lookup_atom, const std::string& id, bool) -> caf::result<caf::actor> {
+        auto rp = self->make_response_promise<caf::actor>();
+        self->request(self->state.deps.directory, self->state.deps.timeout, lookup_atom::value, id)
+            .then([rp](caf::actor& a) mutable { rp.deliver(std::move(a)); },
+                  [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
+        return rp;
+      },
       [self](home_atom, const std::string& id) -> caf::result<caf::actor> {
         auto rp = self->make_response_promise<caf::actor>();
         self->request(self->state.deps.directory, self->state.deps.timeout, home_atom::value, id)

@@ -42,7 +42,14 @@ using membership_actor = caf::typed_actor<
     /// there if need be; errc::timeout while that member cannot be asked.
     caf::replies_to<resolve_atom, std::string>::with<caf::actor>,
     /// From a peer: the entity on this node, whatever the placement (the directory's home).
-    caf::replies_to<home_atom, std::string>::with<caf::actor>>;
+    caf::replies_to<home_atom, std::string>::with<caf::actor>,
+    /// From this node (entity_finder): the live actors with the tag on every member, and the
+    /// live actor of an id on whichever member holds it (not_found when none does).
+    caf::replies_to<tagged_atom, std::string>::with<std::vector<caf::actor>>,
+    caf::replies_to<lookup_atom, std::string>::with<caf::actor>,
+    /// From a peer: the same, on this member only.
+    caf::replies_to<tagged_atom, std::string, bool>::with<std::vector<caf::actor>>,
+    caf::replies_to<lookup_atom, std::string, bool>::with<caf::actor>>;
 
 struct membership_deps {
   std::shared_ptr<cluster_view> view;

@@ -83,6 +83,12 @@ using directory_actor = caf::typed_actor<
     caf::replies_to<online_atom, std::vector<std::string>>::with<std::vector<std::string>>,
     caf::replies_to<home_atom, std::string>::with<caf::actor>, caf::reacts_to<place_atom>>;
 
+/// What finds live entities and sessions wherever they run: the directory itself on a single
+/// node; on a cluster the membership actor, which asks every member's directory.
+using entity_finder =
+    caf::typed_actor<caf::replies_to<tagged_atom, std::string>::with<std::vector<caf::actor>>,
+                     caf::replies_to<lookup_atom, std::string>::with<caf::actor>>;
+
 /// The node's directory. Entries disappear when their actor dies; when the directory is told
 /// to exit, it takes every registered actor down with it.
 directory_actor::behavior_type directory_impl(

@@ -272,13 +272,20 @@ void finish_call(soci::session& sql, const call_row& c) {
   for (const auto& h : history_of(c)) insert_history(sql, c.tenant_id, h);
 }
 
-size_t fail_unfinished_calls(soci::session& sql, int64_t before_us, int64_t now_us) {
+void set_call_member(soci::session& sql, const std::string& call_id, const std::string& member) {
+  sql << "UPDATE call_sessions SET member = :m WHERE id = :c", soci::use(member),
+      soci::use(call_id);
+}
+
+size_t fail_unfinished_calls(soci::session& sql, const std::string& member, int64_t before_us,
+                             int64_t now_us) {
   std::vector<call_row> calls;
   {
     soci::rowset<soci::row> rows =
         (sql.prepare << std::string("SELECT ") + kCallColumns +
-                            " FROM call_sessions WHERE ended_at_us IS NULL AND created_at_us < :b",
-         soci::use(before_us));
+                            " FROM call_sessions WHERE ended_at_us IS NULL AND created_at_us < :b"
+                            " AND COALESCE(member, '') = :m",
+         soci::use(before_us), soci::use(member));
     for (const auto& r : rows) calls.push_back(read_call(r));
   }
   for (auto& c : calls) {

@@ -78,9 +78,14 @@ void finish_call(soci::session& sql, const call_row& c);
 /// were in the call).
 std::vector<call_history_entry> history_of(const call_row& c);
 
-/// Marks every call created before `before_us` and still unfinished (left so by a previous run
-/// of the node) failed ("node_restart") and writes its history. Returns how many it finished.
-size_t fail_unfinished_calls(soci::session& sql, int64_t before_us, int64_t now_us);
+/// Records which cluster member runs the call (set once, after insert_call).
+void set_call_member(soci::session& sql, const std::string& call_id, const std::string& member);
+
+/// Marks every call of `member` ("" on a single node) created before `before_us` and still
+/// unfinished (left so by that member's previous run) failed ("node_restart") and writes its
+/// history; other members' calls are theirs. Returns how many it finished.
+size_t fail_unfinished_calls(soci::session& sql, const std::string& member, int64_t before_us,
+                             int64_t now_us);
 
 std::optional<call_row> find_call(soci::session& sql, const tenant_scope& scope,
                                   const std::string& id);

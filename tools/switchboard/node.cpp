@@ -306,7 +306,6 @@ int run_node(config::node_config cfg) {
   auto directory = sys.spawn(directory_impl, activators, std::move(placement));
   chat->directory = directory;
   resume_webhook_streams(sys, store_client, directory);
-  recover_calls(sys, store_client, directory);
 
   caf::actor matrix;
   if (!cfg.calls.matrix_homeserver_url.empty() && !cfg.calls.matrix_bot_token.empty()) {
@@ -353,6 +352,8 @@ int run_node(config::node_config cfg) {
     caf::anon_send_exit(store->supervisor(), caf::exit_reason::user_shutdown);
     return 1;
   }
+  // Only now is a cluster member's name known (it may be made of the port).
+  recover_calls(sys, store_client, directory, cluster ? view->self().name : std::string{});
   if (cluster && !cfg.cluster.port_file.empty()) {
     write_port_file(cfg.cluster.port_file, cluster->view->self().port);
   }
@@ -377,27 +378,30 @@ int run_node(config::node_config cfg) {
   auto router_secret = !cfg.ptt.router_jwt_secret.empty() ? cfg.ptt.router_jwt_secret
                        : !cfg.ptt.secret_key.empty()      ? cfg.ptt.secret_key
                                                           : jwt_secret;
-  api::context ctx{sys,
-                   cfg,
-                   store_client,
-                   directory,
-                   node,
-                   auth,
-                   hasher,
-                   limiter,
-                   mailer,
-                   recorder,
-                   router_secret,
-                   ptt_encoders(),
-                   std::make_shared<stream_stats_board>(),
-                   secrets,
-                   std::make_shared<const call_deps>(call_deps{
-                       store_client, directory, cfg.calls, cfg.database.request_timeout, matrix}),
-                   chat,
-                   voiceping,
-                   &matrix_users,
-                   cluster ? cluster->view : nullptr,
-                   cluster ? cluster->membership : membership_actor{}};
+  api::context ctx{
+      sys,
+      cfg,
+      store_client,
+      directory,
+      node,
+      auth,
+      hasher,
+      limiter,
+      mailer,
+      recorder,
+      router_secret,
+      ptt_encoders(),
+      std::make_shared<stream_stats_board>(),
+      secrets,
+      std::make_shared<const call_deps>(
+          call_deps{store_client, directory, cfg.calls, cfg.database.request_timeout, matrix,
+                    cluster ? caf::actor_cast<entity_finder>(cluster->membership) : entity_finder{},
+                    cluster ? view->self().name : std::string{}}),
+      chat,
+      voiceping,
+      &matrix_users,
+      cluster ? cluster->view : nullptr,
+      cluster ? cluster->membership : membership_actor{}};
   auto stream_stats =
       sys.spawn(stream_stats_actor, store_client, ctx.webhook_stats, cfg.cti.stats_interval);
   api::router router;
