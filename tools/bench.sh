@@ -4,9 +4,11 @@
 # login throughput; with `ptt`, push-to-talk fan-out instead; with `webhooks`, durable Dialpad
 # webhook ingestion on both databases next to PostgreSQL's own insert rate (pgbench); with
 # `calls`, call setups by extension with 1,000 calls live at once; with `chat`, chat sends over
-# the native protocol and a channel's fan-out over Socket.IO, next to Node's socket.io 4.8.
+# the native protocol and a channel's fan-out over Socket.IO, next to Node's socket.io 4.8; with
+# `cluster`, one talk group's fan-out on one node and spread over a three-member cluster.
 # Needs the test dependencies.
-# Usage: tools/bench.sh [seconds per run, default 10] [core|ptt|webhooks|calls|chat|all, default core]
+# Usage: tools/bench.sh [seconds per run, default 10]
+#        [core|ptt|webhooks|calls|chat|cluster|all, default core]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -18,7 +20,8 @@ temp_postgres_start
 work=$(mktemp -d /tmp/sb-bench-XXXXXX)
 server_pid=""
 stop_server() { [[ -n "$server_pid" ]] && kill "$server_pid" && wait "$server_pid" || true; server_pid=""; }
-trap 'stop_server; rm -rf "$work"; temp_postgres_cleanup' EXIT
+cluster_pids=()
+trap 'stop_server; kill "${cluster_pids[@]}" 2>/dev/null; rm -rf "$work"; temp_postgres_cleanup' EXIT
 
 source tools/lib/bench_node.sh
 admin_email=$bench_admin_email
@@ -53,6 +56,43 @@ if [[ $parts == ptt || $parts == all ]]; then
     stop_server
   done
   [[ $parts == ptt ]] && exit 0
+fi
+if [[ $parts == cluster || $parts == all ]]; then
+  # One talker, 999 listeners: first all on one node, then spread over three members of a
+  # cluster on one PostgreSQL (the talk group runs on its owner; the others relay it).
+  ptt_env=(PASSWORD_HASH_OPS=1 PASSWORD_HASH_MEMORY_KIB=64 MAXIMUM_AUDIO_DURATION=600000
+    GROUP_BUSY_TIMEOUT=600000)
+  start_server "$(fresh_database postgresql ptt1)" "${ptt_env[@]}"
+  echo "== cluster: one node (PostgreSQL), 1 group x 1000 members, ${secs} s"
+  build/tools/loadgen ptt --port "$port" --token "$token" --groups 1 --members 1000 \
+    --duration "$secs" --server-pid "$server_pid"
+  stop_server
+  url=$(fresh_database postgresql ptt3)
+  ports=() seeds=""
+  for n in 1 2 3; do
+    mkdir -p "$work/n$n"
+    start_bench_node build/tools/switchboard "$work/n$n" "$url" "${ptt_env[@]}" CLUSTER_ENABLED=true \
+      CLUSTER_NODE_NAME="n$n" CLUSTER_PORT=0 CLUSTER_PORT_FILE="$work/n$n/cluster-port" \
+      CLUSTER_SECRET=bench-cluster-secret-0123456789abcdef CLUSTER_SEEDS="$seeds"
+    cluster_pids+=("$server_pid") ports+=("$port")
+    for _ in $(seq 100); do [[ -s "$work/n$n/cluster-port" ]] && break; sleep 0.1; done
+    seeds="127.0.0.1:$(cat "$work/n$n/cluster-port")"
+  done
+  server_pid=""
+  for _ in $(seq 100); do
+    [[ $(curl -s "localhost:${ports[0]}/metrics" | awk '/^sb_cluster_members / {print $2}') == 3 ]] && break
+    sleep 0.1
+  done
+  echo "== cluster: three members, 1 group x 1000 members spread over them, ${secs} s"
+  build/tools/loadgen ptt --port "${ports[0]}" --token "$token" --groups 1 --members 1000 \
+    --duration "$secs" --server-pid "$(IFS=,; echo "${cluster_pids[*]}")" \
+    --spread-ports "${ports[1]},${ports[2]}"
+  for n in 0 1 2; do
+    echo "   n$((n + 1)) relayed events: $(curl -s "localhost:${ports[$n]}/metrics" |
+      awk '/^sb_cluster_relayed_events_total / {print $2}')"
+  done
+  kill "${cluster_pids[@]}"; wait "${cluster_pids[@]}" 2>/dev/null || true; cluster_pids=()
+  [[ $parts == cluster ]] && exit 0
 fi
 if [[ $parts == chat || $parts == all ]]; then
   for db in sqlite postgresql; do

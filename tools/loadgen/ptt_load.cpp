@@ -37,10 +37,32 @@ struct ptt_options {
   int fps = 50;
   size_t frame_bytes = 80;
   int setup_threads = 8;
-  int reader_threads = 2;  ///< threads receiving the audio (ptt_clients)
-  int poll_us = 1000;      ///< how often they poll their sockets
-  int server_pid = 0;      ///< for CPU and RSS figures
+  int reader_threads = 2;        ///< threads receiving the audio (ptt_clients)
+  int poll_us = 1000;            ///< how often they poll their sockets
+  std::vector<int> server_pids;  ///< for CPU and RSS figures (a cluster's members: summed)
+  /// Other cluster members' ports: members connect round-robin over --port and these (each
+  /// group's talker to --port), so that the group's listeners are spread over the members.
+  std::vector<uint16_t> spread_ports;
 };
+
+double nodes_cpu_seconds(const ptt_options& o) {
+  double sum = 0;
+  for (int pid : o.server_pids) sum += cpu_seconds(pid);
+  return sum;
+}
+
+double nodes_rss_bytes(const ptt_options& o) {
+  double sum = 0;
+  for (int pid : o.server_pids) sum += rss_bytes(pid);
+  return sum;
+}
+
+std::vector<int> comma_list(const std::string& v) {
+  std::vector<int> out;
+  std::stringstream in(v);
+  for (std::string item; std::getline(in, item, ',');) out.push_back(std::stoi(item));
+  return out;
+}
 
 std::string uuid_bytes(const std::string& uuid) {
   std::string out;
@@ -97,7 +119,10 @@ ptt_options parse(int argc, char** argv) {
        {"--setup-threads", [&](const std::string& v) { o.setup_threads = std::stoi(v); }},
        {"--reader-threads", [&](const std::string& v) { o.reader_threads = std::stoi(v); }},
        {"--poll-us", [&](const std::string& v) { o.poll_us = std::stoi(v); }},
-       {"--server-pid", [&](const std::string& v) { o.server_pid = std::stoi(v); }}});
+       {"--server-pid", [&](const std::string& v) { o.server_pids = comma_list(v); }},
+       {"--spread-ports", [&](const std::string& v) {
+          for (int port : comma_list(v)) o.spread_ports.push_back(static_cast<uint16_t>(port));
+        }}});
   if (o.token.empty()) throw std::invalid_argument("--token (an administrator's) is required");
   if (o.reader_threads < 1) throw std::invalid_argument("--reader-threads must be at least 1");
   if (o.frame_bytes < 8) throw std::invalid_argument("--frame-bytes must be at least 8");
@@ -156,7 +181,7 @@ int run_ptt(int argc, char** argv) {
               << "\nusage: loadgen ptt --token ADMIN_TOKEN [--port P] [--groups G] [--members M]\n"
                  "       [--duration S] [--fps F] [--frame-bytes B] [--reader-threads N]\n"
                  "       [--poll-us MICROSECONDS]\n"
-                 "       [--server-pid PID]\n";
+                 "       [--server-pid PID[,PID...]] [--spread-ports P2[,P3...]]\n";
     return 2;
   }
   auto setup_started = clock_type::now();
@@ -165,15 +190,19 @@ int run_ptt(int argc, char** argv) {
              o.members, std::chrono::duration<double>(clock_type::now() - setup_started).count());
 
   ptt_clients clients(o.reader_threads, std::chrono::microseconds(o.poll_us));
-  double rss_before = rss_bytes(o.server_pid);
-  for (const auto& token : setup.tokens) clients.add(o.host, o.port, token);
+  double rss_before = nodes_rss_bytes(o);
+  std::vector<uint16_t> ports{o.port};
+  ports.insert(ports.end(), o.spread_ports.begin(), o.spread_ports.end());
+  for (size_t i = 0; i < setup.tokens.size(); ++i) {
+    clients.add(o.host, ports[i % static_cast<size_t>(o.members) % ports.size()], setup.tokens[i]);
+  }
   auto members = setup.tokens.size();
   if (!wait_for([&] { return clients.joined() == members; }, std::chrono::seconds(120))) {
     fmt::print("only {} of {} sessions joined their group\n", clients.joined(), members);
     return 1;
   }
   std::this_thread::sleep_for(std::chrono::seconds(1));  // let the node settle before reading RSS
-  double rss_idle = rss_bytes(o.server_pid);
+  double rss_idle = nodes_rss_bytes(o);
   fmt::print(
       "sessions: {} connected and joined; node RSS {:.1f} MiB -> {:.1f} MiB "
       "({:.1f} KiB per idle session)\n",
@@ -203,11 +232,11 @@ int run_ptt(int argc, char** argv) {
   auto until = start + std::chrono::duration_cast<clock_type::duration>(
                            std::chrono::duration<double>(o.duration_s));
   clients.measure(true);  // no frame is sent before `start`: every frame counted is measured
-  double cpu0 = cpu_seconds(o.server_pid), own_cpu0 = cpu_seconds(::getpid());
+  double cpu0 = nodes_cpu_seconds(o), own_cpu0 = cpu_seconds(::getpid());
   auto frames_sent =
       pace_talkers(clients, talkers, setup.channels, std::move(offsets_us), o, start, until);
-  double cpu1 = cpu_seconds(o.server_pid), own_cpu1 = cpu_seconds(::getpid());
-  double rss_busy = rss_bytes(o.server_pid);
+  double cpu1 = nodes_cpu_seconds(o), own_cpu1 = cpu_seconds(::getpid());
+  double rss_busy = nodes_rss_bytes(o);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // frames still in flight
   clients.stop();
 
@@ -224,7 +253,7 @@ int run_ptt(int argc, char** argv) {
       static_cast<double>(received) / o.duration_s);
   fmt::print("latency ms (talker send -> listener receive): p50 {:.3f}  p99 {:.3f}  max {:.3f}\n",
              p50, p99, max);
-  if (o.server_pid > 0) {
+  if (!o.server_pids.empty()) {
     fmt::print("node: CPU {:.0f}% of one core, RSS {:.1f} MiB while talking\n",
                100 * (cpu1 - cpu0) / o.duration_s, rss_busy / 1048576);
   }
