@@ -5,7 +5,8 @@
 # webhook ingestion on both databases next to PostgreSQL's own insert rate (pgbench); with
 # `calls`, call setups by extension with 1,000 calls live at once; with `chat`, chat sends over
 # the native protocol and a channel's fan-out over Socket.IO, next to Node's socket.io 4.8; with
-# `cluster`, one talk group's fan-out on one node and spread over a three-member cluster.
+# `cluster`, one talk group's fan-out on one node and spread over a three-member cluster, and
+# its failover time over 20 kills of its owner.
 # Needs the test dependencies.
 # Usage: tools/bench.sh [seconds per run, default 10]
 #        [core|ptt|webhooks|calls|chat|cluster|all, default core]
@@ -68,21 +69,35 @@ if [[ $parts == cluster || $parts == all ]]; then
     --duration "$secs" --server-pid "$server_pid"
   stop_server
   url=$(fresh_database postgresql ptt3)
-  ports=() seeds=""
-  for n in 1 2 3; do
-    mkdir -p "$work/n$n"
-    start_bench_node build/tools/switchboard "$work/n$n" "$url" "${ptt_env[@]}" CLUSTER_ENABLED=true \
-      CLUSTER_NODE_NAME="n$n" CLUSTER_PORT=0 CLUSTER_PORT_FILE="$work/n$n/cluster-port" \
-      CLUSTER_SECRET=bench-cluster-secret-0123456789abcdef CLUSTER_SEEDS="$seeds"
-    cluster_pids+=("$server_pid") ports+=("$port")
-    for _ in $(seq 100); do [[ -s "$work/n$n/cluster-port" ]] && break; sleep 0.1; done
-    seeds="127.0.0.1:$(cat "$work/n$n/cluster-port")"
+  ports=() seeds=()
+  start_member() {  # $1 = 0, 1 or 2 (n1, n2, n3); later starts keep the member's cluster port
+    local dir="$work/n$(($1 + 1))" cport=0
+    mkdir -p "$dir"
+    [[ -s "$dir/cluster-port" ]] && cport=$(cat "$dir/cluster-port")
+    start_bench_node build/tools/switchboard "$dir" "$url" "${ptt_env[@]}" CLUSTER_ENABLED=true \
+      CLUSTER_NODE_NAME="n$(($1 + 1))" CLUSTER_PORT="$cport" CLUSTER_PORT_FILE="$dir/cluster-port" \
+      CLUSTER_SECRET=bench-cluster-secret-0123456789abcdef CLUSTER_SEEDS="${seeds[$1]}"
+    cluster_pids[$1]=$server_pid ports[$1]=$port
+    for _ in $(seq 100); do [[ -s "$dir/cluster-port" ]] && break; sleep 0.1; done
+  }
+  meshed() {  # waits until every member counts three
+    for _ in $(seq 200); do
+      local all=1
+      for p in "${ports[@]}"; do
+        [[ $(curl -s "localhost:$p/metrics" | awk '/^sb_cluster_members / {print $2}') == 3 ]] || all=0
+      done
+      ((all)) && return 0
+      sleep 0.1
+    done
+    return 1
+  }
+  seeds[0]=""
+  for n in 0 1 2; do
+    start_member "$n"
+    seeds[$((n + 1))]="127.0.0.1:$(cat "$work/n$((n + 1))/cluster-port")"
   done
   server_pid=""
-  for _ in $(seq 100); do
-    [[ $(curl -s "localhost:${ports[0]}/metrics" | awk '/^sb_cluster_members / {print $2}') == 3 ]] && break
-    sleep 0.1
-  done
+  meshed
   echo "== cluster: three members, 1 group x 1000 members spread over them, ${secs} s"
   build/tools/loadgen ptt --port "${ports[0]}" --token "$token" --groups 1 --members 1000 \
     --duration "$secs" --server-pid "$(IFS=,; echo "${cluster_pids[*]}")" \
@@ -91,6 +106,21 @@ if [[ $parts == cluster || $parts == all ]]; then
     echo "   n$((n + 1)) relayed events: $(curl -s "localhost:${ports[$n]}/metrics" |
       awk '/^sb_cluster_relayed_events_total / {print $2}')"
   done
+  echo "== cluster: failover of a talk group, 20 kills of its owner (kill -9, then restarted)"
+  floors=()
+  for round in $(seq 20); do
+    line=$(build/tools/loadgen failover --ports "$(IFS=,; echo "${ports[*]}")" \
+      --pids "$(IFS=,; echo "${cluster_pids[*]}")" --token "$token" | tee /dev/stderr | grep '^failover ')
+    read -r _ killed floor_ms _ <<<"$line"
+    floors+=("$floor_ms")
+    wait "${cluster_pids[$((killed - 1))]}" 2>/dev/null || true
+    start_member "$((killed - 1))"
+    server_pid=""
+    meshed
+  done
+  printf '%s\n' "${floors[@]}" | sort -n | awk '{v[NR]=$1} END {
+    printf "   floor granted again after the kill: median %.0f ms, max %.0f ms over %d kills\n",
+      (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[NR], NR }'
   kill "${cluster_pids[@]}"; wait "${cluster_pids[@]}" 2>/dev/null || true; cluster_pids=()
   [[ $parts == cluster ]] && exit 0
 fi

@@ -36,6 +36,7 @@
 #include "tools/loadgen/call_load.hpp"
 #include "tools/loadgen/chat_load.hpp"
 #include "tools/loadgen/common.hpp"
+#include "tools/loadgen/failover.hpp"
 #include "tools/loadgen/ptt_load.hpp"
 #include "tools/loadgen/sio_load.hpp"
 #include "tools/loadgen/tcp_cost.hpp"
@@ -280,7 +281,8 @@ int main(int argc, char** argv) {
   for (auto [name, run] :
        {std::pair{"ptt", &loadgen::run_ptt}, std::pair{"webhooks", &loadgen::run_webhooks},
         std::pair{"calls", &loadgen::run_calls}, std::pair{"chat", &loadgen::run_chat},
-        std::pair{"sio", &loadgen::run_sio}, std::pair{"tcpcost", &loadgen::run_tcp_cost}}) {
+        std::pair{"sio", &loadgen::run_sio}, std::pair{"tcpcost", &loadgen::run_tcp_cost},
+        std::pair{"failover", &loadgen::run_failover}}) {
     if (argc < 2 || std::string(argv[1]) != name) continue;
     try {
       return run(argc, argv);

@@ -64,16 +64,6 @@ std::vector<int> comma_list(const std::string& v) {
   return out;
 }
 
-std::string uuid_bytes(const std::string& uuid) {
-  std::string out;
-  for (size_t i = 0; i + 1 < uuid.size(); ++i) {
-    if (uuid[i] == '-') continue;
-    out.push_back(static_cast<char>(std::stoi(uuid.substr(i, 2), nullptr, 16)));
-    ++i;
-  }
-  return out;
-}
-
 /// Sends every talker's frames at `fps` from `start` to `until`, talker t offset by
 /// `offsets[t]` (< one frame interval), each frame carrying its send time in its first 8
 /// payload bytes. Returns the frames sent.
@@ -130,6 +120,16 @@ ptt_options parse(int argc, char** argv) {
 }
 
 }  // namespace
+
+std::string uuid_bytes(const std::string& uuid) {
+  std::string out;
+  for (size_t i = 0; i + 1 < uuid.size(); ++i) {
+    if (uuid[i] == '-') continue;
+    out.push_back(static_cast<char>(std::stoi(uuid.substr(i, 2), nullptr, 16)));
+    ++i;
+  }
+  return out;
+}
 
 channel_setup set_up_channels(const std::string& host, uint16_t port, const std::string& token,
                               int groups, int members, int setup_threads) {

@@ -13,6 +13,9 @@ struct channel_setup {
   std::vector<std::string> channels;
   std::vector<std::string> tokens;
 };
+/// A UUID's 16 bytes, as audio frames carry a channel id.
+std::string uuid_bytes(const std::string& uuid);
+
 channel_setup set_up_channels(const std::string& host, uint16_t port, const std::string& token,
                               int groups, int members, int setup_threads);
 

@@ -52,7 +52,7 @@ class ws_clients {
   struct reader {
     int epoll_fd = -1;
     std::thread thread;
-    uint64_t received = 0;
+    std::atomic<uint64_t> received{0};  ///< read while running by `loadgen failover`
     std::vector<double> latencies_ms;
   };
 
