@@ -179,7 +179,6 @@ void handle_outcome(webhook_stream_ptr self, const persistence::webhook_event& e
   if (!outcome.unprocessable) {
     stream_counters().processed.inc();
     publish(self, outcome.events);
-    tell_members(self, outcome.events);
     return;
   }
   spdlog::warn("app {}: webhook event {} is dead: {}", self->state.app_id, e.id,
@@ -199,6 +198,7 @@ void process_one(webhook_stream_ptr self, const persistence::webhook_event& e,
       },
       [self, e, next](persistence::processing_outcome& outcome) {
         handle_outcome(self, e, outcome);
+        if (!outcome.unprocessable) tell_members(self, outcome.events);
         next();
       },
       [self, e, next](const persistence::store_failure& f) {
@@ -267,7 +267,13 @@ void process_batch(webhook_stream_ptr self, std::vector<persistence::webhook_eve
         return persistence::process_webhook_events(sql, kWire, *batch, now_us());
       },
       [self, batch, finish](std::vector<persistence::processing_outcome>& outcomes) {
-        for (size_t i = 0; i < outcomes.size(); ++i) handle_outcome(self, (*batch)[i], outcomes[i]);
+        std::vector<app_event> committed;  // one message per batch for the other members
+        for (size_t i = 0; i < outcomes.size(); ++i) {
+          handle_outcome(self, (*batch)[i], outcomes[i]);
+          if (outcomes[i].unprocessable) continue;
+          committed.insert(committed.end(), outcomes[i].events.begin(), outcomes[i].events.end());
+        }
+        tell_members(self, committed);
         finish();
       },
       [self, batch, finish](const persistence::store_failure& f) {
